@@ -1,0 +1,52 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One settings list for every target (as Hummingbird does): Swift 6 language mode is the default of
+/// tools 6.x; these upcoming features keep existentials, imports and visibility explicit.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "protalent",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "protalent", targets: ["protalent"]),
+        .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "EventSourcing", targets: ["EventSourcing"]),
+        .library(name: "Domain", targets: ["Domain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        // C shims over the system libraries (Debian: liblz4-dev, libssl-dev).
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        .target(name: "Cryptography", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "EventLog", dependencies: ["CLZ4", "Cryptography"], swiftSettings: swiftSettings),
+        .target(name: "EventSourcing", dependencies: ["EventLog", "Cryptography"], swiftSettings: swiftSettings),
+        .target(name: "Domain", dependencies: ["EventSourcing"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "protalent",
+            dependencies: [
+                "EventLog", "EventSourcing", "Domain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Shared fixtures and assertions for the test targets.
+        .target(name: "TestSupport", dependencies: ["EventLog"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"], swiftSettings: swiftSettings),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TestSupport", "protalent"], swiftSettings: swiftSettings),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,5 @@
+#ifndef PROTALENT_CLZ4_SHIM_H
+#define PROTALENT_CLZ4_SHIM_H
+#include <lz4.h>
+#include <lz4hc.h>
+#endif

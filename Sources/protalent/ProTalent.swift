@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The ProTalent command line: server, audit trail, verification and benchmarks.
+@main
+struct ProTalent: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "protalent",
+        abstract: "ProTalent: an event-sourced backend for Coach&Pro'Talent.",
+        subcommands: []
+    )
+}
