@@ -1,0 +1,186 @@
+import Foundation
+import Synchronization
+
+/// ProTalent's event store: an append-only, LZ4-compressed, hash-chained log of events in a
+/// directory of segment files (format: `docs/log-format.md`).
+///
+/// - One writer per directory (an advisory lock enforces it); any number of read-only openers may
+///   read beside it, seeing what was durable when they opened.
+/// - `append` commits to one or more streams atomically, with optimistic concurrency per stream,
+///   and returns only once the batch holding it is fsynced. Concurrent appends share that fsync.
+/// - Reads go forward from a global position, by stream, or live through `subscribe(from:)`.
+public final class EventLog: Sendable {
+    /// The log directory.
+    public let directory: String
+    /// Whether this opener can append.
+    public let isReadOnly: Bool
+    /// What opening found (a torn tail cut off, indexes rebuilt).
+    public let recovery: RecoveryReport
+
+    private let core: LogCore
+    private let writer: LogWriter?
+    private let lock: FileDescriptor?
+
+    private init(directory: String, core: LogCore, writer: LogWriter?, lock: FileDescriptor?, recovery: RecoveryReport) {
+        self.directory = directory
+        self.core = core
+        self.writer = writer
+        self.lock = lock
+        self.isReadOnly = writer == nil
+        self.recovery = recovery
+    }
+
+    /// Opens (creating when needed) the log in `directory` for writing, recovering from a crash.
+    ///
+    /// - Throws: `LogError` of kind `.locked` when another process writes this log, `.corruption`
+    ///   (with file and byte offset) when stored data before the tail is damaged.
+    public static func open(directory: String, options: EventLogOptions = EventLogOptions()) throws(LogError) -> EventLog {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw LogError.io("mkdir", path: directory, errno: Int32((error as NSError).code))
+        }
+        let lock = try FileDescriptor.open(directory + "/LOCK", writable: true, create: true)
+        guard try lock.tryLockExclusive() else { throw LogError.locked(path: directory) }
+        try removeTemporaryFiles(in: directory)
+        let opened = try LogOpener.open(directory: directory, writable: true)
+        let core = LogCore(index: opened.index, cachedBatches: options.cachedBatches)
+        let writer = try LogWriter(core: core, directory: directory, options: options, opened: opened)
+        writer.start()
+        return EventLog(directory: directory, core: core, writer: writer, lock: lock, recovery: opened.report)
+    }
+
+    /// Opens an existing log for reading only, beside a running writer if there is one.
+    ///
+    /// The reader sees the events that were durable when it opened; a batch being written at that
+    /// moment is not visible (and not an error).
+    public static func openReadOnly(directory: String, cachedBatches: Int = 256) throws(LogError) -> EventLog {
+        guard FileManager.default.fileExists(atPath: directory) else {
+            throw LogError.io("open", path: directory, errno: ENOENT)
+        }
+        let opened = try LogOpener.open(directory: directory, writable: false)
+        let core = LogCore(index: opened.index, cachedBatches: cachedBatches)
+        core.markClosed() // nothing will be appended through this opener: subscriptions end at the head
+        return EventLog(directory: directory, core: core, writer: nil, lock: nil, recovery: opened.report)
+    }
+
+    private static func removeTemporaryFiles(in directory: String) throws(LogError) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for name in names where name.hasSuffix(".tmp") {
+            unlink(directory + "/" + name)
+        }
+    }
+
+    /// Finishes queued appends, writes pending segment indexes, ends subscriptions, releases the lock.
+    public func close() {
+        writer?.stop()
+        core.markClosed()
+        lock?.unlock()
+    }
+
+    // MARK: Appending
+
+    /// Appends events to one or more streams, atomically: every event is stored, or none.
+    ///
+    /// Each stream's `expectedVersion` is checked first; one mismatch fails the whole append with
+    /// `.wrongExpectedVersion` naming the stream, the expectation and the actual version.
+    ///
+    /// Idempotency rule: event ids are unique across the log. When every event id of an append is
+    /// already stored, each in the stream this append names for it, the append is a retry: nothing
+    /// is written, the expected versions are not checked again, and the original positions return
+    /// with `wasDuplicate` set. When only some are stored, or one is stored in another stream, the
+    /// append fails with `.duplicateEventId`.
+    ///
+    /// Returns once the batch holding the append is durable (see `EventLogOptions.Durability`).
+    public func append(_ appends: [StreamAppend]) async throws(LogError) -> AppendResult {
+        guard let writer else { throw LogError.closed("this log was opened read-only") }
+        let result = await withCheckedContinuation { continuation in
+            writer.enqueue(LogWriter.Pending(appends: appends, continuation: continuation))
+        }
+        return try result.get()
+    }
+
+    /// Appends events to one stream (see `append(_:)` for the rules).
+    public func append(
+        to stream: String, expectedVersion: ExpectedVersion = .any, events: [ProposedEvent]
+    ) async throws(LogError) -> AppendResult {
+        try await append([StreamAppend(stream: stream, expectedVersion: expectedVersion, events: events)])
+    }
+
+    // MARK: Reading
+
+    /// The position of the last durable event (0 for an empty log).
+    public var head: Int64 { core.head }
+
+    /// A stream's current version: its number of events, 0 when it does not exist.
+    public func version(of stream: String) -> Int64 {
+        core.state.withLock { $0.index.version(of: stream) }
+    }
+
+    /// Up to `maxCount` events from global position `position` on (positions start at 1).
+    public func read(from position: Int64, maxCount: Int = 1_000) throws(LogError) -> [RecordedEvent] {
+        try core.read(from: position, maxCount: maxCount)
+    }
+
+    /// Up to `maxCount` events of `stream` from `version` on (versions start at 1).
+    public func readStream(_ stream: String, from version: Int64 = 1, maxCount: Int = .max) throws(LogError) -> [RecordedEvent] {
+        try core.readStream(stream, from: version, maxCount: maxCount)
+    }
+
+    /// The names of every stream, in no particular order.
+    public func streamNames() -> [String] {
+        core.state.withLock { Array($0.index.streams.keys) }
+    }
+
+    /// Every event from `position` on, continuing live into new appends with no gap and no
+    /// duplicate, until the log closes or the consuming task is cancelled.
+    public func subscribe(from position: Int64 = 1) -> LogSubscription {
+        LogSubscription(core: core, start: max(1, position))
+    }
+
+    /// Waits until `position` is durable, up to `timeout`; returns whether it is.
+    public func waitUntilStored(_ position: Int64, timeout: Duration) async -> Bool {
+        if core.head >= position { return true }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.core.waitUntilStored(position) }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+        return core.head >= position
+    }
+
+    /// Counts for `protalent stats`.
+    public func statistics() -> LogStatistics {
+        core.state.withLock { state in
+            LogStatistics(
+                events: state.index.head, streams: state.index.streams.count, segments: state.index.segments.count,
+                batches: state.index.batches.count, storedBytes: state.index.storedBytes, rawBytes: state.index.rawBytes,
+                bytesOnDisk: state.index.segments.reduce(0) { $0 + $1.length }, headChainHash: state.index.chainHash
+            )
+        }
+    }
+}
+
+/// Sizes and counts of a log.
+public struct LogStatistics: Sendable, Equatable {
+    /// Events stored (the head position).
+    public var events: Int64
+    /// Distinct streams.
+    public var streams: Int
+    /// Segment files.
+    public var segments: Int
+    /// Batches (each one fsync-atomic unit).
+    public var batches: Int
+    /// Batch bytes as stored (headers plus compressed payloads).
+    public var storedBytes: Int
+    /// Batch payload bytes before compression.
+    public var rawBytes: Int
+    /// Segment bytes including their headers.
+    public var bytesOnDisk: Int
+    /// The chain hash after the last batch.
+    public var headChainHash: [UInt8]
+
+    /// Raw payload bytes per stored byte.
+    public var compressionRatio: Double { storedBytes == 0 ? 1 : Double(rawBytes) / Double(storedBytes) }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// How a log is written.
+public struct EventLogOptions: Sendable {
+    /// When an append is acknowledged.
+    public enum Durability: Sendable, Equatable {
+        /// After its batch is on disk (`fdatasync` returned). The default and the only safe choice.
+        case fsync
+        /// As soon as its batch is handed to the operating system: fast and lost on power failure.
+        /// For benchmarks only.
+        case unsafeNoSync
+    }
+
+    /// A segment is sealed and a new one started once it holds this many bytes (default 64 MiB).
+    public var segmentSize: Int = 64 << 20
+    /// Appends waiting together are cut into batches of about this many raw bytes (default 256 KiB).
+    public var targetBatchBytes: Int = 256 << 10
+    /// LZ4 level: `nil` stores raw, 0 the fast compressor, 1...12 LZ4 HC (default 0).
+    public var compressionLevel: Int? = 0
+    /// When appends are acknowledged.
+    public var durability: Durability = .fsync
+    /// Decoded batches kept in memory for readers and subscribers (default 1,024).
+    public var cachedBatches: Int = 1_024
+    /// The commit clock, in microseconds since 1970 (injected so tests are deterministic).
+    public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+
+    /// The defaults: 64 MiB segments, fsync on every batch, LZ4 fast.
+    public init() {}
+}

@@ -1,0 +1,72 @@
+/// Little-endian writing into a growable byte array: the log's on-disk integers are all little-endian.
+struct ByteWriter {
+    var bytes: [UInt8]
+
+    init(capacity: Int = 0) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func write<T: FixedWidthInteger>(_ value: T) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func write(_ raw: some Collection<UInt8>) {
+        bytes.append(contentsOf: raw)
+    }
+
+    mutating func write(uuid: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)) {
+        withUnsafeBytes(of: uuid) { bytes.append(contentsOf: $0) }
+    }
+
+    /// Overwrites a little-endian integer at `offset` (used to patch lengths once known).
+    mutating func patch<T: FixedWidthInteger>(_ value: T, at offset: Int) {
+        withUnsafeBytes(of: value.littleEndian) { raw in
+            for (i, byte) in raw.enumerated() { bytes[offset + i] = byte }
+        }
+    }
+}
+
+/// Bounds-checked little-endian reading over borrowed bytes; every read names what ran out.
+struct ByteReader: ~Copyable {
+    let buffer: UnsafeRawBufferPointer
+    private(set) var offset: Int
+
+    init(_ buffer: UnsafeRawBufferPointer, offset: Int = 0) {
+        self.buffer = buffer
+        self.offset = offset
+    }
+
+    var remaining: Int { buffer.count - offset }
+
+    mutating func read<T: FixedWidthInteger>(_: T.Type) throws(FormatError) -> T {
+        let size = MemoryLayout<T>.size
+        guard remaining >= size else { throw FormatError("truncated: needed \(size) bytes at offset \(offset), \(remaining) left") }
+        let value = buffer.loadUnaligned(fromByteOffset: offset, as: T.self)
+        offset += size
+        return T(littleEndian: value)
+    }
+
+    mutating func readBytes(_ count: Int) throws(FormatError) -> UnsafeRawBufferPointer {
+        guard count >= 0, remaining >= count else {
+            throw FormatError("truncated: needed \(count) bytes at offset \(offset), \(remaining) left")
+        }
+        let slice = UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + count])
+        offset += count
+        return slice
+    }
+
+    mutating func readString(length: Int) throws(FormatError) -> String {
+        let raw = try readBytes(length)
+        guard let string = String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self) else {
+            throw FormatError("invalid UTF-8 at offset \(offset - length)")
+        }
+        return string
+    }
+}
+
+/// A structural problem found while decoding stored bytes (a bad length, a truncated field, ...).
+struct FormatError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

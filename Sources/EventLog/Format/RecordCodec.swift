@@ -1,0 +1,89 @@
+import Foundation
+
+/// Encodes and decodes the records inside a batch's raw payload.
+///
+/// ```
+/// 0   4  record length (bytes after this field)
+/// 4   8  stream version
+/// 12  8  timestamp, microseconds since 1970
+/// 20  16 event id
+/// 36  1  flags: bit 0 correlation id, bit 1 causation id, bit 2 actor
+///        [16 correlation id] [16 causation id]       when flagged
+///     2  stream name length, then UTF-8 bytes
+///     2  type name length, then UTF-8 bytes
+///        [2 actor length, then UTF-8 bytes]          when flagged
+///     4  payload length, then payload bytes
+/// ```
+/// A record's position is the batch's first position plus its index in the batch.
+enum RecordCodec {
+    static let maxNameBytes = Int(UInt16.max)
+
+    static func append(
+        _ event: ProposedEvent, stream: String, version: Int64, timestampMicros: Int64, to writer: inout ByteWriter
+    ) {
+        let start = writer.bytes.count
+        writer.write(UInt32(0)) // patched below
+        writer.write(version)
+        writer.write(timestampMicros)
+        writer.write(uuid: event.eventId.uuid)
+        var flags: UInt8 = 0
+        if event.metadata.correlationId != nil { flags |= 1 }
+        if event.metadata.causationId != nil { flags |= 2 }
+        if event.metadata.actor != nil { flags |= 4 }
+        writer.write(flags)
+        if let id = event.metadata.correlationId { writer.write(uuid: id.uuid) }
+        if let id = event.metadata.causationId { writer.write(uuid: id.uuid) }
+        writeShortString(stream, to: &writer)
+        writeShortString(event.type, to: &writer)
+        if let actor = event.metadata.actor { writeShortString(actor, to: &writer) }
+        writer.write(UInt32(event.payload.count))
+        writer.write(event.payload)
+        writer.patch(UInt32(writer.bytes.count - start - 4), at: start)
+    }
+
+    private static func writeShortString(_ string: String, to writer: inout ByteWriter) {
+        let utf8 = string.utf8
+        writer.write(UInt16(utf8.count))
+        writer.write(utf8)
+    }
+
+    /// Decodes `count` records starting at `firstPosition`.
+    static func decode(
+        _ raw: UnsafeRawBufferPointer, firstPosition: Int64, count: Int
+    ) throws(FormatError) -> [RecordedEvent] {
+        var reader = ByteReader(raw)
+        var events: [RecordedEvent] = []
+        events.reserveCapacity(count)
+        for index in 0..<count {
+            let length = Int(try reader.read(UInt32.self))
+            let body = try reader.readBytes(length)
+            var record = ByteReader(body)
+            let version = try record.read(Int64.self)
+            let timestamp = try record.read(Int64.self)
+            let eventId = try readUUID(&record)
+            let flags = try record.read(UInt8.self)
+            guard flags & ~0b111 == 0 else { throw FormatError("unknown record flags \(flags) in record \(index)") }
+            let correlation = flags & 1 != 0 ? try readUUID(&record) : nil
+            let causation = flags & 2 != 0 ? try readUUID(&record) : nil
+            let stream = try record.readString(length: Int(try record.read(UInt16.self)))
+            let type = try record.readString(length: Int(try record.read(UInt16.self)))
+            let actor = flags & 4 != 0 ? try record.readString(length: Int(try record.read(UInt16.self))) : nil
+            let payloadLength = Int(try record.read(UInt32.self))
+            let payload = Array(try record.readBytes(payloadLength))
+            guard record.remaining == 0 else { throw FormatError("record \(index) has \(record.remaining) trailing bytes") }
+            events.append(RecordedEvent(
+                position: firstPosition + Int64(index), stream: stream, streamVersion: version, type: type,
+                eventId: eventId, timestampMicros: timestamp,
+                metadata: EventMetadata(correlationId: correlation, causationId: causation, actor: actor),
+                payload: payload
+            ))
+        }
+        guard reader.remaining == 0 else { throw FormatError("batch payload has \(reader.remaining) bytes after its last record") }
+        return events
+    }
+
+    private static func readUUID(_ reader: inout ByteReader) throws(FormatError) -> UUID {
+        let bytes = try reader.readBytes(16)
+        return UUID(uuid: bytes.loadUnaligned(as: uuid_t.self))
+    }
+}

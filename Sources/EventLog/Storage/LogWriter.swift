@@ -1,0 +1,346 @@
+import Foundation
+import Synchronization
+
+/// The single writer: a dedicated thread that takes every append waiting, checks it against the
+/// index, packs the accepted ones into batches, writes them, fsyncs once, and only then publishes
+/// them and answers the appenders (group commit).
+///
+/// A thread rather than a task, because `fdatasync` blocks: on the cooperative pool (two threads on
+/// this machine) it would stall every request while the disk works.
+final class LogWriter: @unchecked Sendable {
+    // Safety of @unchecked Sendable: `queue` and `stopping` are only touched under `condition`;
+    // every other stored `var` is touched only by the writer thread once `start()` has run, or by
+    // `stop()` after that thread has finished (it waits on `finished`).
+
+    struct Pending {
+        var appends: [StreamAppend]
+        var continuation: CheckedContinuation<Result<AppendResult, LogError>, Never>
+    }
+
+    private let condition = NSCondition()
+    private var queue: [Pending] = []
+    private var stopping = false
+    private let finished = DispatchSemaphore(value: 0)
+    private let indexWrites = DispatchQueue(label: "protalent.log.segment-index")
+
+    private let core: LogCore
+    private let directory: String
+    private let options: EventLogOptions
+    private let hasher = SHA256Chain()
+    private var activeFile: FileDescriptor
+    private var activeOrdinal: Int32
+    private var activeLength: Int
+    private var activeIndex: SegmentIndexFile
+    private var chainHash: [UInt8]
+    private var nextPosition: Int64
+    private var lastTimestamp: Int64
+    private var failure: LogError?
+
+    init(core: LogCore, directory: String, options: EventLogOptions, opened: LogOpener.Opened) throws(LogError) {
+        self.core = core
+        self.directory = directory
+        self.options = options
+        chainHash = opened.index.chainHash
+        nextPosition = opened.index.head + 1
+        lastTimestamp = opened.lastTimestamp
+        if let last = opened.index.segments.last, let index = opened.activeSegmentIndex {
+            activeFile = try FileDescriptor.open(last.path, writable: true)
+            activeOrdinal = Int32(opened.index.segments.count - 1)
+            activeLength = last.length
+            activeIndex = index
+        } else {
+            let segment = try Self.createSegment(directory: directory, basePosition: 1, previousChainHash: LogFormat.zeroHash)
+            core.addSegment(segment.state)
+            activeFile = segment.writer
+            activeOrdinal = 0
+            activeLength = LogFormat.segmentHeaderSize
+            activeIndex = SegmentIndexFile(basePosition: 1, segmentLength: Int64(LogFormat.segmentHeaderSize))
+        }
+    }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "protalent-log-writer"
+        thread.qualityOfService = .userInitiated
+        thread.start()
+    }
+
+    func enqueue(_ pending: Pending) {
+        condition.lock()
+        if stopping {
+            condition.unlock()
+            pending.continuation.resume(returning: .failure(.closed("the log is shutting down")))
+            return
+        }
+        queue.append(pending)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Finishes every queued append, then stops the thread and waits for pending index files.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+        finished.wait()
+        indexWrites.sync {}
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !stopping { condition.wait() }
+            let work = queue
+            queue.removeAll(keepingCapacity: true)
+            let done = stopping && work.isEmpty
+            condition.unlock()
+            if done { break }
+            process(work)
+        }
+        finished.signal()
+    }
+
+    // MARK: Group commit
+
+    /// What the index and the not-yet-durable appends of this round say about a stream or event id.
+    private struct Overlay {
+        var versions: [String: Int64] = [:]
+        var eventIds: [UUID: (position: Int64, stream: String, version: Int64)] = [:]
+    }
+
+    private enum Decision {
+        case reject(LogError)
+        /// Every event is already stored; `durable` is false when some are only in this round.
+        case duplicate(AppendResult, durable: Bool)
+        case accept
+    }
+
+    private func process(_ work: [Pending]) {
+        if let failure {
+            for pending in work { pending.continuation.resume(returning: .failure(failure)) }
+            return
+        }
+        var overlay = Overlay()
+        var raw = ByteWriter(capacity: options.targetBatchBytes + 4096)
+        var batchRecords: [RecordedEvent] = []
+        var published: [LogCore.PublishedBatch] = []
+        var waiting: [(Pending, AppendResult)] = []
+        let timestamp = max(options.clock(), lastTimestamp)
+        lastTimestamp = timestamp
+        let lengthBefore = activeLength
+
+        do throws(LogError) {
+            for pending in work {
+                let decision = core.state.withLock { state in
+                    decide(pending.appends, index: state.index, overlay: overlay)
+                }
+                switch decision {
+                case .reject(let error):
+                    pending.continuation.resume(returning: .failure(error))
+                case .duplicate(let result, let durable):
+                    if durable {
+                        pending.continuation.resume(returning: .success(result))
+                    } else {
+                        waiting.append((pending, result))
+                    }
+                case .accept:
+                    let result = accept(pending.appends, timestamp: timestamp, overlay: &overlay, raw: &raw, records: &batchRecords)
+                    waiting.append((pending, result))
+                    if raw.bytes.count >= options.targetBatchBytes {
+                        published.append(try seal(&raw, records: &batchRecords))
+                    }
+                }
+            }
+            if !batchRecords.isEmpty { published.append(try seal(&raw, records: &batchRecords)) }
+            if !published.isEmpty, options.durability == .fsync { try activeFile.syncData() }
+        } catch {
+            fail(error, lengthBefore: lengthBefore, waiting: waiting.map(\.0))
+            return
+        }
+        core.publish(published)
+        for (pending, result) in waiting { pending.continuation.resume(returning: .success(result)) }
+    }
+
+    /// Checks an append against the durable index and this round's overlay.
+    private func decide(_ appends: [StreamAppend], index: LogIndex, overlay: Overlay) -> Decision {
+        var seenStreams = Set<String>()
+        var seenIds = Set<UUID>()
+        var eventCount = 0
+        var estimatedBytes = 0
+        for append in appends {
+            guard !append.stream.isEmpty, append.stream.utf8.count <= RecordCodec.maxNameBytes else {
+                return .reject(.invalidAppend("stream names must have 1 to 65,535 UTF-8 bytes"))
+            }
+            guard seenStreams.insert(append.stream).inserted else {
+                return .reject(.invalidAppend("stream '\(append.stream)' appears twice in one append"))
+            }
+            for event in append.events {
+                guard !event.type.isEmpty, event.type.utf8.count <= RecordCodec.maxNameBytes,
+                      (event.metadata.actor?.utf8.count ?? 0) <= RecordCodec.maxNameBytes else {
+                    return .reject(.invalidAppend("event type and actor must have at most 65,535 UTF-8 bytes, and a type at least 1"))
+                }
+                guard seenIds.insert(event.eventId).inserted else {
+                    return .reject(.invalidAppend("event id \(event.eventId) appears twice in one append"))
+                }
+                eventCount += 1
+                estimatedBytes += 96 + append.stream.utf8.count + event.type.utf8.count + event.payload.count
+                    + (event.metadata.actor?.utf8.count ?? 0)
+            }
+        }
+        guard eventCount > 0 else { return .reject(.invalidAppend("an append needs at least one event")) }
+        guard estimatedBytes <= LogFormat.maxBatchRawBytes else {
+            return .reject(.invalidAppend("the append holds \(estimatedBytes) bytes; the limit is \(LogFormat.maxBatchRawBytes)"))
+        }
+
+        // Idempotency: all ids already stored in the same streams → the original result; some → refused.
+        var found = 0
+        var durable = true
+        var first = Int64.max
+        var last = Int64.min
+        var versions: [String: Int64] = [:]
+        for append in appends {
+            for event in append.events {
+                let stored: (position: Int64, stream: String, version: Int64)?
+                if let pending = overlay.eventIds[event.eventId] {
+                    stored = pending
+                    durable = false
+                } else if let position = index.eventIds[event.eventId] {
+                    stored = Self.locate(position, in: append.stream, index: index).map { (position, append.stream, $0) }
+                        ?? (position, "another stream", 0)
+                } else {
+                    stored = nil
+                }
+                guard let stored else { continue }
+                if stored.stream != append.stream {
+                    return .reject(.duplicateEventId("\(event.eventId)", "it was appended to \(stored.stream), not to '\(append.stream)'"))
+                }
+                found += 1
+                first = min(first, stored.position)
+                last = max(last, stored.position)
+                versions[append.stream] = max(versions[append.stream] ?? 0, stored.version)
+            }
+        }
+        if found == eventCount {
+            return .duplicate(AppendResult(firstPosition: first, lastPosition: last, streamVersions: versions, wasDuplicate: true), durable: durable)
+        }
+        if found > 0 {
+            return .reject(.duplicateEventId("(\(found) of \(eventCount))", "an append may be retried whole, not in part"))
+        }
+
+        for append in appends {
+            let current = overlay.versions[append.stream] ?? index.version(of: append.stream)
+            guard append.expectedVersion.isSatisfied(by: current) else {
+                return .reject(.wrongExpectedVersion(stream: append.stream, expected: append.expectedVersion, actual: current))
+            }
+        }
+        return .accept
+    }
+
+    /// The version `position` has in `stream`, if it belongs to it.
+    private static func locate(_ position: Int64, in stream: String, index: LogIndex) -> Int64? {
+        guard let positions = index.streams[stream] else { return nil }
+        var low = 0
+        var high = positions.count - 1
+        while low <= high {
+            let middle = (low + high) / 2
+            if positions[middle] == position { return Int64(middle + 1) }
+            if positions[middle] < position { low = middle + 1 } else { high = middle - 1 }
+        }
+        return nil
+    }
+
+    private func accept(
+        _ appends: [StreamAppend], timestamp: Int64, overlay: inout Overlay, raw: inout ByteWriter, records: inout [RecordedEvent]
+    ) -> AppendResult {
+        let first = nextPosition
+        var versions: [String: Int64] = [:]
+        for append in appends {
+            var version = core.state.withLock { overlay.versions[append.stream] ?? $0.index.version(of: append.stream) }
+            for event in append.events {
+                version += 1
+                RecordCodec.append(event, stream: append.stream, version: version, timestampMicros: timestamp, to: &raw)
+                records.append(RecordedEvent(
+                    position: nextPosition, stream: append.stream, streamVersion: version, type: event.type,
+                    eventId: event.eventId, timestampMicros: timestamp, metadata: event.metadata, payload: event.payload
+                ))
+                overlay.eventIds[event.eventId] = (nextPosition, append.stream, version)
+                nextPosition += 1
+            }
+            overlay.versions[append.stream] = version
+            versions[append.stream] = version
+        }
+        return AppendResult(firstPosition: first, lastPosition: nextPosition - 1, streamVersions: versions, wasDuplicate: false)
+    }
+
+    /// Seals the records gathered so far into a batch and writes it (rolling the segment first when full).
+    private func seal(_ raw: inout ByteWriter, records: inout [RecordedEvent]) throws(LogError) -> LogCore.PublishedBatch {
+        if activeLength >= options.segmentSize, !activeIndex.batches.isEmpty { try roll() }
+        let sealed = BatchPayload.seal(
+            raw: raw.bytes, firstPosition: records[0].position, recordCount: records.count,
+            previousChainHash: chainHash, compressionLevel: options.compressionLevel, hasher: hasher
+        )
+        try activeFile.write(sealed.bytes, at: activeLength)
+        let offset = activeLength
+        activeLength += sealed.bytes.count
+        activeIndex.add(batchAt: offset, header: sealed.header, records: records.lazy.map { ($0.eventId, $0.stream, $0.streamVersion) })
+        chainHash = sealed.header.chainHash
+        let batch = LogCore.PublishedBatch(
+            location: BatchLocation(
+                firstPosition: sealed.header.firstPosition, count: Int32(records.count), segment: activeOrdinal,
+                offset: Int64(offset), size: Int32(sealed.bytes.count)
+            ),
+            rawLength: raw.bytes.count, chainHash: sealed.header.chainHash, records: records
+        )
+        raw.bytes.removeAll(keepingCapacity: true)
+        records.removeAll(keepingCapacity: true)
+        return batch
+    }
+
+    /// Seals the active segment (durably, with its index written in the background) and starts the next.
+    private func roll() throws(LogError) {
+        if options.durability == .fsync { try activeFile.syncData() }
+        let sealedIndex = activeIndex
+        let sealedPath = directory + "/" + LogFormat.segmentFileName(basePosition: sealedIndex.basePosition)
+        indexWrites.async {
+            // Derived data: if this fails, the next open rebuilds it by scanning the segment.
+            try? sealedIndex.write(to: LogOpener.indexPath(forSegment: sealedPath))
+        }
+        let segment = try Self.createSegment(directory: directory, basePosition: nextPositionOfActive(), previousChainHash: chainHash)
+        core.addSegment(segment.state)
+        activeFile = segment.writer
+        activeOrdinal += 1
+        activeLength = LogFormat.segmentHeaderSize
+        activeIndex = SegmentIndexFile(basePosition: segment.state.basePosition, segmentLength: Int64(LogFormat.segmentHeaderSize), finalChainHash: chainHash)
+    }
+
+    private func nextPositionOfActive() -> Int64 {
+        (activeIndex.batches.last.map { $0.firstPosition + Int64($0.count) }) ?? activeIndex.basePosition
+    }
+
+    /// Creates a segment atomically: header into a temporary file, fsync, rename, fsync the directory.
+    static func createSegment(
+        directory: String, basePosition: Int64, previousChainHash: [UInt8]
+    ) throws(LogError) -> (state: SegmentState, writer: FileDescriptor) {
+        let path = directory + "/" + LogFormat.segmentFileName(basePosition: basePosition)
+        let temporary = path + ".tmp"
+        let header = SegmentHeader(formatVersion: LogFormat.version, basePosition: basePosition, previousChainHash: previousChainHash)
+        let file = try FileDescriptor.open(temporary, writable: true, create: true)
+        try file.truncate(to: 0)
+        try file.write(header.encoded(), at: 0)
+        try file.sync()
+        guard rename(temporary, path) == 0 else { throw LogError.io("rename", path: temporary, errno: errno) }
+        try FileDescriptor.syncDirectory(directory)
+        let reader = try FileDescriptor.open(path, writable: false)
+        return (SegmentState(basePosition: basePosition, path: path, reader: reader, length: LogFormat.segmentHeaderSize), file)
+    }
+
+    /// A write or fsync failed: nothing of this round is acknowledged, the partial bytes are cut off
+    /// when possible, and the writer refuses further appends (the state on disk is uncertain until
+    /// the log is reopened and recovered, as PostgreSQL does after a failed fsync).
+    private func fail(_ error: LogError, lengthBefore: Int, waiting: [Pending]) {
+        failure = .closed("the writer stopped after a storage failure (\(error)); reopen the log to recover")
+        try? activeFile.truncate(to: lengthBefore)
+        for pending in waiting { pending.continuation.resume(returning: .failure(error)) }
+    }
+}
