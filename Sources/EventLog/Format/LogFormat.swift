@@ -141,8 +141,9 @@ struct BatchHeader: Equatable {
         let stored = try reader.read(UInt32.self)
         let raw = try reader.read(UInt32.self)
         let codecByte = try reader.read(UInt8.self)
-        _ = try reader.read(UInt8.self)
-        _ = try reader.read(UInt16.self)
+        let flags = try reader.read(UInt8.self)
+        let reserved = try reader.read(UInt16.self)
+        guard flags == 0, reserved == 0 else { throw FormatError("unknown batch flags \(flags) or reserved bits \(reserved)") }
         let first = try reader.read(Int64.self)
         let count = try reader.read(UInt32.self)
         let checksum = try reader.read(UInt32.self)

@@ -101,7 +101,8 @@ struct SegmentScanner {
         }
         let payloadStart = offset + LogFormat.batchHeaderSize
         let payload = UnsafeRawBufferPointer(rebasing: raw[payloadStart..<payloadStart + Int(header.storedLength)])
-        let prefix = header.prefix()
+        // The stored bytes, not a re-encoding of the decoded fields: every byte must be covered.
+        let prefix = Array(raw[offset..<offset + 28])
         let checksum = BatchHeader.computeChecksum(prefix: prefix, chainHash: header.chainHash, payload: payload)
         guard checksum == header.checksum else { throw FormatError("batch checksum mismatch") }
         if let expectedPosition, header.firstPosition != expectedPosition {

@@ -1,0 +1,183 @@
+import EventLog
+import Foundation
+import Testing
+import TestSupport
+
+/// Crash recovery and tamper evidence, on real segment files.
+@Suite struct RecoveryTests {
+    /// Writes `batches` batches of two events each (one append per batch) and closes the log.
+    private func writeLog(_ directory: TemporaryDirectory, batches: Int, segmentSize: Int = 64 << 20) async throws -> [ProposedEvent] {
+        let log = try EventLog.open(directory: directory.path, options: LogFixtures.options(segmentSize: segmentSize))
+        var all: [ProposedEvent] = []
+        for i in 0..<batches {
+            let events = [LogFixtures.event("\(i)-a"), LogFixtures.event("\(i)-b")]
+            _ = try await log.append(to: "stream-\(i % 3)", events: events)
+            all += events
+        }
+        log.close()
+        return all
+    }
+
+    private func fileSize(_ path: String) throws -> Int {
+        try (FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? -1
+    }
+
+    @Test func reopenAfterCleanCloseContinuesTheChain() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let written = try await writeLog(directory, batches: 5)
+        let log = try EventLog.open(directory: directory.path, options: LogFixtures.options())
+        #expect(log.recovery.tornTail == nil)
+        #expect(log.head == 10)
+        #expect(log.version(of: "stream-0") == 4)
+        let more = try await log.append(to: "stream-0", expectedVersion: .exactly(4), events: [LogFixtures.event("after")])
+        #expect(more.firstPosition == 11)
+        #expect(try log.read(from: 1, maxCount: 100).map(\.eventId) == written.map(\.eventId) + [try log.read(from: 11)[0].eventId])
+        log.close()
+        let report = try LogVerifier.verify(directory: directory.path)
+        #expect(report.isIntact && report.tornTail == nil && report.events == 11 && report.batches == 6)
+    }
+
+    @Test func aTornFinalBatchAtEveryByteOffsetRecoversToThePreviousBatch() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let written = try await writeLog(directory, batches: 3)
+        let segment = try #require(try LogFixtures.segmentFiles(in: directory.path).first)
+        let original = try Data(contentsOf: URL(fileURLWithPath: segment))
+        let log = try EventLog.open(directory: directory.path, options: LogFixtures.options())
+        let lastBatchStart = log.statistics().bytesOnDisk - (try lastBatchSize(log))
+        log.close()
+
+        for cut in lastBatchStart..<original.count {
+            try original.prefix(cut).write(to: URL(fileURLWithPath: segment))
+            let verifyReport = try LogVerifier.verify(directory: directory.path)
+            #expect(verifyReport.isIntact, "verify must call a torn tail recoverable (cut at \(cut))")
+            #expect(verifyReport.tornTail?.offset == (cut == lastBatchStart ? nil : lastBatchStart))
+            let reopened = try EventLog.open(directory: directory.path, options: LogFixtures.options())
+            #expect(reopened.head == 4, "cut at \(cut)")
+            #expect(try reopened.read(from: 1).map(\.eventId) == Array(written.prefix(4).map(\.eventId)))
+            #expect(try fileSize(segment) == lastBatchStart)
+            // The chain continues from the recovered head.
+            _ = try await reopened.append(to: "stream-2", events: [LogFixtures.event("again-\(cut)")])
+            reopened.close()
+            #expect(try LogVerifier.verify(directory: directory.path).isIntact)
+            try original.write(to: URL(fileURLWithPath: segment))
+            try? FileManager.default.removeItem(atPath: directory.path + "/00000000000000000001.idx")
+        }
+    }
+
+    /// The size of the last batch of the log's single segment, walking the batch headers' lengths.
+    private func lastBatchSize(_ log: EventLog) throws -> Int {
+        let segment = try #require(try LogFixtures.segmentFiles(in: log.directory).first)
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: segment)))
+        var offset = 64
+        var last = 64
+        while offset < bytes.count {
+            last = offset
+            let stored = Int(UInt32(bytes[offset + 4]) | UInt32(bytes[offset + 5]) << 8 | UInt32(bytes[offset + 6]) << 16 | UInt32(bytes[offset + 7]) << 24)
+            offset += 64 + stored
+        }
+        return bytes.count - last
+    }
+
+    @Test func aFlippedByteBeforeTheTailIsReportedWithItsOffset() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try await writeLog(directory, batches: 4)
+        let segment = try #require(try LogFixtures.segmentFiles(in: directory.path).first)
+        let original = try Array(Data(contentsOf: URL(fileURLWithPath: segment)))
+        let log = try EventLog.open(directory: directory.path, options: LogFixtures.options())
+        let lastBatchStart = original.count - (try lastBatchSize(log))
+        log.close()
+        // Batch starts, to know which batch a flipped byte lands in.
+        var starts: [Int] = []
+        var offset = 64
+        while offset < original.count {
+            starts.append(offset)
+            offset += 64 + Int(UInt32(original[offset + 4]) | UInt32(original[offset + 5]) << 8 | UInt32(original[offset + 6]) << 16)
+        }
+        for flip in 0..<lastBatchStart {
+            var damaged = original
+            damaged[flip] ^= 0x5A
+            try Data(damaged).write(to: URL(fileURLWithPath: segment))
+            let report = try LogVerifier.verify(directory: directory.path)
+            #expect(!report.isIntact, "flip at \(flip) went unnoticed")
+            let expectedOffset = flip < 64 ? 0 : starts.last { $0 <= flip }!
+            #expect(report.fault?.offset == expectedOffset, "flip at \(flip)")
+            #expect(report.fault?.file == segment)
+            do {
+                let reopened = try EventLog.open(directory: directory.path, options: LogFixtures.options())
+                reopened.close()
+                Issue.record("opening must refuse a log damaged at \(flip)")
+            } catch {
+                #expect(error.kind == .corruption)
+                #expect(error.corruptionLocation?.offset == expectedOffset)
+                #expect("\(error)".contains(segment))
+            }
+        }
+        try Data(original).write(to: URL(fileURLWithPath: segment))
+        #expect(try LogVerifier.verify(directory: directory.path).isIntact)
+    }
+
+    @Test func aBatchSwappedForAnotherValidBatchBreaksTheChain() async throws {
+        // Two logs with identical shapes; batch 2 of one is put into the other. Its checksum is
+        // valid, its positions fit, but it does not follow the chain.
+        let first = try TemporaryDirectory()
+        let second = try TemporaryDirectory()
+        defer { first.remove(); second.remove() }
+        _ = try await writeLog(first, batches: 3)
+        _ = try await writeLog(second, batches: 3)
+        let a = try #require(try LogFixtures.segmentFiles(in: first.path).first)
+        let b = try #require(try LogFixtures.segmentFiles(in: second.path).first)
+        var bytesA = try Array(Data(contentsOf: URL(fileURLWithPath: a)))
+        let bytesB = try Array(Data(contentsOf: URL(fileURLWithPath: b)))
+        let secondBatch = 64 + 64 + Int(UInt32(bytesA[68]) | UInt32(bytesA[69]) << 8 | UInt32(bytesA[70]) << 16)
+        let secondBatchB = 64 + 64 + Int(UInt32(bytesB[68]) | UInt32(bytesB[69]) << 8 | UInt32(bytesB[70]) << 16)
+        let lengthA = 64 + Int(UInt32(bytesA[secondBatch + 4]) | UInt32(bytesA[secondBatch + 5]) << 8 | UInt32(bytesA[secondBatch + 6]) << 16)
+        let lengthB = 64 + Int(UInt32(bytesB[secondBatchB + 4]) | UInt32(bytesB[secondBatchB + 5]) << 8 | UInt32(bytesB[secondBatchB + 6]) << 16)
+        bytesA.replaceSubrange(secondBatch..<secondBatch + lengthA, with: bytesB[secondBatchB..<secondBatchB + lengthB])
+        try Data(bytesA).write(to: URL(fileURLWithPath: a))
+        let report = try LogVerifier.verify(directory: first.path)
+        #expect(!report.isIntact)
+        #expect(report.fault?.offset == secondBatch)
+        #expect(report.fault?.position == 3)
+        #expect(report.fault?.reason.contains("chain") == true)
+    }
+
+    @Test func segmentsRollAndReopenFromTheirIndexFiles() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let written = try await writeLog(directory, batches: 40, segmentSize: 1_024)
+        let segments = try LogFixtures.segmentFiles(in: directory.path)
+        #expect(segments.count > 5)
+        #expect(segments.first?.hasSuffix("00000000000000000001.seg") == true)
+        for sealed in segments.dropLast() {
+            #expect(FileManager.default.fileExists(atPath: String(sealed.dropLast(3)) + "idx"), "no index for \(sealed)")
+        }
+        let log = try EventLog.open(directory: directory.path, options: LogFixtures.options(segmentSize: 1_024))
+        #expect(log.recovery.rebuiltIndexes.isEmpty)
+        #expect(log.head == 80)
+        #expect(try log.read(from: 1, maxCount: 1_000).map(\.eventId) == written.map(\.eventId))
+        #expect(try log.readStream("stream-1").count == 26)
+        #expect(log.statistics().segments == segments.count)
+        log.close()
+        // A missing index is rebuilt from its segment.
+        try FileManager.default.removeItem(atPath: String(segments[1].dropLast(3)) + "idx")
+        let rebuilt = try EventLog.open(directory: directory.path, options: LogFixtures.options(segmentSize: 1_024))
+        #expect(rebuilt.recovery.rebuiltIndexes == [segments[1]])
+        #expect(try rebuilt.read(from: 1, maxCount: 1_000).count == 80)
+        rebuilt.close()
+        let report = try LogVerifier.verify(directory: directory.path)
+        #expect(report.isIntact && report.segments == segments.count && report.events == 80)
+    }
+
+    @Test func aMissingSegmentIsCorruption() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try await writeLog(directory, batches: 30, segmentSize: 1_024)
+        let segments = try LogFixtures.segmentFiles(in: directory.path)
+        try FileManager.default.removeItem(atPath: segments[2])
+        #expect(!(try LogVerifier.verify(directory: directory.path).isIntact))
+        #expect(throws: LogError.self) { try EventLog.open(directory: directory.path) }
+    }
+}
