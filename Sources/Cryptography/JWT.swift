@@ -86,7 +86,8 @@ public struct JWT: Sendable {
         let payload = try verifiedPayload(token)
         guard let object = Self.object(payload) else { throw .malformed("the payload is not a JSON object") }
         let claims = try Self.claims(from: object)
-        guard now < claims.expiresAt + leeway else { throw .expired(at: claims.expiresAt) }
+        // Written as `now - leeway` so a signed but absurd `exp` (near Int64.max) cannot overflow.
+        guard now - leeway < claims.expiresAt else { throw .expired(at: claims.expiresAt) }
         if let notBefore = claims.notBefore, now + leeway < notBefore { throw .notYetValid(until: notBefore) }
         return claims
     }

@@ -127,3 +127,12 @@ import Testing
         #expect(throws: JWT.Error.reservedClaim("exp")) { try JWT(key: Self.key).sign(claims) }
     }
 }
+
+extension JWTTests {
+    @Test func extremeExpiryDoesNotOverflow() throws {
+        let jwt = try JWT(key: Self.key)
+        var claims = Self.claims
+        claims.expiresAt = .max
+        #expect(try jwt.verify(jwt.sign(claims), now: 1_700_000_100, leeway: 60).expiresAt == .max)
+    }
+}

@@ -24,6 +24,8 @@ import Synchronization
 /// Writes are atomic and durable (temporary file, fsync, rename or link, fsync of the directory).
 /// Keys are cached in memory after their first use; all file work happens under the same lock, so
 /// two threads cannot create two different keys for one subject.
+/// One process owns a data directory (as it owns the log): creation is safe across processes
+/// (no key file is ever overwritten), but another process's erasure is not seen by this cache.
 public final class KeyStore: Sendable {
     /// The environment variable that may hold the master key (base64 of 32 bytes).
     public static let masterKeyVariable = "PROTALENT_MASTER_KEY"
