@@ -1,0 +1,85 @@
+/// A strict base64 codec (RFC 4648 §4 and §5) shared by `Base64` and `Base64URL`.
+///
+/// Decoding is canonical: characters outside the alphabet, misplaced or missing padding (when
+/// padding is expected), padding when none is expected, and non-zero leftover bits are all refused,
+/// so one byte string has exactly one accepted encoding.
+struct Base64Codec: Sendable {
+    private let alphabet: [UInt8]
+    private let values: [UInt8]
+    private let padded: Bool
+
+    init(alphabet: String, padded: Bool) {
+        self.alphabet = Array(alphabet.utf8)
+        precondition(self.alphabet.count == 64)
+        var values = [UInt8](repeating: 0xFF, count: 256)
+        for (index, character) in self.alphabet.enumerated() { values[Int(character)] = UInt8(index) }
+        self.values = values
+        self.padded = padded
+    }
+
+    static let standard = Base64Codec(
+        alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", padded: true)
+    static let url = Base64Codec(
+        alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", padded: false)
+
+    func encode(_ bytes: UnsafeRawBufferPointer) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index + 3 <= bytes.count {
+            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            out.append(alphabet[Int(chunk >> 18 & 63)])
+            out.append(alphabet[Int(chunk >> 12 & 63)])
+            out.append(alphabet[Int(chunk >> 6 & 63)])
+            out.append(alphabet[Int(chunk & 63)])
+            index += 3
+        }
+        switch bytes.count - index {
+        case 1:
+            let chunk = UInt32(bytes[index]) << 16
+            out.append(alphabet[Int(chunk >> 18 & 63)])
+            out.append(alphabet[Int(chunk >> 12 & 63)])
+            if padded { out.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "=")]) }
+        case 2:
+            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
+            out.append(alphabet[Int(chunk >> 18 & 63)])
+            out.append(alphabet[Int(chunk >> 12 & 63)])
+            out.append(alphabet[Int(chunk >> 6 & 63)])
+            if padded { out.append(UInt8(ascii: "=")) }
+        default:
+            break
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func decode(_ string: some StringProtocol) -> [UInt8]? {
+        var characters = Array(string.utf8)
+        if padded {
+            guard characters.count % 4 == 0 else { return nil }
+            var padding = 0
+            while padding < 2, characters.last == UInt8(ascii: "=") {
+                characters.removeLast()
+                padding += 1
+            }
+        }
+        guard characters.count % 4 != 1 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(characters.count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for character in characters {
+            let value = values[Int(character)]
+            guard value != 0xFF else { return nil }
+            accumulator = accumulator << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                accumulator &= (1 << UInt32(bits)) - 1
+            }
+        }
+        // Leftover bits must be zero, or two encodings would decode to the same bytes.
+        guard accumulator == 0 else { return nil }
+        return out
+    }
+}
