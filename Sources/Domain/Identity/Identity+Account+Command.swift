@@ -1,0 +1,104 @@
+import EventSourcing
+public import Foundation
+
+extension Identity.Account {
+    /// A sign-up, as `POST /auth/register` carries it, plus what the application prepared.
+    public struct Registration: Sendable, Equatable {
+        public var userID: UUID
+        /// The address as typed; normalised by the domain.
+        public var email: String
+        /// The application's keyed digest of the normalised address (the claim stream's key).
+        public var emailKey: String
+        public var password: NewPassword
+        public var firstName: String
+        public var lastName: String
+        /// `student` or `mentor`; other roles only when `registeredBy` is the system (bootstrap).
+        public var role: Role
+        public var countryCode: String?
+        public var city: String?
+        /// The first email-verification token.
+        public var verification: IssuedToken
+        /// `nil` for a self sign-up; `.system` for `--bootstrap-admin`.
+        public var registeredBy: Principal?
+        public var now: Date
+
+        public init(
+            userID: UUID, email: String, emailKey: String, password: NewPassword, firstName: String,
+            lastName: String, role: Role, countryCode: String? = nil, city: String? = nil,
+            verification: IssuedToken, registeredBy: Principal? = nil, now: Date
+        ) {
+            self.userID = userID
+            self.email = email
+            self.emailKey = emailKey
+            self.password = password
+            self.firstName = firstName
+            self.lastName = lastName
+            self.role = role
+            self.countryCode = countryCode
+            self.city = city
+            self.verification = verification
+            self.registeredBy = registeredBy
+            self.now = now
+        }
+    }
+
+    /// What the application found when checking a TOTP code (RFC 6238, with its usual ±1 step window).
+    public enum TotpCheck: Sendable, Equatable {
+        /// No code was sent.
+        case notProvided
+        /// A code was sent and matched no step in the window.
+        case invalid
+        /// The code matched this time step.
+        case valid(step: Int64)
+    }
+
+    /// A login attempt, after the application checked the password hash and any TOTP code.
+    public struct LoginAttempt: Sendable, Equatable {
+        public var passwordMatches: Bool
+        public var totp: TotpCheck
+        /// The refresh-token family to open on success.
+        public var familyID: UUID
+        public var refreshToken: IssuedToken
+        public var now: Date
+
+        public init(passwordMatches: Bool, totp: TotpCheck = .notProvided, familyID: UUID, refreshToken: IssuedToken, now: Date) {
+            self.passwordMatches = passwordMatches
+            self.totp = totp
+            self.familyID = familyID
+            self.refreshToken = refreshToken
+            self.now = now
+        }
+    }
+
+    /// What callers ask of an account.
+    public enum Command: Sendable, Equatable {
+        /// Create the account (see `Identity.register` for the email claim that goes with it).
+        case register(Registration)
+        /// Send a new verification token (replacing any earlier one).
+        case issueEmailVerification(IssuedToken, now: Date)
+        /// Redeem a verification token (single use).
+        case verifyEmail(tokenHash: String, now: Date)
+        /// Change the password while signed in; the application checked the current one.
+        case changePassword(currentPasswordMatches: Bool, newPassword: NewPassword, by: Principal, now: Date)
+        /// Start a reset (`POST /auth/forgot-password`): a new single-use token.
+        case requestPasswordReset(IssuedToken, now: Date)
+        /// Finish a reset with the mailed token; revokes every refresh-token family.
+        case resetPassword(tokenHash: String, newPassword: NewPassword, now: Date)
+        /// Record a login attempt (success, failure, lock-out).
+        case logIn(LoginAttempt)
+        /// Spend the presented refresh token of a family for `next`.
+        case refresh(familyID: UUID, presentedTokenHash: String, next: IssuedToken, now: Date)
+        /// End one login.
+        case logOut(familyID: UUID, presentedTokenHash: String, now: Date)
+        /// Begin 2FA set-up with a fresh secret, encrypted by the application.
+        case startTwoFactor(secretCiphertext: String, by: Principal, now: Date)
+        /// Confirm 2FA with a first code (`POST /auth/2fa/verify`).
+        case confirmTwoFactor(TotpCheck, by: Principal, now: Date)
+        /// Turn 2FA off; needs a current code.
+        case disableTwoFactor(TotpCheck, by: Principal, now: Date)
+        /// Give the account a role (`PUT /admin/users/{id}/role`, or the system's bootstrap admin).
+        case grantRole(Role, by: Principal, now: Date)
+        /// Erase the account (`DELETE /users/me`, or an admin); the application then destroys the data key.
+        case erase(by: Principal, now: Date)
+    }
+}

@@ -1,0 +1,209 @@
+import EventSourcing
+import Foundation
+
+extension Identity.Account {
+    /// A decision: the events to append and, when the caller must still be refused, why.
+    ///
+    /// The application appends `events` first (even when `refusal` is set: a counted failure, a
+    /// lock-out, a revoked family must be remembered) and then answers with `refusal`, if any.
+    public struct Decision: Sendable, Equatable {
+        public var events: [Event]
+        public var refusal: Rejection?
+
+        public init(_ events: [Event], refusal: Rejection? = nil) {
+            self.events = events
+            self.refusal = refusal
+        }
+    }
+
+    /// The events of a command; for `logIn` and `refresh` prefer `decision(_:_:)`, which also says
+    /// whether to refuse after appending.
+    public static func decide(_ command: Command, _ state: State) throws(Rejection) -> [Event] {
+        try decision(command, state).events
+    }
+
+    /// Decides a command: throws when nothing is to be recorded, returns events and an optional
+    /// refusal otherwise.
+    public static func decision(_ command: Command, _ state: State) throws(Rejection) -> Decision {
+        if case .register(let registration) = command { return Decision(try register(registration, state)) }
+        guard state.status != .erased else { throw .notFound("this account was erased") }
+        guard state.status == .active, let userID = state.userID else { throw .notFound("no such account") }
+
+        switch command {
+        case .register:
+            preconditionFailure("handled above")
+
+        case .issueEmailVerification(let token, let now):
+            if state.emailVerified { throw .conflict("the email address is already verified") }
+            return Decision([.emailVerificationIssued(TokenIssued(userId: userID, tokenHash: token.tokenHash, expiresAt: token.expiresAt, issuedAt: now))])
+
+        case .verifyEmail(let tokenHash, let now):
+            guard let token = state.verificationToken, token.tokenHash == tokenHash else {
+                throw .invalid("token", "this verification link is unknown or was already used")
+            }
+            guard now < token.expiresAt else {
+                throw .invalid("token", "this verification link has expired; ask for a new one")
+            }
+            return Decision([.emailVerified(Occurred(userId: userID, at: now))])
+
+        case .changePassword(let currentMatches, let newPassword, let principal, let now):
+            guard principal.isUser(userID) else { throw .forbidden("only the account holder can change their password") }
+            guard currentMatches else { throw .invalid("currentPassword", "the current password is incorrect") }
+            try Rejection.check { () throws(FieldError) in try PasswordPolicy.check(newPassword.plaintext, "newPassword") }
+            return Decision([.passwordChanged(PasswordSet(userId: userID, passwordHash: Personal(newPassword.hash), at: now))])
+
+        case .requestPasswordReset(let token, let now):
+            return Decision([.passwordResetRequested(TokenIssued(userId: userID, tokenHash: token.tokenHash, expiresAt: token.expiresAt, issuedAt: now))])
+
+        case .resetPassword(let tokenHash, let newPassword, let now):
+            guard let token = state.resetToken, token.tokenHash == tokenHash else {
+                throw .invalid("token", "this reset link is unknown or was already used")
+            }
+            guard now < token.expiresAt else { throw .invalid("token", "this reset link has expired; ask for a new one") }
+            try Rejection.check { () throws(FieldError) in try PasswordPolicy.check(newPassword.plaintext, "newPassword") }
+            // A reset means the password may have leaked: every open login ends.
+            let revocations = state.refreshFamilies.filter { !$0.value.revoked }.keys.sorted { $0.uuidString < $1.uuidString }
+                .map { Event.refreshFamilyRevoked(FamilyRevoked(userId: userID, familyId: $0, reason: .passwordReset, at: now)) }
+            return Decision([.passwordReset(PasswordSet(userId: userID, passwordHash: Personal(newPassword.hash), at: now))] + revocations)
+
+        case .logIn(let attempt):
+            return try logIn(attempt, userID: userID, state)
+
+        case .refresh(let familyID, let presented, let next, let now):
+            guard let family = state.refreshFamilies[familyID] else { throw .forbidden("this refresh token is not valid; log in again") }
+            guard !family.revoked else { throw .forbidden("this login was ended; log in again") }
+            if family.spentTokenHashes.contains(presented) {
+                // Someone replays a spent token: either they or the holder stole it. End the login for both.
+                return Decision(
+                    [.refreshFamilyRevoked(FamilyRevoked(userId: userID, familyId: familyID, reason: .reuseDetected, at: now))],
+                    refusal: .forbidden("this refresh token was already used; the login has been revoked, log in again")
+                )
+            }
+            guard family.currentTokenHash == presented else { throw .forbidden("this refresh token is not valid; log in again") }
+            guard now < family.expiresAt else { throw .forbidden("this refresh token has expired; log in again") }
+            return Decision([.refreshTokenRotated(TokenRotated(
+                userId: userID, familyId: familyID, previousTokenHash: presented, tokenHash: next.tokenHash,
+                expiresAt: next.expiresAt, at: now
+            ))])
+
+        case .logOut(let familyID, let presented, let now):
+            guard let family = state.refreshFamilies[familyID], !family.revoked else { return Decision([]) }
+            guard family.currentTokenHash == presented || family.spentTokenHashes.contains(presented) else {
+                throw .forbidden("this refresh token does not belong to this login")
+            }
+            return Decision([.refreshFamilyRevoked(FamilyRevoked(userId: userID, familyId: familyID, reason: .logout, at: now))])
+
+        case .startTwoFactor(let secret, let principal, let now):
+            guard principal.isUser(userID) else { throw .forbidden("only the account holder can set up two-factor authentication") }
+            if case .on = state.twoFactor { throw .conflict("two-factor authentication is already on; disable it first") }
+            return Decision([.twoFactorStarted(TwoFactorStarted(userId: userID, secretCiphertext: secret, at: now))])
+
+        case .confirmTwoFactor(let check, let principal, let now):
+            guard principal.isUser(userID) else { throw .forbidden("only the account holder can confirm two-factor authentication") }
+            guard case .pending = state.twoFactor else {
+                throw .conflict(state.twoFactor == .off ? "start two-factor set-up first" : "two-factor authentication is already on")
+            }
+            let step = try acceptedStep(check, state)
+            return Decision([.twoFactorEnabled(TwoFactorChanged(userId: userID, totpStep: step, at: now))])
+
+        case .disableTwoFactor(let check, let principal, let now):
+            guard principal.isUser(userID) else { throw .forbidden("only the account holder can disable two-factor authentication") }
+            guard case .on = state.twoFactor else { throw .conflict("two-factor authentication is not on") }
+            let step = try acceptedStep(check, state)
+            return Decision([.twoFactorDisabled(TwoFactorChanged(userId: userID, totpStep: step, at: now))])
+
+        case .grantRole(let role, let principal, let now):
+            guard principal.isAdministrator else { throw .forbidden("only an admin can change roles") }
+            guard !principal.isUser(userID) else { throw .forbidden("nobody can change their own role") }
+            if state.role == role { return Decision([]) }
+            return Decision([.roleChanged(RoleChanged(userId: userID, role: role, previousRole: state.role, changedBy: principal.userID, at: now))])
+
+        case .erase(let principal, let now):
+            guard principal.isUser(userID) || principal.isAdministrator else {
+                throw .forbidden("only the account holder or an admin can erase an account")
+            }
+            let revocations = state.refreshFamilies.filter { !$0.value.revoked }.keys.sorted { $0.uuidString < $1.uuidString }
+                .map { Event.refreshFamilyRevoked(FamilyRevoked(userId: userID, familyId: $0, reason: .accountErased, at: now)) }
+            return Decision(revocations + [.erased(Erased(userId: userID, emailKey: state.emailKey ?? "", erasedBy: principal.userID, at: now))])
+        }
+    }
+
+    private static func register(_ r: Registration, _ state: State) throws(Rejection) -> [Event] {
+        guard state.status == .unregistered else { throw .conflict("this account already exists") }
+        let selfService: Set<Role> = [.student, .mentor]
+        guard selfService.contains(r.role) || r.registeredBy == .system else {
+            throw .invalid("role", "role must be student or mentor")
+        }
+        let (email, firstName, lastName, country, city) = try Rejection.check { () throws(FieldError) in
+            (
+                try EmailAddress.normalized(r.email),
+                try Validate.text(r.firstName, "firstName", max: 100),
+                try Validate.text(r.lastName, "lastName", max: 100),
+                try CountryCode.validated(optional: r.countryCode, "countryCode"),
+                try Validate.optionalText(r.city, "city", max: 100)
+            )
+        }
+        try Rejection.check { () throws(FieldError) in try PasswordPolicy.check(r.password.plaintext) }
+        return [
+            .registered(Registered(
+                userId: r.userID, email: Personal(email), emailKey: r.emailKey, passwordHash: Personal(r.password.hash),
+                firstName: Personal(firstName), lastName: Personal(lastName), role: r.role, countryCode: country,
+                city: city.map(Personal.init), registeredBy: r.registeredBy?.userID, registeredAt: r.now
+            )),
+            .emailVerificationIssued(TokenIssued(
+                userId: r.userID, tokenHash: r.verification.tokenHash, expiresAt: r.verification.expiresAt, issuedAt: r.now
+            )),
+        ]
+    }
+
+    private static func logIn(_ attempt: LoginAttempt, userID: UUID, _ state: State) throws(Rejection) -> Decision {
+        let now = attempt.now
+        if let until = state.lockedUntil, now < until {
+            throw .forbidden("too many failed logins; the account is locked until \(until.formatted(.iso8601))")
+        }
+        var failure: LoginFailureReason?
+        var step: Int64?
+        if !attempt.passwordMatches {
+            failure = .badPassword
+        } else if case .on = state.twoFactor {
+            switch attempt.totp {
+            case .notProvided: throw .invalid("totpCode", "this account uses two-factor authentication: send totpCode")
+            case .invalid: failure = .badTotp
+            case .valid(let matched):
+                if let last = state.lastTotpStep, matched <= last { failure = .totpReused } else { step = matched }
+            }
+        }
+        guard let failure else {
+            return Decision([
+                .loginSucceeded(LoginSucceeded(userId: userID, familyId: attempt.familyID, totpStep: step, at: now)),
+                .refreshFamilyIssued(FamilyIssued(
+                    userId: userID, familyId: attempt.familyID, tokenHash: attempt.refreshToken.tokenHash,
+                    expiresAt: attempt.refreshToken.expiresAt, at: now
+                )),
+            ])
+        }
+        var events: [Event] = [.loginFailed(LoginFailed(userId: userID, reason: failure, at: now))]
+        let failures = state.recentFailures.filter { now.timeIntervalSince($0) < failureWindow }.count + 1
+        if failures >= maxFailures {
+            events.append(.locked(Locked(userId: userID, failures: failures, until: now.addingTimeInterval(lockDuration), at: now)))
+        }
+        let message = switch failure {
+        case .badPassword: "the email or password is incorrect"
+        case .badTotp: "the two-factor code is incorrect"
+        case .totpReused: "this two-factor code was already used; wait for the next one"
+        }
+        return Decision(events, refusal: .forbidden(message))
+    }
+
+    private static func acceptedStep(_ check: TotpCheck, _ state: State) throws(Rejection) -> Int64 {
+        switch check {
+        case .notProvided: throw .invalid("code", "send the 6-digit code from the authenticator app")
+        case .invalid: throw .invalid("code", "the code is incorrect")
+        case .valid(let step):
+            if let last = state.lastTotpStep, step <= last {
+                throw .invalid("code", "this code was already used; wait for the next one")
+            }
+            return step
+        }
+    }
+}

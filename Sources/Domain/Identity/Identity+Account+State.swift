@@ -1,0 +1,73 @@
+import EventSourcing
+public import Foundation
+
+extension Identity.Account {
+    /// Repeated failures lock an account: this many failed logins within `failureWindow`…
+    public static let maxFailures = 5
+    /// …counted over this span…
+    public static let failureWindow: TimeInterval = 15 * 60
+    /// …lock it for this long.
+    public static let lockDuration: TimeInterval = 15 * 60
+
+    /// Whether the account exists, and whether it was erased.
+    public enum Status: Sendable, Equatable {
+        case unregistered, active, erased
+    }
+
+    /// Where two-factor authentication stands.
+    public enum TwoFactor: Sendable, Equatable {
+        /// Not set up.
+        case off
+        /// A secret was generated and shown; not enforced until a first code confirms it.
+        case pending(secretCiphertext: String)
+        /// Enforced at login.
+        case on(secretCiphertext: String)
+
+        /// The encrypted secret the application decrypts to check codes.
+        public var secretCiphertext: String? {
+            switch self {
+            case .off: nil
+            case .pending(let secret), .on(let secret): secret
+            }
+        }
+    }
+
+    /// One login's chain of refresh tokens: each refresh spends the current token for a new one.
+    public struct RefreshFamily: Sendable, Equatable {
+        /// The hash of the one token that may be presented next.
+        public var currentTokenHash: String
+        /// Hashes of tokens already spent: presenting one again means a stolen token.
+        public var spentTokenHashes: Set<String>
+        /// When the current token stops being accepted.
+        public var expiresAt: Date
+        /// Whether the family was revoked (logout, reuse, password reset, erasure).
+        public var revoked: Bool
+    }
+
+    /// What the account remembers.
+    public struct State: Sendable, Equatable {
+        public var status: Status = .unregistered
+        public var userID: UUID?
+        public var role: Role = .student
+        public var emailKey: String?
+        /// `nil` once erased (or if the stored value is unreadable).
+        public var passwordHash: String?
+        public var emailVerified = false
+        /// The one verification token currently valid (a new one replaces it; use spends it).
+        public var verificationToken: IssuedToken?
+        /// The one reset token currently valid.
+        public var resetToken: IssuedToken?
+        /// Failed logins not yet forgiven (a success or a lock clears them).
+        public var recentFailures: [Date] = []
+        public var lockedUntil: Date?
+        public var twoFactor: TwoFactor = .off
+        /// The last TOTP time step accepted: a code for this step or an earlier one is refused.
+        public var lastTotpStep: Int64?
+        public var refreshFamilies: [UUID: RefreshFamily] = [:]
+
+        /// Whether logins are refused at `now`.
+        public func isLocked(at now: Date) -> Bool { lockedUntil.map { now < $0 } ?? false }
+    }
+
+    public static var initialState: State { State() }
+}

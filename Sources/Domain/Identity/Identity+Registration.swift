@@ -1,0 +1,43 @@
+import EventSourcing
+public import Foundation
+
+extension Identity {
+    /// The events of a sign-up, per stream, for one atomic append.
+    public struct RegistrationDecision: Sendable, Equatable {
+        /// For `email-<emailKey>`, appended with the claim stream's current version as expected version.
+        public var emailClaim: [EmailClaim.Event]
+        /// For `account-<userId>`, appended expecting no stream.
+        public var account: [Account.Event]
+    }
+
+    /// Decides a sign-up across the email claim and the new account: a taken address is a conflict.
+    public static func register(
+        _ registration: Account.Registration, emailClaim: EmailClaim.State, account: Account.State
+    ) throws(Rejection) -> RegistrationDecision {
+        let accountEvents = try Account.decide(.register(registration), account)
+        let claimEvents = try EmailClaim.decide(
+            .claim(emailKey: registration.emailKey, userID: registration.userID, now: registration.now), emailClaim
+        )
+        return RegistrationDecision(emailClaim: claimEvents, account: accountEvents)
+    }
+
+    /// The events of an erasure, per stream: the account is erased and its address freed for a new sign-up.
+    public struct ErasureDecision: Sendable, Equatable {
+        /// For `account-<userId>`.
+        public var account: [Account.Event]
+        /// For `email-<emailKey>` (the key is in the account state).
+        public var emailClaim: [EmailClaim.Event]
+    }
+
+    /// Decides an erasure across the account and its email claim.
+    public static func erase(
+        by principal: Principal, now: Date, account: Account.State, emailClaim: EmailClaim.State
+    ) throws(Rejection) -> ErasureDecision {
+        let accountEvents = try Account.decide(.erase(by: principal, now: now), account)
+        guard let userID = account.userID, let key = account.emailKey else {
+            return ErasureDecision(account: accountEvents, emailClaim: [])
+        }
+        let claimEvents = try EmailClaim.decide(.release(emailKey: key, userID: userID, now: now), emailClaim)
+        return ErasureDecision(account: accountEvents, emailClaim: claimEvents)
+    }
+}

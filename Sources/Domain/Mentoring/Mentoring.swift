@@ -1,0 +1,31 @@
+import Foundation
+public import EventSourcing
+
+/// Mentoring: mentor profiles, session booking, calendars and feedback.
+///
+/// Streams:
+/// - `mentor-<userId>`: `Mentoring.Mentor.Event` — a mentor's profile and availability, verification
+///   by an admin, and the ratings mentees gave (the rating is a Bayesian average kept in the state).
+/// - `session-<sessionId>`: `Mentoring.Session.Event` — one session's life: requested, accepted,
+///   declined, cancelled, started, completed, and each party's feedback.
+/// - `calendar-<userId>`: `Mentoring.BookingCalendar.Event` — the accepted sessions a user is booked
+///   in, as mentor or mentee; it is what makes double booking impossible.
+///
+/// Decisions spanning streams return a `SessionDecision` with the events for each stream; the
+/// application appends them in one atomic append, each stream with the version it read:
+/// accepting books both calendars, cancelling an accepted session frees them, and a mentee's
+/// feedback records the rating on the mentor's stream.
+public enum Mentoring {
+    /// Why a mentoring command was refused.
+    public struct Rejection: RejectionBuilding {
+        public let category: RejectionCategory
+        public let message: String
+        public let field: String?
+
+        public init(category: RejectionCategory, message: String, field: String?) {
+            self.category = category
+            self.message = message
+            self.field = field
+        }
+    }
+}
