@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "protalent",
             dependencies: [
-                "EventLog", "EventSourcing", "Domain",
+                "EventLog", "EventSourcing", "Domain", "Cryptography",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),

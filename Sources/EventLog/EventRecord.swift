@@ -1,4 +1,5 @@
 public import Foundation
+public import Cryptography
 
 /// An event to append: its id, type name, who caused it, and its payload bytes.
 ///
@@ -15,7 +16,7 @@ public struct ProposedEvent: Sendable, Hashable {
     public var payload: [UInt8]
 
     /// Creates an event to append.
-    public init(eventId: UUID = UUID(), type: String, metadata: EventMetadata = .init(), payload: [UInt8]) {
+    public init(eventId: UUID = SecureRandom.uuid(), type: String, metadata: EventMetadata = .init(), payload: [UInt8]) {
         self.eventId = eventId
         self.type = type
         self.metadata = metadata

@@ -1,4 +1,5 @@
 import EventLog
+import Cryptography
 import Foundation
 
 /// Appends a realistic workload to the event log with concurrent writers at full durability.
@@ -41,7 +42,7 @@ struct LogBenchmark {
                         var proposed: [ProposedEvent] = []
                         for i in 0..<batch {
                             let template = pool[(index * batch + i) % pool.count]
-                            proposed.append(ProposedEvent(type: template.type, metadata: EventMetadata(correlationId: UUID(), actor: "bench"), payload: template.payload))
+                            proposed.append(ProposedEvent(type: template.type, metadata: EventMetadata(correlationId: SecureRandom.uuid(), actor: "bench"), payload: template.payload))
                             bytes += template.payload.count
                         }
                         let start = ContinuousClock.now

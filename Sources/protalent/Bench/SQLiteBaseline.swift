@@ -1,3 +1,4 @@
+import Cryptography
 import Foundation
 import GRDB
 
@@ -50,8 +51,8 @@ struct SQLiteBaseline {
                             guard current == expected else { throw BenchError("version conflict on \(stream)") }
                             let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
                             for (offset, row) in rows.enumerated() {
-                                let id = UUID()
-                                let metadata = "{\"actor\":\"bench\",\"correlationId\":\"\(UUID().uuidString)\"}"
+                                let id = SecureRandom.uuid()
+                                let metadata = "{\"actor\":\"bench\",\"correlationId\":\"\(SecureRandom.uuid().uuidString)\"}"
                                 try db.execute(
                                     sql: "INSERT INTO events (stream, version, type, event_id, timestamp, metadata, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                     arguments: [stream, expected + Int64(offset) + 1, row.type, withUnsafeBytes(of: id.uuid) { Data($0) }, now, metadata, Data(row.payload)]
