@@ -101,7 +101,7 @@ final class LogCore: Sendable {
         let decoded = bytes.withUnsafeBytes { raw in
             Result { () throws(FormatError) -> [RecordedEvent] in
                 let header = try SegmentScanner.checkBatch(
-                    raw, at: 0, expectedPosition: location.firstPosition, previousChainHash: nil, hasher: SHA256Chain()
+                    raw, at: 0, expectedPosition: location.firstPosition, previousChainHash: nil, hasher: nil
                 )
                 return try SegmentScanner.decodePayload(raw, batch: header, at: 0)
             }

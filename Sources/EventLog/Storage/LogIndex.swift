@@ -29,7 +29,7 @@ struct LogIndex: Sendable {
     var batches: [BatchLocation] = []
     /// Each stream's positions, in version order (the version of `positions[i]` is `i + 1`).
     var streams: [String: [Int64]] = [:]
-    var eventIds: [UUID: Int64] = [:]
+    var eventIds = EventIdTable()
     var head: Int64 = 0
     var chainHash: [UInt8] = LogFormat.zeroHash
     var storedBytes: Int = 0
@@ -43,7 +43,7 @@ struct LogIndex: Sendable {
         var position = batch.firstPosition
         for (eventId, stream, _) in records {
             streams[stream, default: []].append(position)
-            eventIds[eventId] = position
+            eventIds.insert(eventId, position: position)
             position += 1
         }
         batches.append(batch)
@@ -52,6 +52,34 @@ struct LogIndex: Sendable {
         storedBytes += Int(batch.size)
         rawBytes += rawLength
         segments[Int(batch.segment)].length = Int(batch.offset) + Int(batch.size)
+    }
+
+    /// Adds a sealed segment's index in one pass: positions are grouped by stream number first, so
+    /// each stream name is hashed once per segment rather than once per event.
+    mutating func add(sealed segmentIndex: SegmentIndexFile, segment: Int32) {
+        eventIds.reserveCapacity(eventIds.count + segmentIndex.records.count)
+        var positionsByStream = [[Int64]](repeating: [], count: segmentIndex.streams.count)
+        var cursor = 0
+        batches.reserveCapacity(batches.count + segmentIndex.batches.count)
+        for batch in segmentIndex.batches {
+            var position = batch.firstPosition
+            for record in segmentIndex.records[cursor..<cursor + Int(batch.count)] {
+                positionsByStream[Int(record.stream)].append(position)
+                eventIds.insert(record.eventId, position: position)
+                position += 1
+            }
+            cursor += Int(batch.count)
+            let location = BatchLocation(firstPosition: batch.firstPosition, count: Int32(batch.count), segment: segment, offset: batch.offset, size: Int32(batch.size))
+            batches.append(location)
+            head = location.lastPosition
+            storedBytes += Int(batch.size)
+            rawBytes += Int(batch.rawLength)
+            segments[Int(segment)].length = Int(batch.offset) + Int(batch.size)
+        }
+        for (number, positions) in positionsByStream.enumerated() {
+            streams[segmentIndex.streams[number], default: []].append(contentsOf: positions)
+        }
+        chainHash = segmentIndex.finalChainHash
     }
 
     /// The index in `batches` of the batch holding `position`, if stored.

@@ -55,6 +55,14 @@ enum LogOpener {
     static func open(directory: String, writable: Bool) throws(LogError) -> Opened {
         var opened = Opened(index: LogIndex(), activeSegmentIndex: nil, report: RecoveryReport(), lastTimestamp: 0)
         let segments = try segmentPaths(in: directory)
+        // Size the event-id table once from the indexes' record counts: growing it while loading
+        // ten million ids would rehash them several times.
+        let indexedRecords = segments.dropLast().reduce(0) { total, segment in
+            guard let file = try? FileDescriptor.open(indexPath(forSegment: segment.path), writable: false),
+                  let count = try? file.read(at: 60, count: 4), count.count == 4 else { return total }
+            return total + Int(UInt32(count[0]) | UInt32(count[1]) << 8 | UInt32(count[2]) << 16 | UInt32(count[3]) << 24)
+        }
+        opened.index.eventIds.reserveCapacity(indexedRecords + 65_536)
         var expectedBase: Int64 = 1
         var previousChain = LogFormat.zeroHash
         for (ordinal, segment) in segments.enumerated() {
@@ -141,17 +149,6 @@ enum LogOpener {
     }
 
     private static func apply(_ segmentIndex: SegmentIndexFile, segment: Int32, to index: inout LogIndex) {
-        var recordCursor = 0
-        index.eventIds.reserveCapacity(index.eventIds.count + segmentIndex.records.count)
-        for batch in segmentIndex.batches {
-            let records = segmentIndex.records[recordCursor..<recordCursor + Int(batch.count)]
-            recordCursor += Int(batch.count)
-            index.add(
-                batch: BatchLocation(firstPosition: batch.firstPosition, count: Int32(batch.count), segment: segment, offset: batch.offset, size: Int32(batch.size)),
-                rawLength: Int(batch.rawLength), chainHash: segmentIndex.finalChainHash,
-                records: records.lazy.map { ($0.eventId, segmentIndex.streams[Int($0.stream)], $0.streamVersion) }
-            )
-        }
-        index.chainHash = segmentIndex.finalChainHash
+        index.add(sealed: segmentIndex, segment: segment)
     }
 }

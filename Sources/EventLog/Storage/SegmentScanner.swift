@@ -89,7 +89,7 @@ struct SegmentScanner {
     /// Checks the batch at `offset`: header, bounds, checksum, positions and chain hash.
     static func checkBatch(
         _ raw: UnsafeRawBufferPointer, at offset: Int, expectedPosition: Int64?,
-        previousChainHash: [UInt8]?, hasher: SHA256Chain
+        previousChainHash: [UInt8]?, hasher: SHA256Chain?
     ) throws(FormatError) -> BatchHeader {
         let available = raw.count - offset
         guard available >= LogFormat.batchHeaderSize else {
@@ -109,7 +109,7 @@ struct SegmentScanner {
             throw FormatError("batch starts at position \(header.firstPosition), expected \(expectedPosition)")
         }
         if let previousChainHash {
-            let chain = hasher.chain(previous: previousChainHash, prefix: prefix, payload: payload)
+            let chain = (hasher ?? SHA256Chain()).chain(previous: previousChainHash, prefix: prefix, payload: payload)
             guard chain == header.chainHash else {
                 throw FormatError("hash chain broken: the batch does not follow the previous batch")
             }
@@ -128,10 +128,9 @@ struct SegmentScanner {
     static func containsValidBatch(_ raw: UnsafeRawBufferPointer, after offset: Int) -> Bool {
         let magic = withUnsafeBytes(of: LogFormat.batchMagic.littleEndian) { Array($0) }
         var candidate = offset + 1
-        let hasher = SHA256Chain()
         while candidate + LogFormat.batchHeaderSize <= raw.count {
             if raw[candidate] == magic[0], raw[candidate + 1] == magic[1], raw[candidate + 2] == magic[2], raw[candidate + 3] == magic[3],
-               (try? checkBatch(raw, at: candidate, expectedPosition: nil, previousChainHash: nil, hasher: hasher)) != nil {
+               (try? checkBatch(raw, at: candidate, expectedPosition: nil, previousChainHash: nil, hasher: nil)) != nil {
                 return true
             }
             candidate += 1
