@@ -13,7 +13,7 @@ public import Foundation
 ///
 /// **Schema versions.** `DomainEvent.schemaVersion(of:)` names the version written for a type.
 /// Version 1 payloads are stored as they are; a payload of version N > 1 carries it as a leading
-/// `"$v": N` member of its top-level object (`{"$v":2,"name":…}`), so the log's metadata stays
+/// `"$v": N` member of its top-level object (`{"$v":2,"name":…}`; the key is reserved), so the log's metadata stays
 /// domain-free and v1 payloads stay clean. A stored version lower than the current one is brought up
 /// through the registered `EventUpcasters`, one version at a time, before decoding; a stored version
 /// higher than the current one (written by newer code) is refused.
