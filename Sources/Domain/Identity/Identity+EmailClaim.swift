@@ -10,7 +10,7 @@ extension Identity {
         public typealias Rejection = Identity.Rejection
 
         /// The holder of the address, if any.
-        public struct State: Sendable, Equatable {
+        public struct State: Codable, Sendable, Equatable {
             /// The user holding the address; `nil` when free.
             public var holder: UUID?
         }
@@ -87,4 +87,9 @@ extension Identity {
             }
         }
     }
+}
+
+extension Identity.EmailClaim: SnapshottableDecider {
+    /// Version 1: `{"holder": <uuid or absent>}`.
+    public static var stateSchemaVersion: Int { 1 }
 }
