@@ -82,7 +82,7 @@ public enum Communities: Decider {
     }
 
     /// One member.
-    public struct Member: Sendable, Equatable {
+    public struct Member: Sendable, Equatable, Codable {
         public var role: MemberRole
         public var joinedAt: Date
         /// Posts published since joining, counted only within the newcomer window.
@@ -90,13 +90,13 @@ public enum Communities: Decider {
     }
 
     /// One post, as far as rules need it.
-    public struct Post: Sendable, Equatable {
+    public struct Post: Sendable, Equatable, Codable {
         public var authorID: UUID
         public var removed: Bool
     }
 
     /// What a community's stream remembers.
-    public struct State: Sendable, Equatable {
+    public struct State: Sendable, Equatable, Codable {
         public var communityID: UUID?
         public var isPrivate = false
         public var ownerID: UUID?
