@@ -1,0 +1,50 @@
+import ReadModels
+import Testing
+
+@Suite struct ProjectionFileParserTests {
+    @Test func parsesSchemaAndHandlers() throws {
+        let source = """
+            -- a comment
+            -- @schema
+            CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER);
+            -- @on a.one b.two
+            INSERT INTO t (id, n) VALUES (:p_id, :position);
+            UPDATE t SET n = n + 1 WHERE id = ':not_a_parameter;';
+            -- @on *
+            DELETE FROM t WHERE id = json_extract(:payload, '$.gone');
+            """
+        let projection = try Projection(name: "t", source: Array(source.utf8), file: "t.sql")
+        let one = projection.definition.statements(for: "a.one")
+        #expect(one.count == 3)
+        #expect(one[0].sql == "INSERT INTO t (id, n) VALUES (json_extract(:payload, '$.id'), :position)")
+        #expect(one[0].line == 5)
+        #expect(one[1].sql.hasSuffix("':not_a_parameter;'"))
+        #expect(projection.definition.statements(for: "other").count == 1)
+        #expect(projection.version.count == 64)
+    }
+
+    @Test func reportsUnknownParameterWithLine() {
+        let source = "-- @schema\nCREATE TABLE t (x);\n-- @on a.one\nINSERT INTO t VALUES (:paylod);\n"
+        #expect(throws: ProjectionFileError.self) { try Projection(name: "t", source: Array(source.utf8), file: "t.sql") }
+        do {
+            _ = try Projection(name: "t", source: Array(source.utf8), file: "t.sql")
+        } catch {
+            #expect(error.line == 4)
+            #expect(error.description.hasPrefix("t.sql:4:"))
+        }
+    }
+
+    @Test func refusesUnknownDirectiveAndDuplicateTypes() {
+        let unknown = "-- @schema\nCREATE TABLE t (x);\n-- @onn a\nSELECT 1;\n"
+        let duplicate = "-- @schema\nCREATE TABLE t (x);\n-- @on a\nSELECT 1;\n-- @on a\nSELECT 2;\n"
+        let stray = "CREATE TABLE t (x);\n-- @on a\nSELECT 1;\n"
+        for (source, line) in [(unknown, 3), (duplicate, 5), (stray, 1)] {
+            do {
+                _ = try Projection(name: "t", source: Array(source.utf8), file: "t.sql")
+                Issue.record("accepted \(source)")
+            } catch {
+                #expect(error.line == line)
+            }
+        }
+    }
+}
