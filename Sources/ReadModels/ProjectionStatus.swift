@@ -39,4 +39,10 @@ public struct RebuildProgress: Sendable, Equatable {
     public var done: Int64
     /// The log head when the rebuild started (it grows if events keep coming).
     public var total: Int64
+
+    /// Creates a progress report.
+    public init(done: Int64, total: Int64) {
+        self.done = done
+        self.total = total
+    }
 }
