@@ -6,6 +6,8 @@ public struct ProjectionDefinition: Sendable, Equatable {
         public var sql: String
         /// The 1-based line where the statement starts in the file.
         public var line: Int
+        /// Whether it reads `:payload` (else the payload need not be decrypted for it).
+        public var usesPayload: Bool
     }
 
     /// The `-- @schema` section, executed as a whole on an empty database.
@@ -26,5 +28,10 @@ public struct ProjectionDefinition: Sendable, Equatable {
     /// Whether events of `type` run any statement.
     public func handles(_ type: String) -> Bool {
         !everyEvent.isEmpty || handlers[type] != nil
+    }
+
+    /// Whether a statement run for `type` reads the payload.
+    public func needsPayload(_ type: String) -> Bool {
+        everyEvent.contains(where: \.usesPayload) || (handlers[type]?.contains(where: \.usesPayload) ?? false)
     }
 }

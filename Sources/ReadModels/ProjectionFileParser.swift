@@ -102,6 +102,7 @@ enum ProjectionFileParser {
         var current = ""
         var startLine: Int?
         var inBlockComment = false
+        var usesPayload = false
         var quote: Unicode.Scalar? // the closing quote of the string or identifier being read
         for (lineNumber, line) in body {
             let chars = Array(line.unicodeScalars)
@@ -135,7 +136,8 @@ enum ProjectionFileParser {
                     i += 2
                 case ";":
                     if let start = startLine, !current.trimmingSpaces.isEmpty {
-                        statements.append(.init(sql: current.trimmingSpaces, line: start))
+                        statements.append(.init(sql: current.trimmingSpaces, line: start, usesPayload: usesPayload))
+                        usesPayload = false
                     }
                     current = ""
                     startLine = nil
@@ -157,8 +159,10 @@ enum ProjectionFileParser {
                     startLine = startLine ?? lineNumber
                     if name.hasPrefix("p_"), name.count > 2 {
                         current += "json_extract(:payload, '$.\(name.dropFirst(2))')"
+                        usesPayload = true
                     } else if parameterNames.contains(name) {
                         current += ":" + name
+                        if name == "payload" { usesPayload = true }
                     } else {
                         let known = parameterNames.sorted().map { ":" + $0 }.joined(separator: ", ")
                         throw ProjectionFileError(file: file, line: lineNumber, message: "unknown parameter '\(c)\(name)': the parameters are \(known) and :p_<top-level payload field>")
@@ -173,7 +177,7 @@ enum ProjectionFileParser {
             current += "\n"
         }
         if let start = startLine, !current.trimmingSpaces.isEmpty {
-            statements.append(.init(sql: current.trimmingSpaces, line: start))
+            statements.append(.init(sql: current.trimmingSpaces, line: start, usesPayload: usesPayload))
         }
         return statements
     }

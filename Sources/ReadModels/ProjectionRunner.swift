@@ -210,7 +210,7 @@ public final class ProjectionRunner: Sendable {
         var prepared: [ProjectionEvent] = []
         prepared.reserveCapacity(events.count)
         for event in events {
-            if !projection.definition.handles(event.type) {
+            if !projection.definition.needsPayload(event.type) {
                 prepared.append(ProjectionEvent(record: event, payload: ""))
                 continue
             }
