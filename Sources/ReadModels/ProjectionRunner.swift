@@ -32,6 +32,7 @@ public final class ProjectionRunner: Sendable {
         var state: ProjectionStatus.State = .idle
         var failure: ProjectionFailure?
         var rebuilding = false
+        var following = false
         var nextWaiter = 0
         var waiters: [Int: (position: Int64, continuation: CheckedContinuation<Void, Never>)] = [:]
     }
@@ -108,10 +109,6 @@ public final class ProjectionRunner: Sendable {
         for continuation in ready { continuation.resume() }
     }
 
-    private func setState(_ state: ProjectionStatus.State) {
-        progress.withLock { $0.state = state }
-    }
-
     // MARK: Running
 
     /// Creates the model if it is missing, rebuilds it beside the live one if it was built by another
@@ -179,12 +176,13 @@ public final class ProjectionRunner: Sendable {
                 position = events[events.count - 1].position
             }
             try storage.promoteBuild()
+            // Still under the lock: the follower's next batch must see the new checkpoint.
+            advance(to: position, version: projection.version, failure: nil)
             return nil
         }
         if let outcome { buildFailed(outcome); return false }
         report?(RebuildProgress(done: position, total: max(total, position)))
-        advance(to: position, version: projection.version, failure: nil)
-        setState(.running)
+        progress.withLock { $0.state = $0.following ? .running : .idle }
         return true
     }
 
@@ -248,8 +246,17 @@ public final class ProjectionRunner: Sendable {
     }
 
     private func follow() async throws {
-        setState(.catchingUp)
-        progress.withLock { $0.failure = nil }
+        progress.withLock { p in
+            p.failure = nil
+            p.following = true
+            if !p.rebuilding { p.state = .catchingUp }
+        }
+        defer {
+            progress.withLock { p in
+                p.following = false
+                if p.state == .running || p.state == .catchingUp { p.state = .idle }
+            }
+        }
         while true {
             try Task.checkCancellation()
             let checkpoint = progress.withLock { $0.checkpoint }
@@ -258,7 +265,7 @@ public final class ProjectionRunner: Sendable {
             guard try applyLive(events) else { return }
             await Task.yield()
         }
-        setState(.running)
+        progress.withLock { p in if !p.rebuilding { p.state = .running } }
         var batch: [RecordedEvent] = []
         let start = progress.withLock { $0.checkpoint } + 1
         for try await event in log.subscribe(from: start) {
@@ -269,6 +276,5 @@ public final class ProjectionRunner: Sendable {
             }
         }
         if !batch.isEmpty { _ = try applyLive(batch) }
-        if progress.withLock({ $0.state }) == .running { setState(.idle) }
     }
 }
