@@ -6,8 +6,11 @@ public struct ProjectionDefinition: Sendable, Equatable {
         public var sql: String
         /// The 1-based line where the statement starts in the file.
         public var line: Int
+        /// The parameters it reads (`payload` for `:p_<field>` too).
+        public var parameters: Set<String>
+
         /// Whether it reads `:payload` (else the payload need not be decrypted for it).
-        public var usesPayload: Bool
+        public var usesPayload: Bool { parameters.contains("payload") }
     }
 
     /// The `-- @schema` section, executed as a whole on an empty database.
@@ -28,6 +31,11 @@ public struct ProjectionDefinition: Sendable, Equatable {
     /// Whether events of `type` run any statement.
     public func handles(_ type: String) -> Bool {
         !everyEvent.isEmpty || handlers[type] != nil
+    }
+
+    /// The parameters the statements run for `type` read.
+    public func parameters(for type: String) -> Set<String> {
+        statements(for: type).reduce(into: Set<String>()) { $0.formUnion($1.parameters) }
     }
 
     /// Whether a statement run for `type` reads the payload.

@@ -102,7 +102,7 @@ enum ProjectionFileParser {
         var current = ""
         var startLine: Int?
         var inBlockComment = false
-        var usesPayload = false
+        var parameters: Set<String> = []
         var quote: Unicode.Scalar? // the closing quote of the string or identifier being read
         for (lineNumber, line) in body {
             let chars = Array(line.unicodeScalars)
@@ -136,8 +136,8 @@ enum ProjectionFileParser {
                     i += 2
                 case ";":
                     if let start = startLine, !current.trimmingSpaces.isEmpty {
-                        statements.append(.init(sql: current.trimmingSpaces, line: start, usesPayload: usesPayload))
-                        usesPayload = false
+                        statements.append(.init(sql: current.trimmingSpaces, line: start, parameters: parameters))
+                        parameters = []
                     }
                     current = ""
                     startLine = nil
@@ -159,10 +159,10 @@ enum ProjectionFileParser {
                     startLine = startLine ?? lineNumber
                     if name.hasPrefix("p_"), name.count > 2 {
                         current += "json_extract(:payload, '$.\(name.dropFirst(2))')"
-                        usesPayload = true
+                        parameters.insert("payload")
                     } else if parameterNames.contains(name) {
                         current += ":" + name
-                        if name == "payload" { usesPayload = true }
+                        parameters.insert(name)
                     } else {
                         let known = parameterNames.sorted().map { ":" + $0 }.joined(separator: ", ")
                         throw ProjectionFileError(file: file, line: lineNumber, message: "unknown parameter '\(c)\(name)': the parameters are \(known) and :p_<top-level payload field>")
@@ -177,7 +177,7 @@ enum ProjectionFileParser {
             current += "\n"
         }
         if let start = startLine, !current.trimmingSpaces.isEmpty {
-            statements.append(.init(sql: current.trimmingSpaces, line: start, usesPayload: usesPayload))
+            statements.append(.init(sql: current.trimmingSpaces, line: start, parameters: parameters))
         }
         return statements
     }

@@ -20,6 +20,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     public let projection: Projection
     /// The directory of the read-model files.
     public let directory: URL
+    private let plans: (byType: [String: Plan], other: Plan)
 
     private struct Model {
         var file: String
@@ -48,6 +49,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     public init(projection: Projection, directory: URL) throws {
         self.projection = projection
         self.directory = directory
+        plans = Self.plans(projection.definition)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var initial = State()
         let pointer = directory.appendingPathComponent("\(projection.name).current")
@@ -122,13 +124,13 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     public func apply(_ events: [ProjectionEvent], to target: ProjectionTarget) throws -> ProjectionFailure? {
         guard !events.isEmpty else { return nil }
         guard let pool = model(target)?.pool else { throw ReadModelError.notBuilt(projection.name) }
-        let definition = projection.definition
+        let plans = self.plans
         let file = projection.file
         do {
             try pool.write { db in
                 for index in events.indices {
                     do {
-                        try Self.applyOne(events[index], definition, db)
+                        try Self.applyOne(events[index], plans, db)
                     } catch let error as StatementFailure {
                         throw FailedAt(index: index, failure: error.failure(events[index], file: file))
                     }
@@ -141,7 +143,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             let applied = events[..<failed.index]
             let checkpoint = applied.last?.record.position
             try pool.write { db in
-                for event in applied { try Self.applyOne(event, definition, db) }
+                for event in applied { try Self.applyOne(event, plans, db) }
                 try Self.saveCheckpoint(db, position: checkpoint, failure: failed.failure)
             }
             return failed.failure
@@ -210,22 +212,43 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         let failure: ProjectionFailure
     }
 
-    private static func applyOne(_ event: ProjectionEvent, _ definition: ProjectionDefinition, _ db: Database) throws {
-        let statements = definition.statements(for: event.record.type)
-        guard !statements.isEmpty else { return }
+    /// The statements and parameters of each event type, worked out once.
+    private struct Plan: Sendable {
+        var statements: [ProjectionDefinition.Statement]
+        var parameters: Set<String>
+    }
+
+    private static func plans(_ definition: ProjectionDefinition) -> (byType: [String: Plan], other: Plan) {
+        var byType: [String: Plan] = [:]
+        for type in definition.handlers.keys {
+            byType[type] = Plan(statements: definition.statements(for: type), parameters: definition.parameters(for: type))
+        }
+        let other = Plan(statements: definition.everyEvent, parameters: definition.parameters(for: ""))
+        return (byType, other)
+    }
+
+    private static func applyOne(_ event: ProjectionEvent, _ plans: (byType: [String: Plan], other: Plan), _ db: Database) throws {
         let record = event.record
-        let arguments = StatementArguments([
-            "position": record.position,
-            "stream": record.stream,
-            "version": record.streamVersion,
-            "type": record.type,
-            "eventId": record.eventId.uuidString.lowercased(),
-            "time": ISO8601Micros.format(record.timestampMicros),
-            "timeMicros": record.timestampMicros,
-            "actor": record.metadata.actor,
-            "payload": event.payload,
-        ] as [String: (any DatabaseValueConvertible)?])
-        for statement in statements {
+        let plan = plans.byType[record.type] ?? plans.other
+        guard !plan.statements.isEmpty else { return }
+        var values: [String: (any DatabaseValueConvertible)?] = [:]
+        values.reserveCapacity(plan.parameters.count)
+        for name in plan.parameters {
+            switch name {
+            case "position": values[name] = record.position
+            case "stream": values[name] = record.stream
+            case "version": values[name] = record.streamVersion
+            case "type": values[name] = record.type
+            case "eventId": values[name] = record.eventId.uuidString.lowercased()
+            case "time": values[name] = ISO8601Micros.format(record.timestampMicros)
+            case "timeMicros": values[name] = record.timestampMicros
+            case "actor": values[name] = record.metadata.actor
+            case "payload": values[name] = event.payload
+            default: break
+            }
+        }
+        let arguments = StatementArguments(values)
+        for statement in plan.statements {
             do {
                 let prepared = try db.cachedStatement(sql: statement.sql)
                 prepared.setUncheckedArguments(arguments)

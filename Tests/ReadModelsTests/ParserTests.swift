@@ -1,4 +1,5 @@
-import ReadModels
+@testable import ReadModels
+import Foundation
 import Testing
 
 @Suite struct ProjectionFileParserTests {
@@ -45,6 +46,25 @@ import Testing
             } catch {
                 #expect(error.line == line)
             }
+        }
+    }
+}
+
+@Suite struct TimeFormatTests {
+    @Test func formatsISO8601UTCWithTruncatedMilliseconds() {
+        let expected: [(Int64, String)] = [
+            (0, "1970-01-01T00:00:00.000Z"), (999, "1970-01-01T00:00:00.999Z"), (-1, "1969-12-31T23:59:59.999Z"),
+            (-86_400_001, "1969-12-30T23:59:59.999Z"), (951_782_400_123, "2000-02-29T00:00:00.123Z"),
+            (1_709_164_800_000, "2024-02-29T00:00:00.000Z"), (4_107_542_399_999, "2100-02-28T23:59:59.999Z"),
+            (1_790_000_000_000, "2026-09-21T14:13:20.000Z"),
+        ]
+        for (millis, text) in expected {
+            #expect(ISO8601Micros.format(millis * 1_000 + 456) == text)
+        }
+        // Agrees with Foundation away from binary-rounding edges.
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        for seconds: Int64 in stride(from: -2_000_000_000, through: 4_000_000_000, by: 86_399_917) {
+            #expect(ISO8601Micros.format(seconds * 1_000_000) == Date(timeIntervalSince1970: Double(seconds)).formatted(style))
         }
     }
 }
