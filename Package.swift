@@ -35,7 +35,11 @@ let package = Package(
         .target(name: "Domain", dependencies: ["EventSourcing"], swiftSettings: swiftSettings),
         .target(
             name: "ReadModels",
-            dependencies: ["EventLog", "EventSourcing", "Cryptography", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "EventLog", "EventSourcing", "Cryptography",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,6 +1,7 @@
 public import EventLog
 public import EventSourcing
 import Foundation
+public import Logging
 import Synchronization
 
 /// Runs one projection: builds its read model when there is none or its file changed (blue/green),
@@ -19,6 +20,8 @@ public final class ProjectionRunner: Sendable {
     public let log: EventLog
     /// Events per transaction.
     public let batchSize: Int
+    /// Where failures (error), rebuilds and swaps (debug) are logged; never with personal data.
+    public let logger: Logger
 
     private let revealer: PersonalDataRevealer
     private let progress: Mutex<Progress>
@@ -42,8 +45,13 @@ public final class ProjectionRunner: Sendable {
     /// - Parameters:
     ///   - keyStore: the data keys for revealing personal data; `nil` marks every such field erased.
     ///   - batchSize: events per transaction.
-    public init(storage: any ProjectionStorage, log: EventLog, keyStore: KeyStore?, batchSize: Int = 5_000) throws {
+    ///   - logger: where failures, rebuilds and swaps are logged.
+    public init(
+        storage: any ProjectionStorage, log: EventLog, keyStore: KeyStore?, batchSize: Int = 5_000,
+        logger: Logger = Logger(label: "protalent.readmodels")
+    ) throws {
         self.storage = storage
+        self.logger = logger
         self.log = log
         self.batchSize = max(1, batchSize)
         revealer = PersonalDataRevealer(keyStore: keyStore)
@@ -96,7 +104,15 @@ public final class ProjectionRunner: Sendable {
         return progress.withLock { $0.checkpoint >= position }
     }
 
+    private func logFailure(_ failure: ProjectionFailure, building: Bool) {
+        logger.error("projection stopped at an event it cannot apply; fix the .sql file (a new version rebuilds it)", metadata: [
+            "projection": "\(projection.name)", "position": "\(failure.position)", "type": "\(failure.eventType)",
+            "error": "\(failure.message)", "model": "\(building ? "building" : "live")",
+        ])
+    }
+
     private func advance(to checkpoint: Int64, version: String? = nil, failure: ProjectionFailure?) {
+        if let failure { logFailure(failure, building: false) }
         let ready = progress.withLock { p -> [CheckedContinuation<Void, Never>] in
             p.checkpoint = checkpoint
             if let version { p.liveVersion = version }
@@ -150,6 +166,8 @@ public final class ProjectionRunner: Sendable {
         try storage.beginBuild()
         var position: Int64 = 0
         let total = log.head
+        let started = ContinuousClock.now
+        logger.debug("rebuilding projection", metadata: ["projection": "\(projection.name)", "version": "\(projection.version)", "head": "\(total)"])
         // Most of the way without the lock: the live follower keeps going meanwhile.
         while true {
             try Task.checkCancellation()
@@ -182,11 +200,15 @@ public final class ProjectionRunner: Sendable {
         }
         if let outcome { buildFailed(outcome); return false }
         report?(RebuildProgress(done: position, total: max(total, position)))
+        logger.debug("projection rebuilt and swapped in", metadata: [
+            "projection": "\(projection.name)", "position": "\(position)", "duration": "\(ContinuousClock.now - started)",
+        ])
         progress.withLock { $0.state = $0.following ? .running : .idle }
         return true
     }
 
     private func buildFailed(_ failure: ProjectionFailure) {
+        logFailure(failure, building: true)
         progress.withLock { p in
             p.failure = failure
             p.state = .failed

@@ -1,6 +1,7 @@
 public import EventLog
 public import EventSourcing
 public import Foundation
+public import Logging
 
 /// Every projection of a directory (`projections/*.sql`), each with its runner and SQLite read
 /// model under `<data>/readmodels/`.
@@ -13,7 +14,8 @@ public final class ProjectionSet: Sendable {
     /// Loads every `.sql` file of `projectionsDirectory` and opens its read model in
     /// `<dataDirectory>/readmodels/`.
     public init(
-        projectionsDirectory: URL, dataDirectory: URL, log: EventLog, keyStore: KeyStore?, batchSize: Int = 5_000
+        projectionsDirectory: URL, dataDirectory: URL, log: EventLog, keyStore: KeyStore?, batchSize: Int = 5_000,
+        logger: Logger = Logger(label: "protalent.readmodels")
     ) throws {
         let readModels = dataDirectory.appendingPathComponent("readmodels", isDirectory: true)
         var runners: [ProjectionRunner] = []
@@ -21,7 +23,7 @@ public final class ProjectionSet: Sendable {
         for projection in try Projection.loadAll(in: projectionsDirectory) {
             let storage = try SQLiteProjectionStorage(projection: projection, directory: readModels)
             databases[projection.name] = storage
-            runners.append(try ProjectionRunner(storage: storage, log: log, keyStore: keyStore, batchSize: batchSize))
+            runners.append(try ProjectionRunner(storage: storage, log: log, keyStore: keyStore, batchSize: batchSize, logger: logger))
         }
         self.runners = runners
         self.databases = databases
