@@ -107,3 +107,30 @@ enum Greeting: DomainEvent {
         #expect(String(decoding: try revealer.reveal(payload), as: UTF8.self).contains("\"name\":\"[erased]\""))
     }
 }
+
+@Suite struct TamperedPersonalDataTests {
+    @Test func aCiphertextThatDoesNotAuthenticateStopsTheProjectionAtThatEvent() async throws {
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        let subject = UUID()
+        _ = try fixture.keys.key(for: subject, create: true)
+        let forged = "{\"name\":{\"enc\":\"\(String(repeating: "A", count: 60))\",\"sub\":\"\(subject.uuidString.lowercased())\"}}"
+        try await fixture.append(2, type: "test.named")
+        _ = try await fixture.log.append(to: "s", events: [ProposedEvent(type: "test.named", payload: Array(forged.utf8))])
+        try await fixture.append(1, type: "test.named", from: 4)
+        let source = """
+            -- @schema
+            CREATE TABLE names (position INTEGER PRIMARY KEY, name TEXT);
+            -- @on test.named
+            INSERT INTO names VALUES (:position, :p_name);
+            """
+        let (storage, runner) = try fixture.runner(try fixture.projection("names", source))
+        try await runner.run()
+        let failure = try #require(runner.status.failure)
+        #expect(failure.position == 3)
+        #expect(failure.eventType == "test.named")
+        #expect(failure.message.contains("fails authentication"))
+        #expect(runner.status.checkpoint == 2)
+        #expect(try storage.state(of: .live) == ProjectionState(version: runner.projection.version, position: 2, failure: failure))
+    }
+}
