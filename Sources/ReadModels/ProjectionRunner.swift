@@ -115,9 +115,14 @@ public final class ProjectionRunner: Sendable {
         if let failure { logFailure(failure, building: false) }
         let ready = progress.withLock { p -> [CheckedContinuation<Void, Never>] in
             p.checkpoint = checkpoint
-            if let version { p.liveVersion = version }
-            p.failure = failure
-            if failure != nil { p.state = .failed }
+            if let version {
+                p.liveVersion = version
+                p.failure = nil // a new model: older failures are history
+            }
+            if let failure {
+                p.failure = failure
+                p.state = .failed
+            }
             let due = p.waiters.filter { $0.value.position <= checkpoint }
             for id in due.keys { p.waiters[id] = nil }
             return due.map(\.value.continuation)
@@ -161,7 +166,12 @@ public final class ProjectionRunner: Sendable {
             return true
         }
         guard allowed else { throw ReadModelError.rebuilding(projection.name) }
-        defer { progress.withLock { $0.rebuilding = false } }
+        defer {
+            progress.withLock { p in
+                p.rebuilding = false
+                if p.state == .rebuilding { p.state = p.following ? .running : .idle }
+            }
+        }
 
         try storage.beginBuild()
         var position: Int64 = 0
@@ -203,15 +213,16 @@ public final class ProjectionRunner: Sendable {
         logger.debug("projection rebuilt and swapped in", metadata: [
             "projection": "\(projection.name)", "position": "\(position)", "duration": "\(ContinuousClock.now - started)",
         ])
-        progress.withLock { $0.state = $0.following ? .running : .idle }
         return true
     }
 
+    /// A rebuild stopped at an event: reported in `status.failure`; the projection is `failed` unless
+    /// the live model keeps following the log.
     private func buildFailed(_ failure: ProjectionFailure) {
         logFailure(failure, building: true)
         progress.withLock { p in
             p.failure = failure
-            p.state = .failed
+            p.state = p.following ? .running : .failed
         }
     }
 
