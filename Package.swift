@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "EventSourcing", targets: ["EventSourcing"]),
         .library(name: "Domain", targets: ["Domain"]),
+        .library(name: "ReadModels", targets: ["ReadModels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +33,15 @@ let package = Package(
         .target(name: "EventLog", dependencies: ["CLZ4", "Cryptography"], swiftSettings: swiftSettings),
         .target(name: "EventSourcing", dependencies: ["EventLog", "Cryptography"], swiftSettings: swiftSettings),
         .target(name: "Domain", dependencies: ["EventSourcing"], swiftSettings: swiftSettings),
+        .target(
+            name: "ReadModels",
+            dependencies: [
+                "EventLog", "EventSourcing", "Cryptography",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "protalent",
             dependencies: [
@@ -49,5 +59,10 @@ let package = Package(
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TestSupport", "protalent"], swiftSettings: swiftSettings),
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing", "EventLog", "Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ReadModelsTests",
+            dependencies: ["ReadModels", "EventSourcing", "EventLog", "Domain", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

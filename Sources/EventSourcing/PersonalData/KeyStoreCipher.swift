@@ -75,7 +75,8 @@ public struct KeyStoreCipher: PersonalDataCipher {
         return .value(try JSONDecoder().decode(Value.self, from: Data(plaintext)))
     }
 
-    private static func associatedData(_ subject: UUID) -> [UInt8] {
+    /// The additional authenticated data of a field sealed for `subject` (also used by `PersonalDataRevealer`).
+    static func associatedData(_ subject: UUID) -> [UInt8] {
         Array(subject.uuidString.lowercased().utf8)
     }
 

@@ -1,0 +1,110 @@
+import Cryptography
+import Foundation
+
+/// Rewrites a stored JSON payload for readers that work on JSON rather than on typed events
+/// (SQL projections): every encrypted `Personal` field becomes its clear value while the subject's
+/// key exists, and the JSON string `"[erased]"` once it is gone.
+///
+/// It works on the bytes `EventCodec` writes, without parsing the whole payload: an encrypted field
+/// is exactly `{"enc":"<base64>","sub":"<uuid>"}` (sorted keys, no spaces), a sequence that cannot
+/// occur inside a JSON string (its quotes would be escaped), so every occurrence is a field. The
+/// clear value replaces it as the compact JSON the cipher sealed. `{"erased":true}`, what `Personal`
+/// writes without a cipher, also becomes `"[erased]"`. Everything else is kept byte for byte.
+public struct PersonalDataRevealer: Sendable {
+    /// The JSON that stands for an erased value.
+    public static let erasedJSON: [UInt8] = Array("\"[erased]\"".utf8)
+
+    /// Where the data keys live; `nil` treats every encrypted field as erased.
+    public let keyStore: KeyStore?
+
+    /// A revealer over `keyStore`.
+    public init(keyStore: KeyStore?) {
+        self.keyStore = keyStore
+    }
+
+    private static let encPrefix = Array("{\"enc\":\"".utf8)
+    private static let subInfix = Array("\",\"sub\":\"".utf8)
+    private static let erasedMarker = Array("{\"erased\":true}".utf8)
+
+    /// The payload with its personal fields revealed or marked erased.
+    ///
+    /// - Throws: `PersonalDataError.tampered` when a ciphertext does not authenticate,
+    ///   `.malformed` when an encrypted field is not well-formed, `KeyStore.Error` when a key file
+    ///   cannot be read.
+    public func reveal(_ payload: [UInt8]) throws -> [UInt8] {
+        guard let first = firstBrace(in: payload, from: 0) else { return payload }
+        var output: [UInt8] = []
+        output.reserveCapacity(payload.count)
+        output.append(contentsOf: payload[..<first])
+        var index = first
+        while index < payload.count {
+            if payload[index] == UInt8(ascii: "{") {
+                if let (replacement, end) = try field(in: payload, at: index) {
+                    output.append(contentsOf: replacement)
+                    index = end
+                    continue
+                }
+            }
+            output.append(payload[index])
+            index += 1
+        }
+        return output
+    }
+
+    private func firstBrace(in payload: [UInt8], from start: Int) -> Int? {
+        // Cheap test first: most payloads have no personal data.
+        guard payload.count >= Self.erasedMarker.count else { return nil }
+        var index = start
+        while index < payload.count {
+            if payload[index] == UInt8(ascii: "{"),
+               matches(payload, at: index, Self.encPrefix) || matches(payload, at: index, Self.erasedMarker) {
+                return index
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    private func matches(_ bytes: [UInt8], at index: Int, _ pattern: [UInt8]) -> Bool {
+        guard index + pattern.count <= bytes.count else { return false }
+        for offset in 0..<pattern.count where bytes[index + offset] != pattern[offset] { return false }
+        return true
+    }
+
+    /// The replacement of the personal field starting at `index`, and the index after it; `nil` when
+    /// no personal field starts there.
+    private func field(in payload: [UInt8], at index: Int) throws -> ([UInt8], Int)? {
+        if matches(payload, at: index, Self.erasedMarker) {
+            return (Self.erasedJSON, index + Self.erasedMarker.count)
+        }
+        guard matches(payload, at: index, Self.encPrefix) else { return nil }
+        var cursor = index + Self.encPrefix.count
+        var encText: [UInt8] = []
+        while cursor < payload.count, payload[cursor] != UInt8(ascii: "\"") {
+            if payload[cursor] == UInt8(ascii: "\\") { cursor += 1; guard cursor < payload.count else { break } } // `\/`
+            encText.append(payload[cursor])
+            cursor += 1
+        }
+        guard matches(payload, at: cursor, Self.subInfix) else { return nil }
+        cursor += Self.subInfix.count
+        let subStart = cursor
+        while cursor < payload.count, payload[cursor] != UInt8(ascii: "\"") { cursor += 1 }
+        let subText = String(decoding: payload[subStart..<min(cursor, payload.count)], as: UTF8.self)
+        guard cursor + 1 < payload.count, payload[cursor + 1] == UInt8(ascii: "}") else { return nil }
+        let end = cursor + 2
+        guard let subject = UUID(uuidString: subText) else {
+            throw PersonalDataError.malformed("'sub' is not a UUID", at: [])
+        }
+        guard let box = Base64.decode(String(decoding: encText, as: UTF8.self)) else {
+            throw PersonalDataError.malformed("'enc' is not base64", at: [])
+        }
+        guard let keyStore, let key = try keyStore.key(for: subject, create: false) else {
+            return (Self.erasedJSON, end)
+        }
+        do {
+            return (try AES256GCM.open(box, key: key, authenticating: KeyStoreCipher.associatedData(subject)), end)
+        } catch {
+            throw PersonalDataError.tampered(subject: subject, at: [])
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Cryptography
+public import Foundation
+
+/// A projection: a named `.sql` file (schema plus per-event-type statements) and its version, the
+/// SHA-256 of the file's bytes. A changed file is a new version, rebuilt from position 0.
+public struct Projection: Sendable, Equatable {
+    /// The file name without `.sql`; also the name of its read-model files.
+    public let name: String
+    /// The lowercase hex SHA-256 of the file's bytes.
+    public let version: String
+    /// The parsed file.
+    public let definition: ProjectionDefinition
+    /// Where it was read from (for error messages).
+    public let file: String
+
+    /// Parses `source`, the contents of the projection file `file` named `name`.
+    public init(name: String, source: [UInt8], file: String) throws(ProjectionFileError) {
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw ProjectionFileError(file: file, line: 1, message: "'\(name)' is not a projection name: use letters, digits, '-' and '_'")
+        }
+        self.name = name
+        self.file = file
+        version = SHA256.hash(source).map { String(format: "%02x", $0) }.joined()
+        definition = try ProjectionFileParser.parse(String(decoding: source, as: UTF8.self), file: file)
+    }
+
+    /// Reads and parses the projection file at `url` (its name without `.sql` is the projection's).
+    public static func load(contentsOf url: URL) throws -> Projection {
+        let bytes = try [UInt8](Data(contentsOf: url))
+        return try Projection(name: url.deletingPathExtension().lastPathComponent, source: bytes, file: url.path)
+    }
+
+    /// Every `*.sql` file of `directory`, sorted by name.
+    public static func loadAll(in directory: URL) throws -> [Projection] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        return try names.filter { $0.hasSuffix(".sql") }.sorted().map { name in
+            try load(contentsOf: directory.appendingPathComponent(name))
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/// What a projection file says: its schema and, per event type, the statements that apply an event.
+public struct ProjectionDefinition: Sendable, Equatable {
+    /// One SQL statement of a handler, with where it came from.
+    public struct Statement: Sendable, Equatable {
+        /// The SQL, `:p_<field>` already rewritten to `json_extract(:payload, '$.<field>')`.
+        public var sql: String
+        /// The 1-based line where the statement starts in the file.
+        public var line: Int
+        /// The parameters it reads (`payload` for `:p_<field>` too).
+        public var parameters: Set<String>
+
+        /// Whether it reads `:payload` (else the payload need not be decrypted for it).
+        public var usesPayload: Bool { parameters.contains("payload") }
+    }
+
+    /// The `-- @schema` section, executed as a whole on an empty database.
+    public var schema: String
+    /// The line of the `-- @schema` directive (0 when there is none).
+    public var schemaLine: Int
+    /// Statements per event type, in file order.
+    public var handlers: [String: [Statement]]
+    /// Statements of the `-- @on *` section, run after the type's own for every event.
+    public var everyEvent: [Statement]
+
+    /// The statements that apply an event of `type` (its own, then the `*` ones).
+    public func statements(for type: String) -> [Statement] {
+        guard let own = handlers[type] else { return everyEvent }
+        return everyEvent.isEmpty ? own : own + everyEvent
+    }
+
+    /// Whether events of `type` run any statement.
+    public func handles(_ type: String) -> Bool {
+        !everyEvent.isEmpty || handlers[type] != nil
+    }
+
+    /// The parameters the statements run for `type` read.
+    public func parameters(for type: String) -> Set<String> {
+        statements(for: type).reduce(into: Set<String>()) { $0.formUnion($1.parameters) }
+    }
+
+    /// Whether a statement run for `type` reads the payload.
+    public func needsPayload(_ type: String) -> Bool {
+        everyEvent.contains(where: \.usesPayload) || (handlers[type]?.contains(where: \.usesPayload) ?? false)
+    }
+}

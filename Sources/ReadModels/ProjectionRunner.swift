@@ -1,0 +1,313 @@
+public import EventLog
+public import EventSourcing
+import Foundation
+public import Logging
+import Synchronization
+
+/// Runs one projection: builds its read model when there is none or its file changed (blue/green),
+/// catches up from the checkpoint by reading the log in chunks, then follows the log live,
+/// applying events in batches of one transaction each, checkpoint included.
+///
+/// Storage-agnostic: it drives any `ProjectionStorage`. Personal data is revealed (or marked
+/// erased) before the payload reaches the storage. A failing event stops the runner at that event:
+/// `status.failure` names it, and it is never skipped.
+public final class ProjectionRunner: Sendable {
+    /// The projection (its file and version).
+    public var projection: Projection { storage.projection }
+    /// Where the rows go.
+    public let storage: any ProjectionStorage
+    /// The log followed.
+    public let log: EventLog
+    /// Events per transaction.
+    public let batchSize: Int
+    /// Where failures (error), rebuilds and swaps (debug) are logged; never with personal data.
+    public let logger: Logger
+
+    private let revealer: PersonalDataRevealer
+    private let progress: Mutex<Progress>
+    /// Serialises writes to the live model and the swap: the follower and a rebuild's final
+    /// catch-up never interleave. Held only around synchronous storage calls.
+    private let liveLock = Mutex(())
+
+    private struct Progress {
+        var checkpoint: Int64 = 0
+        var liveVersion: String?
+        var state: ProjectionStatus.State = .idle
+        var failure: ProjectionFailure?
+        var rebuilding = false
+        var following = false
+        var nextWaiter = 0
+        var waiters: [Int: (position: Int64, continuation: CheckedContinuation<Void, Never>)] = [:]
+    }
+
+    /// A runner of the projection stored in `storage`, following `log`.
+    ///
+    /// - Parameters:
+    ///   - keyStore: the data keys for revealing personal data; `nil` marks every such field erased.
+    ///   - batchSize: events per transaction.
+    ///   - logger: where failures, rebuilds and swaps are logged.
+    public init(
+        storage: any ProjectionStorage, log: EventLog, keyStore: KeyStore?, batchSize: Int = 5_000,
+        logger: Logger = Logger(label: "protalent.readmodels")
+    ) throws {
+        self.storage = storage
+        self.logger = logger
+        self.log = log
+        self.batchSize = max(1, batchSize)
+        revealer = PersonalDataRevealer(keyStore: keyStore)
+        var initial = Progress()
+        if let live = try storage.state(of: .live) {
+            initial.checkpoint = live.position
+            initial.liveVersion = live.version
+            initial.failure = live.failure
+        }
+        progress = Mutex(initial)
+    }
+
+    // MARK: Status and read-your-writes
+
+    /// The projection's status now.
+    public var status: ProjectionStatus {
+        let head = log.head
+        return progress.withLock { p in
+            ProjectionStatus(name: projection.name, version: projection.version, liveVersion: p.liveVersion,
+                             checkpoint: p.checkpoint, head: head, state: p.state, failure: p.failure)
+        }
+    }
+
+    /// Waits until the live model has applied `position`, up to `timeout`; returns whether it has.
+    public func waitUntil(position: Int64, timeout: Duration) async -> Bool {
+        if progress.withLock({ $0.checkpoint >= position }) { return true }
+        let id = progress.withLock { p -> Int in
+            p.nextWaiter += 1
+            return p.nextWaiter
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                        let now = self.progress.withLock { p -> Bool in
+                            if p.checkpoint >= position || Task.isCancelled { return true }
+                            p.waiters[id] = (position, continuation)
+                            return false
+                        }
+                        if now { continuation.resume() }
+                    }
+                } onCancel: {
+                    self.progress.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume()
+                }
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+        return progress.withLock { $0.checkpoint >= position }
+    }
+
+    private func logFailure(_ failure: ProjectionFailure, building: Bool) {
+        logger.error("projection stopped at an event it cannot apply; fix the .sql file (a new version rebuilds it)", metadata: [
+            "projection": "\(projection.name)", "position": "\(failure.position)", "type": "\(failure.eventType)",
+            "error": "\(failure.message)", "model": "\(building ? "building" : "live")",
+        ])
+    }
+
+    private func advance(to checkpoint: Int64, version: String? = nil, failure: ProjectionFailure?) {
+        if let failure { logFailure(failure, building: false) }
+        let ready = progress.withLock { p -> [CheckedContinuation<Void, Never>] in
+            p.checkpoint = checkpoint
+            if let version {
+                p.liveVersion = version
+                p.failure = nil // a new model: older failures are history
+            }
+            if let failure {
+                p.failure = failure
+                p.state = .failed
+            }
+            let due = p.waiters.filter { $0.value.position <= checkpoint }
+            for id in due.keys { p.waiters[id] = nil }
+            return due.map(\.value.continuation)
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
+    // MARK: Running
+
+    /// Creates the model if it is missing, rebuilds it beside the live one if it was built by another
+    /// version of the file, catches up, then follows the log until the task is cancelled or the log
+    /// closes. Returns early when an event fails (`status.state == .failed`).
+    public func run() async throws {
+        if let live = try storage.state(of: .live) {
+            if live.version != projection.version {
+                guard try await rebuild(progress: nil) else { return }
+            }
+        } else {
+            // No model yet, so none to protect: the empty model goes live at once and catches up
+            // like any lagging model (consistent at its checkpoint; `waitUntil` bounds staleness).
+            try liveLock.withLock { _ throws in
+                try storage.beginBuild()
+                try storage.promoteBuild()
+            }
+            advance(to: 0, version: projection.version, failure: nil)
+        }
+        try await follow()
+    }
+
+    /// Rebuilds the model from position 0 beside the live one, catches it up to the head and swaps
+    /// it in; the live model keeps answering (and, if of this version, following) until then.
+    ///
+    /// - Parameter progress: called after each batch with events done and the head aimed at.
+    /// - Returns: whether the new model was swapped in (`false`: an event failed, see `status`).
+    @discardableResult
+    public func rebuild(progress report: (@Sendable (RebuildProgress) -> Void)?) async throws -> Bool {
+        let allowed = progress.withLock { p -> Bool in
+            if p.rebuilding { return false }
+            p.rebuilding = true
+            p.state = .rebuilding
+            return true
+        }
+        guard allowed else { throw ReadModelError.rebuilding(projection.name) }
+        defer {
+            progress.withLock { p in
+                p.rebuilding = false
+                if p.state == .rebuilding { p.state = p.following ? .running : .idle }
+            }
+        }
+
+        try storage.beginBuild()
+        var position: Int64 = 0
+        let total = log.head
+        let started = ContinuousClock.now
+        logger.debug("rebuilding projection", metadata: ["projection": "\(projection.name)", "version": "\(projection.version)", "head": "\(total)"])
+        // Most of the way without the lock: the live follower keeps going meanwhile.
+        while true {
+            try Task.checkCancellation()
+            let events = try log.read(from: position + 1, maxCount: batchSize)
+            if events.isEmpty || events[events.count - 1].position >= log.head {
+                if !events.isEmpty {
+                    if let failure = try applyBuild(events) { buildFailed(failure); return false }
+                    position = events[events.count - 1].position
+                    report?(RebuildProgress(done: position, total: max(total, position)))
+                }
+                break
+            }
+            if let failure = try applyBuild(events) { buildFailed(failure); return false }
+            position = events[events.count - 1].position
+            report?(RebuildProgress(done: position, total: max(total, position)))
+            await Task.yield()
+        }
+        // The rest and the swap under the live lock, so no live batch lands in between.
+        let outcome = try liveLock.withLock { _ throws -> ProjectionFailure? in
+            while true {
+                let events = try log.read(from: position + 1, maxCount: batchSize)
+                if events.isEmpty { break }
+                if let failure = try applyBuild(events) { return failure }
+                position = events[events.count - 1].position
+            }
+            try storage.promoteBuild()
+            // Still under the lock: the follower's next batch must see the new checkpoint.
+            advance(to: position, version: projection.version, failure: nil)
+            return nil
+        }
+        if let outcome { buildFailed(outcome); return false }
+        report?(RebuildProgress(done: position, total: max(total, position)))
+        logger.debug("projection rebuilt and swapped in", metadata: [
+            "projection": "\(projection.name)", "position": "\(position)", "duration": "\(ContinuousClock.now - started)",
+        ])
+        return true
+    }
+
+    /// A rebuild stopped at an event: reported in `status.failure`; the projection is `failed` unless
+    /// the live model keeps following the log.
+    private func buildFailed(_ failure: ProjectionFailure) {
+        logFailure(failure, building: true)
+        progress.withLock { p in
+            p.failure = failure
+            p.state = p.following ? .running : .failed
+        }
+    }
+
+    private func applyBuild(_ events: [RecordedEvent]) throws -> ProjectionFailure? {
+        let (prepared, revealFailure) = prepare(events)
+        if let failure = try storage.apply(prepared, to: .building) { return failure }
+        if let revealFailure {
+            try storage.recordFailure(revealFailure, in: .building)
+            return revealFailure
+        }
+        return nil
+    }
+
+    /// Reveals personal data; stops at the first payload that cannot be revealed.
+    private func prepare(_ events: some Collection<RecordedEvent>) -> ([ProjectionEvent], ProjectionFailure?) {
+        var prepared: [ProjectionEvent] = []
+        prepared.reserveCapacity(events.count)
+        for event in events {
+            if !projection.definition.needsPayload(event.type) {
+                prepared.append(ProjectionEvent(record: event, payload: ""))
+                continue
+            }
+            do {
+                let payload = try revealer.reveal(event.payload)
+                prepared.append(ProjectionEvent(record: event, payload: String(decoding: payload, as: UTF8.self)))
+            } catch {
+                return (prepared, ProjectionFailure(position: event.position, eventType: event.type,
+                                                    message: "personal data cannot be revealed: \(error)"))
+            }
+        }
+        return (prepared, nil)
+    }
+
+    /// Applies events to the live model (skipping those a swap already covered). Returns `false` on failure.
+    private func applyLive(_ events: [RecordedEvent]) throws -> Bool {
+        let failure = try liveLock.withLock { _ throws -> ProjectionFailure? in
+            let checkpoint = progress.withLock { $0.checkpoint }
+            let fresh = events.drop { $0.position <= checkpoint }
+            guard !fresh.isEmpty else { return nil }
+            let (prepared, revealFailure) = prepare(fresh)
+            if let failure = try storage.apply(prepared, to: .live) {
+                advance(to: failure.position - 1, failure: failure)
+                return failure
+            }
+            if let revealFailure {
+                try storage.recordFailure(revealFailure, in: .live)
+                advance(to: revealFailure.position - 1, failure: revealFailure)
+                return revealFailure
+            }
+            advance(to: fresh[fresh.index(before: fresh.endIndex)].position, failure: nil)
+            return nil
+        }
+        return failure == nil
+    }
+
+    private func follow() async throws {
+        progress.withLock { p in
+            p.failure = nil
+            p.following = true
+            if !p.rebuilding { p.state = .catchingUp }
+        }
+        defer {
+            progress.withLock { p in
+                p.following = false
+                if p.state == .running || p.state == .catchingUp { p.state = .idle }
+            }
+        }
+        while true {
+            try Task.checkCancellation()
+            let checkpoint = progress.withLock { $0.checkpoint }
+            let events = try log.read(from: checkpoint + 1, maxCount: batchSize)
+            if events.isEmpty { break }
+            guard try applyLive(events) else { return }
+            await Task.yield()
+        }
+        progress.withLock { p in if !p.rebuilding { p.state = .running } }
+        var batch: [RecordedEvent] = []
+        let start = progress.withLock { $0.checkpoint } + 1
+        for try await event in log.subscribe(from: start) {
+            batch.append(event)
+            if batch.count >= batchSize || event.position >= log.head {
+                guard try applyLive(batch) else { return }
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        if !batch.isEmpty { _ = try applyLive(batch) }
+    }
+}

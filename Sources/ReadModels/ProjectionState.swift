@@ -1,0 +1,80 @@
+public import EventLog
+
+/// An event ready for a projection: the record and its payload with personal data revealed or erased.
+public struct ProjectionEvent: Sendable {
+    /// The event as stored.
+    public var record: RecordedEvent
+    /// The payload JSON, `{"enc":…,"sub":…}` fields replaced (see `PersonalDataRevealer`).
+    public var payload: String
+
+    /// Creates an event for a projection.
+    public init(record: RecordedEvent, payload: String) {
+        self.record = record
+        self.payload = payload
+    }
+}
+
+/// Why a projection stopped: the event it could not apply and the error. It is not skipped.
+public struct ProjectionFailure: Sendable, Equatable, CustomStringConvertible {
+    /// The position of the event that failed (the checkpoint is the position before it).
+    public var position: Int64
+    /// Its type.
+    public var eventType: String
+    /// The storage's error, with the statement's line in the projection file.
+    public var message: String
+
+    /// Creates a failure.
+    public init(position: Int64, eventType: String, message: String) {
+        self.position = position
+        self.eventType = eventType
+        self.message = message
+    }
+
+    public var description: String { "event \(position) (\(eventType)): \(message)" }
+}
+
+/// What a read model records about itself, in the same transaction as its rows.
+public struct ProjectionState: Sendable, Equatable {
+    /// The projection version that built it.
+    public var version: String
+    /// The position of the last applied event (0 before the first).
+    public var position: Int64
+    /// Why it stopped, if it did.
+    public var failure: ProjectionFailure?
+
+    /// Creates a state.
+    public init(version: String, position: Int64, failure: ProjectionFailure? = nil) {
+        self.version = version
+        self.position = position
+        self.failure = failure
+    }
+}
+
+/// Which of a projection's models an operation targets.
+public enum ProjectionTarget: Sendable, Equatable {
+    /// The model queries read.
+    case live
+    /// The model being rebuilt beside it.
+    case building
+}
+
+/// Where a projection's rows live: the seam that keeps `ProjectionRunner` independent of SQLite
+/// (`SQLiteProjectionStorage` today; a PostgreSQL target could follow).
+///
+/// Contract: `apply` writes the rows of every event and the checkpoint (the last event's position)
+/// atomically. If the event at index k fails, the events before it are applied and the failure
+/// recorded with the checkpoint at the position before k, atomically, and the failure returned.
+public protocol ProjectionStorage: Sendable {
+    /// The projection it stores.
+    var projection: Projection { get }
+    /// The stored state of `target`, `nil` when it does not exist.
+    func state(of target: ProjectionTarget) throws -> ProjectionState?
+    /// Discards any unfinished build and creates an empty model (schema, version, position 0).
+    func beginBuild() throws
+    /// Applies `events` to `target` (see the contract above).
+    func apply(_ events: [ProjectionEvent], to target: ProjectionTarget) throws -> ProjectionFailure?
+    /// Records a failure that happened before storage (a payload that could not be revealed).
+    func recordFailure(_ failure: ProjectionFailure, in target: ProjectionTarget) throws
+    /// Makes the build the live model, atomically for readers.
+    func promoteBuild() throws
+}

@@ -1,0 +1,33 @@
+/// Why a read model could not be used.
+public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertible {
+    private enum Reason: Sendable, Equatable {
+        case notBuilt(String)
+        case noBuild(String)
+        case unknown(String)
+        case io(String, String, Int32)
+        case rebuilding(String)
+    }
+
+    private let reason: Reason
+
+    /// The projection has no live model yet: wait for its first build (see `ProjectionRunner.status`).
+    public static func notBuilt(_ name: String) -> Self { Self(reason: .notBuilt(name)) }
+    /// `promoteBuild` was called with no build under way.
+    public static func noBuild(_ name: String) -> Self { Self(reason: .noBuild(name)) }
+    /// No projection has that name.
+    public static func unknown(_ name: String) -> Self { Self(reason: .unknown(name)) }
+    /// A rebuild of that projection is already under way.
+    public static func rebuilding(_ name: String) -> Self { Self(reason: .rebuilding(name)) }
+    /// A file operation failed.
+    static func io(_ operation: String, _ path: String, _ code: Int32) -> Self { Self(reason: .io(operation, path, code)) }
+
+    public var description: String {
+        switch reason {
+        case .notBuilt(let name): "the read model '\(name)' is not built yet: wait for its first build to finish"
+        case .noBuild(let name): "the projection '\(name)' has no build to promote: call beginBuild first"
+        case .unknown(let name): "no projection is named '\(name)': check the .sql files in projections/"
+        case .rebuilding(let name): "the projection '\(name)' is already being rebuilt: wait for that rebuild to finish"
+        case .io(let operation, let path, let code): "\(operation) failed on \(path): errno \(code)"
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import EventLog
+import Foundation
+import GRDB
+import ReadModels
+import Synchronization
+import Testing
+
+@Suite struct BlueGreenTests {
+    /// The counting projection with doubled values: another file, so another version.
+    static let doubling = countingProjection.replacingOccurrences(of: ":p_n,", with: ":p_n * 2,")
+
+    @Test func changedFileIsRebuiltBesideTheLiveModelWhileReadersKeepTheirAnswers() async throws {
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        let head = try await fixture.append(3_000)
+        let sum = 3_000 * 3_001 / 2
+        do {
+            let (_, runner) = try fixture.runner(try fixture.projection("counting", countingProjection))
+            try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: .seconds(30))) }
+        }
+
+        let v2 = try fixture.projection("counting", Self.doubling)
+        let (storage, runner) = try fixture.runner(v2, batchSize: 100)
+        let oldFile = try #require(storage.liveFile)
+        #expect(try storage.state(of: .live)?.version != v2.version)
+        let held = try #require(storage.reader) // a reader holding the old pool across the swap
+
+        // A reader hammering the model during the rebuild sees the old model or the new one, complete.
+        let stop = Atomic(false)
+        let observations = Task.detached { () -> [Counted] in
+            var seen: [Counted] = []
+            while !stop.load(ordering: .relaxed) {
+                if let answer = try? counted(storage) { seen.append(answer) }
+                await Task.yield()
+            }
+            return seen
+        }
+        let task = Task { try await runner.run() }
+        var swapped = false
+        for _ in 0..<3_000 where !swapped {
+            swapped = storage.liveFile != oldFile && runner.status.checkpoint == head
+            if !swapped { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        stop.store(true, ordering: .relaxed)
+        let seen = await observations.value
+        task.cancel()
+        _ = await task.result
+
+        #expect(swapped)
+        #expect(!seen.isEmpty)
+        for answer in seen {
+            #expect(answer == Counted(rows: 3_000, sum: sum, checkpoint: head) || answer == Counted(rows: 3_000, sum: 2 * sum, checkpoint: head))
+        }
+        #expect(try counted(storage) == Counted(rows: 3_000, sum: 2 * sum, checkpoint: head))
+        #expect(runner.status.liveVersion == v2.version)
+        // The held pool still answers from the old model, complete.
+        let old = try await held.read { db in try Int.fetchOne(db, sql: "SELECT sum(n) FROM counted")! }
+        #expect(old == sum)
+    }
+
+    @Test func rebuildOnDemandReportsProgressAndRetiresTheOldFile() async throws {
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        let head = try await fixture.append(2_000)
+        let projection = try fixture.projection("counting", countingProjection)
+        let (storage, runner) = try fixture.runner(projection, batchSize: 300)
+        try await whileRunning(runner) {
+            #expect(await runner.waitUntil(position: head, timeout: .seconds(30)))
+            let oldFile = try #require(storage.liveFile)
+            let reports = Mutex<[RebuildProgress]>([])
+            let oldAnswers = Mutex<[Counted]>([])
+            try await runner.rebuild { step in
+                reports.withLock { $0.append(step) }
+                if let answer = try? counted(storage) { oldAnswers.withLock { $0.append(answer) } }
+            }
+            let steps = reports.withLock { $0 }
+            #expect(steps.count >= 7)
+            #expect(steps.last == RebuildProgress(done: head, total: head))
+            #expect(steps.map(\.done) == steps.map(\.done).sorted())
+            // During the build, queries answered from the old, complete model.
+            #expect(oldAnswers.withLock { $0 }.allSatisfy { $0.rows == 2_000 })
+            #expect(storage.liveFile != oldFile)
+            storage.removeRetiredFiles()
+            let files = try FileManager.default.contentsOfDirectory(atPath: fixture.readModels.path)
+            #expect(!files.contains { $0.hasPrefix(oldFile) })
+            // The follower goes on with the new model.
+            let next = try await fixture.append(5, from: 2_001)
+            #expect(await runner.waitUntil(position: next, timeout: .seconds(30)))
+            #expect(try counted(storage) == Counted(rows: 2_005, sum: 2_005 * 2_006 / 2, checkpoint: next))
+        }
+    }
+}

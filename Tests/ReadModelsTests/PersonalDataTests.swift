@@ -1,0 +1,136 @@
+import EventLog
+import EventSourcing
+import Foundation
+import GRDB
+import ReadModels
+import Testing
+
+/// A test event carrying personal data of one person.
+enum Greeting: DomainEvent {
+    struct Greeted: Codable, Sendable, Equatable {
+        var personId: UUID
+        var name: Personal<String>
+        var address: Personal<Address>
+        var tags: [String]
+    }
+
+    struct Address: Codable, Sendable, Equatable {
+        var city: String
+    }
+
+    case greeted(Greeted)
+
+    var eventType: String { "test.greeted" }
+
+    var personalDataSubject: UUID? {
+        switch self {
+        case .greeted(let payload): payload.personId
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        self = .greeted(try decoder.singleValueContainer().decode(Greeted.self))
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .greeted(let payload): try container.encode(payload)
+        }
+    }
+}
+
+@Suite struct PersonalDataTests {
+    static let people = """
+        -- @schema
+        CREATE TABLE people (id TEXT PRIMARY KEY, name TEXT, city TEXT);
+        CREATE TABLE tags (person TEXT NOT NULL, tag TEXT NOT NULL);
+        -- @on test.greeted
+        INSERT INTO people (id, name, city) VALUES (:p_personId, :p_name, json_extract(:payload, '$.address.city'));
+        INSERT INTO tags (person, tag) SELECT :p_personId, value FROM json_each(:payload, '$.tags');
+        """
+
+    struct Person: Sendable, Equatable {
+        var name: String
+        var city: String?
+    }
+
+    func people(_ storage: SQLiteProjectionStorage) throws -> [Person] {
+        try storage.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, city FROM people ORDER BY rowid").map { Person(name: $0["name"], city: $0["city"]) }
+        }
+    }
+
+    @Test func erasedSubjectsFieldsAreErasedAfterRebuild() async throws {
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        let codec = EventCodec(cipher: KeyStoreCipher(keyStore: fixture.keys))
+        let awa = UUID(), bob = UUID()
+        var events: [ProposedEvent] = []
+        for (id, name, city) in [(awa, "Awa Ndiaye", "Dakar"), (bob, "Bob", "Lyon")] {
+            let event = Greeting.greeted(.init(personId: id, name: Personal(name), address: Personal(Greeting.Address(city: city)), tags: ["a", "b"]))
+            events.append(try codec.encode(event, eventId: UUID()))
+        }
+        #expect(!String(decoding: events[0].payload, as: UTF8.self).contains("Awa")) // encrypted in the log
+        let head = try await fixture.log.append(to: "greetings", events: events).lastPosition
+
+        let (storage, runner) = try fixture.runner(try fixture.projection("people", Self.people))
+        try await whileRunning(runner) {
+            #expect(await runner.waitUntil(position: head, timeout: .seconds(30)))
+            #expect(try people(storage) == [Person(name: "Awa Ndiaye", city: "Dakar"), Person(name: "Bob", city: "Lyon")])
+            let tags = try storage.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM tags")! }
+            #expect(tags == 4)
+
+            try fixture.keys.erase(subject: awa)
+            try await runner.rebuild(progress: nil)
+            #expect(try people(storage) == [Person(name: "[erased]", city: nil), Person(name: "Bob", city: "Lyon")])
+        }
+        // No trace left in any read-model file.
+        storage.removeRetiredFiles()
+        for file in try FileManager.default.contentsOfDirectory(atPath: fixture.readModels.path) {
+            let bytes = try Data(contentsOf: fixture.readModels.appendingPathComponent(file))
+            #expect(!String(decoding: bytes, as: UTF8.self).contains("Awa"), "\(file) still holds the erased name")
+        }
+    }
+
+    @Test func revealerKeepsOtherBytesAndMarksErasure() throws {
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        let codec = EventCodec(cipher: KeyStoreCipher(keyStore: fixture.keys))
+        let person = UUID()
+        let event = Greeting.greeted(.init(personId: person, name: Personal("Zoé \"Z\""), address: .erased, tags: ["{\"enc\":"]))
+        let payload = try codec.encode(event, eventId: UUID()).payload
+        let revealer = PersonalDataRevealer(keyStore: fixture.keys)
+        let expected = "{\"address\":\"[erased]\",\"name\":\"Zoé \\\"Z\\\"\",\"personId\":\"\(person.uuidString)\",\"tags\":[\"{\\\"enc\\\":\"]}"
+        #expect(String(decoding: try revealer.reveal(payload), as: UTF8.self) == expected)
+        try fixture.keys.erase(subject: person)
+        #expect(String(decoding: try revealer.reveal(payload), as: UTF8.self).contains("\"name\":\"[erased]\""))
+    }
+}
+
+@Suite struct TamperedPersonalDataTests {
+    @Test func aCiphertextThatDoesNotAuthenticateStopsTheProjectionAtThatEvent() async throws {
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        let subject = UUID()
+        _ = try fixture.keys.key(for: subject, create: true)
+        let forged = "{\"name\":{\"enc\":\"\(String(repeating: "A", count: 60))\",\"sub\":\"\(subject.uuidString.lowercased())\"}}"
+        try await fixture.append(2, type: "test.named")
+        _ = try await fixture.log.append(to: "s", events: [ProposedEvent(type: "test.named", payload: Array(forged.utf8))])
+        try await fixture.append(1, type: "test.named", from: 4)
+        let source = """
+            -- @schema
+            CREATE TABLE names (position INTEGER PRIMARY KEY, name TEXT);
+            -- @on test.named
+            INSERT INTO names VALUES (:position, :p_name);
+            """
+        let (storage, runner) = try fixture.runner(try fixture.projection("names", source))
+        try await runner.run()
+        let failure = try #require(runner.status.failure)
+        #expect(failure.position == 3)
+        #expect(failure.eventType == "test.named")
+        #expect(failure.message.contains("fails authentication"))
+        #expect(runner.status.checkpoint == 2)
+        #expect(try storage.state(of: .live) == ProjectionState(version: runner.projection.version, position: 2, failure: failure))
+    }
+}

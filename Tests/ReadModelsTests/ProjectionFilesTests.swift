@@ -1,0 +1,137 @@
+import Domain
+import EventLog
+import EventSourcing
+import Foundation
+import GRDB
+import ReadModels
+import TestSupport
+import Testing
+
+/// The repository's `projections/` directory.
+let projectionsDirectory = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("projections", isDirectory: true)
+
+@Suite struct ProjectionFilesTests {
+    struct Scholarship: Sendable, Equatable {
+        var id: String
+        var title: String
+        var amount: String?
+        var currency: String?
+        var closed: Bool
+        var anyCountry: Bool
+        var countries: String
+        var levels: String
+    }
+
+    @Test func everyProjectionFileParsesAndScholarshipEventsProjectThroughTheSet() async throws {
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        let codec = EventCodec(cipher: KeyStoreCipher(keyStore: fixture.keys))
+        let admin = Principal.system
+        let now = Date(timeIntervalSince1970: 1_795_543_200)
+        let first = UUID(), second = UUID()
+        let details = Scholarships.Details(
+            title: "Bourse d'excellence", description: "Pour étudiants de Dakar", provider: "Fondation",
+            amount: Money(amount: "1500", currency: "EUR"), deadline: now.addingTimeInterval(86_400 * 30),
+            eligibility: Scholarships.Eligibility(educationLevels: [.master, .phd], fieldsOfStudy: ["Computer science"], countries: ["SN", "CI"])
+        )
+        var state = Scholarships.initialState
+        var appended: Int64 = 0
+        func record(_ stream: String, _ events: [Scholarships.Event]) async throws {
+            let proposed = try events.map { try codec.encode($0, eventId: UUID(), metadata: EventMetadata(actor: "system")) }
+            appended = try await fixture.log.append(to: stream, events: proposed).lastPosition
+        }
+        var events = try Scholarships.decide(.create(scholarshipID: first, details, by: admin, now: now), state)
+        state = events.reduce(state, Scholarships.evolve)
+        try await record("scholarship-\(first)", events)
+        var changed = details
+        changed.title = "Bourse d'excellence 2027"
+        changed.eligibility.countries = []
+        events = try Scholarships.decide(.update(changed, by: admin, now: now), state)
+        state = events.reduce(state, Scholarships.evolve)
+        try await record("scholarship-\(first)", events)
+        events = try Scholarships.decide(.close(by: admin, now: now), state)
+        try await record("scholarship-\(first)", events)
+        events = try Scholarships.decide(.create(scholarshipID: second, details, by: admin, now: now), Scholarships.initialState)
+        try await record("scholarship-\(second)", events)
+
+        let set = try ProjectionSet(projectionsDirectory: projectionsDirectory, dataDirectory: fixture.data.url, log: fixture.log, keyStore: fixture.keys)
+        #expect(set.runners.map(\.projection.name).contains("audit"))
+        let task = Task { try await set.run() }
+        for runner in set.runners {
+            #expect(await runner.waitUntil(position: appended, timeout: .seconds(30)))
+        }
+        task.cancel()
+        _ = await task.result
+
+        for status in set.status() {
+            #expect(status.failure == nil, "\(status.name): \(String(describing: status.failure))")
+            #expect(status.checkpoint == appended)
+            #expect(status.lag == 0)
+        }
+        let audit = try #require(set.databases["audit"])
+        let auditRows = try audit.read { db in try String.fetchAll(db, sql: "SELECT type FROM audit ORDER BY position") }
+        #expect(auditRows == ["scholarships.scholarship-created", "scholarships.scholarship-updated", "scholarships.scholarship-closed", "scholarships.scholarship-created"])
+
+        let scholarships = try #require(set.databases["scholarships"])
+        let rows = try scholarships.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.*, (SELECT group_concat(country, ',') FROM (SELECT country FROM scholarship_countries WHERE scholarship_id = s.id ORDER BY country)) AS countries,
+                       (SELECT group_concat(level, ',') FROM (SELECT level FROM scholarship_levels WHERE scholarship_id = s.id ORDER BY level)) AS levels
+                FROM scholarships s ORDER BY position
+                """).map { row in
+                Scholarship(id: row["id"], title: row["title"], amount: row["amount"], currency: row["currency"], closed: row["closed"],
+                            anyCountry: row["any_country"], countries: row["countries"] ?? "", levels: row["levels"] ?? "")
+            }
+        }
+        #expect(rows == [
+            Scholarship(id: first.uuidString.lowercased(), title: "Bourse d'excellence 2027", amount: "1500.00", currency: "EUR",
+                        closed: true, anyCountry: true, countries: "", levels: "master,phd"),
+            Scholarship(id: second.uuidString.lowercased(), title: "Bourse d'excellence", amount: "1500.00", currency: "EUR",
+                        closed: false, anyCountry: false, countries: "CI,SN", levels: "master,phd"),
+        ])
+    }
+}
+
+@Suite struct ProjectionSetTests {
+    @Test func aFailingProjectionStopsAloneAndItsStatusSaysWhere() async throws {
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        let directory = fixture.data.url.appendingPathComponent("projections")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try countingProjection.write(to: directory.appendingPathComponent("counting.sql"), atomically: true, encoding: .utf8)
+        let picky = """
+            -- @schema
+            CREATE TABLE seen (n INTEGER NOT NULL CHECK (n < 5));
+            -- @on test.counted
+            INSERT INTO seen VALUES (:p_n);
+            """
+        try picky.write(to: directory.appendingPathComponent("picky.sql"), atomically: true, encoding: .utf8)
+        try "not a projection".write(to: directory.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        let head = try await fixture.append(20)
+
+        let set = try ProjectionSet(projectionsDirectory: directory, dataDirectory: fixture.data.url, log: fixture.log, keyStore: fixture.keys)
+        #expect(set.runners.map(\.projection.name) == ["counting", "picky"])
+        let task = Task { try await set.run() }
+        let counting = try #require(set.runner(named: "counting"))
+        #expect(await counting.waitUntil(position: head, timeout: .seconds(30)))
+        let picked = try #require(set.runner(named: "picky"))
+        #expect(await picked.waitUntil(position: head, timeout: .milliseconds(200)) == false)
+        let more = try await fixture.append(5, from: 21)
+        #expect(await counting.waitUntil(position: more, timeout: .seconds(30))) // the other keeps going
+        task.cancel()
+        _ = await task.result
+
+        let status = Dictionary(uniqueKeysWithValues: set.status().map { ($0.name, $0) })
+        #expect(status["counting"]?.checkpoint == more)
+        #expect(status["counting"]?.failure == nil)
+        let failed = try #require(status["picky"])
+        #expect(failed.state == .failed)
+        #expect(failed.checkpoint == 4)
+        #expect(failed.lag == more - 4)
+        #expect(failed.failure?.position == 5)
+        #expect(failed.failure?.eventType == "test.counted")
+        #expect(failed.failure?.message.contains("picky.sql:4") == true)
+    }
+}

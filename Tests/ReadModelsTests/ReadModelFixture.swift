@@ -1,0 +1,57 @@
+import EventLog
+import EventSourcing
+import Foundation
+import GRDB
+import ReadModels
+import TestSupport
+
+/// A data directory with a real log and key store, and helpers to run SQL-file projections on it.
+final class ReadModelFixture: Sendable {
+    let data: TemporaryDirectory
+    let keys: KeyStore
+    let log: EventLog
+
+    init(_ label: String = "readmodels") throws {
+        data = try TemporaryDirectory(label)
+        keys = try KeyStore(dataDirectory: data.url, environment: [:])
+        log = try EventLog.open(directory: data.path + "/log", options: LogFixtures.options())
+    }
+
+    var readModels: URL { data.url.appendingPathComponent("readmodels") }
+
+    /// A projection named `name` from `source`, as if read from `projections/<name>.sql`.
+    func projection(_ name: String, _ source: String) throws -> Projection {
+        try Projection(name: name, source: Array(source.utf8), file: "\(name).sql")
+    }
+
+    /// A storage and a runner for `projection`.
+    func runner(_ projection: Projection, batchSize: Int = 1_000) throws -> (SQLiteProjectionStorage, ProjectionRunner) {
+        let storage = try SQLiteProjectionStorage(projection: projection, directory: readModels)
+        return (storage, try ProjectionRunner(storage: storage, log: log, keyStore: keys, batchSize: batchSize))
+    }
+
+    /// Appends `count` events of `type` to `stream`, payload `{"n": i}`; returns the last position.
+    @discardableResult
+    func append(_ count: Int, type: String = "test.counted", stream: String = "s", actor: String = "tester", from first: Int = 1) async throws -> Int64 {
+        var events: [ProposedEvent] = []
+        for i in first..<(first + count) {
+            events.append(ProposedEvent(type: type, metadata: EventMetadata(actor: actor), payload: Array("{\"n\":\(i)}".utf8)))
+        }
+        return try await log.append(to: stream, events: events).lastPosition
+    }
+
+    func close() {
+        log.close()
+        data.remove()
+    }
+}
+
+/// Runs `runner.run()` in a task until `body` returns, then cancels it.
+func whileRunning<T>(_ runner: ProjectionRunner, _ body: () async throws -> T) async throws -> T {
+    let task = Task { try await runner.run() }
+    defer { task.cancel() }
+    let result = try await body()
+    task.cancel()
+    _ = await task.result
+    return result
+}
