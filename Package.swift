@@ -56,7 +56,13 @@ let package = Package(
         // Shared fixtures and assertions for the test targets.
         .target(name: "TestSupport", dependencies: ["EventLog"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"], swiftSettings: swiftSettings),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TestSupport", "protalent"], swiftSettings: swiftSettings),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TestSupport"], swiftSettings: swiftSettings),
+        // Drives the real `protalent` binary (built because this target depends on it).
+        .testTarget(
+            name: "ProtalentTests",
+            dependencies: ["protalent", "EventLog", "EventSourcing", "Domain", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing", "EventLog", "Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
