@@ -160,6 +160,10 @@ import TestSupport
         #expect(try log.read(from: 1, maxCount: 1_000).map(\.eventId) == written.map(\.eventId))
         #expect(try log.readStream("stream-1").count == 26)
         #expect(log.statistics().segments == segments.count)
+        // Ids of sealed segments come from their index files: an old append retried is still a duplicate.
+        let retried = try await log.append(to: "stream-0", events: Array(written[0..<2]))
+        #expect(retried.wasDuplicate && retried.firstPosition == 1 && retried.lastPosition == 2)
+        await #expect(throws: LogError.self) { try await log.append(to: "stream-2", events: [written[2]]) }
         log.close()
         // A missing index is rebuilt from its segment.
         try FileManager.default.removeItem(atPath: String(segments[1].dropLast(3)) + "idx")

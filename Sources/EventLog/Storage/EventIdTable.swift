@@ -61,6 +61,14 @@ struct EventIdTable: Sendable {
         }
     }
 
+    /// Adds every entry of `other`.
+    mutating func merge(_ other: EventIdTable) {
+        reserveCapacity(count + other.count)
+        for entry in other.entries where entry.position != 0 {
+            insert(high: entry.high, low: entry.low, position: entry.position)
+        }
+    }
+
     /// Records `id` at `position` (replacing an earlier entry for the same id).
     mutating func insert(_ id: UUID, position: Int64) {
         let (h, l) = Self.halves(id)

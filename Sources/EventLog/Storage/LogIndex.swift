@@ -56,8 +56,10 @@ struct LogIndex: Sendable {
 
     /// Adds a sealed segment's index in one pass: positions are grouped by stream number first, so
     /// each stream name is hashed once per segment rather than once per event.
+    ///
+    /// Event ids are left out: they only serve the writer's idempotency check, so read-only openers
+    /// never need them and the writer loads them with `addEventIds(of:)` on its own thread.
     mutating func add(sealed segmentIndex: SegmentIndexFile, segment: Int32) {
-        eventIds.reserveCapacity(eventIds.count + segmentIndex.records.count)
         var positionsByStream = [[Int64]](repeating: [], count: segmentIndex.streams.count)
         var cursor = 0
         batches.reserveCapacity(batches.count + segmentIndex.batches.count)
@@ -65,7 +67,6 @@ struct LogIndex: Sendable {
             var position = batch.firstPosition
             for record in segmentIndex.records[cursor..<cursor + Int(batch.count)] {
                 positionsByStream[Int(record.stream)].append(position)
-                eventIds.insert(record.eventId, position: position)
                 position += 1
             }
             cursor += Int(batch.count)
@@ -80,6 +81,24 @@ struct LogIndex: Sendable {
             streams[segmentIndex.streams[number], default: []].append(contentsOf: positions)
         }
         chainHash = segmentIndex.finalChainHash
+    }
+
+    /// Adds a scanned segment's batches together with its event ids.
+    mutating func add(batchesOf segmentIndex: SegmentIndexFile, segment: Int32) {
+        add(sealed: segmentIndex, segment: segment)
+        Self.eventIds(of: [segmentIndex], into: &eventIds)
+    }
+
+    /// The event ids of sealed segments added by `add(sealed:segment:)`, into a table.
+    static func eventIds(of sealed: [SegmentIndexFile], into table: inout EventIdTable) {
+        table.reserveCapacity(table.count + sealed.reduce(0) { $0 + $1.records.count })
+        for segmentIndex in sealed {
+            var position = segmentIndex.basePosition
+            for record in segmentIndex.records {
+                table.insert(record.eventId, position: position)
+                position += 1
+            }
+        }
     }
 
     /// The index in `batches` of the batch holding `position`, if stored.

@@ -32,6 +32,8 @@ enum LogOpener {
         var report: RecoveryReport
         /// The largest commit timestamp seen, so new timestamps never go backwards.
         var lastTimestamp: Int64
+        /// Sealed segments loaded from their index files, whose event ids are not in `index` yet.
+        var sealedIndexes: [SegmentIndexFile] = []
     }
 
     static func segmentPaths(in directory: String) throws(LogError) -> [(base: Int64, path: String)] {
@@ -55,14 +57,6 @@ enum LogOpener {
     static func open(directory: String, writable: Bool) throws(LogError) -> Opened {
         var opened = Opened(index: LogIndex(), activeSegmentIndex: nil, report: RecoveryReport(), lastTimestamp: 0)
         let segments = try segmentPaths(in: directory)
-        // Size the event-id table once from the indexes' record counts: growing it while loading
-        // ten million ids would rehash them several times.
-        let indexedRecords = segments.dropLast().reduce(0) { total, segment in
-            guard let file = try? FileDescriptor.open(indexPath(forSegment: segment.path), writable: false),
-                  let count = try? file.read(at: 60, count: 4), count.count == 4 else { return total }
-            return total + Int(UInt32(count[0]) | UInt32(count[1]) << 8 | UInt32(count[2]) << 16 | UInt32(count[3]) << 24)
-        }
-        opened.index.eventIds.reserveCapacity(indexedRecords + 65_536)
         var expectedBase: Int64 = 1
         var previousChain = LogFormat.zeroHash
         for (ordinal, segment) in segments.enumerated() {
@@ -82,7 +76,8 @@ enum LogOpener {
                     throw LogError.corruption(file: segment.path, offset: 24, position: segment.base,
                                               reason: "segment header does not continue the previous segment's chain hash")
                 }
-                apply(sealed, segment: Int32(ordinal), to: &opened.index)
+                opened.index.add(sealed: sealed, segment: Int32(ordinal))
+                opened.sealedIndexes.append(sealed)
                 previousChain = sealed.finalChainHash
                 expectedBase = opened.index.head + 1
                 continue
@@ -115,7 +110,7 @@ enum LogOpener {
                     try repair.sync()
                 }
             }
-            apply(segmentIndex, segment: Int32(ordinal), to: &opened.index)
+            opened.index.add(batchesOf: segmentIndex, segment: Int32(ordinal))
             opened.index.segments[ordinal].length = scan.validEnd
             previousChain = scan.finalChainHash
             expectedBase = scan.nextPosition
@@ -148,7 +143,4 @@ enum LogOpener {
         return index
     }
 
-    private static func apply(_ segmentIndex: SegmentIndexFile, segment: Int32, to index: inout LogIndex) {
-        index.add(sealed: segmentIndex, segment: segment)
-    }
 }

@@ -35,6 +35,8 @@ final class LogWriter: @unchecked Sendable {
     private var nextPosition: Int64
     private var lastTimestamp: Int64
     private var failure: LogError?
+    /// Sealed segments whose event ids the thread loads before its first append (see `run()`).
+    private var pendingEventIds: [SegmentIndexFile]
 
     init(core: LogCore, directory: String, options: EventLogOptions, opened: LogOpener.Opened) throws(LogError) {
         self.core = core
@@ -43,6 +45,7 @@ final class LogWriter: @unchecked Sendable {
         chainHash = opened.index.chainHash
         nextPosition = opened.index.head + 1
         lastTimestamp = opened.lastTimestamp
+        pendingEventIds = opened.sealedIndexes
         if let last = opened.index.segments.last, let index = opened.activeSegmentIndex {
             activeFile = try FileDescriptor.open(last.path, writable: true)
             activeOrdinal = Int32(opened.index.segments.count - 1)
@@ -88,6 +91,7 @@ final class LogWriter: @unchecked Sendable {
     }
 
     private func run() {
+        loadEventIds()
         while true {
             condition.lock()
             while queue.isEmpty && !stopping { condition.wait() }
@@ -99,6 +103,20 @@ final class LogWriter: @unchecked Sendable {
             process(work)
         }
         finished.signal()
+    }
+
+    /// Loads the sealed segments' event ids into the index. Done here rather than in `open` so the
+    /// log answers reads at once; appends queue meanwhile, since only their idempotency check
+    /// needs the ids (for ten million events this is most of the opening time).
+    private func loadEventIds() {
+        guard !pendingEventIds.isEmpty else { return }
+        var table = EventIdTable()
+        LogIndex.eventIds(of: pendingEventIds, into: &table)
+        pendingEventIds = []
+        core.state.withLock { state in
+            table.merge(state.index.eventIds)
+            state.index.eventIds = table
+        }
     }
 
     // MARK: Group commit
