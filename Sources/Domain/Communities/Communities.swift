@@ -33,17 +33,7 @@ public enum Communities: Decider {
     public static let newcomerWindow: TimeInterval = 10 * 60
 
     /// Why a community command was refused.
-    public struct Rejection: RejectionBuilding {
-        public let category: RejectionCategory
-        public let message: String
-        public let field: String?
-
-        public init(category: RejectionCategory, message: String, field: String?) {
-            self.category = category
-            self.message = message
-            self.field = field
-        }
-    }
+    public typealias Rejection = Refusal<Communities>
 
     /// What `POST /communities` carries.
     public struct Details: Sendable, Equatable {

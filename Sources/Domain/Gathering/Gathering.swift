@@ -18,17 +18,7 @@ public enum Gathering: Decider {
     }
 
     /// Why a gathering command was refused.
-    public struct Rejection: RejectionBuilding {
-        public let category: RejectionCategory
-        public let message: String
-        public let field: String?
-
-        public init(category: RejectionCategory, message: String, field: String?) {
-            self.category = category
-            self.message = message
-            self.field = field
-        }
-    }
+    public typealias Rejection = Refusal<Gathering>
 
     /// What `POST /events` carries.
     public struct Details: Sendable, Equatable {

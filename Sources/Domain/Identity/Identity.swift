@@ -1,5 +1,5 @@
 import Foundation
-public import EventSourcing
+import EventSourcing
 
 /// Identity: accounts, credentials, email verification, two-factor authentication, refresh-token
 /// families and roles.
@@ -17,15 +17,5 @@ public import EventSourcing
 /// Erasure likewise releases the claim (`Identity.erase`).
 public enum Identity {
     /// Why an identity command was refused.
-    public struct Rejection: RejectionBuilding {
-        public let category: RejectionCategory
-        public let message: String
-        public let field: String?
-
-        public init(category: RejectionCategory, message: String, field: String?) {
-            self.category = category
-            self.message = message
-            self.field = field
-        }
-    }
+    public typealias Rejection = Refusal<Identity>
 }

@@ -1,5 +1,5 @@
 import Foundation
-public import EventSourcing
+import EventSourcing
 
 /// Mentoring: mentor profiles, session booking, calendars and feedback.
 ///
@@ -17,15 +17,5 @@ public import EventSourcing
 /// feedback records the rating on the mentor's stream.
 public enum Mentoring {
     /// Why a mentoring command was refused.
-    public struct Rejection: RejectionBuilding {
-        public let category: RejectionCategory
-        public let message: String
-        public let field: String?
-
-        public init(category: RejectionCategory, message: String, field: String?) {
-            self.category = category
-            self.message = message
-            self.field = field
-        }
-    }
+    public typealias Rejection = Refusal<Mentoring>
 }

@@ -12,17 +12,7 @@ import Foundation
 /// sign-up names through a first `update`, so the profile stream is self-sufficient for read models.
 public enum Profiles: Decider {
     /// Why a profile command was refused.
-    public struct Rejection: RejectionBuilding {
-        public let category: RejectionCategory
-        public let message: String
-        public let field: String?
-
-        public init(category: RejectionCategory, message: String, field: String?) {
-            self.category = category
-            self.message = message
-            self.field = field
-        }
-    }
+    public typealias Rejection = Refusal<Profiles>
 
     public static var initialState: State { State() }
 }

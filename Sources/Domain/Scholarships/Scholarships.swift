@@ -9,17 +9,7 @@ public import Foundation
 ///   closed). A closed scholarship is never updated again.
 public enum Scholarships: Decider {
     /// Why a scholarship command was refused.
-    public struct Rejection: RejectionBuilding {
-        public let category: RejectionCategory
-        public let message: String
-        public let field: String?
-
-        public init(category: RejectionCategory, message: String, field: String?) {
-            self.category = category
-            self.message = message
-            self.field = field
-        }
-    }
+    public typealias Rejection = Refusal<Scholarships>
 
     /// Who may apply: empty lists mean no restriction. Requirements are hard conditions, preferences
     /// soft ones (they only rank), both free text.

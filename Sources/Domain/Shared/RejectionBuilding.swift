@@ -47,3 +47,17 @@ extension RejectionBuilding {
         }
     }
 }
+
+/// A context's rejection: one generic type, so every context shares the code while each keeps a
+/// distinct `Rejection` type (`Refusal<Mentoring>` is not `Refusal<Communities>`) for typed throws.
+public struct Refusal<Context>: RejectionBuilding {
+    public let category: RejectionCategory
+    public let message: String
+    public let field: String?
+
+    public init(category: RejectionCategory, message: String, field: String?) {
+        self.category = category
+        self.message = message
+        self.field = field
+    }
+}

@@ -23,50 +23,19 @@ struct LogBenchmark {
         let log = try EventLog.open(directory: directory, options: options)
         defer { log.close() }
         let before = log.statistics()
-        let run = UUID().uuidString.prefix(8).lowercased()
-        let appends = max(1, events / batch)
-        let counter = SharedCounter()
         let ack = try ackFile.map { try AckFile(path: $0) }
-        let payloadBytes = SharedCounter()
-        let started = ContinuousClock.now
-        let latencies = try await withThrowingTaskGroup(of: [Int64].self) { group in
-            for writer in 0..<writers {
-                group.addTask {
-                    var latencies: [Int64] = []
-                    var versions = [Int64](repeating: 0, count: 32)
-                    var bytes = 0
-                    while true {
-                        let index = counter.add(1)
-                        guard index < appends else { break }
-                        let slot = index % versions.count
-                        var proposed: [ProposedEvent] = []
-                        for i in 0..<batch {
-                            let template = pool[(index * batch + i) % pool.count]
-                            proposed.append(ProposedEvent(type: template.type, metadata: EventMetadata(correlationId: SecureRandom.uuid(), actor: "bench"), payload: template.payload))
-                            bytes += template.payload.count
-                        }
-                        let start = ContinuousClock.now
-                        _ = try await log.append(to: "bench-\(run)-w\(writer)-\(slot)", expectedVersion: .exactly(versions[slot]), events: proposed)
-                        let elapsed = ContinuousClock.now - start
-                        versions[slot] += Int64(batch)
-                        latencies.append(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-                        try ack?.record(proposed.map(\.eventId))
-                        if progress, writer == 0, index % 256 == 0 {
-                            printProgress("log: \(index * batch)/\(events) events")
-                        }
-                    }
-                    _ = payloadBytes.add(bytes)
-                    return latencies
-                }
+        let loop = try await AppendLoop(label: "log", events: events, writers: writers, batch: batch, progress: progress).run(pool: pool) { append in
+            let proposed = append.rows.map {
+                ProposedEvent(type: $0.type, metadata: EventMetadata(correlationId: SecureRandom.uuid(), actor: "bench"), payload: $0.payload)
             }
-            return try await group.reduce(into: [Int64]()) { $0 += $1 }
+            _ = try await log.append(to: append.stream, expectedVersion: .exactly(append.expectedVersion), events: proposed)
+            try ack?.record(proposed.map(\.eventId))
         }
-        let seconds = (ContinuousClock.now - started).seconds
         let after = log.statistics()
         let written = Int(after.events - before.events)
         let figures = BenchFigures(
-            events: written, payloadBytes: payloadBytes.current, seconds: seconds,
-            latenciesNanos: latencies, storedBytes: after.storedBytes - before.storedBytes
+            events: written, payloadBytes: loop.payloadBytes, seconds: loop.seconds,
+            latenciesNanos: loop.latenciesNanos, storedBytes: after.storedBytes - before.storedBytes
         )
         let ratio = Double(after.rawBytes - before.rawBytes) / Double(max(1, after.storedBytes - before.storedBytes))
         return Outcome(figures: figures, compressionRatio: ratio)
