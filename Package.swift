@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "protalent",
             dependencies: [
-                "EventLog", "EventSourcing", "Domain", "Cryptography",
+                "EventLog", "EventSourcing", "Domain", "ReadModels", "Cryptography",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),

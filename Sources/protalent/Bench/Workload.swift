@@ -60,25 +60,25 @@ struct Workload {
         switch next() % 4 {
         case 0:
             let first = pick(Self.firstNames), last = pick(Self.lastNames)
-            return ("identity.account-registered", json([
+            return ("bench.account-registered", json([
                 "userId": uuid(), "email": "\(first.lowercased()).\(last.lowercased())\(next() % 1000)@exemple.org",
                 "firstName": first, "lastName": last, "role": pick(["student", "student", "student", "mentor"]),
                 "countryCode": country, "city": city, "passwordHash": "$scrypt$ln=15,r=8,p=1$" + uuid() + "$" + uuid() + uuid(),
                 "registeredAt": "2026-11-\(10 + next() % 18)T\(10 + next() % 12):\(10 + next() % 50):00Z",
             ]))
         case 1:
-            return ("mentoring.session-requested", json([
+            return ("bench.session-requested", json([
                 "sessionId": uuid(), "mentorId": uuid(), "menteeId": uuid(),
                 "title": "Session: " + sentence(4), "description": sentence(18 + Int(next() % 20)),
                 "scheduledAt": "2026-12-\(10 + next() % 18)T\(8 + next() % 9):00:00Z", "durationMinutes": pick([30, 45, 60, 90]),
             ]))
         case 2:
-            return ("communities.post-published", json([
+            return ("bench.post-published", json([
                 "communityId": uuid(), "postId": uuid(), "authorId": uuid(),
                 "title": sentence(5), "body": sentence(30 + Int(next() % 50)), "publishedAt": "2026-11-\(10 + next() % 18)T12:00:00Z",
             ]))
         default:
-            return ("scholarships.scholarship-created", json([
+            return ("bench.scholarship-created", json([
                 "scholarshipId": uuid(), "title": "Bourse " + pick(Self.fields) + " " + city, "provider": "Fondation " + pick(Self.lastNames),
                 "description": sentence(25 + Int(next() % 30)), "amount": ["amount": "\(1000 + next() % 9000).00", "currency": pick(["EUR", "XOF", "USD"])],
                 "deadline": "2027-0\(1 + next() % 9)-15", "eligibility": [

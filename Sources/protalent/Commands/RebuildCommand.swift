@@ -1,0 +1,67 @@
+import ArgumentParser
+import EventLog
+import EventSourcing
+import Foundation
+import Logging
+import ReadModels
+import Synchronization
+
+/// `protalent rebuild`: rebuilds read models from the log, offline, blue/green.
+struct RebuildCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebuild",
+        abstract: "Rebuild read models from position 0 into new files, then swap them in.",
+        discussion: "Reads the log without taking the writer lock. Shows progress on a terminal (events, events/s, ETA) and prints a summary."
+    )
+
+    @OptionGroup var data: DataDirectoryOptions
+    @Option(help: "The directory of projection .sql files.") var projections: String = "./projections"
+    @Argument(help: "Projections to rebuild (all when none is named).") var names: [String] = []
+
+    func run() async throws {
+        let log = try EventLog.openReadOnly(directory: data.logDirectory)
+        let keys = try KeyStore(dataDirectory: URL(fileURLWithPath: data.dataDirectory))
+        var logger = Logger(label: "protalent.rebuild")
+        logger.logLevel = .warning
+        let set = try ProjectionSet(
+            projectionsDirectory: URL(fileURLWithPath: projections), dataDirectory: URL(fileURLWithPath: data.dataDirectory),
+            log: log, keyStore: keys, logger: logger
+        )
+        let chosen = names.isEmpty ? set.runners.map(\.projection.name) : names
+        for name in chosen where set.runner(named: name) == nil {
+            throw ValidationError("no projection named '\(name)' in \(projections) (have: \(set.runners.map(\.projection.name).sorted().joined(separator: ", ")))")
+        }
+        let terminal = isatty(STDERR_FILENO) == 1
+        for name in chosen {
+            let started = ContinuousClock.now
+            let lastDraw = Mutex(ContinuousClock.now)
+            try await set.rebuild([name]) { name, step in
+                guard terminal else { return }
+                let now = ContinuousClock.now
+                let draw = lastDraw.withLock { last -> Bool in
+                    guard now - last > .milliseconds(100) || step.done == step.total else { return false }
+                    last = now
+                    return true
+                }
+                guard draw else { return }
+                let seconds = max((now - started).seconds, 1e-6)
+                let rate = Double(step.done) / seconds
+                let eta = rate > 0 ? Double(step.total - step.done) / rate : 0
+                let width = 30
+                let filled = step.total > 0 ? Int(Double(width) * Double(step.done) / Double(step.total)) : width
+                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                FileHandle.standardError.write(Data(("\r\u{1B}[2K\(name) [\(bar)] \(step.done)/\(step.total) events, "
+                    + "\(formatted(rate, digits: 0)) events/s, ETA \(formatted(eta, digits: 0)) s").utf8))
+            }
+            if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+            let seconds = (ContinuousClock.now - started).seconds
+            guard let status = set.runner(named: name)?.status else { continue }
+            if let failure = status.failure {
+                printError("error: \(name) stopped at position \(failure.position) (\(failure.eventType)): \(failure.message)")
+                throw ExitCode(1)
+            }
+            print("\(name): rebuilt to position \(status.checkpoint) in \(formatted(seconds, digits: 2)) s "
+                  + "(\(formatted(Double(status.checkpoint) / max(seconds, 1e-9), digits: 0)) events/s), version \(status.version.prefix(12))")
+        }
+    }
+}
