@@ -19,8 +19,10 @@ public struct EventLogOptions: Sendable {
     public var compressionLevel: Int? = 0
     /// When appends are acknowledged.
     public var durability: Durability = .fsync
-    /// Decoded batches kept in memory for readers and subscribers (default 1,024).
-    public var cachedBatches: Int = 1_024
+    /// Decoded batches kept in memory for readers and subscribers (default 256: live readers need
+    /// only the last few, and a full batch decodes to up to `targetBatchBytes`, so this bounds the
+    /// cache near 64 MiB).
+    public var cachedBatches: Int = 256
     /// The commit clock, in microseconds since 1970 (injected so tests are deterministic).
     public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
 
