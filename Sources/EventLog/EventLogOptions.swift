@@ -17,6 +17,9 @@ public struct EventLogOptions: Sendable {
     public var targetBatchBytes: Int = 256 << 10
     /// LZ4 level: `nil` stores raw, 0 the fast compressor, 1...12 LZ4 HC (default 0).
     public var compressionLevel: Int? = 0
+    /// The active segment is zero-filled this far ahead of its tail (default 4 MiB; 0 turns it off),
+    /// so that `fdatasync` after a batch finds no file-size change to journal.
+    public var zeroFillStep: Int = 4 << 20
     /// When appends are acknowledged.
     public var durability: Durability = .fsync
     /// Decoded batches kept in memory for readers and subscribers (default 256: live readers need

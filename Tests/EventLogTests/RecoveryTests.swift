@@ -175,6 +175,29 @@ import TestSupport
         #expect(report.isIntact && report.segments == segments.count && report.events == 80)
     }
 
+    @Test func zerosAfterTheLastBatchAreTheEndOfDataNotATornTail() async throws {
+        // What a killed writer leaves: the zero-filled space ahead of the tail.
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try await writeLog(directory, batches: 3)
+        let segment = try #require(try LogFixtures.segmentFiles(in: directory.path).first)
+        let handle = try #require(FileHandle(forWritingAtPath: segment))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(count: 10_000))
+        try handle.close()
+        let report = try LogVerifier.verify(directory: directory.path)
+        #expect(report.isIntact && report.tornTail == nil && report.events == 6)
+        let reader = try EventLog.openReadOnly(directory: directory.path)
+        #expect(reader.head == 6 && reader.recovery.tornTail == nil)
+        let log = try EventLog.open(directory: directory.path, options: LogFixtures.options())
+        #expect(log.head == 6 && log.recovery.tornTail == nil)
+        _ = try await log.append(to: "after", events: [LogFixtures.event("after")])
+        log.close()
+        #expect(try LogVerifier.verify(directory: directory.path).events == 7)
+        // A clean close leaves no zeros behind.
+        #expect(try fileSize(segment) == (try EventLog.openReadOnly(directory: directory.path)).statistics().bytesOnDisk)
+    }
+
     @Test func aMissingSegmentIsCorruption() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -30,6 +30,9 @@ final class LogWriter: @unchecked Sendable {
     private var activeFile: FileDescriptor
     private var activeOrdinal: Int32
     private var activeLength: Int
+    /// The active segment holds zeros up to here: overwriting allocated blocks lets `fdatasync`
+    /// skip the file-size journal commit an append would need (~125 µs instead of ~250 µs here).
+    private var zeroedUpTo = 0
     private var activeIndex: SegmentIndexFile
     private var chainHash: [UInt8]
     private var nextPosition: Int64
@@ -88,6 +91,11 @@ final class LogWriter: @unchecked Sendable {
         condition.unlock()
         finished.wait()
         indexWrites.sync {}
+        // A cleanly closed segment ends at its last batch; the next writer zero-fills again.
+        if failure == nil, zeroedUpTo > activeLength {
+            try? activeFile.truncate(to: activeLength)
+            try? activeFile.syncData()
+        }
     }
 
     private func run() {
@@ -298,6 +306,7 @@ final class LogWriter: @unchecked Sendable {
             raw: raw.bytes, firstPosition: records[0].position, recordCount: records.count,
             previousChainHash: chainHash, compressionLevel: options.compressionLevel, hasher: hasher
         )
+        try ensureZeroedSpace(through: activeLength + sealed.bytes.count)
         try activeFile.write(sealed.bytes, at: activeLength)
         let offset = activeLength
         activeLength += sealed.bytes.count
@@ -315,8 +324,22 @@ final class LogWriter: @unchecked Sendable {
         return batch
     }
 
+    /// Zero-fills the active segment ahead of `end` in steps of `zeroFillStep`, so batch writes land
+    /// in blocks that are already allocated and the file size rarely changes.
+    private func ensureZeroedSpace(through end: Int) throws(LogError) {
+        guard options.zeroFillStep > 0, end > zeroedUpTo else { return }
+        if zeroedUpTo == 0 { zeroedUpTo = try activeFile.size() }
+        while end > zeroedUpTo {
+            let chunk = max(options.zeroFillStep, end - zeroedUpTo)
+            try activeFile.write([UInt8](repeating: 0, count: chunk), at: zeroedUpTo)
+            zeroedUpTo += chunk
+        }
+    }
+
     /// Seals the active segment (durably, with its index written in the background) and starts the next.
     private func roll() throws(LogError) {
+        // A sealed segment ends at its last batch: the zeros ahead of the tail are cut off.
+        try activeFile.truncate(to: activeLength)
         if options.durability == .fsync { try activeFile.syncData() }
         let sealedIndex = activeIndex
         let sealedPath = directory + "/" + LogFormat.segmentFileName(basePosition: sealedIndex.basePosition)
@@ -329,6 +352,7 @@ final class LogWriter: @unchecked Sendable {
         activeFile = segment.writer
         activeOrdinal += 1
         activeLength = LogFormat.segmentHeaderSize
+        zeroedUpTo = 0
         activeIndex = SegmentIndexFile(basePosition: segment.state.basePosition, segmentLength: Int64(LogFormat.segmentHeaderSize), finalChainHash: chainHash)
     }
 

@@ -59,6 +59,9 @@ struct SegmentScanner {
             let hasher = SHA256Chain()
             var offset = LogFormat.segmentHeaderSize
             while offset < raw.count {
+                // The writer zero-fills space ahead of the active segment's tail (see
+                // `LogWriter.ensureZeroedSpace`): a tail of zeros is where the data ends, not damage.
+                if isZero(raw, from: offset) { break }
                 do throws(FormatError) {
                     let batch = try checkBatch(
                         raw, at: offset, expectedPosition: result.nextPosition,
@@ -122,6 +125,21 @@ struct SegmentScanner {
         let start = offset + LogFormat.batchHeaderSize
         let stored = UnsafeRawBufferPointer(rebasing: raw[start..<start + Int(batch.storedLength)])
         return try BatchPayload.decode(stored, header: batch)
+    }
+
+    /// Whether every byte from `offset` to the end is zero.
+    static func isZero(_ raw: UnsafeRawBufferPointer, from offset: Int) -> Bool {
+        guard raw[offset] == 0 else { return false } // the common case: a batch magic
+        var index = offset
+        while index + 8 <= raw.count {
+            if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) != 0 { return false }
+            index += 8
+        }
+        while index < raw.count {
+            if raw[index] != 0 { return false }
+            index += 1
+        }
+        return true
     }
 
     /// Whether any offset after `offset` starts a batch whose header and checksum are valid.
