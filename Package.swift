@@ -60,7 +60,10 @@ let package = Package(
         // Drives the real `protalent` binary (built because this target depends on it).
         .testTarget(
             name: "ProtalentTests",
-            dependencies: ["protalent", "EventLog", "EventSourcing", "Domain", "TestSupport"],
+            dependencies: [
+                "protalent", "EventLog", "EventSourcing", "Domain", "ReadModels", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing", "EventLog", "Domain", "TestSupport"], swiftSettings: swiftSettings),

@@ -1,4 +1,5 @@
 public import Foundation
+import Cryptography
 import Synchronization
 
 /// Where fresh ids (event ids, aggregate ids) come from: injected, so tests get predictable ids.
@@ -14,7 +15,7 @@ public struct IdGenerator: Sendable {
     public func next() -> UUID { make() }
 
     /// Random version-4 UUIDs.
-    public static let random = IdGenerator { UUID() }
+    public static let random = IdGenerator { SecureRandom.uuid() }
 
     /// `00000000-0000-0000-0000-000000000001`, `…0002`, and so on from `start`: readable in test failures.
     public static func sequential(startingAt start: UInt64 = 1) -> IdGenerator {
