@@ -33,18 +33,22 @@ CREATE TABLE scholarship_countries (
     country        TEXT NOT NULL,               -- ISO 3166-1 code, uppercase
     PRIMARY KEY (country, scholarship_id)
 ) WITHOUT ROWID;
+-- Replacing a scholarship's lists deletes by scholarship: without these, each update scans the table.
+CREATE INDEX scholarship_countries_by_scholarship ON scholarship_countries (scholarship_id);
 
 CREATE TABLE scholarship_levels (
     scholarship_id TEXT NOT NULL REFERENCES scholarships (id),
     level          TEXT NOT NULL,               -- high_school, bachelor, master, phd, professional
     PRIMARY KEY (level, scholarship_id)
 ) WITHOUT ROWID;
+CREATE INDEX scholarship_levels_by_scholarship ON scholarship_levels (scholarship_id);
 
 CREATE TABLE scholarship_fields (
     scholarship_id TEXT NOT NULL REFERENCES scholarships (id),
     field          TEXT NOT NULL COLLATE NOCASE,
     PRIMARY KEY (field, scholarship_id)
 ) WITHOUT ROWID;
+CREATE INDEX scholarship_fields_by_scholarship ON scholarship_fields (scholarship_id);
 
 -- A created or updated scholarship carries all of its details: upsert, then replace the lists.
 -- @on scholarships.scholarship-created scholarships.scholarship-updated

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Cryptography
+import Domain
+import EventLog
+import EventSourcing
+import Foundation
+import Logging
+import ReadModels
+
+/// `protalent bench projections`: full rebuild throughput of every projection, and live catch-up
+/// latency after one append.
+struct BenchProjectionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "projections",
+        abstract: "Rebuild every projection from a generated log of N events, then time live catch-up after single appends."
+    )
+
+    @Option(help: "Events in the generated log.") var events: Int = 1_000_000
+    @Option(help: "Single appends to time for catch-up.") var appends: Int = 200
+    @Option(help: "The directory of projection .sql files.") var projections: String = "./projections"
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        guard events >= 1_000, appends >= 1 else { throw ValidationError("--events must be at least 1000 and --appends at least 1") }
+    }
+
+    func run() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("protalent-bench-projections-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var options = EventLogOptions()
+        options.durability = .unsafeNoSync // generating the log is set-up, not what is measured
+        let log = try EventLog.open(directory: scratch.path + "/log", options: options)
+        defer { log.close() }
+        try await generate(into: log)
+        var logger = Logger(label: "protalent.bench")
+        logger.logLevel = .warning
+        let set = try ProjectionSet(projectionsDirectory: URL(fileURLWithPath: projections), dataDirectory: scratch,
+                                    log: log, keyStore: nil, logger: logger)
+
+        // Full rebuild, every projection one after the other, as `protalent rebuild` does.
+        var perProjection: [String: Double] = [:]
+        let started = ContinuousClock.now
+        for runner in set.runners {
+            let begin = ContinuousClock.now
+            try await set.rebuild([runner.projection.name])
+            perProjection[runner.projection.name] = Double(events) / (ContinuousClock.now - begin).seconds
+        }
+        let rebuildSeconds = (ContinuousClock.now - started).seconds
+
+        // Live catch-up: runners follow the log; each durable append is timed until every model has it.
+        let live = Task { try await set.run() }
+        var samples: [Double] = []
+        let admin = UUID()
+        for i in 0..<appends {
+            let event = try scholarshipEvent(index: events + i, admin: admin)
+            let begin = ContinuousClock.now
+            let result = try await log.append(to: "scholarship-live-\(i)", expectedVersion: .noStream, events: [event])
+            for runner in set.runners { _ = await runner.waitUntil(position: result.lastPosition, timeout: .seconds(5)) }
+            samples.append((ContinuousClock.now - begin).seconds * 1_000)
+        }
+        live.cancel()
+        samples.sort()
+        let p50 = samples[samples.count / 2]
+        let p99 = samples[min(samples.count - 1, samples.count * 99 / 100)]
+        let rate = Double(events) / rebuildSeconds
+        if json {
+            let perJSON = perProjection.keys.sorted().map { "\"\($0)\":\(perProjection[$0]!)" }.joined(separator: ",")
+            print("{\"events\":\(events),\"eventsPerSecond\":\(rate),\"seconds\":\(rebuildSeconds),\"perProjection\":{\(perJSON)},"
+                  + "\"catchUpP50Millis\":\(p50),\"catchUpP99Millis\":\(p99),\"projections\":\(set.runners.count)}")
+            return
+        }
+        print("conditions: \(events) events (25% scholarships.* through the real decider and codec, 75% other types), "
+              + "\(set.runners.count) projections from \(projections), release build, rebuild one after the other")
+        print("full rebuild: \(formatted(rate, digits: 0)) events/s (\(formatted(rebuildSeconds, digits: 2)) s for all projections)")
+        for name in perProjection.keys.sorted() { print("  \(name): \(formatted(perProjection[name]!, digits: 0)) events/s") }
+        print("catch-up after one durable append (append + every model applied it): p50 \(formatted(p50, digits: 2)) ms, "
+              + "p99 \(formatted(p99, digits: 2)) ms over \(appends) appends")
+    }
+
+    private func scholarshipEvent(index: Int, admin: UUID) throws -> ProposedEvent {
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        let details = Scholarships.Details(
+            title: "Bourse \(index)", description: "Financement pour étudiants: promotion \(index % 97).", provider: "Fondation \(index % 13)",
+            amount: Money(amount: "\(1000 + index % 9000).00", currency: "EUR"), deadline: now.addingTimeInterval(86_400 * 60),
+            eligibility: .init(educationLevels: [.master], countries: index % 2 == 0 ? ["SN", "CI"] : [], requirements: ["Dossier"])
+        )
+        let decided = try Scholarships.decide(.create(scholarshipID: UUID(), details, by: .user(admin, .admin), now: now), Scholarships.initialState)
+        return try EventCodec().encode(decided[0], eventId: SecureRandom.uuid(), metadata: EventMetadata(actor: admin.uuidString.lowercased()))
+    }
+
+    /// Appends `events` events in chunks of 1,000 (each a multi-stream append).
+    private func generate(into log: EventLog) async throws {
+        var workload = Workload(seed: 11)
+        let admin = UUID()
+        var progress = Progress()
+        var index = 0
+        while index < events {
+            var appends: [StreamAppend] = []
+            for _ in 0..<min(1_000, events - index) {
+                let event: ProposedEvent
+                if index % 4 == 0 {
+                    event = try scholarshipEvent(index: index, admin: admin)
+                } else {
+                    let template = workload.event()
+                    event = ProposedEvent(type: template.type, metadata: EventMetadata(actor: "bench"), payload: template.payload)
+                }
+                appends.append(StreamAppend(stream: "bench-\(index)", expectedVersion: .noStream, events: [event]))
+                index += 1
+            }
+            _ = try await log.append(appends)
+            progress.update("generating: \(index)/\(events) events")
+        }
+        progress.finish()
+    }
+}
