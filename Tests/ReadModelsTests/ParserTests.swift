@@ -1,4 +1,5 @@
 @testable import ReadModels
+import EventLog
 import Foundation
 import Testing
 

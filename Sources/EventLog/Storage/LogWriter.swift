@@ -139,7 +139,8 @@ final class LogWriter: @unchecked Sendable {
         case reject(LogError)
         /// Every event is already stored; `durable` is false when some are only in this round.
         case duplicate(AppendResult, durable: Bool)
-        case accept
+        /// Accepted; each stream's current version, as checked, so appending needs no second lookup.
+        case accept(currentVersions: [Int64])
     }
 
     private func process(_ work: [Pending]) {
@@ -170,8 +171,11 @@ final class LogWriter: @unchecked Sendable {
                     } else {
                         waiting.append((pending, result))
                     }
-                case .accept:
-                    let result = accept(pending.appends, timestamp: timestamp, overlay: &overlay, raw: &raw, records: &batchRecords)
+                case .accept(let currentVersions):
+                    let result = accept(
+                        pending.appends, currentVersions: currentVersions, timestamp: timestamp,
+                        overlay: &overlay, raw: &raw, records: &batchRecords
+                    )
                     waiting.append((pending, result))
                     if raw.bytes.count >= options.targetBatchBytes {
                         published.append(try seal(&raw, records: &batchRecords))
@@ -254,13 +258,16 @@ final class LogWriter: @unchecked Sendable {
             return .reject(.duplicateEventId("(\(found) of \(eventCount))", "an append may be retried whole, not in part"))
         }
 
+        var currentVersions: [Int64] = []
+        currentVersions.reserveCapacity(appends.count)
         for append in appends {
             let current = overlay.versions[append.stream] ?? index.version(of: append.stream)
             guard append.expectedVersion.isSatisfied(by: current) else {
                 return .reject(.wrongExpectedVersion(stream: append.stream, expected: append.expectedVersion, actual: current))
             }
+            currentVersions.append(current)
         }
-        return .accept
+        return .accept(currentVersions: currentVersions)
     }
 
     /// The version `position` has in `stream`, if it belongs to it.
@@ -277,12 +284,13 @@ final class LogWriter: @unchecked Sendable {
     }
 
     private func accept(
-        _ appends: [StreamAppend], timestamp: Int64, overlay: inout Overlay, raw: inout ByteWriter, records: inout [RecordedEvent]
+        _ appends: [StreamAppend], currentVersions: [Int64], timestamp: Int64,
+        overlay: inout Overlay, raw: inout ByteWriter, records: inout [RecordedEvent]
     ) -> AppendResult {
         let first = nextPosition
         var versions: [String: Int64] = [:]
-        for append in appends {
-            var version = core.state.withLock { overlay.versions[append.stream] ?? $0.index.version(of: append.stream) }
+        for (append, current) in zip(appends, currentVersions) {
+            var version = current
             for event in append.events {
                 version += 1
                 RecordCodec.append(event, stream: append.stream, version: version, timestampMicros: timestamp, to: &raw)

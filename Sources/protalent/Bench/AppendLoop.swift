@@ -52,7 +52,7 @@ struct AppendLoop {
                         let elapsed = ContinuousClock.now - start
                         versions[slot] += Int64(batch)
                         latencies.append(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-                        if progress, writer == 0, index % 256 == 0 { printProgress("\(label): \(index * batch)/\(events) events") }
+                        if progress, writer == 0, index % 256 == 0 { Progress.draw("\(label): \(index * batch)/\(events) events") }
                     }
                     _ = payloadBytes.add(bytes)
                     return latencies

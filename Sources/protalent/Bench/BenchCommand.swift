@@ -53,14 +53,14 @@ struct BenchLogCommand: AsyncParsableCommand {
             events: events, writers: writers, batch: batch, durability: durability,
             compressionLevel: compressionLevel < 0 ? nil : compressionLevel, ackFile: ackFile
         ).run(directory: logDirectory, pool: pool, progress: progress)
-        if progress { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        if progress { Progress.clear() }
 
         let sample = ackFile != nil ? 0 : (baselineEvents ?? min(events, 20_000))
         var baseline: BenchFigures?
         if sample > 0 {
             baseline = try await SQLiteBaseline(events: sample, writers: writers, batch: batch)
                 .run(path: scratch + "/baseline.sqlite", pool: pool, progress: progress)
-            if progress { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+            if progress { Progress.clear() }
         }
         let speedup = baseline.map { logRun.figures.eventsPerSecond / max($0.eventsPerSecond, 1e-9) }
         let conditions = Conditions(

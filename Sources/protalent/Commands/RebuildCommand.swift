@@ -50,8 +50,8 @@ struct RebuildCommand: AsyncParsableCommand {
                 let width = 30
                 let filled = step.total > 0 ? Int(Double(width) * Double(step.done) / Double(step.total)) : width
                 let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                FileHandle.standardError.write(Data(("\r\u{1B}[2K\(name) [\(bar)] \(step.done)/\(step.total) events, "
-                    + "\(formatted(rate, digits: 0)) events/s, ETA \(formatted(eta, digits: 0)) s").utf8))
+                Progress.draw("\(name) [\(bar)] \(step.done)/\(step.total) events, "
+                    + "\(formatted(rate, digits: 0)) events/s, ETA \(formatted(eta, digits: 0)) s")
             }
             if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
             let seconds = (ContinuousClock.now - started).seconds

@@ -77,11 +77,7 @@ struct ReplayCommand: ParsableCommand {
 
 /// The JSON shape of one audit-trail entry.
 enum AuditLine {
-    static func time(_ micros: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(micros) / 1_000_000))
-    }
+    static func time(_ micros: Int64) -> String { ISO8601Micros.format(micros) }
 
     static func json(_ event: RecordedEvent) -> String {
         var object: [String: Any] = [

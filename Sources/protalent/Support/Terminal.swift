@@ -11,8 +11,16 @@ struct Progress {
         let now = ContinuousClock.now
         guard force || now - lastDraw > .milliseconds(100) else { return }
         lastDraw = now
-        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line()).utf8))
+        Self.draw(line())
     }
+
+    /// Replaces the current terminal line with `line` (callers check `enabled`).
+    static func draw(_ line: String) {
+        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
+    }
+
+    /// Clears the progress line, for output that follows on the same terminal.
+    static func clear() { draw("") }
 
     /// Ends the progress line.
     func finish() {

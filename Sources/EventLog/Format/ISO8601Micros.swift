@@ -1,8 +1,9 @@
-/// Formats log timestamps as the codec writes dates: ISO 8601 UTC with milliseconds
+/// Formats log timestamps as the codec writes dates (for projections and the audit trail): ISO 8601 UTC with milliseconds
 /// (`2026-11-24T18:00:00.000Z`), sub-millisecond digits truncated. Hand-rolled (civil-from-days,
 /// proleptic Gregorian) because it runs for every event of a rebuild.
-enum ISO8601Micros {
-    static func format(_ micros: Int64) -> String {
+public enum ISO8601Micros {
+    /// The timestamp `micros` (microseconds since 1970) as `YYYY-MM-DDThh:mm:ss.mmmZ`.
+    public static func format(_ micros: Int64) -> String {
         let millis = floorDivide(micros, 1_000)
         let seconds = floorDivide(millis, 1_000)
         let milli = Int(millis - seconds * 1_000)
