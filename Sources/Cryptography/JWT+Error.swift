@@ -18,6 +18,12 @@ extension JWT {
         private let reason: Reason
         private init(_ reason: Reason) { self.reason = reason }
 
+        /// Whether the token was refused only because it expired (a client should refresh it).
+        public var isExpiry: Bool {
+            if case .expired = reason { return true }
+            return false
+        }
+
         /// The key is shorter than 32 bytes.
         public static func weakKey(_ count: Int) -> Self { .init(.weakKey(count)) }
         /// `extra` uses a claim name that a `JWTClaims` field owns.

@@ -1,0 +1,41 @@
+import Cryptography
+public import Domain
+import EventLog
+import EventSourcing
+public import Foundation
+public import Hummingbird
+import Logging
+import NIOCore
+import ReadModels
+
+/// The request context of every ProTalent route: Hummingbird's core storage, plus who is calling.
+///
+/// `principal` is set by `AuthenticationMiddleware` from a valid bearer token; routes read it
+/// through `RouteTable`'s access check, which has already refused callers the policy excludes.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The signed-in caller, or `nil` for an anonymous request.
+    public var principal: Principal?
+    /// The id of the access token used (its `jti`), for logs and revocation.
+    public var tokenID: String?
+    /// The peer's address (for per-IP rate limits), without port; `nil` in router tests.
+    public let peerAddress: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.peerAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// Bodies are collected by `Request.decodeJSON` with the route's own cap (1 MiB JSON, 2 MiB
+    /// avatars); this is the hard ceiling above both.
+    public var maxUploadSize: Int { 2 * 1024 * 1024 + 64 * 1024 }
+
+    /// The signed-in user's id, or a 401.
+    public func requireUser() throws(APIError) -> (id: UUID, role: Role) {
+        guard case .user(let id, let role) = principal else {
+            throw .unauthenticated("sign in: send `Authorization: Bearer <accessToken>`")
+        }
+        return (id, role)
+    }
+}
+

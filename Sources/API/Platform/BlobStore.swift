@@ -1,0 +1,73 @@
+import Cryptography
+import Domain
+import EventLog
+import EventSourcing
+public import Foundation
+import Hummingbird
+import Logging
+import ReadModels
+
+/// Content-addressed files under `<data>/blobs/`: a blob's name is the SHA-256 of its bytes.
+///
+/// The same avatar uploaded twice is stored once, and a name can be served with a long cache
+/// lifetime because its content never changes. Layout: `blobs/ab/cdef…` (two-character fan-out).
+public struct BlobStore: Sendable {
+    /// The blobs directory.
+    public let directory: URL
+
+    /// A store in `directory` (created when missing).
+    public init(directory: URL) throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    /// Stores `bytes` durably and returns their hex SHA-256.
+    public func put(_ bytes: [UInt8]) throws -> String {
+        let hash = Self.hex(SHA256.hash(bytes))
+        let url = location(of: hash)
+        if FileManager.default.fileExists(atPath: url.path) { return hash }
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url, options: [.atomic])
+        return hash
+    }
+
+    /// The bytes of `hash`, or `nil` when unknown or not a well-formed hash.
+    public func get(_ hash: String) -> Data? {
+        guard Self.isHash(hash) else { return nil }
+        return FileManager.default.contents(atPath: location(of: hash).path)
+    }
+
+    /// Whether `text` is a lowercase hex SHA-256 (so it can name no other path).
+    public static func isHash(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
+    func location(of hash: String) -> URL {
+        directory.appendingPathComponent(String(hash.prefix(2))).appendingPathComponent(String(hash.dropFirst(2)))
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The image formats avatars may use, recognised by their first bytes (never by the client's claim).
+public enum ImageKind: String, Sendable {
+    case png = "image/png"
+    case jpeg = "image/jpeg"
+    case webp = "image/webp"
+
+    /// The kind of `bytes`, or `nil` when they are not a PNG, JPEG or WebP file.
+    public init?(sniffing bytes: some Collection<UInt8>) {
+        let head = Array(bytes.prefix(12))
+        if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
+            self = .png
+        } else if head.starts(with: [0xFF, 0xD8, 0xFF]) {
+            self = .jpeg
+        } else if head.count == 12, head[0..<4].elementsEqual(Array("RIFF".utf8)), head[8..<12].elementsEqual(Array("WEBP".utf8)) {
+            self = .webp
+        } else {
+            return nil
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import API
+import ArgumentParser
+import Cryptography
+import EventLog
+import Foundation
+import Hummingbird
+import Logging
+
+/// `protalent serve`: the HTTP API, the log writer and the projection runners in one process,
+/// stopped gracefully by SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API on a data directory.",
+        discussion: """
+        Environment: PROTALENT_DATA_DIR, PROTALENT_HOST, PROTALENT_PORT, PROTALENT_BOOTSTRAP_ADMIN, \
+        PROTALENT_PROJECTIONS_DIR, PROTALENT_SERVER_KEY, PROTALENT_MASTER_KEY, PROTALENT_RATE_LIMITS=off \
+        (load tests only), PROTALENT_LOG_LEVEL. Flags win over the environment.
+        """
+    )
+
+    @Option(name: .customLong("data-dir"), help: "The data directory (default ./data, or PROTALENT_DATA_DIR).")
+    var dataDirectory: String?
+
+    @Option(help: "The address to listen on (default 127.0.0.1, or PROTALENT_HOST).")
+    var host: String?
+
+    @Option(help: "The port (default 8080, or PROTALENT_PORT; 0 picks a free one).")
+    var port: Int?
+
+    @Flag(help: "Fill an empty log with demo data first.")
+    var demo = false
+
+    @Option(name: .customLong("bootstrap-admin"), help: "Promote the account with this email to admin at start-up.")
+    var bootstrapAdmin: String?
+
+    @Option(name: .customLong("projections"), help: "The directory of .sql projections (default ./projections).")
+    var projectionsDirectory: String?
+
+    @Option(name: .customLong("demo-users"), help: "How many demo users --demo creates.")
+    var demoUsers = 300
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var logger = Logger(label: "protalent")
+        logger.logLevel = environment["PROTALENT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let data = dataDirectory ?? environment["PROTALENT_DATA_DIR"] ?? "./data"
+        let projections = projectionsDirectory ?? environment["PROTALENT_PROJECTIONS_DIR"] ?? "./projections"
+        let address = ServerAddress(
+            host: host ?? environment["PROTALENT_HOST"] ?? "127.0.0.1",
+            port: port ?? environment["PROTALENT_PORT"].flatMap(Int.init) ?? 8080
+        )
+        var configuration = Platform.Configuration(
+            dataDirectory: URL(fileURLWithPath: data), projectionsDirectory: URL(fileURLWithPath: projections)
+        )
+        if environment["PROTALENT_RATE_LIMITS"] == "off" { configuration.rateLimits.enabled = false }
+
+        let platform: Platform
+        do {
+            platform = try Platform(configuration, logger: logger)
+        } catch {
+            throw ValidationError("cannot open \(data): \(error)")
+        }
+        defer { platform.close() }
+
+        var seeded: DemoData.Logins?
+        if demo {
+            let report: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            let progress = isatty(STDERR_FILENO) == 1 ? report : nil
+            seeded = try await DemoData.seedIfEmpty(platform, users: demoUsers, progress: progress)
+        }
+        let demoLogin = seeded
+        if let email = bootstrapAdmin ?? environment["PROTALENT_BOOTSTRAP_ADMIN"] {
+            let id = try await platform.promoteToAdmin(email: email)
+            logger.info("bootstrap admin promoted", metadata: ["user": "\(id.uuidString.lowercased())"])
+        }
+        let app = buildApplication(platform: platform, address: address, logger: logger) { channel in
+            let port = channel.localAddress?.port ?? address.port
+            var lines = ["ProTalent is listening on http://\(address.host):\(port)  (API: /openapi.json, health: /health, metrics: /metrics)"]
+            if let demoLogin {
+                lines.append("demo student: \(demoLogin.student) / \(DemoData.password)")
+                lines.append("demo mentor:  \(demoLogin.mentor) / \(DemoData.password)")
+                lines.append("demo admin:   \(demoLogin.admin) / \(DemoData.password)")
+            }
+            // Written unbuffered: scripts wait for this line to know the port.
+            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        }
+        try await app.runService()
+    }
+}

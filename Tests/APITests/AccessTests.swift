@@ -1,0 +1,68 @@
+import API
+import EventLog
+import EventSourcing
+import HTTPTypes
+import Domain
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite struct AccessTests {
+    @Test func onlyAdminsGrantRolesAndNobodyChangesTheirOwn() async throws {
+        let fixture = try APIFixture()
+        try await fixture.test { client in
+            let student = try await client.signUp(fixture, email: "student@example.sn")
+            let other = try await client.signUp(fixture, email: "other@example.sn")
+            let adminUser = try await client.signUp(fixture, email: "admin@example.sn")
+            try await client.send(.put, "/admin/users/\(other.userID)/role", json: #"{"role": "admin"}"#, token: student.access)
+                .expectProblem(.forbidden)
+
+            try await fixture.platform.promoteToAdmin(email: "ADMIN@example.sn")
+            // The role is in the token: log in again to carry it.
+            let admin = try await client.send(.post, "/auth/login", json: #"{"email": "admin@example.sn", "password": "correct horse battery"}"#)
+            let adminToken = try #require(admin.jsonObject()["accessToken"] as? String)
+            let granted = try await client.send(.put, "/admin/users/\(other.userID)/role", json: #"{"role": "moderator"}"#, token: adminToken)
+            #expect(granted.status == .noContent, "\(granted.text)")
+            try await client.send(.put, "/admin/users/\(adminUser.userID)/role", json: #"{"role": "student"}"#, token: adminToken)
+                .expectProblem(.forbidden)
+            try await client.send(.put, "/admin/users/\(UUID())/role", json: #"{"role": "mentor"}"#, token: adminToken)
+                .expectProblem(.notFound)
+            try await client.send(.put, "/admin/users/\(other.userID)/role", json: #"{"role": "superuser"}"#, token: adminToken)
+                .expectProblem(.unprocessableContent)
+            await #expect(throws: APIError.self) { try await fixture.platform.promoteToAdmin(email: "missing@example.sn") }
+        }
+    }
+
+    @Test func everyRouteIsInTheAccessPolicyAndAnonymousCallersAreRefusedWhereSignInIsRequired() async throws {
+        let fixture = try APIFixture()
+        let routes = buildRouter(platform: fixture.platform).routes.entries
+        #expect(Set(routes.map { "\($0.method) \($0.path)" }) == Set(AccessPolicy.rules.keys))
+        try await fixture.test { client in
+            for route in routes where route.access != .anonymous {
+                let path = route.path.replacingOccurrences(of: "{id}", with: UUID().uuidString)
+                    .replacingOccurrences(of: "{name}", with: "audit").replacingOccurrences(of: "{hash}", with: "00")
+                let response = try await client.send(HTTPRequest.Method(route.method)!, path, json: "{}")
+                try response.expectProblem(.unauthorized)
+            }
+        }
+    }
+
+    @Test func erasureRevokesTokensAndForgetsTheAddress() async throws {
+        let fixture = try APIFixture()
+        try await fixture.test { client in
+            let user = try await client.signUp(fixture, email: "erase.me@example.ml")
+            let erased = try await client.send(.delete, "/users/me", token: user.access)
+            #expect(erased.status == .noContent, "\(erased.text)")
+            try await client.send(.post, "/auth/refresh", json: #"{"refreshToken": "\#(user.refresh)"}"#).expectProblem(.unauthorized)
+            try await client.send(.post, "/auth/login", json: #"{"email": "erase.me@example.ml", "password": "correct horse battery"}"#)
+                .expectProblem(.unauthorized)
+            #expect(try fixture.platform.keys.isErased(try #require(UUID(uuidString: user.userID))))
+            // The address is free again: a new account (a new person id) can use it.
+            let again = try await client.send(.post, "/auth/register", json: """
+                {"email": "erase.me@example.ml", "password": "correct horse battery", "firstName": "N", "lastName": "M", "role": "student"}
+                """)
+            #expect(again.status == .created)
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import API
+import EventLog
+import EventSourcing
+import HTTPTypes
+import Cryptography
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The token mailed in an `.eml` (verification or reset).
+func mailedToken(_ message: String) -> String? {
+    // "\r\n" is one Character in Swift: split on any newline, spaces and `=`.
+    message.split(whereSeparator: { $0.isNewline || $0 == " " || $0 == "=" })
+        .first { $0.hasPrefix("mt1.") }
+        .map { String($0) }
+}
+
+@Suite struct AuthFlowTests {
+    @Test func registerVerifyLoginRefreshLogoutAndResetThroughTheOutbox() async throws {
+        let fixture = try APIFixture()
+        try await fixture.test { client in
+            let registered = try await client.send(.post, "/auth/register", json: """
+                {"email": "Awa.Diop@Example.SN", "password": "correct horse battery", "firstName": "Awa", "lastName": "Diop", "role": "student"}
+                """)
+            #expect(registered.status == .created)
+            #expect(registered.logPosition != nil)
+            let userID = try registered.jsonObject()["userId"] as? String
+            #expect(userID.flatMap(UUID.init(uuidString:)) != nil)
+
+            // The same address (any case) cannot register twice.
+            let again = try await client.send(.post, "/auth/register", json: """
+                {"email": "awa.diop@example.sn", "password": "another long password", "firstName": "A", "lastName": "D", "role": "student"}
+                """)
+            try again.expectProblem(.conflict)
+
+            let mails = try fixture.outbox()
+            #expect(mails.count == 1)
+            let mail = try #require(mails.first)
+            #expect(mail.contains("To: awa.diop@example.sn"))
+            #expect(mail.contains("Subject: =?UTF-8?B?"))
+            #expect(mail.contains("\r\n\r\n"))
+            let token = try #require(mailedToken(mail))
+            let verified = try await client.send(.get, "/auth/verify-email?token=\(token)")
+            #expect(verified.status == .ok, "\(verified.text)")
+            try await client.send(.get, "/auth/verify-email?token=\(token)").expectProblem(.unprocessableContent)
+
+            try await client.send(.post, "/auth/login", json: #"{"email": "awa.diop@example.sn", "password": "wrong password!!"}"#)
+                .expectProblem(.unauthorized)
+            try await client.send(.post, "/auth/login", json: #"{"email": "nobody@example.sn", "password": "whatever password"}"#)
+                .expectProblem(.unauthorized)
+            let login = try await client.send(.post, "/auth/login", json: #"{"email": "AWA.DIOP@example.sn", "password": "correct horse battery"}"#)
+            #expect(login.status == .ok)
+            let pair = try login.jsonObject()
+            #expect(pair["tokenType"] as? String == "Bearer")
+            #expect(pair["expiresIn"] as? Int == 900)
+            let access = try #require(pair["accessToken"] as? String)
+            let refresh1 = try #require(pair["refreshToken"] as? String)
+
+            // The access token works on a signed-in route.
+            let update = try await client.send(.put, "/users/profile", json: #"{"bio": "Étudiante en informatique"}"#, token: access)
+            #expect(update.status == .noContent, "\(update.text)")
+            #expect(update.logPosition != nil)
+
+            // Rotation: each refresh token works once; replaying a spent one revokes the whole login.
+            let rotated = try await client.send(.post, "/auth/refresh", json: #"{"refreshToken": "\#(refresh1)"}"#)
+            #expect(rotated.status == .ok)
+            let refresh2 = try #require(rotated.jsonObject()["refreshToken"] as? String)
+            #expect(refresh2 != refresh1)
+            try await client.send(.post, "/auth/refresh", json: #"{"refreshToken": "\#(refresh1)"}"#).expectProblem(.unauthorized)
+            try await client.send(.post, "/auth/refresh", json: #"{"refreshToken": "\#(refresh2)"}"#).expectProblem(.unauthorized)
+
+            // A second login, ended by logout.
+            let second = try await client.send(.post, "/auth/login", json: #"{"email": "awa.diop@example.sn", "password": "correct horse battery"}"#)
+            let refresh3 = try #require(second.jsonObject()["refreshToken"] as? String)
+            let logout = try await client.send(.post, "/auth/logout", json: #"{"refreshToken": "\#(refresh3)"}"#)
+            #expect(logout.status == .noContent)
+            try await client.send(.post, "/auth/refresh", json: #"{"refreshToken": "\#(refresh3)"}"#).expectProblem(.unauthorized)
+
+            // Forgot password: 202 for a known and an unknown address alike; only the known one gets mail.
+            let third = try await client.send(.post, "/auth/login", json: #"{"email": "awa.diop@example.sn", "password": "correct horse battery"}"#)
+            let refresh4 = try #require(third.jsonObject()["refreshToken"] as? String)
+            #expect(try await client.send(.post, "/auth/forgot-password", json: #"{"email": "nobody@example.sn"}"#).status == .accepted)
+            #expect(try await client.send(.post, "/auth/forgot-password", json: #"{"email": "awa.diop@example.sn"}"#).status == .accepted)
+            var resetMail: String?
+            for _ in 0..<200 where resetMail == nil {
+                resetMail = try fixture.outbox().dropFirst().first
+                if resetMail == nil { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            let resetToken = try #require(resetMail.flatMap(mailedToken))
+            #expect(try fixture.outbox().count == 2)
+            try await client.send(.post, "/auth/reset-password", json: #"{"token": "\#(resetToken)", "newPassword": "short"}"#)
+                .expectProblem(.unprocessableContent)
+            let reset = try await client.send(.post, "/auth/reset-password", json: #"{"token": "\#(resetToken)", "newPassword": "a brand new passphrase"}"#)
+            #expect(reset.status == .noContent, "\(reset.text)")
+            // A reset ends every login, and the old password stops working.
+            try await client.send(.post, "/auth/refresh", json: #"{"refreshToken": "\#(refresh4)"}"#).expectProblem(.unauthorized)
+            try await client.send(.post, "/auth/login", json: #"{"email": "awa.diop@example.sn", "password": "correct horse battery"}"#)
+                .expectProblem(.unauthorized)
+            #expect(try await client.send(.post, "/auth/login", json: #"{"email": "awa.diop@example.sn", "password": "a brand new passphrase"}"#).status == .ok)
+        }
+    }
+
+    @Test func twoFactorIsEnforcedOnceConfirmedAndACodeCannotBeReused() async throws {
+        let fixture = try APIFixture()
+        try await fixture.test { client in
+            let user = try await client.signUp(fixture, email: "kofi@example.gh")
+            let enabled = try await client.send(.post, "/auth/2fa/enable", token: user.access)
+            #expect(enabled.status == .ok, "\(enabled.text)")
+            let setup = try enabled.jsonObject()
+            let secretText = try #require(setup["secret"] as? String)
+            let secret = try #require(Base32.decode(secretText))
+            #expect((setup["otpauthUri"] as? String)?.hasPrefix("otpauth://totp/") == true)
+            let totp = TOTP(secret: secret)
+
+            // Pending: login does not ask for a code yet.
+            #expect(try await client.send(.post, "/auth/login", json: #"{"email": "kofi@example.gh", "password": "correct horse battery"}"#).status == .ok)
+            try await client.send(.post, "/auth/2fa/verify", json: #"{"code": "000000"}"#, token: user.access).expectProblem(.unprocessableContent)
+            let now = Int64(Date().timeIntervalSince1970)
+            let confirm = try await client.send(.post, "/auth/2fa/verify", json: #"{"code": "\#(totp.code(at: now - 30))"}"#, token: user.access)
+            #expect(confirm.status == .noContent, "\(confirm.text)")
+
+            let noCode = try await client.send(.post, "/auth/login", json: #"{"email": "kofi@example.gh", "password": "correct horse battery"}"#)
+            let problem = try noCode.expectProblem(.unprocessableContent)
+            #expect((problem["errors"] as? [[String: Any]])?.first?["field"] as? String == "totpCode")
+            try await client.send(.post, "/auth/login", json: #"{"email": "kofi@example.gh", "password": "correct horse battery", "totpCode": "123456"}"#)
+                .expectProblem(.unauthorized)
+            let code = totp.code(at: now)
+            let ok = try await client.send(.post, "/auth/login", json: #"{"email": "kofi@example.gh", "password": "correct horse battery", "totpCode": "\#(code)"}"#)
+            #expect(ok.status == .ok, "\(ok.text)")
+            // The same code again, within its window: refused.
+            try await client.send(.post, "/auth/login", json: #"{"email": "kofi@example.gh", "password": "correct horse battery", "totpCode": "\#(code)"}"#)
+                .expectProblem(.unauthorized)
+        }
+    }
+
+    @Test func repeatedFailuresLockTheAccountWith429AndTheAuditTrailShowsThem() async throws {
+        let fixture = try APIFixture()
+        try await fixture.test { client in
+            _ = try await client.signUp(fixture, email: "lock@example.ci")
+            for attempt in 1...5 {
+                let failed = try await client.send(.post, "/auth/login", json: #"{"email": "lock@example.ci", "password": "not the password"}"#)
+                if attempt < 5 {
+                    try failed.expectProblem(.unauthorized)
+                } else {
+                    try failed.expectProblem(.tooManyRequests)
+                    #expect(Int(failed.headers[.retryAfter] ?? "") ?? 0 > 800)
+                }
+            }
+            let locked = try await client.send(.post, "/auth/login", json: #"{"email": "lock@example.ci", "password": "correct horse battery"}"#)
+            try locked.expectProblem(.tooManyRequests)
+            // The failures and the lock are events of the account's stream.
+            let types = try fixture.platform.log.read(from: 1, maxCount: 1_000).map(\.type)
+            #expect(types.filter { $0 == "identity.login-failed" }.count == 5)
+            #expect(types.contains("identity.account-locked"))
+        }
+    }
+
+    @Test func authCallsAreLimitedPerAddress() async throws {
+        let fixture = try APIFixture(rateLimits: RateLimits(authPerIP: .per(60, 3)))
+        try await fixture.test { client in
+            for index in 0..<3 {
+                let response = try await client.send(.post, "/auth/forgot-password", json: #"{"email": "x\#(index)@example.org"}"#)
+                #expect(response.status == .accepted)
+            }
+            let limited = try await client.send(.post, "/auth/forgot-password", json: #"{"email": "x@example.org"}"#)
+            try limited.expectProblem(.tooManyRequests)
+            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 >= 1)
+        }
+    }
+}

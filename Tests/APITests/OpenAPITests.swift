@@ -1,0 +1,62 @@
+import API
+import EventLog
+import EventSourcing
+import HTTPTypes
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite struct OpenAPITests {
+    @Test func theDocumentDescribesExactlyTheRoutesTheRouterServes() async throws {
+        let fixture = try APIFixture()
+        let routes = buildRouter(platform: fixture.platform).routes.entries
+        try await fixture.test { client in
+            let response = try await client.send(.get, "/openapi.json")
+            #expect(response.status == .ok)
+            let document = try response.jsonObject()
+            #expect(document["openapi"] as? String == "3.1.0")
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            var documented: Set<String> = []
+            for (path, operations) in paths {
+                for (method, operation) in operations {
+                    documented.insert("\(method.uppercased()) \(path)")
+                    let operation = try #require(operation as? [String: Any])
+                    #expect(operation["responses"] is [String: Any])
+                    #expect((operation["summary"] as? String)?.isEmpty == false)
+                }
+            }
+            #expect(documented == Set(routes.map { "\($0.method) \($0.path)" }))
+
+            // Every schema reference resolves.
+            let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+            let text = response.text
+            var search = text[...]
+            while let range = search.range(of: "#/components/schemas/") {
+                let name = search[range.upperBound...].prefix { $0 != "\"" }
+                #expect(schemas[String(name)] != nil, "unresolved schema \(name)")
+                search = search[range.upperBound...]
+            }
+
+            // And every documented route is served: no route-level 404 ("no such endpoint").
+            for route in routes {
+                let path = route.path.replacingOccurrences(of: "{id}", with: UUID().uuidString)
+                    .replacingOccurrences(of: "{name}", with: "audit").replacingOccurrences(of: "{hash}", with: "00")
+                let answer = try await client.send(HTTPRequest.Method(route.method)!, path, json: route.method == "GET" ? nil : "{}")
+                #expect(!answer.text.contains("no such endpoint"), "\(route.method) \(route.path) is documented but not routed")
+            }
+        }
+    }
+
+    @Test func metricsAreExposedInPrometheusText() async throws {
+        let fixture = try APIFixture()
+        try await fixture.test { client in
+            _ = try await client.send(.get, "/health")
+            let metrics = try await client.send(.get, "/metrics")
+            #expect(metrics.status == .ok)
+            #expect(metrics.text.contains("hb_requests"))
+            #expect(metrics.text.contains("protalent_log_head_position"))
+            #expect(metrics.text.contains("http_server_request_duration"))
+        }
+    }
+}
