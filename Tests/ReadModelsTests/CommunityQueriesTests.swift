@@ -1,4 +1,5 @@
 import Domain
+import EventSourcing
 import Foundation
 import ReadModels
 import Testing
@@ -164,5 +165,19 @@ import Testing
         } while cursor != nil && count < 10
         #expect(count == 3)
         #expect(posts.map(\.id) == (0..<7).reversed().map { DomainHistory.id(400 + $0).uuidString.lowercased() })
+    }
+
+    @Test func anErasedAuthorsWordsReadAsErasedAfterARebuild() async throws {
+        let history = try await Self.history()
+        defer { history.close() }
+        let set = try await history.project()
+        #expect(try set.communities.posts(byUser: Self.awa).map(\.body) == ["First post", "Saturday 10:00", "Members only"])
+
+        try history.fixture.keys.erase(subject: Self.awa)
+        try await set.rebuild(["communities"])
+        let posts = try set.communities.posts(byUser: Self.awa)
+        #expect(posts.map(\.body) == ["[erased]", "[erased]", "[erased]"])
+        #expect(posts.map(\.title) == ["[erased]", "[erased]", nil])
+        #expect(try set.communities.posts(byUser: Self.binta).map(\.body) == ["Spam"])
     }
 }
