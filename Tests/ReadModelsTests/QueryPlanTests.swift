@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
-import ReadModels
+import Domain
+@testable import ReadModels
 import Testing
 
 /// The repository's projections must not scan a table to find the rows an event updates or
@@ -26,6 +27,62 @@ import Testing
                 let scans = plan.filter { $0.hasPrefix("SCAN ") && !$0.contains("json_each") && !$0.contains("CONSTANT") }
                 #expect(scans.isEmpty, "\(projection.name).sql line \(statement.line) scans: \(scans)")
             }
+        }
+    }
+
+    /// The plan of `sql` on an empty model of `projection`, one line per step.
+    static func plan(_ projection: String, _ sql: String, _ arguments: StatementArguments) throws -> [String] {
+        let definition = try Projection.load(contentsOf: projections.appendingPathComponent("\(projection).sql")).definition
+        let database = try DatabaseQueue()
+        try database.write { db in try db.execute(sql: definition.schema) }
+        return try database.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String? ?? "" }
+        }
+    }
+
+    /// A list page walks an index in the list's order and stops after `limit + 1` rows: no table
+    /// scan, no sort of every match. (A bare `q=` walks the ordered index, filtering: substring
+    /// search has no index here; full-text search belongs to the search read model.)
+    @Test func listQueriesWalkAnIndexInTheirOrder() throws {
+        let cursor = PageCursor(key: "2026-11-24T18:00:00Z", id: "00000000-0000-0000-0000-000000000001")
+        let id = UUID()
+        // The last field: whether the query may walk the whole ordered index (no filter to seek on).
+        var queries: [(String, String, (String, StatementArguments), Bool)] = []
+        for page in [PageRequest(), PageRequest(limit: 5, cursor: cursor)] {
+            for filter in [
+                CommunityFilter(), CommunityFilter(category: .academic), CommunityFilter(country: "SN"), CommunityFilter(query: "dakar"),
+                CommunityFilter(category: .skill, country: "CI", query: "dev"),
+            ] {
+                let walks = filter.category == nil && filter.country == nil && page.cursor == nil
+                queries.append(("communities", "list \(filter)", CommunityQueries.listSQL(filter, page), walks))
+            }
+            queries.append(("communities", "members", CommunityQueries.membersSQL(id, page), false))
+            queries.append(("communities", "posts", CommunityQueries.postsSQL(id, page), false))
+            for filter in [
+                EventFilter(), EventFilter(type: .webinar), EventFilter(from: Date()), EventFilter(from: Date(), to: Date()), EventFilter(online: true),
+                EventFilter(query: "cv"), EventFilter(type: .workshop, from: Date(), to: Date(), online: false, query: "cv"),
+            ] {
+                let walks = filter.type == nil && filter.online == nil && filter.from == nil && page.cursor == nil
+                queries.append(("events", "list \(filter)", EventQueries.listSQL(filter, page), walks))
+            }
+        }
+        for (projection, name, (sql, arguments), mayWalk) in queries {
+            let plan = try Self.plan(projection, sql, arguments)
+            let scans = plan.filter { $0.hasPrefix("SCAN ") && !(mayWalk && $0.contains("USING INDEX")) }
+            #expect(scans.isEmpty, "\(projection) \(name) scans: \(plan)")
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(projection) \(name) sorts: \(plan)")
+        }
+    }
+
+    /// A user's calendar, registrations and communities start from the user's rows (sorting only those).
+    @Test func perUserQueriesStartFromTheUsersRows() throws {
+        for (projection, sql, arguments) in [
+            ("events", EventQueries.calendarSQL, ["u", "b", "a"] as StatementArguments),
+            ("events", EventQueries.registrationsSQL, ["u"] as StatementArguments),
+            ("communities", CommunityQueries.userCommunitiesSQL, ["u"] as StatementArguments),
+        ] {
+            let plan = try Self.plan(projection, sql, arguments)
+            #expect(!plan.contains { $0.hasPrefix("SCAN ") }, "\(projection): \(plan)")
         }
     }
 }

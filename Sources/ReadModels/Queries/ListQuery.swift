@@ -1,0 +1,32 @@
+import GRDB
+
+/// The `WHERE` of a keyset-paged list: filters and the cursor's position, in bound arguments.
+///
+/// Every list query builds one, so conditions and their arguments cannot drift apart.
+struct ListQuery {
+    private(set) var conditions: [String] = []
+    private(set) var arguments = StatementArguments()
+
+    /// Adds a condition with its `?` arguments.
+    mutating func require(_ condition: String, _ values: [(any DatabaseValueConvertible)?] = []) {
+        conditions.append(condition)
+        arguments += StatementArguments(values)
+    }
+
+    /// Adds "`text` appears in one of `columns`" (a plain, escaped substring); nothing when `text` is nil or empty.
+    mutating func contains(_ text: String?, in columns: [String]) {
+        guard let text, !text.isEmpty else { return }
+        let pattern = QueryText.containsPattern(text)
+        let tests = columns.map { #"\#($0) LIKE ? ESCAPE '\'"# }
+        require("(" + tests.joined(separator: " OR ") + ")", columns.map { _ in pattern })
+    }
+
+    /// `SELECT <columns> FROM <from> WHERE … ORDER BY <order> LIMIT limit + 1`: the extra row says
+    /// whether another page exists (`PageRequest.page`).
+    func sql(select columns: String, from: String, orderBy order: String, limit: Int) -> (String, StatementArguments) {
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        var all = arguments
+        all += [limit + 1]
+        return ("SELECT \(columns) FROM \(from)\(filter) ORDER BY \(order) LIMIT ?", all)
+    }
+}
