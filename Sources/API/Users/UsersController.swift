@@ -95,6 +95,11 @@ struct UsersController {
         let user = try context.requireUser()
         let principal = context.principal!
         let now = platform.clock.now()
+        // A retried erasure (the key destruction failed last time) finishes the job.
+        if try platform.load(Identity.Account.self, stream: StreamName.account(user.id)).status == .erased {
+            try destroyKey(of: user.id)
+            return JSONResponse.command(position: platform.log.head)
+        }
         let position = try await platform.execute(by: principal) { (states: StreamStates) throws(Identity.Rejection) in
             let accountStream = StreamName.account(user.id)
             let account = states.state(of: Identity.Account.self, stream: accountStream)
@@ -105,14 +110,18 @@ struct UsersController {
             if let key = account.emailKey { parts.append(StreamEvents(StreamName.emailClaim(key), decision.emailClaim)) }
             return parts
         }
-        // The erasure is in the log; destroying the key makes every personal field unreadable
-        // (crypto-shredding). Projections drop the person on the erasure event.
+        try destroyKey(of: user.id)
+        return JSONResponse.command(position: position)
+    }
+
+    /// Destroys the person's data key once the erasure is in the log: every personal field becomes
+    /// unreadable (crypto-shredding), and projections drop the person on the erasure event.
+    func destroyKey(of userID: UUID) throws(APIError) {
         do {
-            try platform.keys.erase(subject: user.id)
+            try platform.keys.erase(subject: userID)
         } catch {
             platform.logger.error("erasing a data key failed; retry DELETE /users/me", metadata: ["error": "\(error)"])
-            throw APIError.unavailable("the erasure was recorded but the data key could not be destroyed; retry", retryAfter: 1)
+            throw .unavailable("the erasure was recorded but the data key could not be destroyed; retry", retryAfter: 1)
         }
-        return JSONResponse.command(position: position)
     }
 }
