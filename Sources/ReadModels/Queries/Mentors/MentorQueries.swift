@@ -5,14 +5,18 @@ import GRDB
 /// The mentor queries over `projections/mentors.sql`.
 public struct MentorQueries: Sendable {
     let mentors: SQLiteProjectionStorage
+    /// Rows examined per round when a time window filters in Swift (one index range each).
+    let windowChunk: Int
 
     /// The queries over `set`'s `mentors` read model.
     public init(_ set: ProjectionSet) throws {
-        mentors = try set.database("mentors")
+        try self.init(set, windowChunk: 100)
     }
 
-    /// Rows examined per round when a time window filters in Swift (one index range each).
-    static let windowChunk = 100
+    init(_ set: ProjectionSet, windowChunk: Int) throws {
+        mentors = try set.database("mentors")
+        self.windowChunk = windowChunk
+    }
 
     /// `GET /mentors/available?expertise=&language=&from=&to=`: verified mentors, best Bayesian
     /// rating first, then by id.
@@ -41,7 +45,7 @@ public struct MentorQueries: Sendable {
             after = (rating, cursor.id)
         }
         let wanted = page.limit + 1
-        let chunk = window == nil ? wanted : max(wanted, Self.windowChunk)
+        let chunk = window == nil ? wanted : max(wanted, windowChunk)
         var kept: [MentorView] = []
         // Keyset rounds: without a window the first round is the page; with one, rounds go on
         // until enough mentors meet the window or the list ends.
