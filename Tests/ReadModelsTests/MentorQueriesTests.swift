@@ -61,7 +61,9 @@ import Testing
             #expect(try mentors.mentor(unrated)?.rating == MentorView.Rating(average: 4.0, count: 0, sum: 0))
             // One 5-star rating outranks three averaging 4.33 by a hair; both outrank no rating.
             #expect(try mentors.available().items.map(\.mentorId) == [newcomer, steady, unrated].map(Self.key))
-            let json = String(decoding: try JSONEncoder().encode(view), as: UTF8.self)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let json = String(decoding: try encoder.encode(view), as: UTF8.self)
             #expect(json.contains(#""hourlyRate":{"amount":"40.00","currency":"EUR"}"#))
         }
     }
