@@ -63,7 +63,6 @@ CREATE TABLE mentor_sessions (
     mentor_id  TEXT NOT NULL,
     status     TEXT NOT NULL
 );
-CREATE INDEX mentor_sessions_by_mentor ON mentor_sessions (mentor_id, status);
 
 -- @on identity.account-registered
 INSERT INTO people (user_id, first_name, last_name) VALUES (lower(:p_userId), :p_firstName, :p_lastName)
@@ -114,28 +113,39 @@ UPDATE mentors SET
     updated_at = :p_at, position = :position
 WHERE id = lower(:p_mentorId);
 
--- Session counts: keep each session's status (later events carry only the session id), then
--- recount the mentor's sessions per status (an index range each).
+-- Session counts: each session's mentor and status are kept (later events carry only the session
+-- id); an event moves one session from its old status to the new one, so the mentor's counters move
+-- by one each (no recount: a mentor with thousands of sessions costs the same).
 -- @on mentoring.session-requested mentoring.session-accepted mentoring.session-declined mentoring.session-cancelled mentoring.session-started mentoring.session-completed
 INSERT INTO mentor_sessions (session_id, mentor_id, status)
-SELECT lower(:p_sessionId), lower(:p_mentorId), 'requested' WHERE :type = 'mentoring.session-requested'
+SELECT lower(:p_sessionId), lower(:p_mentorId), '' WHERE :type = 'mentoring.session-requested'
 ON CONFLICT (session_id) DO NOTHING;
 
-UPDATE mentor_sessions SET status = CASE :type
+UPDATE mentors SET
+    sessions_requested = sessions_requested + (t.new = 'requested') - (t.old = 'requested'),
+    sessions_accepted = sessions_accepted + (t.new = 'accepted') - (t.old = 'accepted'),
+    sessions_in_progress = sessions_in_progress + (t.new = 'in_progress') - (t.old = 'in_progress'),
+    sessions_completed = sessions_completed + (t.new = 'completed') - (t.old = 'completed'),
+    sessions_cancelled = sessions_cancelled + (t.new = 'cancelled') - (t.old = 'cancelled'),
+    sessions_declined = sessions_declined + (t.new = 'declined') - (t.old = 'declined'),
+    position = :position
+FROM (
+    SELECT mentor_id, status AS old, CASE :type
+        WHEN 'mentoring.session-requested' THEN 'requested'
         WHEN 'mentoring.session-accepted' THEN 'accepted'
         WHEN 'mentoring.session-declined' THEN 'declined'
         WHEN 'mentoring.session-cancelled' THEN 'cancelled'
         WHEN 'mentoring.session-started' THEN 'in_progress'
-        WHEN 'mentoring.session-completed' THEN 'completed'
-        ELSE status END
-WHERE session_id = lower(:p_sessionId);
+        WHEN 'mentoring.session-completed' THEN 'completed' END AS new
+    FROM mentor_sessions WHERE session_id = lower(:p_sessionId)
+) AS t
+WHERE mentors.id = t.mentor_id;
 
-UPDATE mentors SET
-    sessions_requested = (SELECT count(*) FROM mentor_sessions s WHERE s.mentor_id = mentors.id AND s.status = 'requested'),
-    sessions_accepted = (SELECT count(*) FROM mentor_sessions s WHERE s.mentor_id = mentors.id AND s.status = 'accepted'),
-    sessions_in_progress = (SELECT count(*) FROM mentor_sessions s WHERE s.mentor_id = mentors.id AND s.status = 'in_progress'),
-    sessions_completed = (SELECT count(*) FROM mentor_sessions s WHERE s.mentor_id = mentors.id AND s.status = 'completed'),
-    sessions_cancelled = (SELECT count(*) FROM mentor_sessions s WHERE s.mentor_id = mentors.id AND s.status = 'cancelled'),
-    sessions_declined = (SELECT count(*) FROM mentor_sessions s WHERE s.mentor_id = mentors.id AND s.status = 'declined'),
-    position = :position
-WHERE id = (SELECT mentor_id FROM mentor_sessions WHERE session_id = lower(:p_sessionId));
+UPDATE mentor_sessions SET status = CASE :type
+        WHEN 'mentoring.session-requested' THEN 'requested'
+        WHEN 'mentoring.session-accepted' THEN 'accepted'
+        WHEN 'mentoring.session-declined' THEN 'declined'
+        WHEN 'mentoring.session-cancelled' THEN 'cancelled'
+        WHEN 'mentoring.session-started' THEN 'in_progress'
+        WHEN 'mentoring.session-completed' THEN 'completed' END
+WHERE session_id = lower(:p_sessionId);
