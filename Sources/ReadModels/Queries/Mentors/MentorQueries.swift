@@ -25,12 +25,15 @@ public struct MentorQueries: Sendable {
     ///   - expertise: one expertise area, matched whole and case-insensitively (ASCII case).
     ///   - language: an ISO 639 code, case-insensitively.
     ///   - from, to: a time window; only mentors whose weekly availability (in their own time zone)
-    ///     meets some part of it are listed. One bound alone stands for a week from or up to it.
+    ///     meets some part of it are listed. One bound alone stands for a week from or up to it; an
+    ///     empty or inverted window lists nobody (the HTTP layer should answer 422 for it).
+    ///   Empty or blank `expertise` and `language` count as absent.
     ///   - page: limit and keyset cursor.
     /// - Throws: `ReadModelError.invalidCursor` for a cursor of another list.
     public func available(
         expertise: String? = nil, language: String? = nil, from: Date? = nil, to: Date? = nil, page: PageRequest = PageRequest()
     ) throws -> Page<MentorView> {
+        let expertise = Self.present(expertise), language = Self.present(language)
         let week: TimeInterval = 7 * 86_400
         var window: (Date, Date)?
         switch (from, to) {
@@ -69,6 +72,12 @@ public struct MentorQueries: Sendable {
             after = (last.rating.average, last.mentorId)
         }
         return page.page(kept) { PageCursor(key: "\($0.rating.average)", id: $0.mentorId) }
+    }
+
+    /// The filter's value, trimmed; `nil` when absent or blank.
+    private static func present(_ value: String?) -> String? {
+        guard let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
+        return trimmed
     }
 
     /// A mentor by id (verified or not); `nil` when unknown or erased.
