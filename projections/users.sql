@@ -79,14 +79,15 @@ WHERE id = lower(:p_userId);
 
 DELETE FROM profiles WHERE user_id = lower(:p_userId);
 
--- Only the fields that changed are present; "" clears a text, [] a list. An erased account gets
--- no profile back (a late event of an erased person must not bring "[erased]" rows back).
--- @on profiles.profile-updated
+-- The profile events of an account that is not erased create its row if needed (a late event of an
+-- erased person must not bring "[erased]" rows back); each type then updates its own columns.
+-- @on profiles.profile-updated profiles.preferences-changed profiles.avatar-set
 INSERT INTO profiles (user_id, updated_at)
 SELECT lower(:p_userId), :p_at
 WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = lower(:p_userId) AND status = 'erased')
 ON CONFLICT (user_id) DO NOTHING;
 
+-- Only the fields that changed are present; "" clears a text, [] a list.
 UPDATE profiles SET
     first_name = CASE WHEN :p_firstName IS NULL THEN first_name ELSE nullif(:p_firstName, '') END,
     last_name = CASE WHEN :p_lastName IS NULL THEN last_name ELSE nullif(:p_lastName, '') END,
@@ -102,26 +103,14 @@ UPDATE profiles SET
     country_code = CASE WHEN :p_countryCode IS NULL THEN country_code ELSE nullif(:p_countryCode, '') END,
     city = CASE WHEN :p_city IS NULL THEN city ELSE nullif(:p_city, '') END,
     updated_at = :p_at
-WHERE user_id = lower(:p_userId);
-
--- @on profiles.preferences-changed
-INSERT INTO profiles (user_id, updated_at)
-SELECT lower(:p_userId), :p_at
-WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = lower(:p_userId) AND status = 'erased')
-ON CONFLICT (user_id) DO NOTHING;
+WHERE user_id = lower(:p_userId) AND :type = 'profiles.profile-updated';
 
 UPDATE profiles SET
     language = coalesce(:p_language, language),
     profile_visibility = coalesce(:p_profileVisibility, profile_visibility),
     email_notifications = coalesce(:p_emailNotifications, email_notifications),
     updated_at = :p_at
-WHERE user_id = lower(:p_userId);
-
--- @on profiles.avatar-set
-INSERT INTO profiles (user_id, updated_at)
-SELECT lower(:p_userId), :p_at
-WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = lower(:p_userId) AND status = 'erased')
-ON CONFLICT (user_id) DO NOTHING;
+WHERE user_id = lower(:p_userId) AND :type = 'profiles.preferences-changed';
 
 UPDATE profiles SET avatar_hash = :p_contentHash, avatar_media_type = :p_mediaType, updated_at = :p_at
-WHERE user_id = lower(:p_userId);
+WHERE user_id = lower(:p_userId) AND :type = 'profiles.avatar-set';
