@@ -6,6 +6,8 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
         case unknown(String)
         case io(String, String, Int32)
         case rebuilding(String)
+        case unexpectedValue(String, String, String)
+        case invalidCursor(String)
     }
 
     private let reason: Reason
@@ -18,6 +20,12 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
     public static func unknown(_ name: String) -> Self { Self(reason: .unknown(name)) }
     /// A rebuild of that projection is already under way.
     public static func rebuilding(_ name: String) -> Self { Self(reason: .rebuilding(name)) }
+    /// The cursor decodes but belongs to another list (the HTTP layer answers 400 naming `cursor`).
+    public static func invalidCursor(_ list: String) -> Self { Self(reason: .invalidCursor(list)) }
+    /// A read model holds a value its query does not know (a projection and its query disagree).
+    static func unexpectedValue(_ projection: String, _ column: String, _ value: String) -> Self {
+        Self(reason: .unexpectedValue(projection, column, value))
+    }
     /// A file operation failed.
     static func io(_ operation: String, _ path: String, _ code: Int32) -> Self { Self(reason: .io(operation, path, code)) }
 
@@ -27,6 +35,10 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
         case .noBuild(let name): "the projection '\(name)' has no build to promote: call beginBuild first"
         case .unknown(let name): "no projection is named '\(name)': check the .sql files in projections/"
         case .rebuilding(let name): "the projection '\(name)' is already being rebuilt: wait for that rebuild to finish"
+        case .unexpectedValue(let projection, let column, let value):
+            "the read model '\(projection)' holds '\(value)' in \(column), which its query does not know: rebuild it with the current projection file"
+        case .invalidCursor(let list):
+            "the cursor does not belong to the \(list) list: pass the nextCursor of the previous page of this list"
         case .io(let operation, let path, let code): "\(operation) failed on \(path): errno \(code)"
         }
     }

@@ -51,6 +51,20 @@ import Testing
         #expect(!availability.covers(start: sunday2330, end: sunday2330.addingTimeInterval(7200)))
     }
 
+    @Test func availabilityOverlapsAWindowThatMeetsAnyWindowOnTheOwnersClock() {
+        // Tokyo Monday 09:00–12:00 is Monday 00:00–03:00 UTC.
+        let tokyo = WeeklyAvailability(timeZone: "Asia/Tokyo", slots: [AvailabilitySlot(day: .monday, start: "09:00", end: "12:00")])
+        let sunday2330 = Fixture.now.addingTimeInterval(-(9 * 3600) - 1800)  // 2026-11-22T23:30Z
+        #expect(tokyo.overlaps(start: sunday2330, end: sunday2330.addingTimeInterval(3600)))        // meets its first half hour
+        #expect(!tokyo.covers(start: sunday2330, end: sunday2330.addingTimeInterval(3600)))
+        #expect(!tokyo.overlaps(start: sunday2330, end: sunday2330.addingTimeInterval(1800)))       // ends as it opens
+        #expect(tokyo.overlaps(start: sunday2330.addingTimeInterval(3 * 3600), end: sunday2330.addingTimeInterval(4 * 3600)))
+        #expect(!tokyo.overlaps(start: sunday2330.addingTimeInterval(3.5 * 3600), end: sunday2330.addingTimeInterval(20 * 3600)))
+        #expect(tokyo.overlaps(start: sunday2330.addingTimeInterval(3.5 * 3600), end: sunday2330.addingTimeInterval(8 * 86_400)))
+        #expect(!WeeklyAvailability(timeZone: "Asia/Tokyo", slots: []).overlaps(start: sunday2330, end: sunday2330.addingTimeInterval(8 * 86_400)))
+        #expect(!WeeklyAvailability(timeZone: "Nowhere/Void", slots: tokyo.slots).overlaps(start: sunday2330, end: sunday2330.addingTimeInterval(3600)))
+    }
+
     @Test func timeRangesTouchingEndToStartDoNotOverlap() {
         let a = TimeRange(start: Fixture.now, minutes: 60)
         #expect(!a.overlaps(TimeRange(start: a.end, minutes: 30)))

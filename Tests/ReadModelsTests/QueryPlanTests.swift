@@ -1,6 +1,6 @@
+import Domain
 import Foundation
 import GRDB
-import Domain
 @testable import ReadModels
 import Testing
 
@@ -28,6 +28,12 @@ import Testing
                 #expect(scans.isEmpty, "\(projection.name).sql line \(statement.line) scans: \(scans)")
             }
         }
+    }
+
+    /// The plan of `sql` on an empty `name` model, every parameter NULL.
+    static func plan(_ name: String, _ sql: String) throws -> [String] {
+        let names = ["user", "status", "key", "id", "limit", "expertise", "language", "rating", "earliest", "from", "to"]
+        return try plan(name, sql, StatementArguments(Dictionary(uniqueKeysWithValues: names.map { ($0, DatabaseValue.null) })))
     }
 
     /// The plan of `sql` on an empty model of `projection`, one line per step.
@@ -84,5 +90,47 @@ import Testing
             let plan = try Self.plan(projection, sql, arguments)
             #expect(!plan.contains { $0.hasPrefix("SCAN ") }, "\(projection): \(plan)")
         }
+    }
+
+    /// Plan lines that read a whole table or index rather than a range (subqueries' own results excepted).
+    static func scans(_ plan: [String]) -> [String] {
+        plan.filter { $0.hasPrefix("SCAN ") && !$0.hasPrefix("SCAN (") && !$0.contains("json_each") }
+    }
+
+    @Test func theMentorListReadsOneIndexRangeInOrder() throws {
+        for expertise in [false, true] {
+            for language in [false, true] {
+                for after in [false, true] {
+                    let plan = try Self.plan("mentors", MentorQueries.availableSQL(expertise: expertise, language: language, after: after))
+                    #expect(Self.scans(plan).isEmpty, "\(plan)")
+                    #expect(plan.contains { $0.contains("mentors_listed_by_rating") }, "\(plan)")
+                    #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "the list sorts instead of reading the index in order: \(plan)")
+                }
+            }
+        }
+    }
+
+    @Test func theSessionListAndCalendarReadIndexRanges() throws {
+        for party in [Mentoring.Party.mentor, .mentee] {
+            for status in [false, true] {
+                for after in [false, true] {
+                    let plan = try Self.plan("sessions", SessionQueries.listSQL(party: party, status: status, after: after))
+                    #expect(Self.scans(plan).isEmpty, "\(plan)")
+                    #expect(plan.allSatisfy { !$0.hasPrefix("SEARCH") || $0.contains("INDEX sessions_by_\(party.rawValue)") }, "\(plan)")
+                    #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "one side sorts instead of reading the index in order: \(plan)")
+                }
+            }
+        }
+        // Both sides: each side is an index range cut at the page size; only those rows are merged.
+        for status in [false, true] {
+            for after in [false, true] {
+                let plan = try Self.plan("sessions", SessionQueries.listSQL(party: nil, status: status, after: after))
+                #expect(Self.scans(plan).isEmpty, "\(plan)")
+                #expect(plan.filter { $0.hasPrefix("SEARCH sessions USING") }.count == 2, "\(plan)")
+            }
+        }
+        let calendar = try Self.plan("sessions", SessionQueries.calendarSQL)
+        #expect(Self.scans(calendar).isEmpty, "\(calendar)")
+        #expect(calendar.filter { $0.contains("scheduled_at>? AND scheduled_at<?") }.count == 2, "\(calendar)")
     }
 }

@@ -61,7 +61,24 @@ public struct WeeklyAvailability: Codable, Sendable, Hashable {
     ///
     /// Returns `false` for an unknown time zone or malformed windows (they never pass `validated()`).
     public func covers(start: Date, end: Date) -> Bool {
-        guard end > start, let zone = TimeZone(identifier: timeZone) else { return false }
+        guard let week = weekMinutes(start: start, end: end), week.to - week.from <= Self.minutesPerWeek else { return false }
+        return week.windows.contains { $0.0 <= week.from && week.to <= $0.1 }
+    }
+
+    /// Whether some part of `[start, end)` falls inside the windows, read on the owner's wall clock
+    /// (the mentor search's `from`/`to` filter). A span of a week or more meets every window.
+    ///
+    /// Returns `false` for an unknown time zone or when no window is well formed.
+    public func overlaps(start: Date, end: Date) -> Bool {
+        guard let week = weekMinutes(start: start, end: end) else { return false }
+        if end.timeIntervalSince(start) >= Double(Self.minutesPerWeek * 60) { return !week.windows.isEmpty }
+        return week.windows.contains { $0.0 < week.to && week.from < $0.1 }
+    }
+
+    /// `[start, end)` as minutes from the owner's Monday 00:00 (`to` past a week when it wraps), and
+    /// the windows merged, twice over so a span across Sunday midnight finds them.
+    private func weekMinutes(start: Date, end: Date) -> (from: Int, to: Int, windows: [(Int, Int)])? {
+        guard end > start, let zone = TimeZone(identifier: timeZone) else { return nil }
         var calendar = Foundation.Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         func weekMinute(_ date: Date, roundUp: Bool) -> Int {
@@ -73,7 +90,6 @@ public struct WeeklyAvailability: Codable, Sendable, Hashable {
         let from = weekMinute(start, roundUp: false)
         var to = weekMinute(end, roundUp: true)
         if to <= from { to += Self.minutesPerWeek }  // wraps past Sunday midnight
-        guard to - from <= Self.minutesPerWeek else { return false }
 
         // Windows as week-minute ranges, twice over so a Sunday-to-Monday session finds its cover.
         var ranges: [(Int, Int)] = []
@@ -93,6 +109,6 @@ public struct WeeklyAvailability: Codable, Sendable, Hashable {
                 merged.append(range)
             }
         }
-        return merged.contains { $0.0 <= from && to <= $0.1 }
+        return (from, to, merged)
     }
 }

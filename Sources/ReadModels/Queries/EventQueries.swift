@@ -51,9 +51,9 @@ public struct EventQueries: Sendable {
     /// `GET /events/calendar`: `userID`'s events overlapping `[from, to)`, by start. Seats held
     /// are `confirmed`; withdrawn registrations and called-off events are `cancelled` (so calendar
     /// clients drop them); waitlist places are left out until promoted.
-    public func calendar(for userID: UUID, from: Date, to: Date) throws -> [CalendarEntry] {
+    public func calendar(for userID: UUID, from: Date, to: Date) throws -> [EventCalendarEntry] {
         try storage.read { db in
-            try CalendarEntry.fetchAll(db, sql: Self.calendarSQL, arguments: [QueryText.id(userID), QueryText.timestamp(to), QueryText.timestamp(from)])
+            try EventCalendarEntry.fetchAll(db, sql: Self.calendarSQL, arguments: [QueryText.id(userID), QueryText.timestamp(to), QueryText.timestamp(from)])
         }
     }
 

@@ -4,7 +4,7 @@ public import GRDB
 ///
 /// `uid` stays the same for an event; `sequence` grows with every change to the event or to the
 /// user's registration, so calendar clients replace the entry they hold.
-public struct CalendarEntry: Codable, Sendable, Equatable, FetchableRecord {
+public struct EventCalendarEntry: Codable, Sendable, Equatable, FetchableRecord {
     /// What the entry says of the user's place.
     public enum Status: String, Codable, Sendable, Hashable {
         /// Registered for an event that takes place.
