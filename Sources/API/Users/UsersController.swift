@@ -41,7 +41,7 @@ struct UsersController {
             request: .ref("Preferences"), status: 204
         )) { request, context in try await updatePreferences(&request, context) }
         routes.add(.post, "/users/upload-avatar", RouteDocumentation(
-            "Upload a PNG, JPEG or WebP avatar (≤ 2 MiB, checked by content) as the raw request body", tag: "Users",
+            "Upload a PNG, JPEG or WebP avatar (≤ 2 MiB, checked by content): the raw body or a multipart/form-data file", tag: "Users",
             status: 201, response: .object(["contentHash": .text, "mediaType": .text, "url": .text]), binaryRequest: true
         )) { request, context in try await uploadAvatar(&request, context) }
         routes.add(.get, "/users/avatars/{hash}", readsModels: false, RouteDocumentation(
@@ -112,8 +112,15 @@ struct UsersController {
     func uploadAvatar(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let body = try await request.collectBody(limit: Self.maxAvatarBytes)
-        let bytes = Array(body.readableBytesView)
-        guard !bytes.isEmpty else { throw APIError.badRequest("send the image as the request body") }
+        var bytes = Array(body.readableBytesView)
+        // An HTML form sends multipart/form-data; other clients send the image as the body.
+        if let boundary = MultipartFile.boundary(contentType: request.headers[.contentType]) {
+            guard let file = MultipartFile.firstFile(in: bytes, boundary: boundary) else {
+                throw APIError.badRequest("the multipart body holds no file part", field: "avatar")
+            }
+            bytes = file
+        }
+        guard !bytes.isEmpty else { throw APIError.badRequest("send the image as the request body (or a multipart/form-data file)") }
         guard let kind = ImageKind(sniffing: bytes) else {
             throw APIError.invalid("avatar", "the avatar must be a PNG, JPEG or WebP image")
         }
