@@ -64,6 +64,13 @@ extension TestClientProtocol {
         return try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
     }
 
+    /// Logs in and returns the access token.
+    func logIn(_ email: String, password: String = "correct horse battery") async throws -> String {
+        let login = try await send(.post, "/auth/login", json: #"{"email": "\#(email)", "password": "\#(password)"}"#)
+        #expect(login.status == .ok, "\(login.text)")
+        return try #require(login.jsonObject()["accessToken"] as? String)
+    }
+
     /// Registers, verifies the email from the outbox, logs in; returns the user id and tokens.
     func signUp(
         _ fixture: APIFixture, email: String, role: String = "student", password: String = "correct horse battery"
