@@ -175,6 +175,40 @@ import TestSupport
         #expect(report.isIntact && report.segments == segments.count && report.events == 80)
     }
 
+    @Test func aFlippedByteInASealedSegmentIsRefusedOnOpenThoughItsIndexFileIsIntact() async throws {
+        // Sealed segments open from their index files; the bytes behind the index must still be
+        // checked, or a writer would serve (and extend) a log that `verify` calls corrupt.
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try await writeLog(directory, batches: 30, segmentSize: 1_024)
+        let segments = try LogFixtures.segmentFiles(in: directory.path)
+        #expect(segments.count > 2)
+        let sealed = segments[1]
+        let original = try Array(Data(contentsOf: URL(fileURLWithPath: sealed)))
+        for flip in stride(from: 0, to: original.count, by: 7) {
+            var damaged = original
+            damaged[flip] ^= 0x01
+            try Data(damaged).write(to: URL(fileURLWithPath: sealed))
+            #expect(!(try LogVerifier.verify(directory: directory.path).isIntact), "flip at \(flip) went unnoticed by verify")
+            for writable in [true, false] {
+                do {
+                    let log = writable ? try EventLog.open(directory: directory.path, options: LogFixtures.options(segmentSize: 1_024))
+                        : try EventLog.openReadOnly(directory: directory.path)
+                    log.close()
+                    Issue.record("opening (writable: \(writable)) must refuse a sealed segment damaged at \(flip)")
+                } catch {
+                    #expect(error.kind == .corruption)
+                    #expect(error.corruptionLocation?.file == sealed)
+                    #expect(error.corruptionLocation?.position != nil)
+                }
+            }
+        }
+        try Data(original).write(to: URL(fileURLWithPath: sealed))
+        let log = try EventLog.open(directory: directory.path, options: LogFixtures.options(segmentSize: 1_024))
+        #expect(log.head == 60 && log.recovery.rebuiltIndexes.isEmpty)
+        log.close()
+    }
+
     @Test func zerosAfterTheLastBatchAreTheEndOfDataNotATornTail() async throws {
         // What a killed writer leaves: the zero-filled space ahead of the tail.
         let directory = try TemporaryDirectory()
