@@ -59,7 +59,9 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             platform = try Platform(configuration, logger: logger)
         } catch {
-            throw ValidationError("cannot open \(data): \(error)")
+            // A damaged or locked log is not a usage mistake: say what and where, without the usage text.
+            printError("error: cannot open \(data): \(error)")
+            throw ExitCode(1)
         }
         defer { platform.close() }
 
