@@ -77,4 +77,18 @@ let minPosition = HTTPField.Name("X-Min-Position")!
             try await client.send(.get, "/users/not-a-uuid/public").expectProblem(.notFound)
         }
     }
+
+    @Test func aReadThatCannotReachItsPositionAnswers503WithRetryAfter() async throws {
+        let fixture = try APIFixture(readYourWritesTimeout: .milliseconds(300))
+        // No projection runner: the read models never reach the command's position.
+        try await fixture.test(runsProjections: false) { client in
+            let registered = try await client.send(.post, "/auth/register", json: """
+                {"email": "late@example.org", "password": "correct horse battery", "firstName": "L", "lastName": "R", "role": "student"}
+                """)
+            let position = try #require(registered.logPosition)
+            let late = try await client.send(.get, "/users/00000000-0000-0000-0000-000000000001/public", headers: [minPosition: String(position)])
+            try late.expectProblem(.serviceUnavailable)
+            #expect(late.headers[.retryAfter] == "1")
+        }
+    }
 }
