@@ -50,6 +50,7 @@ public func buildRouter(platform: Platform) -> (router: Router<AppRequestContext
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
     let routes = RouteTable(router: router, platform: platform)
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
     OperationsController(platform: platform, routes: routes).addRoutes(to: routes)
     AuthController(platform: platform).addRoutes(to: routes)
     UsersController(platform: platform).addRoutes(to: routes)

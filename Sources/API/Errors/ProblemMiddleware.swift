@@ -40,7 +40,7 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case .contentTooLarge:
             return APIError(status: .contentTooLarge, kind: "payload-too-large", detail: error.body ?? "the request body is too large")
         case .methodNotAllowed:
-            return APIError(status: .methodNotAllowed, kind: "method-not-allowed", detail: error.body ?? "this endpoint does not accept this method")
+            return APIError(status: .methodNotAllowed, kind: "method-not-allowed", detail: error.body ?? "this endpoint does not accept this method", headers: error.headers)
         default:
             let kind = error.status.code < 500 ? "malformed-request" : "internal-error"
             return APIError(status: error.status, kind: kind, detail: error.body ?? error.status.reasonPhrase, headers: error.headers)
