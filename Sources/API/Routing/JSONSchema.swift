@@ -66,7 +66,16 @@ public indirect enum JSONSchema: Sendable, Encodable {
             try c.encode(item, forKey: .items)
         case .object(let properties, let required):
             try c.encode("object", forKey: .type)
-            try c.encode(properties, forKey: .properties)
+            // An optional member may also be null: bodies decode it with `decodeIfPresent`, where
+            // null means absent, and the document must not call such a request invalid.
+            var members: [String: JSONSchema] = [:]
+            for (name, schema) in properties {
+                switch schema {
+                case .nullable, .any: members[name] = schema
+                default: members[name] = required.contains(name) ? schema : .nullable(schema)
+                }
+            }
+            try c.encode(members, forKey: .properties)
             if !required.isEmpty { try c.encode(required.sorted(), forKey: .required) }
         case .ref(let name):
             try c.encode("#/components/schemas/\(name)", forKey: .ref)
