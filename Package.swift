@@ -88,6 +88,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The real binary from outside, over HTTP: journeys, SIGKILL under load, rebuilds, tampering,
+        // hostile input (docs/testing.md).
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["protalent", "EventLog", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing", "EventLog", "Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
