@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "ReadModels",
             dependencies: [
-                "EventLog", "EventSourcing", "Cryptography",
+                "EventLog", "EventSourcing", "Domain", "Cryptography",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
