@@ -31,8 +31,8 @@ CREATE TABLE profiles (
 
 CREATE TABLE mentors (
     mentor_id        TEXT PRIMARY KEY,
-    expertise        TEXT NOT NULL,                 -- JSON array
-    languages        TEXT NOT NULL,                 -- JSON array of ISO 639 codes
+    expertise        TEXT NOT NULL,                 -- areas, separated by char(31)
+    languages        TEXT NOT NULL,                 -- ISO 639 codes, separated by char(31)
     time_zone        TEXT NOT NULL,
     slots            INTEGER NOT NULL,              -- weekly availability windows
     experience_years INTEGER NOT NULL,
@@ -63,7 +63,7 @@ CREATE TABLE scholarships (
     fee_currency    TEXT,
     deadline        TEXT NOT NULL,
     closed          INTEGER NOT NULL DEFAULT 0,
-    levels          TEXT NOT NULL,                  -- JSON arrays; empty = no restriction
+    levels          TEXT NOT NULL,                  -- values separated by char(31) (cheaper to split than JSON); '' = no restriction
     fields          TEXT NOT NULL,
     countries       TEXT NOT NULL,
     requirements    TEXT NOT NULL,
@@ -168,7 +168,8 @@ UPDATE profiles SET has_avatar = 1 WHERE user_id = lower(:p_userId);
 
 -- @on mentoring.mentor-registered mentoring.mentor-profile-updated
 INSERT INTO mentors (mentor_id, expertise, languages, time_zone, slots, experience_years)
-VALUES (lower(:p_mentorId), :p_expertiseAreas, :p_languages, :p_timeZone, json_array_length(:payload, '$.availability'),
+VALUES (lower(:p_mentorId), coalesce((SELECT group_concat(value, char(31)) FROM json_each(:payload, '$.expertiseAreas')), ''),
+        coalesce((SELECT group_concat(lower(value), char(31)) FROM json_each(:payload, '$.languages')), ''), :p_timeZone, json_array_length(:payload, '$.availability'),
         :p_experienceYears)
 ON CONFLICT (mentor_id) DO UPDATE SET expertise = excluded.expertise, languages = excluded.languages,
     time_zone = excluded.time_zone, slots = excluded.slots, experience_years = excluded.experience_years;
@@ -206,9 +207,11 @@ INSERT INTO scholarships (
     lower(:p_scholarshipId), :p_title, :p_description, :p_provider,
     json_extract(:payload, '$.amount.amount'), json_extract(:payload, '$.amount.currency'),
     json_extract(:payload, '$.applicationFee.amount'), json_extract(:payload, '$.applicationFee.currency'), :p_deadline,
-    coalesce(json_extract(:payload, '$.eligibility.educationLevels'), '[]'), coalesce(json_extract(:payload, '$.eligibility.fieldsOfStudy'), '[]'),
-    coalesce(json_extract(:payload, '$.eligibility.countries'), '[]'), coalesce(json_extract(:payload, '$.eligibility.requirements'), '[]'),
-    coalesce(json_extract(:payload, '$.eligibility.preferences'), '[]'),
+    coalesce((SELECT group_concat(value, char(31)) FROM json_each(:payload, '$.eligibility.educationLevels')), ''),
+    coalesce((SELECT group_concat(value, char(31)) FROM json_each(:payload, '$.eligibility.fieldsOfStudy')), ''),
+    coalesce((SELECT group_concat(upper(value), char(31)) FROM json_each(:payload, '$.eligibility.countries')), ''),
+    coalesce((SELECT group_concat(value, char(31)) FROM json_each(:payload, '$.eligibility.requirements')), ''),
+    coalesce((SELECT group_concat(value, char(31)) FROM json_each(:payload, '$.eligibility.preferences')), ''),
     coalesce(json_array_length(:payload, '$.eligibility.educationLevels'), 0) = 0,
     coalesce(json_array_length(:payload, '$.eligibility.countries'), 0) = 0
 )

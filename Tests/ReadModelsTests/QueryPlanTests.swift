@@ -78,7 +78,7 @@ import Testing
     @Test func recommendationAndInsightQueriesUseIndexes() throws {
         let database = try Self.model("matching")
         for sql in MatchingSQL.all {
-            let names = ["now", "level", "country", "excluded", "user", "monthAgo"].filter { sql.contains(":" + $0) }
+            let names = ["now", "until", "level", "country", "excluded", "user", "monthAgo"].filter { sql.contains(":" + $0) }
             let arguments = StatementArguments(Dictionary(uniqueKeysWithValues: names.map { ($0, DatabaseValue.null) }))
             let steps = try Self.plan(database, sql, arguments)
             #expect(Self.tableScans(steps).isEmpty, "\(sql) scans: \(steps)")

@@ -50,11 +50,12 @@ public struct Discovery: Sendable {
     /// Titles are in the user's language (French unless they chose English).
     /// - Throws: `DiscoveryError.unknownUser` when there is no such (non-erased) profile.
     public func careers(for userID: UUID, now: Date, limit: Int = 5) throws -> Recommendations {
-        let (profile, eligible) = try matching.read { db in
+        let (profile, candidates) = try matching.read { db in
             let profile = try Self.require(db, userID)
             return (profile, try ScholarshipCandidate.eligibleRows(db, for: profile, now: now))
         }
         let viewer = SearchViewer(userID: userID)
+        let eligible = candidates.map { (scholarship: $0, stems: $0.stems) } // stemmed once for every career
         var items: [Recommendation] = []
         for ranked in CareerRecommender.rank(CareerCatalog.paths, for: profile).prefix(max(limit, 0)) {
             let words = ranked.path.keywords.joined(separator: " ")
@@ -65,8 +66,8 @@ public struct Discovery: Sendable {
                 steps += try search(request, viewer: viewer, now: now).page.items.map { ItemReference(id: $0.id, kind: $0.kind.rawValue, title: $0.title) }
             }
             let careerStems = TextTerms.stems(words)
-            steps += eligible.filter { !$0.stems.isDisjoint(with: careerStems) }.sorted { $0.deadline < $1.deadline }.prefix(2)
-                .map { ItemReference(id: $0.id, kind: "scholarship", title: $0.title) }
+            steps += eligible.filter { !$0.stems.isDisjoint(with: careerStems) }.sorted { $0.scholarship.deadline < $1.scholarship.deadline }
+                .prefix(2).map { ItemReference(id: $0.scholarship.id, kind: "scholarship", title: $0.scholarship.title) }
             items.append(Recommendation(id: ranked.path.id, kind: "career", title: ranked.path.title(french: profile.speaksFrench),
                                         score: ranked.score, reasons: ranked.reasons, nextSteps: steps))
         }

@@ -27,8 +27,7 @@ enum InsightsBuilder {
         let recent = try count(MatchingSQL.recentPosts)
         let events = try count(MatchingSQL.upcomingEvents)
         let horizon = now.addingTimeInterval(deadlineHorizonDays * 86_400)
-        let deadlines = try ScholarshipCandidate.eligibleRows(db, for: profile, now: now)
-            .filter { (DiscoveryDates.parse($0.deadline) ?? .distantFuture) <= horizon }
+        let deadlines = try ScholarshipCandidate.eligibleRows(db, for: profile, now: now, until: horizon)
             .sorted { ($0.deadline, $0.id) < ($1.deadline, $1.id) }
             .prefix(5)
             .map { Insights.Deadline(id: $0.id, title: $0.title, deadline: DiscoveryDates.contract($0.deadline)) }

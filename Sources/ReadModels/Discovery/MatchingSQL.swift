@@ -7,6 +7,7 @@ enum MatchingSQL {
         WHERE s.closed = 0 AND s.deadline >= :now
           AND (s.any_level = 1 OR EXISTS (SELECT 1 FROM scholarship_rules r WHERE r.rule = 'level' AND r.value = :level AND r.scholarship_id = s.id))
           AND (s.any_country = 1 OR EXISTS (SELECT 1 FROM scholarship_rules r WHERE r.rule = 'country' AND r.value = :country AND r.scholarship_id = s.id))
+          AND s.deadline <= :until
         """
 
     /// Verified mentors with availability, their name, country and upcoming load.

@@ -26,8 +26,8 @@ struct MentorCandidate: Sendable {
         try Row.fetchAll(db, sql: MatchingSQL.bookableMentors, arguments: ["now": DiscoveryDates.stored(now), "excluded": excluded]).map { row in
             MentorCandidate(
                 id: row["mentor_id"], name: "\(row["first_name"] as String) \(row["last_name"] as String)".trimmingCharacters(in: .whitespaces),
-                country: row["country"], expertise: StudentProfile.decodeList(row["expertise"]),
-                languages: StudentProfile.decodeList(row["languages"]).map { $0.lowercased() }, timeZone: row["time_zone"],
+                country: row["country"], expertise: StudentProfile.splitList(row["expertise"]),
+                languages: StudentProfile.splitList(row["languages"]).map { $0.lowercased() }, timeZone: row["time_zone"],
                 ratingSum: row["rating_sum"], ratingCount: row["rating_count"], load: row["load"]
             )
         }

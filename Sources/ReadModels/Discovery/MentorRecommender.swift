@@ -23,6 +23,8 @@ enum MentorRecommender {
     static func recommend(_ candidates: [MentorCandidate], for profile: StudentProfile, now: Date) -> [Recommendation] {
         let spoken = Set(profile.languages + [profile.preferredLanguage ?? "fr"])
         let studentOffset = CountryTimeZones.offsetHours(country: profile.country, at: now)
+        let phrases = Phrases(profile.phrases)
+        var offsets: [String: Double?] = [:] // building a TimeZone is costly; mentors share a few zones
         return candidates.map { mentor in
             var reasons: [String] = []
             let shared = mentor.languages.filter(spoken.contains)
@@ -51,15 +53,14 @@ enum MentorRecommender {
             }
 
             let expertiseStems = TextTerms.stems(mentor.expertise.joined(separator: " "))
-            let met = profile.phrases.filter { !TextTerms.stems($0).isDisjoint(with: expertiseStems) }
-            var unique: [String] = []
-            for phrase in met where !unique.contains(where: { TextTerms.fold($0) == TextTerms.fold(phrase) }) { unique.append(phrase) }
+            let unique = phrases.overlapping(expertiseStems)
             let expertise = min(1, Double(unique.count) / 2)
             if !unique.isEmpty {
                 reasons.insert("Expertise in \(mentor.expertise.prefix(3).joined(separator: ", ")) meets your \(unique.prefix(3).joined(separator: ", "))", at: 0)
             }
             var timeZone = 0.5
-            if let studentOffset, let mentorOffset = CountryTimeZones.offsetHours(zone: mentor.timeZone, at: now) {
+            if offsets[mentor.timeZone] == nil { offsets[mentor.timeZone] = CountryTimeZones.offsetHours(zone: mentor.timeZone, at: now) }
+            if let studentOffset, let mentorOffset = offsets[mentor.timeZone] ?? nil {
                 let gap = abs(studentOffset - mentorOffset)
                 timeZone = 1 - min(gap, 12) / 12
                 reasons.append(gap == 0 ? "Same time zone as you" : "\(String(format: "%g", gap)) h from your time zone")

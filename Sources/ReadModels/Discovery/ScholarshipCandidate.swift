@@ -31,11 +31,11 @@ struct ScholarshipCandidate: Sendable {
         feeCurrency = row["fee_currency"]
         deadline = row["deadline"]
         closed = row["closed"]
-        levels = StudentProfile.decodeList(row["levels"])
-        fields = StudentProfile.decodeList(row["fields"])
-        countries = StudentProfile.decodeList(row["countries"])
-        requirements = StudentProfile.decodeList(row["requirements"])
-        preferences = StudentProfile.decodeList(row["preferences"])
+        levels = StudentProfile.splitList(row["levels"])
+        fields = StudentProfile.splitList(row["fields"])
+        countries = StudentProfile.splitList(row["countries"])
+        requirements = StudentProfile.splitList(row["requirements"])
+        preferences = StudentProfile.splitList(row["preferences"])
     }
 
     /// The text matched against a profile: title, description, fields and preferences.
@@ -46,8 +46,9 @@ struct ScholarshipCandidate: Sendable {
     /// Scholarships not closed, deadline not passed, whose level and country restrictions admit
     /// `profile` — the hard filters SQL can apply through indexes. Fields are checked in Swift
     /// (`ScholarshipEligibility`), accent-insensitively.
-    static func eligibleRows(_ db: Database, for profile: StudentProfile, now: Date) throws -> [ScholarshipCandidate] {
-        try Row.fetchAll(db, sql: MatchingSQL.eligibleScholarships, arguments: ["now": DiscoveryDates.stored(now), "level": profile.level, "country": profile.country])
+    /// `until` bounds the deadline (insights only want those closing soon).
+    static func eligibleRows(_ db: Database, for profile: StudentProfile, now: Date, until: Date = .distantFuture) throws -> [ScholarshipCandidate] {
+        try Row.fetchAll(db, sql: MatchingSQL.eligibleScholarships, arguments: ["now": DiscoveryDates.stored(now), "until": DiscoveryDates.stored(min(until, Date(timeIntervalSince1970: 253_402_300_799))), "level": profile.level, "country": profile.country])
         .map(ScholarshipCandidate.init(row:))
         .filter { ScholarshipEligibility.violation(of: $0, for: profile, now: now) == nil }
     }

@@ -18,6 +18,7 @@ enum ScholarshipRecommender {
     /// The eligible scholarships of `candidates`, scored, with reasons.
     static func recommend(_ candidates: [ScholarshipCandidate], for profile: StudentProfile, now: Date) -> [Recommendation] {
         let profileStems = profile.stems
+        let phrases = Phrases(profile.phrases)
         return candidates.compactMap { scholarship in
             // Hard requirements, checked again here: an ineligible scholarship never gets a score.
             guard ScholarshipEligibility.violation(of: scholarship, for: profile, now: now) == nil,
@@ -28,7 +29,7 @@ enum ScholarshipRecommender {
             if let field = profile.field, !scholarship.fields.isEmpty { reasons.append("For your field of study (\(field))") }
             if let country = profile.country, !scholarship.countries.isEmpty { reasons.append("Open to applicants from \(country)") }
 
-            let matched = TextTerms.matched(profile.phrases, in: scholarship.stems, limit: 5)
+            let matched = phrases.matched(in: scholarship.stems, limit: 5)
             let relevance = min(1, Double(matched.count) / 3)
             if !matched.isEmpty { reasons.append("Matches your profile: \(matched.joined(separator: ", "))") }
 

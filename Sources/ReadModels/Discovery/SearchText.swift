@@ -59,8 +59,8 @@ public struct SearchText: Sendable, Hashable {
                 index += 1
             }
         }
-        // Type-ahead: the last positive single word is a prefix.
-        if let last = terms.lastIndex(where: { !$0.negated }), terms[last].words.count == 1, terms[last].words[0].count >= 2 {
+        // Type-ahead: the last positive single word is a prefix (not for word lists built by the platform).
+        if !matchingAny, let last = terms.lastIndex(where: { !$0.negated }), terms[last].words.count == 1, terms[last].words[0].count >= 2 {
             terms[last].prefix = true
         }
         self.terms = terms

@@ -46,6 +46,12 @@ struct StudentProfile: Sendable {
         )
     }
 
+    /// A list as `matching.sql` stores scholarship and mentor lists: values separated by U+001F.
+    static func splitList(_ text: String?) -> [String] {
+        guard let text, !text.isEmpty else { return [] }
+        return text.split(separator: "\u{1F}").map(String.init)
+    }
+
     /// A JSON array of strings as the projections store it; anything else reads as empty.
     static func decodeList(_ json: String?) -> [String] {
         guard let json, let list = try? JSONDecoder().decode([String?].self, from: Data(json.utf8)) else { return [] }

@@ -16,15 +16,50 @@ enum TextTerms {
         "trouver", "veux", "voudrais", "besoin", "peux", "puis", "faire", "plus", "pas", "sans", "entre",
     ]
 
-    /// `text` lowercased without diacritics.
+    /// Accented Latin letters and ligatures, to their base letters (lowercase).
+    private static let latin: [UInt32: String] = {
+        let groups: [(String, String)] = [
+            ("àáâãäåÀÁÂÃÄÅ", "a"), ("çÇ", "c"), ("èéêëÈÉÊË", "e"), ("ìíîïÌÍÎÏ", "i"), ("ñÑ", "n"), ("òóôõöøÒÓÔÕÖØ", "o"),
+            ("ùúûüÙÚÛÜ", "u"), ("ýÿÝŸ", "y"), ("œŒ", "oe"), ("æÆ", "ae"), ("ß", "ss"),
+        ]
+        var table: [UInt32: String] = [:]
+        for (letters, base) in groups { for scalar in letters.unicodeScalars { table[scalar.value] = base } }
+        return table
+    }()
+
+    /// `text` lowercased without diacritics. Hand-rolled over scalars: Foundation's `folding` is
+    /// slow on Linux and this runs for every candidate of every recommendation.
     static func fold(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
+        var folded = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 {
+                folded.append((0x41...0x5A).contains(value) ? Unicode.Scalar(value + 32)! : scalar)
+            } else if let base = latin[value] {
+                folded.append(contentsOf: base.unicodeScalars)
+            } else if scalar.properties.generalCategory != .nonspacingMark { // combining accents of decomposed text
+                folded.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+            }
+        }
+        return String(folded)
     }
 
     /// The folded words of `text`, stop words and one- or two-letter words dropped.
     static func words(_ text: String) -> [String] {
-        fold(text).split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
-            .filter { $0.count >= 3 && !stopwords.contains($0) }
+        var words: [String] = []
+        var current = String.UnicodeScalarView()
+        func close() {
+            if current.count >= 3 {
+                let word = String(current)
+                if !stopwords.contains(word) { words.append(word) }
+            }
+            current = String.UnicodeScalarView()
+        }
+        for scalar in fold(text).unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil { current.append(scalar) } else { close() }
+        }
+        close()
+        return words
     }
 
     /// The stems of `text`.
@@ -45,12 +80,26 @@ enum TextTerms {
 
     /// The phrases of `phrases` matched in `stems`, first spelling kept, at most `limit`.
     static func matched(_ phrases: [String], in stems: Set<String>, limit: Int = .max) -> [String] {
+        Phrases(phrases).matched(in: stems, limit: limit)
+    }
+}
+
+/// Phrases with their stems computed once, to match against many texts.
+struct Phrases {
+    private let items: [(text: String, stems: Set<String>)]
+
+    init(_ phrases: [String]) {
         var seen: Set<String> = []
-        var result: [String] = []
-        for phrase in phrases where phrase.count <= 200 && self.phrase(phrase, matches: stems) {
-            if seen.insert(fold(phrase)).inserted { result.append(phrase) }
-            if result.count == limit { break }
-        }
-        return result
+        items = phrases.filter { $0.count <= 200 && seen.insert(TextTerms.fold($0)).inserted }.map { ($0, TextTerms.stems($0)) }
+    }
+
+    /// The phrases whose every stem is in `stems`, at most `limit`.
+    func matched(in stems: Set<String>, limit: Int = .max) -> [String] {
+        Array(items.lazy.filter { !$0.stems.isEmpty && $0.stems.isSubset(of: stems) }.map(\.text).prefix(limit))
+    }
+
+    /// The phrases sharing at least one stem with `stems`.
+    func overlapping(_ stems: Set<String>) -> [String] {
+        items.filter { !$0.stems.isDisjoint(with: stems) }.map(\.text)
     }
 }
