@@ -80,7 +80,8 @@ CREATE TABLE mentor_profiles (
     verified   INTEGER NOT NULL DEFAULT 0
 );
 
--- A person's document, text and tags, rebuilt whenever their facts change.
+-- A person's document, text and tags, rebuilt whenever their facts change. A mentor's document
+-- holds the name and the expertise only: recommendations match expertise against its body.
 CREATE TRIGGER people_indexed AFTER UPDATE ON people WHEN NEW.erased = 0 BEGIN
     INSERT INTO docs (kind, ref, title, summary, owner, visibility, sort_key)
     VALUES ('person', NEW.user_id, trim(NEW.first_name || ' ' || NEW.last_name), NEW.field, NEW.user_id, NEW.visibility,
@@ -110,8 +111,7 @@ CREATE TRIGGER mentor_indexed AFTER UPDATE ON mentor_profiles BEGIN
     ON CONFLICT (kind, ref) DO UPDATE SET title = excluded.title, summary = excluded.summary, visibility = excluded.visibility,
         sort_key = excluded.sort_key;
     INSERT OR REPLACE INTO search (rowid, kind, title, body)
-    SELECT d.doc, 'mentor', d.title, coalesce(d.summary, '') || ' ' || coalesce(p.field, '') || ' ' || coalesce(p.bio, '')
-    FROM docs d JOIN people p ON p.user_id = d.ref WHERE d.kind = 'mentor' AND d.ref = NEW.mentor_id;
+    SELECT doc, 'mentor', title, coalesce(summary, '') FROM docs WHERE kind = 'mentor' AND ref = NEW.mentor_id;
     DELETE FROM tags WHERE doc = (SELECT doc FROM docs WHERE kind = 'mentor' AND ref = NEW.mentor_id);
     INSERT OR IGNORE INTO tags (doc, facet, value)
     SELECT d.doc, 'field', e.value FROM docs d, json_each(NEW.expertise) e WHERE d.kind = 'mentor' AND d.ref = NEW.mentor_id

@@ -28,21 +28,23 @@ public struct Discovery: Sendable {
     /// whose level, field and country restrictions the profile meets.
     /// - Throws: `DiscoveryError.unknownUser` when there is no such (non-erased) profile.
     public func scholarships(for userID: UUID, now: Date, limit: Int = 10) throws -> Recommendations {
-        try matching.read { db in
+        let (profile, candidates) = try matching.read { db in
             let profile = try Self.require(db, userID)
-            let candidates = try ScholarshipCandidate.eligibleRows(db, for: profile, now: now)
-            return Recommendations(items: ScholarshipRecommender.recommend(candidates, for: profile, now: now), limit: limit)
+            return (profile, try ScholarshipCandidate.eligibleRows(db, for: profile, now: now))
         }
+        let mentions = try searcher.mentions(of: Phrases(profile.phrases).texts, kind: .scholarship)
+        return Recommendations(items: ScholarshipRecommender.recommend(candidates, for: profile, mentions: mentions, now: now), limit: limit)
     }
 
     /// Mentors for `userID`, best first: verified, with availability, never the user.
     /// - Throws: `DiscoveryError.unknownUser` when there is no such (non-erased) profile.
     public func mentors(for userID: UUID, now: Date, limit: Int = 10) throws -> Recommendations {
-        try matching.read { db in
+        let (profile, candidates) = try matching.read { db in
             let profile = try Self.require(db, userID)
-            let candidates = try MentorCandidate.bookable(db, excluding: profile.id, now: now)
-            return Recommendations(items: MentorRecommender.recommend(candidates, for: profile, now: now), limit: limit)
+            return (profile, try MentorCandidate.bookable(db, excluding: profile.id, now: now))
         }
+        let mentions = try searcher.mentions(of: Phrases(profile.phrases).texts, kind: .mentor, titles: false, anyWord: true)
+        return Recommendations(items: MentorRecommender.recommend(candidates, for: profile, mentions: mentions, now: now), limit: limit)
     }
 
     /// Career paths of `CareerCatalog` for `userID`, best first, each with next steps: mentors,
@@ -55,7 +57,6 @@ public struct Discovery: Sendable {
             return (profile, try ScholarshipCandidate.eligibleRows(db, for: profile, now: now))
         }
         let viewer = SearchViewer(userID: userID)
-        let eligible = candidates.map { (scholarship: $0, stems: $0.stems) } // stemmed once for every career
         var items: [Recommendation] = []
         for ranked in CareerRecommender.rank(CareerCatalog.paths, for: profile).prefix(max(limit, 0)) {
             let words = ranked.path.keywords.joined(separator: " ")
@@ -65,9 +66,9 @@ public struct Discovery: Sendable {
                                             page: PageRequest(limit: 2), facets: false, matchAnyWord: true)
                 steps += try search(request, viewer: viewer, now: now).page.items.map { ItemReference(id: $0.id, kind: $0.kind.rawValue, title: $0.title) }
             }
-            let careerStems = TextTerms.stems(words)
-            steps += eligible.filter { !$0.stems.isDisjoint(with: careerStems) }.sorted { $0.scholarship.deadline < $1.scholarship.deadline }
-                .prefix(2).map { ItemReference(id: $0.scholarship.id, kind: "scholarship", title: $0.scholarship.title) }
+            let mentioning = try searcher.mentions(of: ranked.path.keywords, kind: .scholarship)
+            steps += candidates.filter { mentioning[$0.id] != nil }.sorted { ($0.deadline, $0.id) < ($1.deadline, $1.id) }.prefix(2)
+                .map { ItemReference(id: $0.id, kind: "scholarship", title: $0.title) }
             items.append(Recommendation(id: ranked.path.id, kind: "career", title: ranked.path.title(french: profile.speaksFrench),
                                         score: ranked.score, reasons: ranked.reasons, nextSteps: steps))
         }

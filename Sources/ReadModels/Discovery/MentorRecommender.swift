@@ -19,11 +19,12 @@ enum MentorRecommender {
     static let coldLanguageWeight = 0.10
     static let coldLoadWeight = 0.10
 
-    /// `candidates` scored for `profile`, with reasons.
-    static func recommend(_ candidates: [MentorCandidate], for profile: StudentProfile, now: Date) -> [Recommendation] {
+    /// `candidates` scored for `profile`, with reasons. `mentions` lists, per mentor id, the profile
+    /// phrases sharing a word with the mentor's expertise (`SearchQueries.mentions`).
+    static func recommend(_ candidates: [MentorCandidate], for profile: StudentProfile, mentions: [String: [String]],
+                          now: Date) -> [Recommendation] {
         let spoken = Set(profile.languages + [profile.preferredLanguage ?? "fr"])
         let studentOffset = CountryTimeZones.offsetHours(country: profile.country, at: now)
-        let phrases = Phrases(profile.phrases)
         var offsets: [String: Double?] = [:] // building a TimeZone is costly; mentors share a few zones
         return candidates.map { mentor in
             var reasons: [String] = []
@@ -52,8 +53,7 @@ enum MentorRecommender {
                 return Recommendation(id: mentor.id, kind: "mentor", title: mentor.name, score: score, reasons: reasons)
             }
 
-            let expertiseStems = TextTerms.stems(mentor.expertise.joined(separator: " "))
-            let unique = phrases.overlapping(expertiseStems)
+            let unique = mentions[mentor.id] ?? []
             let expertise = min(1, Double(unique.count) / 2)
             if !unique.isEmpty {
                 reasons.insert("Expertise in \(mentor.expertise.prefix(3).joined(separator: ", ")) meets your \(unique.prefix(3).joined(separator: ", "))", at: 0)

@@ -38,11 +38,6 @@ struct ScholarshipCandidate: Sendable {
         preferences = StudentProfile.splitList(row["preferences"])
     }
 
-    /// The text matched against a profile: title, description, fields and preferences.
-    var stems: Set<String> {
-        TextTerms.stems(([title, description] + fields + preferences).joined(separator: " "))
-    }
-
     /// Scholarships not closed, deadline not passed, whose level and country restrictions admit
     /// `profile` — the hard filters SQL can apply through indexes. Fields are checked in Swift
     /// (`ScholarshipEligibility`), accent-insensitively.

@@ -15,10 +15,11 @@ enum ScholarshipRecommender {
     static let horizonDays = 180.0
     static let fullAmount = 50_000.0
 
-    /// The eligible scholarships of `candidates`, scored, with reasons.
-    static func recommend(_ candidates: [ScholarshipCandidate], for profile: StudentProfile, now: Date) -> [Recommendation] {
+    /// The eligible scholarships of `candidates`, scored, with reasons. `mentions` lists, per
+    /// scholarship id, the profile phrases its text holds (`SearchQueries.mentions`).
+    static func recommend(_ candidates: [ScholarshipCandidate], for profile: StudentProfile, mentions: [String: [String]],
+                          now: Date) -> [Recommendation] {
         let profileStems = profile.stems
-        let phrases = Phrases(profile.phrases)
         return candidates.compactMap { scholarship in
             // Hard requirements, checked again here: an ineligible scholarship never gets a score.
             guard ScholarshipEligibility.violation(of: scholarship, for: profile, now: now) == nil,
@@ -29,7 +30,7 @@ enum ScholarshipRecommender {
             if let field = profile.field, !scholarship.fields.isEmpty { reasons.append("For your field of study (\(field))") }
             if let country = profile.country, !scholarship.countries.isEmpty { reasons.append("Open to applicants from \(country)") }
 
-            let matched = phrases.matched(in: scholarship.stems, limit: 5)
+            let matched = Array((mentions[scholarship.id] ?? []).prefix(5))
             let relevance = min(1, Double(matched.count) / 3)
             if !matched.isEmpty { reasons.append("Matches your profile: \(matched.joined(separator: ", "))") }
 

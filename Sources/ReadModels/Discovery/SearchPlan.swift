@@ -80,23 +80,27 @@ struct SearchPlan {
         return all.isEmpty ? "" : "WHERE " + all.joined(separator: " AND ")
     }
 
-    /// The page query: `limit + 1` rows after the cursor, in rank (or list) order.
+    /// The keyset condition after the cursor, and its arguments.
+    private func cursorCondition(key: String, doc column: String, into arguments: inout [String: (any DatabaseValueConvertible)?]) throws -> [String] {
+        guard let cursor else { return [] }
+        guard let doc = Int64(cursor.id) else { throw DiscoveryError.invalidCursor }
+        if match == nil {
+            arguments["cursorKey"] = cursor.key
+        } else {
+            guard let rank = Double(cursor.key) else { throw DiscoveryError.invalidCursor }
+            arguments["cursorKey"] = rank
+        }
+        arguments["cursorDoc"] = doc
+        return ["(\(key) > :cursorKey OR (\(key) = :cursorKey AND \(column) > :cursorDoc))"]
+    }
+
+    /// The page query: `limit + 1` rows after the cursor, in rank (or list) order. Columns: doc,
+    /// kind, ref, title, summary, date, rank.
     func pageQuery() throws -> (sql: String, arguments: StatementArguments) {
         var arguments = self.arguments
         arguments["limit"] = limit + 1
-        var extra: [String] = []
         let key = match == nil ? "d.sort_key" : "h.rank"
-        if let cursor {
-            guard let doc = Int64(cursor.id) else { throw DiscoveryError.invalidCursor }
-            if match == nil {
-                arguments["cursorKey"] = cursor.key
-            } else {
-                guard let rank = Double(cursor.key) else { throw DiscoveryError.invalidCursor }
-                arguments["cursorKey"] = rank
-            }
-            arguments["cursorDoc"] = doc
-            extra.append("(\(key) > :cursorKey OR (\(key) = :cursorKey AND d.doc > :cursorDoc))")
-        }
+        let extra = try cursorCondition(key: key, doc: "d.doc", into: &arguments)
         let sql = (match == nil ? "" : "WITH \(hits) ") + """
             SELECT d.doc, d.kind, d.ref, d.title, d.summary, d.date, \(key) AS rank FROM \(source)
             \(whereClause(extra)) ORDER BY \(key), d.doc LIMIT :limit
@@ -104,15 +108,38 @@ struct SearchPlan {
         return (sql, StatementArguments(arguments))
     }
 
-    /// The facet query: per (facet, value), results in the whole filtered result; `kind` counts sum to the total.
+    /// Facet counts over `matched` (doc, kind, online): per (facet, value); `kind` counts sum to the total.
+    /// CROSS JOIN keeps `matched` outside: otherwise the planner may walk all of `tags` in
+    /// (facet, value) order for the GROUP BY and probe `matched` for each row.
+    private static let facetCounts = """
+        SELECT t.facet, t.value, count(*) AS n FROM matched m CROSS JOIN tags t ON t.doc = m.doc
+        WHERE t.value <> '*' AND t.facet <> 'verified' GROUP BY t.facet, t.value
+        UNION ALL SELECT 'online', CASE online WHEN 1 THEN 'true' ELSE 'false' END, count(*) FROM matched
+        WHERE online IS NOT NULL GROUP BY online
+        UNION ALL SELECT 'kind', kind, count(*) FROM matched GROUP BY kind
+        """
+
+    /// The facet query of a list: columns facet, value, n.
     func facetQuery() -> (sql: String, arguments: StatementArguments) {
         let sql = "WITH " + (match == nil ? "" : hits + ", ") + """
             matched AS MATERIALIZED (SELECT d.doc, d.kind, d.online FROM \(source) \(whereClause()))
-            SELECT t.facet, t.value, count(*) AS n FROM matched m JOIN tags t ON t.doc = m.doc
-            WHERE t.value <> '*' AND t.facet <> 'verified' GROUP BY t.facet, t.value
-            UNION ALL SELECT 'online', CASE online WHEN 1 THEN 'true' ELSE 'false' END, count(*) FROM matched
-            WHERE online IS NOT NULL GROUP BY 2
-            UNION ALL SELECT 'kind', kind, count(*) FROM matched GROUP BY kind
+            \(Self.facetCounts)
+            """
+        return (sql, StatementArguments(arguments))
+    }
+
+    /// Page and facets of a text search in one statement, so the FTS5 match and the filters run
+    /// once: rows with `part` 0 are the page (as `pageQuery`), rows with `part` 1 the facet counts.
+    func pageAndFacetQuery() throws -> (sql: String, arguments: StatementArguments) {
+        var arguments = self.arguments
+        arguments["limit"] = limit + 1
+        let after = try cursorCondition(key: "rank", doc: "doc", into: &arguments)
+        let sql = "WITH \(hits), " + """
+            matched AS MATERIALIZED (
+                SELECT d.doc, d.kind, d.ref, d.title, d.summary, d.date, d.online, h.rank AS rank FROM \(source) \(whereClause()))
+            SELECT 0 AS part, doc, kind, ref, title, summary, date, rank, NULL AS facet, NULL AS value, NULL AS n
+            FROM (SELECT * FROM matched \(after.isEmpty ? "" : "WHERE " + after[0]) ORDER BY rank, doc LIMIT :limit)
+            UNION ALL SELECT 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, facet, value, n FROM (\(Self.facetCounts))
             """
         return (sql, StatementArguments(arguments))
     }

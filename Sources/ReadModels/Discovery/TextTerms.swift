@@ -93,13 +93,11 @@ struct Phrases {
         items = phrases.filter { $0.count <= 200 && seen.insert(TextTerms.fold($0)).inserted }.map { ($0, TextTerms.stems($0)) }
     }
 
+    /// The phrases, first spelling of each.
+    var texts: [String] { items.map(\.text) }
+
     /// The phrases whose every stem is in `stems`, at most `limit`.
     func matched(in stems: Set<String>, limit: Int = .max) -> [String] {
         Array(items.lazy.filter { !$0.stems.isEmpty && $0.stems.isSubset(of: stems) }.map(\.text).prefix(limit))
-    }
-
-    /// The phrases sharing at least one stem with `stems`.
-    func overlapping(_ stems: Set<String>) -> [String] {
-        items.filter { !$0.stems.isDisjoint(with: stems) }.map(\.text)
     }
 }
