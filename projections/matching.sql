@@ -26,6 +26,7 @@ CREATE TABLE profiles (
     has_experience     INTEGER NOT NULL DEFAULT 0,
     has_avatar         INTEGER NOT NULL DEFAULT 0,
     preferred_language TEXT,                        -- fr, en
+    visibility         TEXT NOT NULL DEFAULT 'public', -- a private profile is never recommended
     erased             INTEGER NOT NULL DEFAULT 0
 );
 
@@ -161,7 +162,9 @@ UPDATE profiles SET
 WHERE user_id = lower(:p_userId);
 
 -- @on profiles.preferences-changed
-UPDATE profiles SET preferred_language = coalesce(:p_language, preferred_language) WHERE user_id = lower(:p_userId);
+UPDATE profiles SET preferred_language = coalesce(:p_language, preferred_language),
+    visibility = coalesce(:p_profileVisibility, visibility)
+WHERE user_id = lower(:p_userId);
 
 -- @on profiles.avatar-set
 UPDATE profiles SET has_avatar = 1 WHERE user_id = lower(:p_userId);

@@ -70,10 +70,13 @@ import Testing
         let unrelated = try await world.mentor("John", "Smith", country: "US", expertise: ["Droit des affaires"], languages: ["de"],
                                                timeZone: "America/Los_Angeles", ratings: [3, 3])
         let unverified = try await world.mentor("Pas", "Vérifié", expertise: ["Énergie solaire"], verified: false)
+        let hidden = try await world.mentor("Profil", "Privé", expertise: ["Énergie solaire"], ratings: [5, 5, 5])
+        try await world.visibility(hidden, .private)
         let discovery = try await world.discovery()
         let items = try discovery.mentors(for: me, now: world.now).items
         #expect(items.map(\.id) == [solar, data, unrelated].map { $0.uuidString.lowercased() })
         #expect(!items.map(\.id).contains(unverified.uuidString.lowercased()))
+        #expect(!items.map(\.id).contains(hidden.uuidString.lowercased()))
         #expect(items[0].reasons.first?.hasPrefix("Expertise in Énergie solaire, Climat meets your") == true)
         #expect(items[0].reasons.contains("Speaks fr like you"))
         #expect(items[0].reasons.contains("Same time zone as you"))

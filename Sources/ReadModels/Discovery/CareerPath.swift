@@ -16,6 +16,7 @@ public struct CareerPath: Sendable, Hashable {
     /// The title in `french` or English.
     public func title(french: Bool) -> String { french ? titleFR : titleEN }
 
-    /// Words to look for mentors, communities, events and scholarships in that direction.
-    var keywords: [String] { Array((fields.prefix(2) + skills.prefix(3) + interests.prefix(2)).prefix(7)) }
+    /// Words to look for mentors, communities, events and scholarships in that direction: the
+    /// first fields and skills, the most specific words of the path (interests are too broad).
+    var keywords: [String] { Array(fields.prefix(2) + skills.prefix(2)) }
 }

@@ -33,7 +33,7 @@ public struct Discovery: Sendable {
             return (profile, try ScholarshipCandidate.eligibleRows(db, for: profile, now: now))
         }
         let mentions = try searcher.mentions(of: Phrases(profile.phrases).texts, kind: .scholarship)
-        return Recommendations(items: ScholarshipRecommender.recommend(candidates, for: profile, mentions: mentions, now: now), limit: limit)
+        return Recommendations(items: ScholarshipRecommender.recommend(candidates, for: profile, mentions: mentions, now: now, limit: limit), limit: limit)
     }
 
     /// Mentors for `userID`, best first: verified, with availability, never the user.
@@ -44,7 +44,7 @@ public struct Discovery: Sendable {
             return (profile, try MentorCandidate.bookable(db, excluding: profile.id, now: now))
         }
         let mentions = try searcher.mentions(of: Phrases(profile.phrases).texts, kind: .mentor, titles: false, anyWord: true)
-        return Recommendations(items: MentorRecommender.recommend(candidates, for: profile, mentions: mentions, now: now), limit: limit)
+        return Recommendations(items: MentorRecommender.recommend(candidates, for: profile, mentions: mentions, now: now, limit: limit), limit: limit)
     }
 
     /// Career paths of `CareerCatalog` for `userID`, best first, each with next steps: mentors,

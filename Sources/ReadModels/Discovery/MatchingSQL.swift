@@ -10,13 +10,13 @@ enum MatchingSQL {
           AND s.deadline <= :until
         """
 
-    /// Verified mentors with availability, their name, country and upcoming load.
+    /// Verified mentors with availability whose profile is not private, their name, country and upcoming load.
     static let bookableMentors = """
         SELECT m.*, p.first_name, p.last_name, p.country,
                (SELECT count(*) FROM sessions s WHERE s.mentor_id = m.mentor_id AND s.scheduled_at >= :now
                     AND s.state IN ('requested', 'accepted')) AS load
         FROM mentors m JOIN profiles p ON p.user_id = m.mentor_id
-        WHERE m.verified = 1 AND m.slots > 0 AND p.erased = 0 AND m.mentor_id <> coalesce(:excluded, '')
+        WHERE m.verified = 1 AND m.slots > 0 AND p.erased = 0 AND p.visibility <> 'private' AND m.mentor_id <> coalesce(:excluded, '')
         """
 
     /// A profile, unless erased.

@@ -21,7 +21,8 @@ struct MentorCandidate: Sendable {
         return (prior * Mentoring.Mentor.ratingPriorMean + Double(ratingSum)) / (prior + Double(ratingCount))
     }
 
-    /// Verified mentors with at least one availability window, not erased, other than `excluded`.
+    /// Verified mentors with at least one availability window, not erased, profile not private,
+    /// other than `excluded`.
     static func bookable(_ db: Database, excluding excluded: String?, now: Date) throws -> [MentorCandidate] {
         try Row.fetchAll(db, sql: MatchingSQL.bookableMentors, arguments: ["now": DiscoveryDates.stored(now), "excluded": excluded]).map { row in
             MentorCandidate(

@@ -24,6 +24,15 @@ public struct Recommendation: Codable, Sendable, Hashable {
     }
 }
 
+extension Recommendation {
+    /// The `limit` best of `items` in the order `Recommendations` lists them (score rounded as
+    /// returned, then title, then id), so a recommender writes reasons for those only.
+    static func best<T>(_ items: [T], limit: Int, score: (T) -> Double, title: (T) -> String, id: (T) -> String) -> [T] {
+        func key(_ item: T) -> Double { (min(max(score(item), 0), 1) * 1_000).rounded() }
+        return Array(items.sorted { (key($0), title($1), id($1)) > (key($1), title($0), id($0)) }.prefix(max(limit, 0)))
+    }
+}
+
 /// The answer of a recommendation request: `{items: [...]}`, best first.
 public struct Recommendations: Codable, Sendable, Hashable {
     /// The items, by decreasing score.

@@ -45,6 +45,6 @@ struct ScholarshipCandidate: Sendable {
     static func eligibleRows(_ db: Database, for profile: StudentProfile, now: Date, until: Date = .distantFuture) throws -> [ScholarshipCandidate] {
         try Row.fetchAll(db, sql: MatchingSQL.eligibleScholarships, arguments: ["now": DiscoveryDates.stored(now), "until": DiscoveryDates.stored(min(until, Date(timeIntervalSince1970: 253_402_300_799))), "level": profile.level, "country": profile.country])
         .map(ScholarshipCandidate.init(row:))
-        .filter { ScholarshipEligibility.violation(of: $0, for: profile, now: now) == nil }
+        .filter { [stems = StemCache()] in ScholarshipEligibility.violation(of: $0, for: profile, now: now, stems: stems) == nil }
     }
 }

@@ -73,11 +73,6 @@ enum TextTerms {
         return !own.isEmpty && own.isSubset(of: stems)
     }
 
-    /// Whether `phrase` and `other` share a stem.
-    static func overlap(_ phrase: String, _ other: String) -> Bool {
-        !stems(phrase).isDisjoint(with: stems(other))
-    }
-
     /// The phrases of `phrases` matched in `stems`, first spelling kept, at most `limit`.
     static func matched(_ phrases: [String], in stems: Set<String>, limit: Int = .max) -> [String] {
         Phrases(phrases).matched(in: stems, limit: limit)
