@@ -1,0 +1,144 @@
+import API
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite struct AdminRouteTests {
+    @Test func theAuditTrailFiltersAndCarriesTheChainStatus() async throws {
+        let fixture = try APIFixture()
+        try await fixture.test { client in
+            let admin = try await client.signUpAdmin(fixture, email: "admin@protalent.sn")
+            let student = try await client.signUp(fixture, email: "awa@example.sn")
+            let created = try await client.send(.post, "/scholarships", json: ScholarshipRouteTests.scholarship("Audit me"), token: admin.access)
+            let id = try #require(try created.jsonObject()["scholarshipId"] as? String)
+            let closed = try await client.send(.post, "/scholarships/\(id)/close", token: admin.access)
+
+            try await client.send(.get, "/admin/audit", token: student.access).expectProblem(.forbidden)
+            func audit(_ query: String) async throws -> [String: Any] {
+                let page = try await client.get("/admin/audit\(query)", token: admin.access, after: closed.logPosition)
+                #expect(page.status == .ok, "\(query): \(page.text)")
+                return try page.jsonObject()
+            }
+            let stream = try await audit("?stream=scholarship-\(id)")
+            let items = try #require(stream["items"] as? [[String: Any]])
+            #expect(items.compactMap { $0["type"] as? String } == ["scholarships.scholarship-closed", "scholarships.scholarship-created"])
+            #expect(items.allSatisfy { $0["actor"] as? String == admin.userID && $0["chain"] as? String == "verified" })
+            #expect(items.first?["position"] as? Int == Int(closed.logPosition ?? 0))
+            let verification = try #require(stream["verification"] as? [String: Any])
+            #expect(verification["intact"] as? Bool == true)
+            #expect((verification["verifiedThrough"] as? Int ?? 0) >= Int(closed.logPosition ?? 0))
+            #expect((verification["headChainHash"] as? String)?.count == 64)
+
+            let byType = try await audit("?type=identity.account-registered")
+            #expect((byType["items"] as? [[String: Any]])?.count == 2)
+            let byActor = try await audit("?actor=\(admin.userID)")
+            #expect((byActor["items"] as? [[String: Any]])?.compactMap { $0["stream"] as? String }.contains("scholarship-\(id)") == true)
+            let future = try await audit("?from=2100-01-01T00:00:00Z")
+            #expect((future["items"] as? [Any])?.isEmpty == true)
+            let past = try await audit("?to=2000-01-01T00:00:00Z")
+            #expect((past["items"] as? [Any])?.isEmpty == true)
+            let window = try await audit("?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&limit=2")
+            #expect((window["items"] as? [[String: Any]])?.compactMap { $0["position"] as? Int } == [Int(closed.logPosition ?? 0), Int(closed.logPosition ?? 0) - 1])
+
+            // Keyset pages over the whole trail, newest first, each position once.
+            var positions: [Int] = []
+            var cursor: String?
+            repeat {
+                let page = try await audit("?limit=7" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                positions += (page["items"] as? [[String: Any]] ?? []).compactMap { $0["position"] as? Int }
+                cursor = page["nextCursor"] as? String
+            } while cursor != nil
+            #expect(positions == Array((1...Int(closed.logPosition ?? 0)).reversed()))
+
+            try await client.send(.get, "/admin/audit?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z", token: admin.access)
+                .expectProblem(.unprocessableContent)
+            try await client.send(.get, "/admin/audit?from=yesterday", token: admin.access).expectProblem(.badRequest)
+            let foreignCursor = try await client.get("/scholarships?limit=1", token: admin.access, after: nil)
+            if let other = try foreignCursor.jsonObject()["nextCursor"] as? String {
+                try await client.send(.get, "/admin/audit?cursor=\(other)", token: admin.access).expectProblem(.badRequest)
+            }
+        }
+    }
+
+    @Test func projectionsReportTheirStatusAndRebuildOnDemand() async throws {
+        let fixture = try APIFixture()
+        try await fixture.test { client in
+            let admin = try await client.signUpAdmin(fixture, email: "admin@protalent.sn")
+            let student = try await client.signUp(fixture, email: "awa@example.sn")
+            let created = try await client.send(.post, "/scholarships", json: ScholarshipRouteTests.scholarship("Rebuild me"), token: admin.access)
+            #expect(created.status == .created)
+
+            try await client.send(.get, "/admin/projections", token: student.access).expectProblem(.forbidden)
+            let listed = try await client.send(.get, "/admin/projections", token: admin.access)
+            #expect(listed.status == .ok, "\(listed.text)")
+            let items = try #require(try listed.jsonObject()["items"] as? [[String: Any]])
+            let names = items.compactMap { $0["name"] as? String }
+            #expect(names.contains("scholarships") && names.contains("audit") && names.contains("sessions"))
+            #expect(items.allSatisfy { $0["version"] is String && $0["checkpoint"] is Int && $0["head"] is Int && $0["lag"] is Int && $0["state"] is String })
+
+            try await client.send(.post, "/admin/projections/scholarships/rebuild", token: student.access).expectProblem(.forbidden)
+            try await client.send(.post, "/admin/projections/nothing/rebuild", token: admin.access).expectProblem(.notFound)
+            let rebuild = try await client.send(.post, "/admin/projections/scholarships/rebuild", token: admin.access)
+            #expect(rebuild.status == .accepted && rebuild.logPosition != nil, "\(rebuild.text)")
+            #expect(try rebuild.jsonObject()["name"] as? String == "scholarships")
+
+            // The rebuilt model answers the same (read-your-writes waits for its checkpoint).
+            let list = try await client.get("/scholarships", token: student.access, after: created.logPosition)
+            #expect((try list.jsonObject()["items"] as? [[String: Any]])?.compactMap { $0["title"] as? String } == ["Rebuild me"])
+            var state = ""
+            for _ in 0..<500 where state != "running" {
+                let status = try await client.send(.get, "/admin/projections", token: admin.access)
+                state = (try status.jsonObject()["items"] as? [[String: Any]])?.first { $0["name"] as? String == "scholarships" }?["state"] as? String ?? ""
+                if state != "running" { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(state == "running")
+        }
+    }
+
+    @Test func analyticsAreForAdmins() async throws {
+        let fixture = try APIFixture()
+        try await fixture.test { client in
+            let admin = try await client.signUpAdmin(fixture, email: "admin@protalent.sn")
+            let student = try await client.signUp(fixture, email: "awa@example.sn")
+            try await client.send(.get, "/admin/analytics", token: student.access).expectProblem(.forbidden)
+            let created = try await client.send(.post, "/scholarships", json: ScholarshipRouteTests.scholarship("Count me"), token: admin.access)
+            let overview = try await client.get("/admin/analytics", token: admin.access, after: created.logPosition)
+            #expect(overview.status == .ok, "\(overview.text)")
+            let totals = try #require(try overview.jsonObject()["totals"] as? [String: Any])
+            #expect(totals["usersSignedUp"] as? Int == 2)
+        }
+    }
+
+    /// Every route of mentors, scholarships and admin refuses, with 403 problem+json, each signed-in
+    /// role the access policy leaves out.
+    @Test func everyRoleIsRefusedWhereTheAccessPolicySays() async throws {
+        let fixture = try APIFixture()
+        let prefixes = ["/mentors", "/scholarships", "/admin/audit", "/admin/projections", "/admin/analytics"]
+        let routes = buildRouter(platform: fixture.platform).routes.entries.filter { route in prefixes.contains { route.path.hasPrefix($0) } }
+        #expect(routes.count == 20)
+        try await fixture.test { client in
+            let admin = try await client.signUpAdmin(fixture, email: "admin@protalent.sn")
+            var tokens: [Role: String] = [.admin: admin.access]
+            tokens[.student] = try await client.signUp(fixture, email: "student@example.sn").access
+            tokens[.mentor] = try await client.signUp(fixture, email: "mentor@example.sn", role: "mentor").access
+            let moderator = try await client.signUp(fixture, email: "moderator@example.sn")
+            let granted = try await client.send(.put, "/admin/users/\(moderator.userID)/role", json: #"{"role": "moderator"}"#, token: admin.access)
+            #expect(granted.status == .noContent)
+            tokens[.moderator] = try await client.logIn("moderator@example.sn")
+            var refused = 0
+            for route in routes {
+                guard case .roles(let allowed) = route.access else { continue }
+                for role in Role.allCases where !allowed.contains(role) {
+                    let path = route.path.replacingOccurrences(of: "{id}", with: UUID().uuidString).replacingOccurrences(of: "{name}", with: "audit")
+                    let response = try await client.send(HTTPRequest.Method(route.method)!, path, json: route.method == "GET" ? nil : "{}", token: tokens[role])
+                    try response.expectProblem(.forbidden)
+                    refused += 1
+                }
+            }
+            #expect(refused == 8 * 3)
+        }
+    }
+}
