@@ -14,7 +14,7 @@ import ReadModels
 /// last whole-log check and marks each entry against it: `verified` (at or before the last
 /// position checked, in an intact log), `broken` (at or after the first bad position),
 /// `unverified` (appended since the check). A check older than `maxAge`, or one that no longer
-/// covers a listed position, is run again.
+/// covers a listed position, is run again, at most once every `minInterval`.
 actor ChainVerifier {
     /// The state reported with every audit page.
     struct State: Encodable, Sendable {
@@ -39,10 +39,15 @@ actor ChainVerifier {
 
     /// How long a check answers before it is run again.
     static let maxAge: TimeInterval = 60
+    /// The shortest time between two checks: on a log written all the time, entries newer than the
+    /// last check read `unverified` until then, rather than every request reading the whole log.
+    static let minInterval: TimeInterval = 5
 
     let directory: String
     let logger: Logger
     private var last: State?
+    /// The check under way, shared by the requests that arrive meanwhile.
+    private var running: Task<Result<VerificationReport, LogError>, Never>?
 
     /// A verifier of the log in `directory`.
     init(directory: String, logger: Logger) {
@@ -50,17 +55,24 @@ actor ChainVerifier {
         self.logger = logger
     }
 
-    /// The state, rechecked when older than `maxAge` or short of `position`.
+    /// The state: the last check while it is younger than `maxAge` and covers `position` (or found
+    /// a fault), or younger than `minInterval`; else a new check.
     func state(covering position: Int64, now: Date) async throws(APIError) -> State {
-        if let last, now.timeIntervalSince(last.checkedAt) < Self.maxAge, last.verifiedThrough >= position || !last.intact {
-            return last
+        if let last {
+            let age = now.timeIntervalSince(last.checkedAt)
+            if age < Self.minInterval || (age < Self.maxAge && (last.verifiedThrough >= position || !last.intact)) { return last }
         }
-        let directory = self.directory
-        // Reading every segment is blocking file I/O: keep it off the actor's executor.
-        let check = Task.detached { () -> Result<VerificationReport, LogError> in
-            Result { () throws(LogError) in try LogVerifier.verify(directory: directory) }
+        let check: Task<Result<VerificationReport, LogError>, Never>
+        if let running {
+            check = running
+        } else {
+            let directory = self.directory
+            // Reading every segment is blocking file I/O: keep it off the actor's executor.
+            check = Task.detached { Result { () throws(LogError) in try LogVerifier.verify(directory: directory) } }
+            running = check
         }
         let outcome = await check.value
+        running = nil
         switch outcome {
         case .success(let report):
             let state = State(
