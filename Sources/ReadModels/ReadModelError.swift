@@ -43,3 +43,19 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
         }
     }
 }
+
+extension ReadModelError {
+    /// The caller sent something wrong (a cursor of another list): a 400 at the HTTP edge.
+    public var isCallerError: Bool {
+        if case .invalidCursor = reason { return true }
+        return false
+    }
+
+    /// The model is not ready yet (first build or rebuild under way): a 503 with `Retry-After`.
+    public var isTemporary: Bool {
+        switch reason {
+        case .notBuilt, .rebuilding: true
+        default: false
+        }
+    }
+}

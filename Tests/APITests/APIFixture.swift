@@ -22,12 +22,13 @@ final class APIFixture: Sendable {
     let directory: TemporaryDirectory
     let platform: Platform
 
-    init(rateLimits: RateLimits = RateLimits(enabled: false), clock: Clock = .system) throws {
+    init(rateLimits: RateLimits = RateLimits(enabled: false), clock: Clock = .system, readYourWritesTimeout: Duration = .seconds(5)) throws {
         directory = try TemporaryDirectory("protalent-api")
         let configuration = Platform.Configuration(
             dataDirectory: directory.url, projectionsDirectory: repositoryProjections,
             environment: ["PROTALENT_MASTER_KEY": Base64.encode(SecureRandom.bytes(count: 32))],
-            passwordHasher: PasswordHasher(logN: 10), rateLimits: rateLimits, durability: .unsafeNoSync, clock: clock
+            passwordHasher: PasswordHasher(logN: 10), rateLimits: rateLimits, durability: .unsafeNoSync, clock: clock,
+            readYourWritesTimeout: readYourWritesTimeout
         )
         platform = try Platform(configuration)
     }
@@ -38,8 +39,10 @@ final class APIFixture: Sendable {
     }
 
     /// Runs `body` against the real router, with the projection runners running.
-    func test<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        let app = buildApplication(platform: platform)
+    func test<Value: Sendable>(
+        runsProjections: Bool = true, _ body: @Sendable (any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
+        let app = buildApplication(platform: platform, runsProjections: runsProjections)
         return try await app.test(.router, body)
     }
 
@@ -62,6 +65,13 @@ extension TestClientProtocol {
         if body != nil { headers[.contentType] = "application/json" }
         if let token { headers[.authorization] = "Bearer \(token)" }
         return try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+    }
+
+    /// Logs in and returns the access token.
+    func logIn(_ email: String, password: String = "correct horse battery") async throws -> String {
+        let login = try await send(.post, "/auth/login", json: #"{"email": "\#(email)", "password": "\#(password)"}"#)
+        #expect(login.status == .ok, "\(login.text)")
+        return try #require(login.jsonObject()["accessToken"] as? String)
     }
 
     /// Registers, verifies the email from the outbox, logs in; returns the user id and tokens.

@@ -48,6 +48,41 @@ import Testing
         }
     }
 
+    /// Every role against every route the policy closes to it: each must answer 403 (problem+json)
+    /// before touching anything. Table-driven from `AccessPolicy`, so new routes are covered.
+    @Test func everyRoleIsRefusedWhereThePolicyExcludesIt() async throws {
+        let fixture = try APIFixture()
+        let routes = buildRouter(platform: fixture.platform).routes.entries
+        try await fixture.test { client in
+            var tokens: [Role: String] = [:]
+            for role in Role.allCases {
+                tokens[role] = try await client.signUp(fixture, email: "\(role.rawValue)@roles.example.org", role: role == .mentor ? "mentor" : "student").access
+            }
+            // The admin is bootstrapped; the admin makes the moderator; both log in again to carry the role.
+            try await fixture.platform.promoteToAdmin(email: "admin@roles.example.org")
+            tokens[.admin] = try await client.logIn("admin@roles.example.org")
+            let moderator = try fixture.platform.userID(forEmail: "moderator@roles.example.org")
+            let moderatorID = try #require(moderator)
+            let granted = try await client.send(.put, "/admin/users/\(moderatorID)/role", json: #"{"role": "moderator"}"#, token: tokens[.admin])
+            #expect(granted.status == .noContent)
+            tokens[.moderator] = try await client.logIn("moderator@roles.example.org")
+            var checked = 0
+            for route in routes {
+                guard case .roles(let allowed) = route.access else { continue }
+                for role in Role.allCases where !allowed.contains(role) {
+                    let path = route.path.replacingOccurrences(of: "{id}", with: UUID().uuidString)
+                        .replacingOccurrences(of: "{name}", with: "audit").replacingOccurrences(of: "{hash}", with: "00")
+                        .replacingOccurrences(of: "{userId}", with: UUID().uuidString).replacingOccurrences(of: "{postId}", with: UUID().uuidString)
+                    let response = try await client.send(HTTPRequest.Method(route.method)!, path, json: "{}", token: tokens[role])
+                    try response.expectProblem(.forbidden)
+                    #expect(response.logPosition == nil, "\(route.method) \(route.path) as \(role) changed state")
+                    checked += 1
+                }
+            }
+            #expect(checked > 0)
+        }
+    }
+
     @Test func erasureRevokesTokensAndForgetsTheAddress() async throws {
         let fixture = try APIFixture()
         try await fixture.test { client in

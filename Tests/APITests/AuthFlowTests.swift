@@ -6,6 +6,7 @@ import Cryptography
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// The token mailed in an `.eml` (verification or reset).
@@ -167,5 +168,33 @@ func mailedToken(_ message: String) -> String? {
             try limited.expectProblem(.tooManyRequests)
             #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 >= 1)
         }
+    }
+
+    @Test func raisingTheScryptCostUpgradesEachHashAtItsNextLogin() async throws {
+        let directory = try TemporaryDirectory("protalent-rehash")
+        defer { directory.remove() }
+        let environment = ["PROTALENT_MASTER_KEY": Base64.encode(SecureRandom.bytes(count: 32))]
+        func platform(logN: Int) throws -> Platform {
+            try Platform(Platform.Configuration(
+                dataDirectory: directory.url, projectionsDirectory: repositoryProjections, environment: environment,
+                passwordHasher: PasswordHasher(logN: logN), rateLimits: RateLimits(enabled: false), durability: .unsafeNoSync
+            ))
+        }
+        let weak = try platform(logN: 10)
+        try await buildApplication(platform: weak).test(.router) { client in
+            _ = try await client.send(.post, "/auth/register", json: """
+                {"email": "old@example.org", "password": "correct horse battery", "firstName": "O", "lastName": "H", "role": "student"}
+                """)
+        }
+        weak.close()
+        let strong = try platform(logN: 11)
+        defer { strong.close() }
+        try await buildApplication(platform: strong).test(.router) { client in
+            _ = try await client.logIn("old@example.org")
+            _ = try await client.logIn("old@example.org")
+        }
+        let types = try strong.log.read(from: 1, maxCount: 100).map(\.type)
+        #expect(types.filter { $0 == "identity.password-changed" }.count == 1)
+        #expect(types.filter { $0 == "identity.login-succeeded" }.count == 2)
     }
 }

@@ -88,6 +88,17 @@ import Testing
             #expect(Array(served.body.readableBytesView) == png)
             #expect(served.headers[.cacheControl]?.contains("immutable") == true)
 
+            // The same image from an HTML form (multipart/form-data) is stored under the same hash.
+            let multipart = Array("--XyZ\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"me.png\"\r\nContent-Type: image/png\r\n\r\n".utf8)
+                + png + Array("\r\n--XyZ--\r\n".utf8)
+            let form = try await client.execute(
+                uri: "/users/upload-avatar", method: .post,
+                headers: [.authorization: "Bearer \(user.access)", .contentType: "multipart/form-data; boundary=XyZ"],
+                body: ByteBuffer(bytes: multipart)
+            )
+            #expect(form.status == .created, "\(form.text)")
+            #expect(try form.jsonObject()["url"] as? String == url)
+
             let text = try await client.execute(
                 uri: "/users/upload-avatar", method: .post, headers: [.authorization: "Bearer \(user.access)"],
                 body: ByteBuffer(string: "<svg onload=alert(1)>")

@@ -52,11 +52,15 @@ import Testing
         let fixture = try APIFixture()
         try await fixture.test { client in
             _ = try await client.send(.get, "/health")
+            _ = try await client.signUp(fixture, email: "metrics@example.org")
             let metrics = try await client.send(.get, "/metrics")
             #expect(metrics.status == .ok)
             #expect(metrics.text.contains("hb_requests"))
             #expect(metrics.text.contains("protalent_log_head_position"))
             #expect(metrics.text.contains("http_server_request_duration"))
+            #expect(metrics.text.contains("protalent_events_appended_total"))
+            #expect(metrics.text.contains("protalent_command_append_duration"))
+            #expect(metrics.text.contains("protalent_projection_lag_events"))
         }
     }
 }

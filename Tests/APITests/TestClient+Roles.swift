@@ -7,13 +7,6 @@ import Testing
 
 /// Sign-in helpers for the role-bound suites.
 extension TestClientProtocol {
-    /// A fresh access token for `email` (after a role change, or once the clock moved past the old one).
-    func logIn(_ email: String, password: String = "correct horse battery") async throws -> String {
-        let login = try await send(.post, "/auth/login", json: #"{"email": "\#(email)", "password": "\#(password)"}"#)
-        #expect(login.status == .ok, "\(login.text)")
-        return try #require(login.jsonObject()["accessToken"] as? String)
-    }
-
     /// Signs `email` up and promotes it to admin; returns its id and an admin access token.
     func signUpAdmin(_ fixture: APIFixture, email: String) async throws -> (userID: String, access: String) {
         let user = try await signUp(fixture, email: email)

@@ -11,9 +11,7 @@ import ReadModels
 struct AuditItem: Encodable {
     var position: Int64
     var stream: String
-    var streamVersion: Int64
     var type: String
-    var eventId: String
     var actor: String?
     var time: String
     /// `verified`, `unverified` (appended since the last check) or `broken`.

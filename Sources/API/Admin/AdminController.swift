@@ -46,11 +46,11 @@ struct AdminController {
         )
         if let from = filter.from, let to = filter.to, to <= from { throw APIError.invalid("to", "to must be after from") }
         let page = try query.page()
-        let entries = try platform.query(list: "audit") { set in try set.audit.list(filter, page: page) }
+        let entries = try platform.readModels.audit.list(filter, page: page)
         let state = try await verifier.state(covering: entries.items.first?.position ?? 0, now: platform.clock.now())
         let items = entries.items.map {
-            AuditItem(position: $0.position, stream: $0.stream, streamVersion: $0.streamVersion, type: $0.type, eventId: $0.eventId,
-                      actor: $0.actor, time: $0.time, chain: state.status(of: $0.position))
+            AuditItem(position: $0.position, stream: $0.stream, type: $0.type, actor: $0.actor,
+                      time: Timestamp.parse($0.time).map(Timestamp.format) ?? $0.time, chain: state.status(of: $0.position))
         }
         return try JSONResponse.json(AuditPage(items: items, nextCursor: entries.nextCursor, verification: state))
     }
@@ -83,6 +83,6 @@ struct AdminController {
 
     func analytics() throws -> Response {
         let now = platform.clock.now()
-        return try JSONResponse.json(try platform.query { set in try set.analytics.overview(now: now) })
+        return try JSONResponse.json(try platform.readModels.analytics.overview(now: now))
     }
 }

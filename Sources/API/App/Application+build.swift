@@ -24,14 +24,17 @@ public struct ServerAddress: Sendable {
 
 /// The application: the router on `platform`, with the projection runners as a service, so one
 /// `runService()` serves HTTP and keeps read models current, and stops both on SIGTERM/SIGINT.
+///
+/// - Parameter runsProjections: `false` leaves the read models where they are (tests of the
+///   read-your-writes timeout; a read-only replica would follow the log elsewhere).
 public func buildApplication(
     platform: Platform, address: ServerAddress = ServerAddress(), logger: Logger = Logger(label: "protalent.http"),
-    onServerRunning: (@Sendable (any Channel) async -> Void)? = nil
+    runsProjections: Bool = true, onServerRunning: (@Sendable (any Channel) async -> Void)? = nil
 ) -> some ApplicationProtocol {
     var app = Application(
         router: buildRouter(platform: platform).router,
         configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: "ProTalent"),
-        services: [ProjectionService(readModels: platform.readModels)],
+        services: runsProjections ? [ProjectionService(readModels: platform.readModels)] : [],
         onServerRunning: onServerRunning ?? { _ in },
         logger: logger
     )

@@ -179,7 +179,20 @@ struct AuthController {
             accessToken: try platform.tokens.accessToken(userID: userID, role: loaded.state.role, now: now),
             refreshToken: refresh.token, expiresIn: Int(TokenService.accessLifetime)
         )
-        return try JSONResponse.command(pair, position: position)
+        let rehashed = await rehashIfWeaker(hash, password: body.password, userID: userID, role: loaded.state.role, now: now)
+        return try JSONResponse.command(pair, position: max(position, rehashed ?? 0))
+    }
+
+    /// Parameters live with each hash, so raising the scrypt cost upgrades each account at its next
+    /// successful login (the only moment the password is known). Best effort: a failure keeps the old hash.
+    func rehashIfWeaker(_ hash: String, password: String, userID: UUID, role: Role, now: Date) async -> Int64? {
+        let hasher = platform.configuration.passwordHasher
+        guard hasher.needsRehash(hash), let upgraded = try? hasher.hash(password) else { return nil }
+        let principal = Principal.user(userID, role)
+        return try? await platform.execute(
+            .changePassword(currentPasswordMatches: true, newPassword: NewPassword(plaintext: password, hash: upgraded), by: principal, now: now),
+            on: Identity.Account.self, stream: StreamName.account(userID), by: principal
+        ).position
     }
 
     func refresh(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {

@@ -12,7 +12,7 @@ struct DemoSeeder {
     let platform: Platform
     let progress: (@Sendable (String) -> Void)?
     let passwordHash: String
-    var random = SeededGenerator(seed: 2026)
+    var random = SplitMix64(seed: 2026)
 
     init(platform: Platform, progress: (@Sendable (String) -> Void)?) throws {
         self.platform = platform
@@ -75,21 +75,4 @@ struct DemoSeeder {
                                        stream: StreamName.account(id), by: nil)
         return id
     }
-}
-
-/// A small deterministic generator (SplitMix64), so the demo is the same on every machine.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

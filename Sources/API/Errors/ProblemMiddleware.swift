@@ -23,6 +23,10 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch let error as HTTPError {
             throw Self.problem(for: error)
+        } catch let error as ReadModelError where error.isCallerError {
+            throw APIError.badRequest(error.description, field: "cursor")
+        } catch let error as ReadModelError where error.isTemporary {
+            throw APIError.unavailable(error.description, retryAfter: 2)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: type(of: error)))", "description": "\(error)"])
             throw APIError.internalError(requestID: context.id)

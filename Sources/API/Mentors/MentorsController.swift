@@ -103,9 +103,7 @@ struct MentorsController {
         let from = try query.date("from"), to = try query.date("to")
         if let from, let to, to <= from { throw APIError.invalid("to", "to must be after from") }
         let page = try query.page()
-        let mentors = try platform.query(list: "mentors") { set in
-            try set.mentors.available(expertise: expertise, language: language, from: from, to: to, page: page)
-        }
+        let mentors = try platform.readModels.mentors.available(expertise: expertise, language: language, from: from, to: to, page: page)
         return try JSONResponse.json(mentors)
     }
 
@@ -216,7 +214,7 @@ struct MentorsController {
             party = value
         }
         let page = try query.page()
-        let list = try platform.query(list: "sessions") { set in try set.sessions.sessions(of: user.id, as: party, status: status, page: page) }
+        let list = try platform.readModels.sessions.sessions(of: user.id, as: party, status: status, page: page)
         return try JSONResponse.json(list)
     }
 
@@ -230,7 +228,7 @@ struct MentorsController {
         guard to.timeIntervalSince(from) <= Self.maxCalendarWindow else {
             throw APIError.invalid("to", "the window from `from` to `to` may span at most 400 days")
         }
-        let entries = try platform.query { set in try set.sessions.calendar(of: user.id, from: from, to: to) }
+        let entries = try platform.readModels.sessions.calendar(of: user.id, from: from, to: to)
         guard ICalendar.isRequested(by: request) else { return try JSONResponse.json(CalendarPage(items: entries)) }
         return ICalendar.response(name: "ProTalent mentoring", events: entries.map(Self.icalendarEvent))
     }

@@ -3,6 +3,7 @@ public import Domain
 public import EventLog
 public import EventSourcing
 import Foundation
+import Metrics
 import Hummingbird
 import Logging
 import ReadModels
@@ -31,8 +32,10 @@ extension Platform {
     public func execute<D: Decider>(
         _ command: D.Command, on decider: D.Type, stream: String, by principal: Principal?
     ) async throws(APIError) -> Committed<D.State> where D.Event: DomainEvent, D.Rejection: DomainRejection {
+        let start = ContinuousClock.now
         do {
             let outcome = try await store.handle(command, to: D.self, stream: stream, metadata: metadata(principal))
+            CommandMetrics.record(outcome.append, since: start)
             return Committed(state: outcome.state, position: outcome.append?.lastPosition ?? log.head)
         } catch {
             throw mapped(error)
@@ -43,8 +46,10 @@ extension Platform {
     public func execute<Rejection: DomainRejection>(
         by principal: Principal?, _ decide: (StreamStates) throws(Rejection) -> [StreamEvents]
     ) async throws(APIError) -> Int64 {
+        let start = ContinuousClock.now
         do {
             let outcome = try await store.handle(metadata: metadata(principal), decide)
+            CommandMetrics.record(outcome.append, since: start)
             return outcome.append?.lastPosition ?? log.head
         } catch {
             throw mapped(error)
@@ -67,10 +72,12 @@ extension Platform {
         _ events: [Event], to stream: String, expectedVersion: ExpectedVersion = .any, by principal: Principal?
     ) async throws(APIError) -> Int64 {
         guard !events.isEmpty else { return log.head }
+        let start = ContinuousClock.now
         do {
             let outcome = try await store.handle(metadata: metadata(principal)) { (_: StreamStates) throws(Refusal<Identity>) in
                 [StreamEvents(stream, events, expectedVersion: expectedVersion)]
             }
+            CommandMetrics.record(outcome.append, since: start)
             return outcome.append?.lastPosition ?? log.head
         } catch {
             throw mapped(error)
@@ -88,5 +95,18 @@ extension Platform {
             logger.error("command failed in storage", metadata: ["error": "\(failure)"])
             return .unavailable("the event store could not complete the command; retry it", retryAfter: 1)
         }
+    }
+}
+
+/// Metrics of the command side: how long a command took to load, decide and append (fsync
+/// included), and how many events it appended.
+enum CommandMetrics {
+    static let duration = Metrics.Timer(label: "protalent_command_append_duration", preferredDisplayUnit: .seconds)
+    static let events = Counter(label: "protalent_events_appended_total")
+
+    static func record(_ append: AppendResult?, since start: ContinuousClock.Instant) {
+        guard let append else { return }
+        duration.recordNanoseconds(Int64((ContinuousClock.now - start) / .nanoseconds(1)))
+        events.increment(by: Int(append.lastPosition - append.firstPosition + 1))
     }
 }

@@ -33,7 +33,10 @@ public enum AccessPolicy {
         "POST /auth/2fa/verify": .signedIn,
 
         // Users (own data only: the handlers act on the caller)
+        "GET /users/profile": .signedIn,
         "PUT /users/profile": .signedIn,
+        "GET /users/{id}/public": .anonymous,
+        "GET /users/me/export": .signedIn,
         "POST /users/upload-avatar": .signedIn,
         "GET /users/avatars/{hash}": .anonymous,
         "PUT /users/preferences": .signedIn,

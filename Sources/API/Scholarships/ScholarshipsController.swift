@@ -51,14 +51,14 @@ struct ScholarshipsController {
         )
         let page = try query.page()
         let now = platform.clock.now()
-        let scholarships = try platform.query(list: "scholarships") { set in try set.scholarships.list(filter, now: now, page: page) }
+        let scholarships = try platform.readModels.scholarships.list(filter, now: now, page: page)
         return try JSONResponse.json(scholarships)
     }
 
     func scholarship(_ context: AppRequestContext) throws -> Response {
         let id = try context.parameters.uuid("id", what: "scholarship")
         let now = platform.clock.now()
-        guard let scholarship = try platform.query({ set in try set.scholarships.scholarship(id: id, now: now) }) else {
+        guard let scholarship = try platform.readModels.scholarships.scholarship(id: id, now: now) else {
             throw APIError.notFound("no scholarship with id \(id.uuidString.lowercased())")
         }
         return try JSONResponse.json(scholarship)

@@ -22,6 +22,16 @@ struct UsersController {
     }
 
     func addRoutes(to routes: RouteTable) {
+        routes.add(.get, "/users/profile", RouteDocumentation(
+            "The caller's account, profile and preferences", tag: "Users", response: .ref("UserProfile")
+        )) { _, context in try profile(context) }
+        routes.add(.get, "/users/{id}/public", RouteDocumentation(
+            "A public profile, as its owner's visibility allows the caller to see it", tag: "Users", response: .ref("PublicProfile")
+        )) { _, context in try publicProfile(context) }
+        routes.add(.get, "/users/me/export", RouteDocumentation(
+            "Everything held about the caller: account, profile, sessions, communities, posts, registrations, audit entries",
+            tag: "Users", response: .any
+        )) { _, context in try export(context) }
         routes.add(.put, "/users/profile", RouteDocumentation(
             "Update the caller's profile; absent fields are left unchanged", tag: "Users",
             request: .ref("ProfileUpdate"), status: 204
@@ -31,7 +41,7 @@ struct UsersController {
             request: .ref("Preferences"), status: 204
         )) { request, context in try await updatePreferences(&request, context) }
         routes.add(.post, "/users/upload-avatar", RouteDocumentation(
-            "Upload a PNG, JPEG or WebP avatar (≤ 2 MiB, checked by content) as the raw request body", tag: "Users",
+            "Upload a PNG, JPEG or WebP avatar (≤ 2 MiB, checked by content): the raw body or a multipart/form-data file", tag: "Users",
             status: 201, response: .object(["contentHash": .text, "mediaType": .text, "url": .text]), binaryRequest: true
         )) { request, context in try await uploadAvatar(&request, context) }
         routes.add(.get, "/users/avatars/{hash}", readsModels: false, RouteDocumentation(
@@ -43,22 +53,58 @@ struct UsersController {
         )) { request, context in try await erase(context) }
     }
 
-    func updateProfile(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
+    func profile(_ context: AppRequestContext) throws -> Response {
         let user = try context.requireUser()
+        guard let profile = try platform.readModels.profiles.profile(of: user.id) else {
+            throw APIError.notFound("no profile for this account yet; retry with X-Min-Position after signing up")
+        }
+        return try JSONResponse.json(profile)
+    }
+
+    func publicProfile(_ context: AppRequestContext) throws -> Response {
+        let id = try context.parameters.uuid("id", what: "user")
+        // Unknown, erased and hidden answer alike, so visibility cannot be probed.
+        guard let profile = try platform.readModels.profiles.publicProfile(of: id, viewer: context.principal) else {
+            throw APIError.notFound("no public profile for user \(id.uuidString.lowercased())")
+        }
+        return try JSONResponse.json(profile)
+    }
+
+    /// The caller's data from every read model that holds some, plus the audit entries of their
+    /// own streams and of the commands they issued.
+    func export(_ context: AppRequestContext) throws -> Response {
+        let user = try context.requireUser()
+        let readModels = platform.readModels
+        guard var export = try readModels.profiles.export(of: user.id) else {
+            throw APIError.notFound("nothing is held about this account")
+        }
+        export.add("communities", try readModels.communities.communities(ofUser: user.id))
+        export.add("posts", try readModels.communities.posts(byUser: user.id))
+        export.add("eventRegistrations", try readModels.events.registrations(ofUser: user.id))
+        export.add("auditEntries", try readModels.audit.entries(concerning: user.id))
+        var headers: HTTPFields = [:]
+        headers[.contentDisposition] = "attachment; filename=\"protalent-export.json\""
+        return try JSONResponse.json(export, headers: headers)
+    }
+
+    func updateProfile(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         let update = try await request.decodeJSON(ProfileBody.self).update()
-        let committed = try await platform.execute(
-            .update(userID: user.id, update, by: context.principal!, now: platform.clock.now()),
-            on: Profiles.self, stream: StreamName.profile(user.id), by: context.principal
-        )
-        return JSONResponse.command(position: committed.position)
+        return try await changeProfile(context) { .update(userID: $0, update, by: $1, now: $2) }
     }
 
     func updatePreferences(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
-        let user = try context.requireUser()
         let update = try await request.decodeJSON(PreferencesBody.self).update()
+        return try await changeProfile(context) { .setPreferences(userID: $0, update, by: $1, now: $2) }
+    }
+
+    /// Runs a command on the caller's own profile stream and answers 204 with its position.
+    func changeProfile(
+        _ context: AppRequestContext, _ command: (UUID, Principal, Date) -> Profiles.Command
+    ) async throws -> Response {
+        let user = try context.requireUser()
+        let principal = Principal.user(user.id, user.role)
         let committed = try await platform.execute(
-            .setPreferences(userID: user.id, update, by: context.principal!, now: platform.clock.now()),
-            on: Profiles.self, stream: StreamName.profile(user.id), by: context.principal
+            command(user.id, principal, platform.clock.now()), on: Profiles.self, stream: StreamName.profile(user.id), by: principal
         )
         return JSONResponse.command(position: committed.position)
     }
@@ -66,8 +112,15 @@ struct UsersController {
     func uploadAvatar(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let body = try await request.collectBody(limit: Self.maxAvatarBytes)
-        let bytes = Array(body.readableBytesView)
-        guard !bytes.isEmpty else { throw APIError.badRequest("send the image as the request body") }
+        var bytes = Array(body.readableBytesView)
+        // An HTML form sends multipart/form-data; other clients send the image as the body.
+        if let boundary = MultipartFile.boundary(contentType: request.headers[.contentType]) {
+            guard let file = MultipartFile.firstFile(in: bytes, boundary: boundary) else {
+                throw APIError.badRequest("the multipart body holds no file part", field: "avatar")
+            }
+            bytes = file
+        }
+        guard !bytes.isEmpty else { throw APIError.badRequest("send the image as the request body (or a multipart/form-data file)") }
         guard let kind = ImageKind(sniffing: bytes) else {
             throw APIError.invalid("avatar", "the avatar must be a PNG, JPEG or WebP image")
         }

@@ -1,21 +1,16 @@
+import EventSourcing
 import Foundation
 
 /// A deterministic generator of realistic ProTalent events: registrations, mentoring sessions,
 /// community posts and scholarships as JSON of roughly 300–800 bytes, with UUIDs, names in several
 /// languages and free text — the shape the log will really hold, so compression figures mean something.
 struct Workload {
-    private var state: UInt64
+    private var generator: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
-    /// SplitMix64: small, fast and reproducible across runs.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    /// Reproducible across runs.
+    mutating func next() -> UInt64 { generator.next() }
 
     mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
 

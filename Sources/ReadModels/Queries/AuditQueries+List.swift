@@ -1,25 +1,7 @@
 import Foundation
 import GRDB
 
-extension ProjectionSet {
-    /// The typed queries over `projections/audit.sql`.
-    ///
-    /// - Throws: `ReadModelError.unknown` when the set has no `audit` projection.
-    public var audit: AuditQueries {
-        get throws { AuditQueries(storage: try readModel("audit")) }
-    }
-}
-
-/// Reads of the audit index: events by stream, type, actor and time, newest first.
-public struct AuditQueries: Sendable {
-    /// The read model.
-    public let storage: SQLiteProjectionStorage
-
-    /// Queries over `storage` (an `audit.sql` read model).
-    public init(storage: SQLiteProjectionStorage) {
-        self.storage = storage
-    }
-
+extension AuditQueries {
     /// `GET /admin/audit?stream=&type=&actor=&from=&to=`: newest position first, paged.
     ///
     /// - Throws: `ReadModelError.invalidCursor` for a cursor of another list.
@@ -30,7 +12,7 @@ public struct AuditQueries: Sendable {
             before = position
         }
         let (sql, arguments) = Self.listSQL(filter, before: before, limit: page.limit)
-        let rows = try storage.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.entry) }
+        let rows = try storage.read { db in try AuditEntry.fetchAll(db, sql: sql, arguments: arguments) }
         return page.page(rows) { PageCursor(key: "\($0.position)", id: "\($0.position)") }
     }
 
@@ -47,17 +29,8 @@ public struct AuditQueries: Sendable {
         if let from = filter.from { query.require("position >= coalesce(\(firstAtOrAfter), 9223372036854775807)", [micros(from)]) }
         if let to = filter.to { query.require("position < coalesce(\(firstAtOrAfter), 9223372036854775807)", [micros(to)]) }
         if let before { query.require("position < ?", [before]) }
-        return query.sql(select: columns, from: "audit", orderBy: "position DESC", limit: limit)
+        return query.sql(select: "position, stream, type, actor, time", from: "audit", orderBy: "position DESC", limit: limit)
     }
-
-    static let columns = "position, stream, stream_version, type, event_id, actor, time"
 
     static func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down)) }
-
-    static func entry(_ row: Row) -> AuditEntry {
-        AuditEntry(
-            position: row["position"], stream: row["stream"], streamVersion: row["stream_version"], type: row["type"],
-            eventId: row["event_id"], actor: row["actor"], time: Timestamp.contract(row["time"])
-        )
-    }
 }
