@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 @Suite struct AdminRouteTests {
@@ -59,6 +60,48 @@ import Testing
             let foreignCursor = try await client.get("/scholarships?limit=1", token: admin.access, after: nil)
             if let other = try foreignCursor.jsonObject()["nextCursor"] as? String {
                 try await client.send(.get, "/admin/audit?cursor=\(other)", token: admin.access).expectProblem(.badRequest)
+            }
+        }
+    }
+
+    /// A byte flipped inside a committed batch: the audit says the log is not intact, and marks
+    /// the entries from the first bad position on as `broken`.
+    @Test func aTamperedLogShowsAsBrokenInTheAuditTrail() async throws {
+        let clock = ManualClock(Date())
+        let fixture = try APIFixture(clock: clock.clock)
+        try await fixture.test { client in
+            let admin = try await client.signUpAdmin(fixture, email: "admin@protalent.sn")
+            var last: Int64?
+            for index in 1...12 {
+                let created = try await client.send(.post, "/scholarships", json: ScholarshipRouteTests.scholarship("Bourse \(index)"), token: admin.access)
+                last = created.logPosition
+            }
+            let intact = try await client.get("/admin/audit?limit=100", token: admin.access, after: last)
+            #expect(try (intact.jsonObject()["verification"] as? [String: Any])?["intact"] as? Bool == true)
+
+            let logDirectory = fixture.directory.url.appendingPathComponent("log")
+            let segment = try #require(try FileManager.default.contentsOfDirectory(atPath: logDirectory.path).filter { $0.hasSuffix(".seg") }.sorted().first)
+            // The writer preallocates the segment: flip a byte halfway through what it wrote.
+            let url = logDirectory.appendingPathComponent(segment)
+            let bytes = try Data(contentsOf: url)
+            let written = try #require(bytes.lastIndex { $0 != 0 })
+            let file = try FileHandle(forUpdating: url)
+            try file.seek(toOffset: UInt64(written / 2))
+            try file.write(contentsOf: [bytes[written / 2] ^ 0xFF])
+            try file.close()
+
+            // Once the last check is a minute old, the next audit checks again.
+            clock.advance(61)
+            let broken = try await client.get("/admin/audit?limit=100", token: admin.access, after: last)
+            let object = try broken.jsonObject()
+            let verification = try #require(object["verification"] as? [String: Any])
+            #expect(verification["intact"] as? Bool == false, "\(verification)")
+            let firstBad = try #require(verification["firstBadPosition"] as? Int)
+            #expect((verification["fault"] as? String)?.isEmpty == false)
+            let items = try #require(object["items"] as? [[String: Any]])
+            for item in items {
+                let position = try #require(item["position"] as? Int)
+                #expect(item["chain"] as? String == (position >= firstBad ? "broken" : "verified"), "\(item)")
             }
         }
     }
