@@ -190,4 +190,47 @@ import Testing
             #expect(Self.tableScans(steps).isEmpty, "\(sql) scans: \(steps)")
         }
     }
+
+    /// The scholarship list walks the deadline order: the open range of `(closed, deadline, id)`
+    /// with `open=true`, the `(deadline, id)` index otherwise; country, level and field filters
+    /// test each row walked through their lists' primary keys; never a sort of every match.
+    @Test func theScholarshipListWalksTheDeadlineOrder() throws {
+        let cursor = PageCursor(key: "2026-11-24T18:00:00.000Z", id: "00000000-0000-0000-0000-000000000001")
+        for page in [PageRequest(), PageRequest(limit: 5, cursor: cursor)] {
+            for openOnly in [false, true] {
+                for filter in [
+                    ScholarshipFilter(openOnly: openOnly), ScholarshipFilter(country: "SN", openOnly: openOnly),
+                    ScholarshipFilter(level: .master, openOnly: openOnly), ScholarshipFilter(field: "Law", openOnly: openOnly),
+                    ScholarshipFilter(query: "mit", country: "CI", level: .phd, field: "Medicine", openOnly: openOnly),
+                ] {
+                    let (sql, arguments) = ScholarshipQueries.listSQL(filter, now: Date(), page)
+                    let plan = try Self.plan("scholarships", sql, arguments)
+                    let index = openOnly ? "scholarships_open_by_deadline" : "scholarships_by_deadline"
+                    #expect(plan.first?.contains(index) == true, "\(filter) \(page): \(plan)")
+                    #expect(Self.scans(plan).allSatisfy { $0.contains("USING INDEX \(index)") }, "\(filter): \(plan)")
+                    #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(filter) sorts: \(plan)")
+                }
+            }
+        }
+    }
+
+    /// The audit page reads one position range backwards, through the index of its filter; a time
+    /// window becomes a position range found through `audit_by_time`.
+    @Test func theAuditListReadsOnePositionRange() throws {
+        let from = Date(timeIntervalSince1970: 1_790_000_000), to = Date(timeIntervalSince1970: 1_790_086_400)
+        for before in [nil, Int64(500)] {
+            for (filter, index) in [
+                (AuditFilter(), "audit"), (AuditFilter(from: from, to: to), "audit"),
+                (AuditFilter(stream: "session-1"), "audit_by_stream"), (AuditFilter(type: "mentoring.session-accepted", from: from), "audit_by_type"),
+                (AuditFilter(actor: "system", to: to), "audit_by_actor"),
+            ] {
+                let (sql, arguments) = AuditQueries.listSQL(filter, before: before, limit: 20)
+                let plan = try Self.plan("audit", sql, arguments)
+                #expect(plan.contains { $0.contains(index == "audit" ? "INTEGER PRIMARY KEY" : index) || (before == nil && filter.from == nil && filter.to == nil && $0 == "SCAN audit") },
+                        "\(filter): \(plan)")
+                #expect(plan.filter { $0.hasPrefix("SCAN ") }.allSatisfy { $0 == "SCAN audit" && filter == AuditFilter() && before == nil }, "\(filter): \(plan)")
+                #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(filter) sorts: \(plan)")
+            }
+        }
+    }
 }
