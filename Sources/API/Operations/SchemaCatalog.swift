@@ -51,6 +51,17 @@ enum SchemaCatalog {
         "PublicProfile": .object(
             profileProperties.merging(["userId": .uuid, "role": .oneOf(Role.self)]) { $1 }, required: ["userId", "role"]
         ),
+        "Recommendation": .object([
+            "id": .text, "kind": .text, "title": .text, "score": .number, "reasons": .array(.text),
+            "nextSteps": .array(.object(["id": .text, "kind": .text, "title": .text], required: ["id", "kind", "title"])),
+        ], required: ["id", "kind", "title", "score", "reasons"]),
+        "SearchResults": .object([
+            "items": .array(.object([
+                "id": .text, "kind": .text, "title": .text, "summary": .text, "date": .text,
+            ], required: ["id", "kind", "title"])),
+            "nextCursor": .nullable(.text), "total": .integer(),
+            "facets": .object([:]),
+        ], required: ["items", "nextCursor", "facets"]),
         "Preferences": .object([
             "language": .oneOf(PreferredLanguage.self), "profileVisibility": .oneOf(ProfileVisibility.self),
             "notifications": .object(["email": .boolean]),

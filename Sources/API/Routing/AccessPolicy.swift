@@ -37,6 +37,14 @@ public enum AccessPolicy {
         "PUT /users/profile": .signedIn,
         "GET /users/{id}/public": .anonymous,
         "GET /users/me/export": .signedIn,
+        "GET /users/search": .signedIn,
+
+        // Recommendations (the caller's own; admins may name another user)
+        "POST /ai/recommendations/career": .signedIn,
+        "POST /ai/recommendations/scholarships": .signedIn,
+        "POST /ai/recommendations/mentors": .signedIn,
+        "GET /ai/insights/{userId}": .signedIn,
+        "POST /ai/chat": .signedIn,
         "POST /users/upload-avatar": .signedIn,
         "GET /users/avatars/{hash}": .anonymous,
         "PUT /users/preferences": .signedIn,
