@@ -26,7 +26,9 @@ CREATE TABLE scholarships (
     updated_at               TEXT NOT NULL,
     position                 INTEGER NOT NULL   -- the last event applied to the row
 );
-CREATE INDEX scholarships_open_by_deadline ON scholarships (closed, deadline);
+-- The list walks these in its order (deadline, then id): open ones from now on, or all of them.
+CREATE INDEX scholarships_open_by_deadline ON scholarships (closed, deadline, id);
+CREATE INDEX scholarships_by_deadline ON scholarships (deadline, id);
 
 CREATE TABLE scholarship_countries (
     scholarship_id TEXT NOT NULL REFERENCES scholarships (id),

@@ -54,5 +54,9 @@ public func buildRouter(platform: Platform) -> (router: Router<AppRequestContext
     OperationsController(platform: platform, routes: routes).addRoutes(to: routes)
     AuthController(platform: platform).addRoutes(to: routes)
     UsersController(platform: platform).addRoutes(to: routes)
+    DiscoveryController(platform: platform).addRoutes(to: routes)
+    MentorsController(platform: platform).addRoutes(to: routes)
+    ScholarshipsController(platform: platform).addRoutes(to: routes)
+    AdminController(platform: platform).addRoutes(to: routes)
     return (router, routes)
 }

@@ -53,6 +53,8 @@ struct DemoSeeder {
             )
             if index % 50 == 0 { progress?("demo: \(index)/\(users) users") }
         }
+        try await seedMentoring(logins: logins, now: now)
+        try await seedScholarships(logins: logins, now: now)
     }
 
     mutating func register(email: String, first: String, last: String, role: Role, country: String, now: Date) async throws -> UUID {

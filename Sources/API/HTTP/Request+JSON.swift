@@ -32,6 +32,15 @@ extension Request {
     }
 }
 
+extension Request {
+    /// As `decodeJSON`, but an empty body reads as `{}` (for routes whose every field is optional).
+    public mutating func decodeJSONOrEmpty<T: Decodable>(_ type: T.Type, limit: Int = Request.maxJSONBytes) async throws -> T {
+        let buffer = try await collectBody(limit: limit)
+        let data = buffer.readableBytes == 0 ? Data("{}".utf8) : Data(buffer.readableBytesView)
+        return try JSONInput.decode(T.self, from: data)
+    }
+}
+
 /// The API's JSON reading rules, shared by bodies and tests.
 public enum JSONInput {
     /// Decodes `data`, mapping `DecodingError` to the contract's 400/422.

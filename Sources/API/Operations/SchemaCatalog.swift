@@ -51,9 +51,89 @@ enum SchemaCatalog {
         "PublicProfile": .object(
             profileProperties.merging(["userId": .uuid, "role": .oneOf(Role.self)]) { $1 }, required: ["userId", "role"]
         ),
+        "Recommendation": .object([
+            "id": .text, "kind": .text, "title": .text, "score": .number, "reasons": .array(.text),
+            "nextSteps": .array(.object(["id": .text, "kind": .text, "title": .text], required: ["id", "kind", "title"])),
+        ], required: ["id", "kind", "title", "score", "reasons"]),
+        "SearchResults": .object([
+            "items": .array(.object([
+                "id": .text, "kind": .text, "title": .text, "summary": .text, "date": .text,
+            ], required: ["id", "kind", "title"])),
+            "nextCursor": .nullable(.text), "total": .integer(),
+            "facets": .object([:]),
+        ], required: ["items", "nextCursor", "facets"]),
         "Preferences": .object([
             "language": .oneOf(PreferredLanguage.self), "profileVisibility": .oneOf(ProfileVisibility.self),
             "notifications": .object(["email": .boolean]),
         ]),
+
+        // Mentors, scholarships, admin operations (issue #7).
+        "MentorApplication": .object([
+            "expertiseAreas": .array(.text), "experienceYears": .integer(minimum: 0, maximum: 60), "hourlyRate": .money,
+            "languages": .array(.text), "timeZone": .text,
+            "availability": .array(.object(["day": .oneOf(Weekday.self), "start": .text, "end": .text], required: ["day", "start", "end"])),
+        ], required: ["expertiseAreas", "experienceYears", "languages", "timeZone", "availability"]),
+        "MentorRegistered": .object([
+            "mentorId": .uuid, "status": .string(values: ["registered", "updated", "unchanged"]), "role": .oneOf(Role.self),
+        ], required: ["mentorId", "status", "role"]),
+        "Mentor": .object([
+            "mentorId": .uuid, "name": .nullable(.text), "expertiseAreas": .array(.text), "experienceYears": .integer(),
+            "hourlyRate": .nullable(.money), "languages": .array(.text), "timeZone": .text,
+            "availability": .array(.object(["day": .oneOf(Weekday.self), "start": .text, "end": .text])), "verified": .boolean,
+            "rating": .object(["average": .number, "count": .integer(), "sum": .integer()]),
+            "sessions": .object(["requested": .integer(), "accepted": .integer(), "inProgress": .integer(), "completed": .integer(),
+                                 "cancelled": .integer(), "declined": .integer()]),
+        ], required: ["mentorId", "expertiseAreas", "languages", "timeZone", "availability", "verified", "rating"]),
+        "SessionRequest": .object([
+            "mentorId": .uuid, "title": .text, "description": .text, "scheduledAt": .dateTime,
+            "durationMinutes": .integer(minimum: 15, maximum: 240),
+        ], required: ["mentorId", "title", "scheduledAt", "durationMinutes"]),
+        "SessionStatus": .object(["sessionId": .uuid, "status": .oneOf(Mentoring.SessionStatus.self)], required: ["sessionId", "status"]),
+        "SessionReason": .object(["reason": .text]),
+        "Session": .object([
+            "id": .uuid, "mentorId": .uuid, "menteeId": .uuid, "title": .text, "description": .nullable(.text),
+            "scheduledAt": .dateTime, "durationMinutes": .integer(), "endsAt": .dateTime, "status": .oneOf(Mentoring.SessionStatus.self),
+            "reason": .nullable(.text),
+            "feedback": .object(["mentor": .nullable(.ref("FeedbackGiven")), "mentee": .nullable(.ref("FeedbackGiven"))]),
+            "createdAt": .dateTime, "updatedAt": .dateTime, "sequence": .integer(),
+        ], required: ["id", "mentorId", "menteeId", "title", "scheduledAt", "durationMinutes", "endsAt", "status", "sequence"]),
+        "Feedback": .object(["rating": .integer(minimum: 1, maximum: 5), "comment": .text], required: ["rating"]),
+        "FeedbackGiven": .object(["rating": .integer(minimum: 1, maximum: 5), "comment": .nullable(.text)], required: ["rating"]),
+        "CalendarEntry": .object([
+            "uid": .text, "sessionId": .uuid, "sequence": .integer(), "status": .oneOf(Mentoring.SessionStatus.self),
+            "start": .dateTime, "end": .dateTime, "title": .text, "description": .nullable(.text),
+            "counterpart": .object(["userId": .uuid, "role": .string(values: ["mentor", "mentee"]), "name": .nullable(.text)]),
+            "updatedAt": .dateTime,
+        ], required: ["uid", "sessionId", "sequence", "status", "start", "end", "title"]),
+        "ScholarshipInput": .object([
+            "title": .text, "description": .text, "provider": .text, "amount": .money, "deadline": .dateTime,
+            "applicationUrl": .string(format: "uri"), "applicationFee": .money, "eligibility": .ref("Eligibility"),
+        ], required: ["title", "description", "provider", "deadline"]),
+        "Eligibility": .object([
+            "educationLevels": .array(.oneOf(EducationLevel.self)), "fieldsOfStudy": .array(.text), "countries": .array(.text),
+            "requirements": .array(.text), "preferences": .array(.text),
+        ]),
+        "Scholarship": .object([
+            "id": .uuid, "title": .text, "description": .text, "provider": .text, "amount": .nullable(.money),
+            "applicationFee": .nullable(.money), "deadline": .dateTime, "applicationUrl": .nullable(.text),
+            "eligibility": .ref("Eligibility"), "closed": .boolean, "open": .boolean, "closedAt": .nullable(.dateTime),
+            "createdAt": .dateTime, "updatedAt": .dateTime,
+        ], required: ["id", "title", "description", "provider", "deadline", "eligibility", "closed", "open"]),
+        "AuditPage": .object([
+            "items": .array(.object([
+                "position": .integer(), "stream": .text, "type": .text, "actor": .nullable(.text), "time": .dateTime,
+                "chain": .string(values: ["verified", "unverified", "broken"]),
+            ], required: ["position", "stream", "type", "time", "chain"])),
+            "nextCursor": .nullable(.text),
+            "verification": .object([
+                "intact": .boolean, "verifiedThrough": .integer(), "headChainHash": .text, "checkedAt": .dateTime,
+                "firstBadPosition": .integer(), "fault": .text,
+            ], required: ["intact", "verifiedThrough", "headChainHash", "checkedAt"]),
+        ], required: ["items", "nextCursor", "verification"]),
+        "ProjectionStatus": .object([
+            "name": .text, "version": .text, "liveVersion": .nullable(.text), "checkpoint": .integer(), "head": .integer(),
+            "lag": .integer(), "state": .string(values: ["idle", "catching-up", "running", "rebuilding", "failed"]),
+            "lastError": .nullable(.object(["position": .integer(), "eventType": .text, "message": .text])),
+        ], required: ["name", "version", "checkpoint", "head", "lag", "state"]),
     ]
 }

@@ -37,10 +37,41 @@ public enum AccessPolicy {
         "PUT /users/profile": .signedIn,
         "GET /users/{id}/public": .anonymous,
         "GET /users/me/export": .signedIn,
+        "GET /users/search": .signedIn,
+
+        // Recommendations (the caller's own; admins may name another user)
+        "POST /ai/recommendations/career": .signedIn,
+        "POST /ai/recommendations/scholarships": .signedIn,
+        "POST /ai/recommendations/mentors": .signedIn,
+        "GET /ai/insights/{userId}": .signedIn,
+        "POST /ai/chat": .signedIn,
         "POST /users/upload-avatar": .signedIn,
         "GET /users/avatars/{hash}": .anonymous,
         "PUT /users/preferences": .signedIn,
         "DELETE /users/me": .signedIn,
+
+        // Mentors, scholarships, admin operations (issue #7). Session actions are open to any
+        // signed-in user: the Mentoring deciders refuse non-parties (403) and wrong states (409).
+        "POST /mentors": .signedIn,
+        "GET /mentors/available": .signedIn,
+        "POST /mentors/request": .signedIn,
+        "POST /mentors/sessions/{id}/accept": .signedIn,
+        "POST /mentors/sessions/{id}/decline": .signedIn,
+        "POST /mentors/sessions/{id}/cancel": .signedIn,
+        "POST /mentors/sessions/{id}/complete": .signedIn,
+        "GET /mentors/sessions": .signedIn,
+        "POST /mentors/sessions/{id}/feedback": .signedIn,
+        "GET /mentors/calendar": .signedIn,
+        "POST /mentors/{id}/verify": .admin,
+        "GET /scholarships": .signedIn,
+        "GET /scholarships/{id}": .signedIn,
+        "POST /scholarships": .admin,
+        "PUT /scholarships/{id}": .admin,
+        "POST /scholarships/{id}/close": .admin,
+        "GET /admin/audit": .admin,
+        "GET /admin/projections": .admin,
+        "POST /admin/projections/{name}/rebuild": .admin,
+        "GET /admin/analytics": .admin,
     ]
 
     /// The rule for a route, or `nil` when the policy does not know it.

@@ -80,7 +80,7 @@ extension Mentoring {
             case .book(let userID, let sessionID, let range, let now):
                 if state.bookings[sessionID] == range { return [] }
                 if let other = state.conflict(with: range, excluding: sessionID) {
-                    throw .conflict("the time overlaps session \(other), already accepted")
+                    throw .conflict("the time overlaps session \(other.uuidString.lowercased()), already accepted")
                 }
                 return [.booked(Booked(userId: userID, sessionId: sessionID, start: range.start, end: range.end, at: now))]
             case .release(let userID, let sessionID, let now):

@@ -18,10 +18,10 @@ extension Mentoring.Session {
             guard status == .requested else { throw .conflict("only a requested session can be accepted; it is \(status.rawValue)") }
             guard now < range.start else { throw .conflict("the requested time has passed; ask the mentee for a new request") }
             if let other = mentorCalendar.conflict(with: range, excluding: sessionID) {
-                throw .conflict("the mentor is already booked at this time in session \(other)")
+                throw .conflict("the mentor is already booked at this time in session \(other.uuidString.lowercased())")
             }
             if let other = menteeCalendar.conflict(with: range, excluding: sessionID) {
-                throw .conflict("the mentee is already booked at this time in session \(other)")
+                throw .conflict("the mentee is already booked at this time in session \(other.uuidString.lowercased())")
             }
             return [.accepted(Accepted(
                 sessionId: sessionID, mentorId: mentorID, menteeId: menteeID, scheduledAt: range.start, endsAt: range.end, at: now

@@ -1,0 +1,88 @@
+import Cryptography
+import Domain
+import EventLog
+import EventSourcing
+import Foundation
+import Hummingbird
+import Logging
+import ReadModels
+
+/// `/admin/*` for operators: the audit trail with its chain status, the projections' status and
+/// rebuilds, and the analytics overview. Admins only (see `AccessPolicy`).
+struct AdminController {
+    let platform: Platform
+    let verifier: ChainVerifier
+
+    init(platform: Platform) {
+        self.platform = platform
+        self.verifier = ChainVerifier(directory: platform.log.directory, logger: platform.logger)
+    }
+
+    func addRoutes(to routes: RouteTable) {
+        routes.add(.get, "/admin/audit", RouteDocumentation(
+            "The audit trail, newest first, each entry with its hash-chain status and the log's verification state", tag: "Admin",
+            response: .ref("AuditPage"),
+            query: ["stream": .text, "type": .text, "actor": .text, "from": .dateTime, "to": .dateTime,
+                    "limit": .integer(minimum: 1, maximum: 100), "cursor": .text]
+        )) { request, context in try await audit(request) }
+        routes.add(.get, "/admin/projections", readsModels: false, RouteDocumentation(
+            "Every projection: version, checkpoint, log head, lag, state and last error", tag: "Admin",
+            response: .page(.ref("ProjectionStatus"))
+        )) { request, context in try projections() }
+        routes.add(.post, "/admin/projections/{name}/rebuild", RouteDocumentation(
+            "Rebuild one projection beside the live one, in the background; it swaps in when caught up", tag: "Admin",
+            status: 202, response: .object(["name": .text, "state": .text, "head": .integer()], required: ["name", "state", "head"])
+        )) { request, context in try rebuild(context) }
+        routes.add(.get, "/admin/analytics", RouteDocumentation(
+            "Platform analytics: totals and recent daily, weekly and monthly series", tag: "Admin", response: .any
+        )) { request, context in try analytics() }
+    }
+
+    func audit(_ request: Request) async throws -> Response {
+        let query = QueryParameters(request)
+        let filter = AuditFilter(
+            stream: try query.string("stream", maxLength: 200), type: try query.string("type", maxLength: 200),
+            actor: try query.string("actor", maxLength: 200), from: try query.date("from"), to: try query.date("to")
+        )
+        if let from = filter.from, let to = filter.to, to <= from { throw APIError.invalid("to", "to must be after from") }
+        let page = try query.page()
+        let entries = try platform.readModels.audit.list(filter, page: page)
+        let state = try await verifier.state(covering: entries.items.first?.position ?? 0, now: platform.clock.now())
+        let items = entries.items.map {
+            AuditItem(position: $0.position, stream: $0.stream, type: $0.type, actor: $0.actor,
+                      time: Timestamp.parse($0.time).map(Timestamp.format) ?? $0.time, chain: state.status(of: $0.position))
+        }
+        return try JSONResponse.json(AuditPage(items: items, nextCursor: entries.nextCursor, verification: state))
+    }
+
+    func projections() throws -> Response {
+        try JSONResponse.json(Page(items: platform.readModels.status().map(ProjectionItem.init), nextCursor: nil))
+    }
+
+    /// Starts the rebuild in a detached task: `ProjectionSet` rebuilds on demand but not in the
+    /// background, and a rebuild of a large log outlives any request. Progress shows in
+    /// `GET /admin/projections` (state `rebuilding`, then `running` at the new version).
+    func rebuild(_ context: AppRequestContext) throws -> Response {
+        guard let name = context.parameters.get("name"), let runner = platform.readModels.runner(named: name) else {
+            throw APIError.notFound("no projection named \(context.parameters.get("name").map { String($0.prefix(64)) } ?? ""); see GET /admin/projections")
+        }
+        guard runner.status.state != .rebuilding else {
+            throw APIError.conflict("the projection \(name) is already being rebuilt; watch GET /admin/projections")
+        }
+        let readModels = platform.readModels, logger = platform.logger, head = platform.log.head
+        Task.detached {
+            do {
+                try await readModels.rebuild([name])
+                logger.info("projection rebuilt", metadata: ["projection": "\(name)"])
+            } catch {
+                logger.error("projection rebuild failed", metadata: ["projection": "\(name)", "error": "\(error)"])
+            }
+        }
+        return try JSONResponse.command(RebuildStarted(name: name, state: "rebuilding", head: head), status: .accepted, position: head)
+    }
+
+    func analytics() throws -> Response {
+        let now = platform.clock.now()
+        return try JSONResponse.json(try platform.readModels.analytics.overview(now: now))
+    }
+}

@@ -1,0 +1,99 @@
+public import Foundation
+import GRDB
+
+/// Search, recommendations, insights and chat over the platform's own data: the Swift API the
+/// HTTP layer calls for `/users/search`, `?q=` lists, `/ai/recommendations/*`, `/ai/insights` and
+/// `/ai/chat`.
+///
+/// Reads two read models: `search` (`projections/search.sql`, FTS5) and `matching`
+/// (`projections/matching.sql`, the facts scoring reads). Time is always a parameter.
+public struct Discovery: Sendable {
+    /// Full-text search.
+    public let searcher: SearchQueries
+    /// The `matching` read model.
+    public let matching: SQLiteProjectionStorage
+
+    /// Discovery over the live models of `projections/search.sql` and `projections/matching.sql`.
+    public init(search: SQLiteProjectionStorage, matching: SQLiteProjectionStorage) {
+        searcher = SearchQueries(storage: search)
+        self.matching = matching
+    }
+
+    /// One page of search results (see `SearchQueries.search`).
+    public func search(_ request: SearchRequest, viewer: SearchViewer, now: Date) throws -> SearchResults {
+        try searcher.search(request, viewer: viewer, now: now)
+    }
+
+    /// Scholarships for `userID`, best first: only open ones whose deadline has not passed and
+    /// whose level, field and country restrictions the profile meets.
+    /// - Throws: `DiscoveryError.unknownUser` when there is no such (non-erased) profile.
+    public func scholarships(for userID: UUID, now: Date, limit: Int = 10) throws -> Recommendations {
+        let (profile, candidates) = try matching.read { db in
+            let profile = try Self.require(db, userID)
+            return (profile, try ScholarshipCandidate.eligibleRows(db, for: profile, now: now))
+        }
+        let mentions = try searcher.mentions(of: Phrases(profile.phrases).texts, kind: .scholarship)
+        return Recommendations(items: ScholarshipRecommender.recommend(candidates, for: profile, mentions: mentions, now: now, limit: limit), limit: limit)
+    }
+
+    /// Mentors for `userID`, best first: verified, with availability, never the user.
+    /// - Throws: `DiscoveryError.unknownUser` when there is no such (non-erased) profile.
+    public func mentors(for userID: UUID, now: Date, limit: Int = 10) throws -> Recommendations {
+        let (profile, candidates) = try matching.read { db in
+            let profile = try Self.require(db, userID)
+            return (profile, try MentorCandidate.bookable(db, excluding: profile.id, now: now))
+        }
+        let mentions = try searcher.mentions(of: Phrases(profile.phrases).texts, kind: .mentor, titles: false, anyWord: true)
+        return Recommendations(items: MentorRecommender.recommend(candidates, for: profile, mentions: mentions, now: now, limit: limit), limit: limit)
+    }
+
+    /// Career paths of `CareerCatalog` for `userID`, best first, each with next steps: mentors,
+    /// communities and upcoming events in that direction, and eligible scholarships that mention it.
+    /// Titles are in the user's language (French unless they chose English).
+    /// - Throws: `DiscoveryError.unknownUser` when there is no such (non-erased) profile.
+    public func careers(for userID: UUID, now: Date, limit: Int = 5) throws -> Recommendations {
+        let (profile, candidates) = try matching.read { db in
+            let profile = try Self.require(db, userID)
+            return (profile, try ScholarshipCandidate.eligibleRows(db, for: profile, now: now))
+        }
+        let viewer = SearchViewer(userID: userID)
+        var items: [Recommendation] = []
+        for ranked in CareerRecommender.rank(CareerCatalog.paths, for: profile).prefix(max(limit, 0)) {
+            let words = ranked.path.keywords.joined(separator: " ")
+            var steps: [ItemReference] = []
+            for (kind, open) in [(SearchKind.mentor, nil), (.community, nil), (.event, true)] as [(SearchKind, Bool?)] {
+                let request = SearchRequest(text: words, kinds: [kind], filters: SearchFilters(open: open),
+                                            page: PageRequest(limit: 2), facets: false, matchAnyWord: true)
+                steps += try search(request, viewer: viewer, now: now).page.items.map { ItemReference(id: $0.id, kind: $0.kind.rawValue, title: $0.title) }
+            }
+            let mentioning = try searcher.mentions(of: ranked.path.keywords, kind: .scholarship)
+            steps += candidates.filter { mentioning[$0.id] != nil }.sorted { ($0.deadline, $0.id) < ($1.deadline, $1.id) }.prefix(2)
+                .map { ItemReference(id: $0.id, kind: "scholarship", title: $0.title) }
+            items.append(Recommendation(id: ranked.path.id, kind: "career", title: ranked.path.title(french: profile.speaksFrench),
+                                        score: ranked.score, reasons: ranked.reasons, nextSteps: steps))
+        }
+        return Recommendations(items: items, limit: limit)
+    }
+
+    /// Where `userID` stands: profile completeness, sessions, community activity, fitting
+    /// deadlines and suggestions.
+    /// - Throws: `DiscoveryError.unknownUser` when there is no such (non-erased) profile.
+    public func insights(for userID: UUID, now: Date) throws -> Insights {
+        try matching.read { db in try InsightsBuilder.build(db, profile: try Self.require(db, userID), now: now) }
+    }
+
+    /// Answers a chat message from the platform's data, citing the items used.
+    public func answer(message: String, for viewer: SearchViewer, now: Date) throws -> ChatAnswer {
+        try ChatAssistant(discovery: self).answer(message, for: viewer, now: now)
+    }
+
+    /// The profile of `userID`, `nil` when unknown or erased.
+    func profile(_ userID: UUID) throws -> StudentProfile? {
+        try matching.read { db in try StudentProfile.load(db, id: userID) }
+    }
+
+    private static func require(_ db: Database, _ userID: UUID) throws -> StudentProfile {
+        guard let profile = try StudentProfile.load(db, id: userID) else { throw DiscoveryError.unknownUser(userID.uuidString.lowercased()) }
+        return profile
+    }
+}

@@ -1,0 +1,88 @@
+public import Foundation
+import GRDB
+
+/// Searches the `search` read model (`projections/search.sql`): FTS5 with bm25 ranking, filters,
+/// facets, visibility and keyset pages.
+public struct SearchQueries: Sendable {
+    /// The model searched.
+    public let storage: SQLiteProjectionStorage
+
+    /// Searches over `storage`, the live model of `projections/search.sql`.
+    public init(storage: SQLiteProjectionStorage) {
+        self.storage = storage
+    }
+
+    /// One page of results for `request` as `viewer` may see them; `now` decides what is open.
+    ///
+    /// Any text is accepted (see `SearchText`); an empty text with filters is a filtered list.
+    /// - Throws: `DiscoveryError.invalidCursor` for a cursor of another search,
+    ///   `ReadModelError.notBuilt` before the first build.
+    public func search(_ request: SearchRequest, viewer: SearchViewer, now: Date) throws -> SearchResults {
+        let plan = SearchPlan(request, viewer: viewer, now: now)
+        let combined = request.facets && plan.match != nil
+        let page = combined ? try plan.pageAndFacetQuery() : try plan.pageQuery()
+        let facets = request.facets && !combined ? plan.facetQuery() : nil
+        let limit = request.page.limit
+        return try storage.read { db in
+            var entries: [(hit: SearchHit, cursor: PageCursor)] = []
+            var counts: [String: [FacetCount]] = [:]
+            func count(_ row: Row) {
+                counts[row["facet"] as String, default: []].append(FacetCount(value: row["value"], count: row["n"]))
+            }
+            for row in try Row.fetchAll(db, sql: page.sql, arguments: page.arguments) {
+                if combined, row["part"] as Int == 1 { count(row); continue }
+                if let entry = Self.entry(row) { entries.append(entry) }
+            }
+            if let facets { for row in try Row.fetchAll(db, sql: facets.sql, arguments: facets.arguments) { count(row) } }
+            var total: Int?
+            if request.facets {
+                for key in counts.keys { counts[key]?.sort { ($0.count, $1.value) > ($1.count, $0.value) } }
+                total = counts["kind"]?.reduce(0) { $0 + $1.count } ?? 0
+            }
+            // Fetched with LIMIT limit + 1: the extra row only says another page exists (as `PageRequest.page`).
+            let items = entries.prefix(limit).map(\.hit)
+            let next = entries.count > limit ? entries[limit - 1].cursor.encoded : nil
+            return SearchResults(page: Page(items: items, nextCursor: next), total: total, facets: counts)
+        }
+    }
+
+    /// A page row as a hit and the cursor after it.
+    private static func entry(_ row: Row) -> (hit: SearchHit, cursor: PageCursor)? {
+        guard let kind = SearchKind(rawValue: row["kind"]) else { return nil }
+        let date: String? = row["date"]
+        let hit = SearchHit(id: row["ref"], kind: kind, title: row["title"], summary: row["summary"], date: date.map(DiscoveryDates.contract))
+        let rank: DatabaseValue = row["rank"]
+        let key: String = switch rank.storage {
+        case .double(let value): "\(value)"
+        case .int64(let value): "\(value)"
+        case .string(let value): value
+        default: ""
+        }
+        return (hit, PageCursor(key: key, id: String(row["doc"] as Int64)))
+    }
+
+    /// For each phrase, the documents of `kind` whose text holds every word of it as a six-letter
+    /// prefix (the stems of `TextTerms`) — or any word, with `anyWord` —, by item id: how
+    /// recommendations find what mentions a profile's goals and interests without stemming every
+    /// candidate. The body only, unless `titles`. Phrases without words match nothing.
+    func mentions(of phrases: [String], kind: SearchKind, titles: Bool = true, anyWord: Bool = false) throws -> [String: [String]] {
+        var built: [(phrase: String, match: String)] = []
+        for phrase in phrases {
+            let words = TextTerms.words(phrase)
+            guard !words.isEmpty else { continue }
+            let terms = words.prefix(SearchText.maximumTerms).map { "\"\($0.prefix(TextTerms.stemLength))\"*" }.joined(separator: anyWord ? " OR " : " AND ")
+            built.append((phrase, "kind : \"\(kind.rawValue)\" AND \(titles ? "{title body}" : "body") : (\(terms))"))
+        }
+        let queries = built
+        guard !queries.isEmpty else { return [:] }
+        return try storage.read { db in
+            var found: [String: [String]] = [:]
+            for query in queries {
+                let refs = try String.fetchAll(db, sql: "SELECT d.ref FROM search JOIN docs d ON d.doc = search.rowid WHERE search MATCH ?",
+                                               arguments: [query.match])
+                for ref in refs { found[ref, default: []].append(query.phrase) }
+            }
+            return found
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import ArgumentParser
+import EventLog
+import EventSourcing
+import Foundation
+import Logging
+import ReadModels
+
+/// `protalent bench search`: search and recommendation latency over a generated platform of N
+/// documents, indexed by the repository's `search.sql` and `matching.sql`.
+struct BenchSearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Index N realistic documents through the projections, then time a search query mix and recommendation requests."
+    )
+
+    @Option(help: "Documents to generate (people, mentors, communities, posts, events, scholarships).") var documents: Int = 100_000
+    @Option(help: "Rounds over the query mix.") var rounds: Int = 5
+    @Option(help: "Students whose recommendations are timed.") var students: Int = 50
+    @Option(help: "The directory of projection .sql files.") var projections: String = "./projections"
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        guard documents >= 100, rounds >= 1, students >= 1 else { throw ValidationError("--documents must be at least 100, --rounds and --students at least 1") }
+    }
+
+    /// Latency percentiles of one kind of request, in milliseconds.
+    struct Latency: Codable {
+        var requests: Int
+        var p50Millis: Double
+        var p99Millis: Double
+        var maxMillis: Double
+
+        init(_ samples: [Double]) {
+            let sorted = samples.sorted()
+            requests = sorted.count
+            p50Millis = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+            p99Millis = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
+            maxMillis = sorted.last ?? 0
+        }
+
+        func line(_ name: String) -> String {
+            "\(name): p50 \(formatted(p50Millis, digits: 2)) ms, p99 \(formatted(p99Millis, digits: 2)) ms, max \(formatted(maxMillis, digits: 2)) ms "
+                + "over \(requests) requests"
+        }
+    }
+
+    struct Report: Codable {
+        var documents: Int
+        var events: Int64
+        var indexSeconds: Double
+        var search: Latency
+        var searchByClass: [String: Latency]
+        var recommendations: [String: Latency]
+        var cores: Int
+    }
+
+    func run() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("protalent-bench-search-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let progress = !json && isatty(STDERR_FILENO) == 1
+        var options = EventLogOptions()
+        options.durability = .unsafeNoSync // generating the log is set-up, not what is measured
+        let log = try EventLog.open(directory: scratch.path + "/log", options: options)
+        defer { log.close() }
+        let keys = try KeyStore(dataDirectory: scratch, environment: [:])
+        let now = Date(timeIntervalSince1970: 1_795_000_000)
+        var corpus = SearchCorpus(seed: 2026, codec: EventCodec(cipher: KeyStoreCipher(keyStore: keys)), now: now)
+        try await corpus.generate(documents: documents, into: log, progress: progress)
+
+        var logger = Logger(label: "protalent.bench")
+        logger.logLevel = .warning
+        let set = try ProjectionSet(projectionsDirectory: URL(fileURLWithPath: projections), dataDirectory: scratch, log: log, keyStore: keys, logger: logger)
+        let begin = ContinuousClock.now
+        try await set.rebuild(["search", "matching"])
+        let indexSeconds = (ContinuousClock.now - begin).seconds
+        guard let search = set.databases["search"], let matching = set.databases["matching"] else { throw ReadModelError.unknown("search") }
+        let discovery = Discovery(search: search, matching: matching)
+
+        // The query mix: text of every shape (words, prefixes, accents, phrases, hostile input), per kind
+        // and across kinds, with and without filters, as an anonymous visitor and as a member.
+        let texts = ["bourse", "boursé", "informatique", "énergie solaire", "sante publique", "inf", "data", "master bourse", "Diallo",
+                     "\"génie civil\"", "((NEAR* \"bourse", "leadership -stage", "mentorat carrière", "développement web", "climat"]
+        var requests: [(String, SearchRequest)] = []
+        for text in texts {
+            requests.append(("text, all kinds", SearchRequest(text: text)))
+            requests.append(("text, one kind", SearchRequest(text: text, kinds: [.scholarship], filters: .init(open: true))))
+            requests.append(("text, one kind", SearchRequest(text: text, kinds: [.person])))
+            requests.append(("text + filters", SearchRequest(text: text, kinds: [.event], filters: .init(from: now, online: true))))
+        }
+        requests += [
+            ("filtered list", SearchRequest(kinds: [.scholarship], filters: .init(country: "SN", level: "master", open: true))),
+            ("filtered list", SearchRequest(kinds: [.event], filters: .init(from: now, to: now.addingTimeInterval(30 * 86_400)))),
+            ("filtered list", SearchRequest(kinds: [.person], filters: .init(country: "CI", field: "Informatique", role: "student"))),
+            ("filtered list", SearchRequest(kinds: [.community], filters: .init(category: "academic"))),
+            ("filtered list", SearchRequest(kinds: [.mentor], filters: .init(language: "en"))),
+            ("filtered list", SearchRequest(kinds: [.post])),
+        ]
+        let member = SearchViewer(userID: corpus.students.first)
+        var samples: [Double] = []
+        var byClass: [String: [Double]] = [:]
+        for round in 0..<rounds {
+            for (index, (name, request)) in requests.enumerated() {
+                let viewer = (round + index) % 2 == 0 ? SearchViewer.anonymous : member
+                let start = ContinuousClock.now
+                _ = try discovery.search(request, viewer: viewer, now: now)
+                let millis = (ContinuousClock.now - start).seconds * 1_000
+                samples.append(millis)
+                byClass[name, default: []].append(millis)
+            }
+        }
+
+        var recommendations: [String: [Double]] = [:]
+        let messages = ["Je cherche un mentor en data science", "Quelles bourses pour un master en informatique ?", "events about climate"]
+        for (index, student) in corpus.students.prefix(students).enumerated() {
+            let timed: [(String, () throws -> Void)] = [
+                ("scholarships", { _ = try discovery.scholarships(for: student, now: now) }),
+                ("mentors", { _ = try discovery.mentors(for: student, now: now) }),
+                ("careers", { _ = try discovery.careers(for: student, now: now) }),
+                ("insights", { _ = try discovery.insights(for: student, now: now) }),
+                ("chat", { _ = try discovery.answer(message: messages[index % messages.count], for: SearchViewer(userID: student), now: now) }),
+            ]
+            for (name, body) in timed {
+                let start = ContinuousClock.now
+                try body()
+                recommendations[name, default: []].append((ContinuousClock.now - start).seconds * 1_000)
+            }
+        }
+
+        let report = Report(
+            documents: documents, events: log.head, indexSeconds: indexSeconds, search: Latency(samples),
+            searchByClass: byClass.mapValues(Latency.init), recommendations: recommendations.mapValues(Latency.init),
+            cores: ProcessInfo.processInfo.activeProcessorCount
+        )
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        print("conditions: \(documents) documents (\(log.head) events through the real deciders and codec), search.sql + matching.sql, "
+              + "\(report.cores) cores, \(rounds) rounds of \(requests.count) searches (facets on), \(min(students, corpus.students.count)) students")
+        print("index (rebuild of search and matching): \(formatted(indexSeconds, digits: 2)) s, \(formatted(Double(log.head) / indexSeconds, digits: 0)) events/s")
+        print(report.search.line("search, all queries"))
+        for name in byClass.keys.sorted() { print(report.searchByClass[name]!.line("  \(name)")) }
+        for name in recommendations.keys.sorted() { print(report.recommendations[name]!.line("recommendation \(name)")) }
+    }
+}

@@ -1,0 +1,246 @@
+-- Full-text search over people, mentors, communities, posts, events and scholarships (issue #5),
+-- behind GET /users/search, /communities?q=, /events?q=, /scholarships?q= and the chat. Queries:
+-- Sources/ReadModels/Discovery/Search*.swift.
+--
+-- One document per searchable item in `docs` (integer `doc`, also the rowid of its `search` row),
+-- its text in the FTS5 table `search` (columns kind, title, body: bm25 weights 0, 10, 1), and
+-- every filterable attribute as a (facet, value) row of `tags` (country, field, level, role,
+-- category, type, language). A tag value '*' means "no restriction" (a scholarship open to every
+-- country matches any country filter). Facts that several events build up (a person's name,
+-- profile, visibility; a mentor's profile) live in `people` and `mentor_profiles`; triggers turn
+-- them into documents, so each event section only records its facts.
+--
+-- Personal data: names, bios and posts are revealed or '[erased]'. An erased account removes
+-- every document that holds its data (person, mentor, its posts) at once; a rebuild never
+-- indexes them.
+
+-- @schema
+CREATE TABLE docs (
+    doc        INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL,                  -- person, mentor, community, post, event, scholarship
+    ref        TEXT NOT NULL,                  -- the item's id, lowercase UUID
+    title      TEXT NOT NULL,
+    summary    TEXT,                           -- one line shown under the title
+    owner      TEXT,                           -- whose personal data the document holds
+    community  TEXT,                           -- posts: their community
+    private    INTEGER NOT NULL DEFAULT 0,     -- communities and their posts: members only
+    visibility TEXT NOT NULL DEFAULT 'public', -- people and mentors: public, members, private
+    date       TEXT,                           -- events: start; scholarships: deadline; posts: publication (ISO 8601)
+    online     INTEGER,                        -- events
+    closed     INTEGER NOT NULL DEFAULT 0,     -- closed scholarship, cancelled event
+    sort_key   TEXT NOT NULL,                  -- order of a list without text query
+    UNIQUE (kind, ref)
+);
+CREATE INDEX docs_by_kind_sort ON docs (kind, sort_key, doc);
+CREATE INDEX docs_by_owner ON docs (owner);
+
+CREATE VIRTUAL TABLE search USING fts5 (kind, title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+
+CREATE TABLE tags (
+    doc   INTEGER NOT NULL,
+    facet TEXT NOT NULL,
+    value TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (doc, facet, value)
+) WITHOUT ROWID;
+CREATE INDEX tags_by_value ON tags (facet, value, doc);
+
+-- Members of communities, to show the posts of a private community to its members only.
+CREATE TABLE members (
+    community_id TEXT NOT NULL,
+    user_id      TEXT NOT NULL,
+    PRIMARY KEY (community_id, user_id)
+) WITHOUT ROWID;
+
+CREATE TABLE communities (
+    id          TEXT PRIMARY KEY,
+    private     INTEGER NOT NULL
+);
+
+CREATE TABLE people (
+    user_id    TEXT PRIMARY KEY,
+    first_name TEXT NOT NULL DEFAULT '',
+    last_name  TEXT NOT NULL DEFAULT '',
+    role       TEXT,
+    country    TEXT,
+    city       TEXT,
+    field      TEXT,
+    level      TEXT,
+    bio        TEXT,
+    skills     TEXT,                 -- names, space separated
+    interests  TEXT,
+    goals      TEXT,
+    visibility TEXT NOT NULL DEFAULT 'public',
+    erased     INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE mentor_profiles (
+    mentor_id  TEXT PRIMARY KEY,
+    expertise  TEXT NOT NULL,        -- JSON array
+    languages  TEXT NOT NULL,        -- JSON array of ISO 639 codes
+    verified   INTEGER NOT NULL DEFAULT 0
+);
+
+-- A person's document, text and tags, rebuilt whenever their facts change. A mentor's document
+-- holds the name and the expertise only: recommendations match expertise against its body.
+CREATE TRIGGER people_indexed AFTER UPDATE ON people WHEN NEW.erased = 0 BEGIN
+    INSERT INTO docs (kind, ref, title, summary, owner, visibility, sort_key)
+    VALUES ('person', NEW.user_id, trim(NEW.first_name || ' ' || NEW.last_name), NEW.field, NEW.user_id, NEW.visibility,
+            lower(trim(NEW.first_name || ' ' || NEW.last_name)))
+    ON CONFLICT (kind, ref) DO UPDATE SET title = excluded.title, summary = excluded.summary, visibility = excluded.visibility,
+        sort_key = excluded.sort_key;
+    INSERT OR REPLACE INTO search (rowid, kind, title, body)
+    SELECT doc, 'person', title, coalesce(NEW.field, '') || ' ' || coalesce(NEW.bio, '') || ' ' || coalesce(NEW.skills, '') || ' '
+        || coalesce(NEW.interests, '') || ' ' || coalesce(NEW.goals, '') || ' ' || coalesce(NEW.city, '')
+    FROM docs WHERE kind = 'person' AND ref = NEW.user_id;
+    DELETE FROM tags WHERE doc = (SELECT doc FROM docs WHERE kind = 'person' AND ref = NEW.user_id);
+    INSERT OR IGNORE INTO tags (doc, facet, value)
+    SELECT d.doc, t.facet, t.value FROM docs d,
+        (SELECT 'role' AS facet, NEW.role AS value UNION ALL SELECT 'country', NEW.country
+         UNION ALL SELECT 'field', NEW.field UNION ALL SELECT 'level', NEW.level) t
+    WHERE d.kind = 'person' AND d.ref = NEW.user_id AND t.value IS NOT NULL AND t.value <> '';
+    -- A mentor's document carries the person's name and visibility.
+    UPDATE mentor_profiles SET verified = verified WHERE mentor_id = NEW.user_id;
+END;
+
+CREATE TRIGGER mentor_indexed AFTER UPDATE ON mentor_profiles BEGIN
+    INSERT INTO docs (kind, ref, title, summary, owner, visibility, sort_key)
+    SELECT 'mentor', p.user_id, trim(p.first_name || ' ' || p.last_name),
+           (SELECT group_concat(value, ', ') FROM json_each(NEW.expertise)), p.user_id, p.visibility,
+           lower(trim(p.first_name || ' ' || p.last_name))
+    FROM people p WHERE p.user_id = NEW.mentor_id AND p.erased = 0
+    ON CONFLICT (kind, ref) DO UPDATE SET title = excluded.title, summary = excluded.summary, visibility = excluded.visibility,
+        sort_key = excluded.sort_key;
+    INSERT OR REPLACE INTO search (rowid, kind, title, body)
+    SELECT doc, 'mentor', title, coalesce(summary, '') FROM docs WHERE kind = 'mentor' AND ref = NEW.mentor_id;
+    DELETE FROM tags WHERE doc = (SELECT doc FROM docs WHERE kind = 'mentor' AND ref = NEW.mentor_id);
+    INSERT OR IGNORE INTO tags (doc, facet, value)
+    SELECT d.doc, 'field', e.value FROM docs d, json_each(NEW.expertise) e WHERE d.kind = 'mentor' AND d.ref = NEW.mentor_id
+    UNION ALL SELECT d.doc, 'language', l.value FROM docs d, json_each(NEW.languages) l WHERE d.kind = 'mentor' AND d.ref = NEW.mentor_id
+    UNION ALL SELECT d.doc, 'country', p.country FROM docs d JOIN people p ON p.user_id = d.ref
+        WHERE d.kind = 'mentor' AND d.ref = NEW.mentor_id AND p.country IS NOT NULL
+    UNION ALL SELECT d.doc, 'verified', CASE NEW.verified WHEN 1 THEN 'true' ELSE 'false' END FROM docs d
+        WHERE d.kind = 'mentor' AND d.ref = NEW.mentor_id;
+END;
+
+-- Erasure: every document holding the person's data goes, with its text and tags.
+CREATE TRIGGER people_erased AFTER UPDATE OF erased ON people WHEN NEW.erased = 1 BEGIN
+    DELETE FROM search WHERE rowid IN (SELECT doc FROM docs WHERE owner = NEW.user_id);
+    DELETE FROM tags WHERE doc IN (SELECT doc FROM docs WHERE owner = NEW.user_id);
+    DELETE FROM docs WHERE owner = NEW.user_id;
+END;
+
+-- @on identity.account-registered
+INSERT INTO people (user_id) VALUES (lower(:p_userId)) ON CONFLICT (user_id) DO NOTHING;
+UPDATE people SET first_name = :p_firstName, last_name = :p_lastName, role = :p_role, country = upper(:p_countryCode),
+    city = :p_city
+WHERE user_id = lower(:p_userId);
+
+-- @on identity.role-changed
+UPDATE people SET role = :p_role WHERE user_id = lower(:p_userId);
+
+-- @on identity.account-erased
+UPDATE people SET erased = 1, first_name = '[erased]', last_name = '[erased]', bio = NULL, city = NULL
+WHERE user_id = lower(:p_userId);
+
+-- Only the fields present changed; '' or [] clears.
+-- @on profiles.profile-updated
+INSERT INTO people (user_id) VALUES (lower(:p_userId)) ON CONFLICT (user_id) DO NOTHING;
+UPDATE people SET
+    first_name = coalesce(:p_firstName, first_name),
+    last_name = coalesce(:p_lastName, last_name),
+    bio = CASE WHEN json_type(:payload, '$.bio') IS NULL THEN bio ELSE nullif(:p_bio, '') END,
+    field = CASE WHEN json_type(:payload, '$.fieldOfStudy') IS NULL THEN field ELSE nullif(:p_fieldOfStudy, '') END,
+    level = coalesce(:p_currentEducationLevel, level),
+    country = CASE WHEN json_type(:payload, '$.countryCode') IS NULL THEN country ELSE nullif(upper(:p_countryCode), '') END,
+    city = CASE WHEN json_type(:payload, '$.city') IS NULL THEN city ELSE nullif(:p_city, '') END,
+    skills = CASE WHEN json_type(:payload, '$.skills') IS NULL THEN skills
+        ELSE (SELECT group_concat(json_extract(value, '$.name'), ' ') FROM json_each(:payload, '$.skills')) END,
+    interests = CASE WHEN json_type(:payload, '$.interests') IS NULL THEN interests
+        ELSE (SELECT group_concat(value, ' ') FROM json_each(:payload, '$.interests')) END,
+    goals = CASE WHEN json_type(:payload, '$.careerGoals') IS NULL THEN goals
+        ELSE (SELECT group_concat(value, ' ') FROM json_each(:payload, '$.careerGoals')) END
+WHERE user_id = lower(:p_userId);
+
+-- @on profiles.preferences-changed
+UPDATE people SET visibility = coalesce(:p_profileVisibility, visibility) WHERE user_id = lower(:p_userId);
+
+-- @on mentoring.mentor-registered mentoring.mentor-profile-updated
+INSERT INTO mentor_profiles (mentor_id, expertise, languages) VALUES (lower(:p_mentorId), '[]', '[]')
+ON CONFLICT (mentor_id) DO NOTHING;
+UPDATE mentor_profiles SET expertise = :p_expertiseAreas, languages = :p_languages WHERE mentor_id = lower(:p_mentorId);
+
+-- @on mentoring.mentor-verified
+UPDATE mentor_profiles SET verified = 1 WHERE mentor_id = lower(:p_mentorId);
+
+-- @on communities.community-created
+INSERT OR REPLACE INTO communities (id, private) VALUES (lower(:p_communityId), :p_isPrivate);
+INSERT OR IGNORE INTO members (community_id, user_id) VALUES (lower(:p_communityId), lower(:p_ownerId));
+INSERT INTO docs (kind, ref, title, summary, community, private, sort_key)
+VALUES ('community', lower(:p_communityId), :p_name, :p_description, lower(:p_communityId), :p_isPrivate, lower(:p_name))
+ON CONFLICT (kind, ref) DO NOTHING;
+INSERT OR REPLACE INTO search (rowid, kind, title, body)
+SELECT doc, 'community', title, coalesce(summary, '') || ' ' || :p_category || ' ' || coalesce(:p_city, '')
+FROM docs WHERE kind = 'community' AND ref = lower(:p_communityId);
+INSERT OR IGNORE INTO tags (doc, facet, value)
+SELECT doc, 'category', :p_category FROM docs WHERE kind = 'community' AND ref = lower(:p_communityId)
+UNION ALL SELECT doc, 'country', upper(:p_countryCode) FROM docs
+    WHERE kind = 'community' AND ref = lower(:p_communityId) AND :p_countryCode IS NOT NULL;
+
+-- @on communities.member-joined communities.join-approved
+INSERT OR IGNORE INTO members (community_id, user_id) VALUES (lower(:p_communityId), lower(:p_userId));
+
+-- @on communities.member-left communities.member-banned
+DELETE FROM members WHERE community_id = lower(:p_communityId) AND user_id = lower(:p_userId);
+
+-- @on communities.post-published
+INSERT INTO docs (kind, ref, title, summary, owner, community, private, date, sort_key)
+SELECT 'post', lower(:p_postId), coalesce(nullif(:p_title, ''), substr(:p_body, 1, 80)), substr(:p_body, 1, 200), lower(:p_authorId),
+       lower(:p_communityId), coalesce((SELECT private FROM communities WHERE id = lower(:p_communityId)), 0), :p_at,
+       printf('%012d', 99999999999 - CAST(strftime('%s', :p_at) AS INTEGER))
+WHERE true
+ON CONFLICT (kind, ref) DO NOTHING;
+INSERT OR REPLACE INTO search (rowid, kind, title, body)
+SELECT doc, 'post', coalesce(:p_title, ''), :p_body FROM docs WHERE kind = 'post' AND ref = lower(:p_postId);
+
+-- @on communities.post-removed
+DELETE FROM search WHERE rowid = (SELECT doc FROM docs WHERE kind = 'post' AND ref = lower(:p_postId));
+DELETE FROM docs WHERE kind = 'post' AND ref = lower(:p_postId);
+
+-- @on gatherings.event-created
+INSERT INTO docs (kind, ref, title, summary, date, online, sort_key)
+VALUES ('event', lower(:p_eventId), :p_title, :p_description, :p_startDate, :p_isOnline, :p_startDate)
+ON CONFLICT (kind, ref) DO NOTHING;
+INSERT OR REPLACE INTO search (rowid, kind, title, body)
+SELECT doc, 'event', title, coalesce(summary, '') || ' ' || :p_eventType || ' ' || coalesce(:p_location, '')
+FROM docs WHERE kind = 'event' AND ref = lower(:p_eventId);
+INSERT OR IGNORE INTO tags (doc, facet, value)
+SELECT doc, 'type', :p_eventType FROM docs WHERE kind = 'event' AND ref = lower(:p_eventId);
+
+-- @on gatherings.event-cancelled
+UPDATE docs SET closed = 1 WHERE kind = 'event' AND ref = lower(:p_eventId);
+
+-- @on scholarships.scholarship-created scholarships.scholarship-updated
+INSERT INTO docs (kind, ref, title, summary, date, sort_key)
+VALUES ('scholarship', lower(:p_scholarshipId), :p_title, :p_provider, :p_deadline, :p_deadline)
+ON CONFLICT (kind, ref) DO UPDATE SET title = excluded.title, summary = excluded.summary, date = excluded.date,
+    sort_key = excluded.sort_key;
+INSERT OR REPLACE INTO search (rowid, kind, title, body)
+SELECT doc, 'scholarship', title, :p_description || ' ' || :p_provider || ' '
+    || coalesce((SELECT group_concat(value, ' ') FROM json_each(:payload, '$.eligibility.fieldsOfStudy')), '') || ' '
+    || coalesce((SELECT group_concat(value, ' ') FROM json_each(:payload, '$.eligibility.preferences')), '') || ' '
+    || coalesce((SELECT group_concat(value, ' ') FROM json_each(:payload, '$.eligibility.requirements')), '')
+FROM docs WHERE kind = 'scholarship' AND ref = lower(:p_scholarshipId);
+DELETE FROM tags WHERE doc = (SELECT doc FROM docs WHERE kind = 'scholarship' AND ref = lower(:p_scholarshipId));
+INSERT OR IGNORE INTO tags (doc, facet, value)
+SELECT d.doc, t.facet, t.value FROM docs d, (
+    SELECT 'country' AS facet, value FROM json_each(:payload, '$.eligibility.countries')
+    UNION ALL SELECT 'country', '*' WHERE coalesce(json_array_length(:payload, '$.eligibility.countries'), 0) = 0
+    UNION ALL SELECT 'level', value FROM json_each(:payload, '$.eligibility.educationLevels')
+    UNION ALL SELECT 'level', '*' WHERE coalesce(json_array_length(:payload, '$.eligibility.educationLevels'), 0) = 0
+    UNION ALL SELECT 'field', value FROM json_each(:payload, '$.eligibility.fieldsOfStudy')
+    UNION ALL SELECT 'field', '*' WHERE coalesce(json_array_length(:payload, '$.eligibility.fieldsOfStudy'), 0) = 0
+) t
+WHERE d.kind = 'scholarship' AND d.ref = lower(:p_scholarshipId);
+
+-- @on scholarships.scholarship-closed
+UPDATE docs SET closed = 1 WHERE kind = 'scholarship' AND ref = lower(:p_scholarshipId);
