@@ -64,7 +64,10 @@ import Testing
             let user = try await client.signUp(fixture, email: "errors@example.sn")
             try await client.send(.put, "/admin/users/not-a-uuid/role", json: #"{"role": "mentor"}"#, token: user.access)
                 .expectProblem(.forbidden)
-            try await client.send(.post, "/auth/verify-email").expectProblem(.notFound)
+            // A known path with another method: 405 naming the allowed ones (docs/api.md).
+            let wrongMethod = try await client.send(.post, "/auth/verify-email")
+            _ = try wrongMethod.expectProblem(.methodNotAllowed)
+            #expect(wrongMethod.headers[.allow] == "GET")
             try await client.send(.get, "/auth/verify-email?token=mt1.garbage").expectProblem(.unprocessableContent)
             try await client.send(.get, "/users/avatars/..%2F..%2Fkeys%2Fserver.key").expectProblem(.notFound)
         }
