@@ -24,7 +24,7 @@ struct DiscoveryController {
         for kind in ["career", "scholarships", "mentors"] {
             routes.add(.post, "/ai/recommendations/\(kind)", readsModels: true, RouteDocumentation(
                 "Ranked \(kind) for the caller (admins may name userId), each with a score in [0, 1] and reasons", tag: "Recommendations",
-                request: body, response: recommendations
+                request: body, response: recommendations, optionalBody: true
             )) { request, context in try await recommend(kind, &request, context) }
         }
         routes.add(.get, "/ai/insights/{userId}", RouteDocumentation(

@@ -60,6 +60,8 @@ public enum OpenAPIDocument {
         var required: Bool
         var schema: JSONSchema
         var description: String?
+        /// Query parameters only: an empty value (`?to=`) counts as absent (`QueryParameters`).
+        var allowEmptyValue: Bool?
     }
 
     struct MediaType: Encodable { var schema: JSONSchema }
@@ -105,7 +107,9 @@ public enum OpenAPIDocument {
                 let schema: JSONSchema = (name == "id" || name.hasSuffix("Id")) ? .uuid : .text
                 return Parameter(name: name, in: "path", required: true, schema: schema)
             }
-            parameters += doc.query.keys.sorted().map { Parameter(name: $0, in: "query", required: false, schema: doc.query[$0]!) }
+            parameters += doc.query.keys.sorted().map {
+                Parameter(name: $0, in: "query", required: false, schema: doc.query[$0]!, allowEmptyValue: true)
+            }
             if entry.readsModels {
                 parameters.append(Parameter(
                     name: "X-Min-Position", in: "header", required: false, schema: .integer(minimum: 0),
@@ -116,7 +120,7 @@ public enum OpenAPIDocument {
             if doc.binaryRequest {
                 requestBody = RequestBody(content: ["application/octet-stream": MediaType(schema: .string(format: "binary"))])
             } else if let request = doc.request {
-                requestBody = RequestBody(content: ["application/json": MediaType(schema: request)])
+                requestBody = RequestBody(required: !doc.optionalBody, content: ["application/json": MediaType(schema: request)])
             }
             var content: [String: MediaType]?
             if let response = doc.response { content = ["application/json": MediaType(schema: response)] }

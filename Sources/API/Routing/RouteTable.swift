@@ -25,11 +25,14 @@ public struct RouteDocumentation: Sendable {
     public var alternateMediaType: String?
     /// Whether the body is raw bytes (avatars) rather than JSON.
     public var binaryRequest: Bool
+    /// Whether the JSON body may be left out (the handler reads an absent body as `{}`).
+    public var optionalBody: Bool
 
     /// Documentation of a route.
     public init(
         _ summary: String, tag: String, request: JSONSchema? = nil, status: Int = 200, response: JSONSchema? = nil,
-        query: [String: JSONSchema] = [:], alternateMediaType: String? = nil, binaryRequest: Bool = false
+        query: [String: JSONSchema] = [:], alternateMediaType: String? = nil, binaryRequest: Bool = false,
+        optionalBody: Bool = false
     ) {
         self.summary = summary
         self.tag = tag
@@ -39,6 +42,7 @@ public struct RouteDocumentation: Sendable {
         self.query = query
         self.alternateMediaType = alternateMediaType
         self.binaryRequest = binaryRequest
+        self.optionalBody = optionalBody
     }
 }
 
