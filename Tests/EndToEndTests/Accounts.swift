@@ -66,6 +66,16 @@ extension ServerProcess {
         )
     }
 
+    /// An admin: signs up, then restarts the server with `--bootstrap-admin` (the only way to the
+    /// first admin) and logs in again so the token carries the role.
+    func bootstrapAdmin() async throws -> Account {
+        let email = uniqueEmail("admin")
+        let account = try await signUp(email, firstName: "Fatou", lastName: "Sarr")
+        await stop()
+        try await start(extraArguments: ["--bootstrap-admin", email])
+        return try await logIn(email, id: account.id)
+    }
+
     /// A GET that waits for the read models to reach `position` (read-your-writes). A 503 (the
     /// models did not get there within the server's 5 s, as happens on a loaded 2-core machine
     /// or while they rebuild) is retried for up to two minutes.
