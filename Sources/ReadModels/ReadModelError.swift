@@ -6,6 +6,7 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
         case unknown(String)
         case io(String, String, Int32)
         case rebuilding(String)
+        case stale(String)
     }
 
     private let reason: Reason
@@ -18,6 +19,8 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
     public static func unknown(_ name: String) -> Self { Self(reason: .unknown(name)) }
     /// A rebuild of that projection is already under way.
     public static func rebuilding(_ name: String) -> Self { Self(reason: .rebuilding(name)) }
+    /// The live model was built by a version of the file this process does not have: rebuild it.
+    public static func stale(_ name: String) -> Self { Self(reason: .stale(name)) }
     /// A file operation failed.
     static func io(_ operation: String, _ path: String, _ code: Int32) -> Self { Self(reason: .io(operation, path, code)) }
 
@@ -27,6 +30,7 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
         case .noBuild(let name): "the projection '\(name)' has no build to promote: call beginBuild first"
         case .unknown(let name): "no projection is named '\(name)': check the .sql files in projections/"
         case .rebuilding(let name): "the projection '\(name)' is already being rebuilt: wait for that rebuild to finish"
+        case .stale(let name): "the read model '\(name)' was built by another version of its file: rebuild it before it follows the log"
         case .io(let operation, let path, let code): "\(operation) failed on \(path): errno \(code)"
         }
     }

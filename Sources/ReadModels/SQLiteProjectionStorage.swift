@@ -15,16 +15,30 @@ import Synchronization
 ///
 /// Each file holds the projection's tables and `_projection_state`, a single-row table (version,
 /// last applied position, last failure) written in the same transaction as the rows.
+///
+/// A build is written through one connection with the rollback journal in memory and
+/// `synchronous = OFF`: nobody reads the file before it is promoted, a crash discards it, and
+/// `promoteBuild` fsyncs it before pointing at it. It switches to WAL when it goes live.
 public final class SQLiteProjectionStorage: ProjectionStorage {
-    /// The projection stored.
-    public let projection: Projection
+    /// The projection the next build uses (the live model keeps the statements it was built with).
+    public var projection: Projection { state.withLock { $0.projection } }
     /// The directory of the read-model files.
     public let directory: URL
-    private let plans: (byType: [String: Plan], other: Plan)
+    /// The projection's name (every version has the same).
+    public let name: String
 
     private struct Model {
         var file: String
         var pool: DatabasePool
+        /// The statements of the version that built it; `nil` when that version's file is gone
+        /// (opened after the file changed): such a model only answers queries until replaced.
+        var plans: Plans?
+    }
+
+    private struct Build {
+        var file: String
+        var queue: DatabaseQueue
+        var plans: Plans
     }
 
     private final class Retired {
@@ -37,8 +51,9 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     }
 
     private struct State {
+        var projection: Projection
         var live: Model?
-        var building: Model?
+        var building: Build?
         var retired: [Retired] = []
     }
 
@@ -46,17 +61,18 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     private let state: Mutex<State>
 
     /// Opens the projection's live model in `directory` (created if missing), if there is one.
+    ///
+    /// The live model is followed with `projection`'s statements only if it was built by that
+    /// version; otherwise it only answers queries until a build replaces it.
     public init(projection: Projection, directory: URL) throws {
-        self.projection = projection
         self.directory = directory
-        plans = Self.plans(projection.definition)
+        name = projection.name
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var initial = State()
-        let pointer = directory.appendingPathComponent("\(projection.name).current")
-        if let data = FileManager.default.contents(atPath: pointer.path),
-           let file = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
-           FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path) {
-            initial.live = Model(file: file, pool: try Self.openPool(directory.appendingPathComponent(file).path))
+        var initial = State(projection: projection)
+        if let file = Self.liveFileName(of: projection.name, in: directory) {
+            let pool = try Self.openPool(directory.appendingPathComponent(file).path)
+            let version = try pool.read { db in try Self.fetchState(db)?.version }
+            initial.live = Model(file: file, pool: pool, plans: version == projection.version ? Plans(projection) : nil)
         }
         state = Mutex(initial)
         Self.removeFiles(of: projection.name, in: directory, except: initial.live?.file)
@@ -69,7 +85,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     ///
     /// - Throws: `ReadModelError.notBuilt` before the first build finishes.
     public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
-        guard let pool = state.withLock({ $0.live?.pool }) else { throw ReadModelError.notBuilt(projection.name) }
+        guard let pool = state.withLock({ $0.live?.pool }) else { throw ReadModelError.notBuilt(name) }
         return try pool.read(body)
     }
 
@@ -79,27 +95,41 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     /// The live model's file name (changes at each swap).
     public var liveFile: String? { state.withLock { $0.live?.file } }
 
+    /// Whether the live model exists and can follow the log (it was built by a version whose
+    /// statements this process has).
+    public var canApplyToLive: Bool { state.withLock { $0.live?.plans != nil } }
+
     // MARK: ProjectionStorage
 
     public func state(of target: ProjectionTarget) throws -> ProjectionState? {
-        guard let pool = model(target)?.pool else { return nil }
-        return try pool.read { db in try Self.fetchState(db) }
+        switch target {
+        case .live:
+            guard let pool = state.withLock({ $0.live?.pool }) else { return nil }
+            return try pool.read { db in try Self.fetchState(db) }
+        case .building:
+            guard let queue = state.withLock({ $0.building?.queue }) else { return nil }
+            return try queue.read { db in try Self.fetchState(db) }
+        }
+    }
+
+    public func adopt(_ projection: Projection) {
+        precondition(projection.name == name, "a storage keeps one projection name")
+        state.withLock { $0.projection = projection }
     }
 
     public func beginBuild() throws {
-        let projection = self.projection
-        let (oldBuilding, nextFile) = state.withLock { state -> (Model?, String) in
+        let (projection, oldBuilding, nextFile) = state.withLock { state -> (Projection, Build?, String) in
             let live = state.live?.file ?? ""
-            let generation = Self.generation(of: live, name: projection.name) + 1
+            let generation = Self.generation(of: live, name: state.projection.name) + 1
             let old = state.building
             state.building = nil
-            return (old, "\(projection.name).\(generation).sqlite")
+            return (state.projection, old, "\(state.projection.name).\(generation).sqlite")
         }
-        if let oldBuilding { try? oldBuilding.pool.close() }
+        if let oldBuilding { try? oldBuilding.queue.close() }
         let path = directory.appendingPathComponent(nextFile).path
         Self.removeDatabase(at: path)
-        let pool = try Self.openPool(path)
-        try pool.write { db in
+        let queue = try Self.openBuild(path)
+        try queue.write { db in
             do {
                 try db.execute(sql: projection.definition.schema)
             } catch let error as DatabaseError {
@@ -118,21 +148,28 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             try db.execute(sql: "INSERT INTO _projection_state (id, version, position) VALUES (1, ?, 0)", arguments: [projection.version])
             try Self.prepareAll(projection, db)
         }
-        state.withLock { $0.building = Model(file: nextFile, pool: pool) }
+        state.withLock { $0.building = Build(file: nextFile, queue: queue, plans: Plans(projection)) }
     }
 
     public func apply(_ events: [ProjectionEvent], to target: ProjectionTarget) throws -> ProjectionFailure? {
         guard !events.isEmpty else { return nil }
-        guard let pool = model(target)?.pool else { throw ReadModelError.notBuilt(projection.name) }
-        let plans = self.plans
-        let file = projection.file
+        let found = state.withLock { state -> (any DatabaseWriter, Plans?)? in
+            switch target {
+            case .live: state.live.map { ($0.pool, $0.plans) }
+            case .building: state.building.map { ($0.queue, $0.plans) }
+            }
+        }
+        guard let (writer, known) = found else { throw ReadModelError.notBuilt(name) }
+        guard let plans = known else { throw ReadModelError.stale(name) }
+        let pause = target == .live ? MidBatchPause.configured : nil
         do {
-            try pool.write { db in
+            try writer.write { db in
                 for index in events.indices {
+                    if let pause, index == events.count / 2 { pause.reached() }
                     do {
                         try Self.applyOne(events[index], plans, db)
                     } catch let error as StatementFailure {
-                        throw FailedAt(index: index, failure: error.failure(events[index], file: file))
+                        throw FailedAt(index: index, failure: error.failure(events[index], file: plans.file))
                     }
                 }
                 try Self.saveCheckpoint(db, position: events[events.count - 1].record.position, failure: nil)
@@ -142,7 +179,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             // The batch rolled back: apply what came before the failing event and record the failure, atomically.
             let applied = events[..<failed.index]
             let checkpoint = applied.last?.record.position
-            try pool.write { db in
+            try writer.write { db in
                 for event in applied { try Self.applyOne(event, plans, db) }
                 try Self.saveCheckpoint(db, position: checkpoint, failure: failed.failure)
             }
@@ -151,19 +188,32 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     }
 
     public func recordFailure(_ failure: ProjectionFailure, in target: ProjectionTarget) throws {
-        guard let pool = model(target)?.pool else { throw ReadModelError.notBuilt(projection.name) }
-        try pool.write { db in try Self.saveCheckpoint(db, position: nil, failure: failure) }
+        let writer = state.withLock { state -> (any DatabaseWriter)? in
+            target == .live ? state.live?.pool : state.building?.queue
+        }
+        guard let writer else { throw ReadModelError.notBuilt(name) }
+        try writer.write { db in try Self.saveCheckpoint(db, position: nil, failure: failure) }
     }
 
     public func promoteBuild() throws {
-        guard let building = state.withLock({ $0.building }) else { throw ReadModelError.noBuild(projection.name) }
-        // Make the build durable before pointing at it.
-        _ = try building.pool.writeWithoutTransaction { db in try db.checkpoint(.full) }
-        let pointer = directory.appendingPathComponent("\(projection.name).current")
-        let temporary = directory.appendingPathComponent("\(projection.name).current.tmp")
+        guard let building = state.withLock({ $0.building }) else { throw ReadModelError.noBuild(name) }
+        // Make the build durable (it was written without fsync), then reopen it as a WAL pool.
+        try building.queue.close()
+        let path = directory.appendingPathComponent(building.file).path
+        let fd = open(path, O_RDWR)
+        guard fd >= 0, fsync(fd) == 0 else {
+            let code = errno
+            if fd >= 0 { close(fd) }
+            throw ReadModelError.io("fsync", path, code)
+        }
+        close(fd)
+        let pool = try Self.openPool(path)
+        let live = Model(file: building.file, pool: pool, plans: building.plans)
+        let pointer = directory.appendingPathComponent("\(name).current")
+        let temporary = directory.appendingPathComponent("\(name).current.tmp")
         try Data((building.file + "\n").utf8).write(to: temporary)
-        let fd = open(temporary.path, O_RDONLY)
-        if fd >= 0 { fsync(fd); close(fd) }
+        let pointerFD = open(temporary.path, O_RDONLY)
+        if pointerFD >= 0 { fsync(pointerFD); close(pointerFD) }
         guard rename(temporary.path, pointer.path) == 0 else {
             throw ReadModelError.io("rename", temporary.path, errno)
         }
@@ -171,7 +221,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         if dfd >= 0 { fsync(dfd); close(dfd) }
         let deletable = state.withLock { state -> [String] in
             if let old = state.live { state.retired.append(Retired(file: old.file, pool: old.pool)) }
-            state.live = building
+            state.live = live
             state.building = nil
             let gone = state.retired.filter { $0.pool == nil }.map(\.file)
             state.retired.removeAll { $0.pool == nil }
@@ -191,10 +241,6 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     }
 
     // MARK: Internals
-
-    private func model(_ target: ProjectionTarget) -> Model? {
-        state.withLock { target == .live ? $0.live : $0.building }
-    }
 
     private struct StatementFailure: Error {
         let statement: ProjectionDefinition.Statement
@@ -218,16 +264,25 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         var parameters: Set<String>
     }
 
-    private static func plans(_ definition: ProjectionDefinition) -> (byType: [String: Plan], other: Plan) {
-        var byType: [String: Plan] = [:]
-        for type in definition.handlers.keys {
-            byType[type] = Plan(statements: definition.statements(for: type), parameters: definition.parameters(for: type))
+    /// A projection version's plans, kept with the model built by it.
+    private struct Plans: Sendable {
+        var byType: [String: Plan]
+        var other: Plan
+        /// The projection file, for error messages.
+        var file: String
+
+        init(_ projection: Projection) {
+            let definition = projection.definition
+            byType = [:]
+            for type in definition.handlers.keys {
+                byType[type] = Plan(statements: definition.statements(for: type), parameters: definition.parameters(for: type))
+            }
+            other = Plan(statements: definition.everyEvent, parameters: definition.parameters(for: ""))
+            file = projection.file
         }
-        let other = Plan(statements: definition.everyEvent, parameters: definition.parameters(for: ""))
-        return (byType, other)
     }
 
-    private static func applyOne(_ event: ProjectionEvent, _ plans: (byType: [String: Plan], other: Plan), _ db: Database) throws {
+    private static func applyOne(_ event: ProjectionEvent, _ plans: Plans, _ db: Database) throws {
         let record = event.record
         let plan = plans.byType[record.type] ?? plans.other
         guard !plan.statements.isEmpty else { return }
@@ -299,6 +354,30 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         return try DatabasePool(path: path, configuration: configuration)
+    }
+
+    /// The connection of a build: nobody reads it before it is promoted and a crash discards it,
+    /// so no fsync and no WAL (each page is written once); the journal, in memory, still lets a
+    /// failing batch roll back. A large cache keeps the indexes being filled in memory.
+    private static func openBuild(_ path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.label = URL(fileURLWithPath: path).lastPathComponent
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = MEMORY")
+            try db.execute(sql: "PRAGMA synchronous = OFF")
+            try db.execute(sql: "PRAGMA cache_size = -131072") // 128 MiB
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        return try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// The live file named by `<name>.current`, if it exists.
+    static func liveFileName(of name: String, in directory: URL) -> String? {
+        let pointer = directory.appendingPathComponent("\(name).current")
+        guard let data = FileManager.default.contents(atPath: pointer.path),
+              let file = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
+              FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path) else { return nil }
+        return file
     }
 
     private static func generation(of file: String, name: String) -> Int {
