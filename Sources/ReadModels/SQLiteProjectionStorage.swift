@@ -120,7 +120,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     public func beginBuild() throws {
         let (projection, oldBuilding, nextFile) = state.withLock { state -> (Projection, Build?, String) in
             let live = state.live?.file ?? ""
-            let generation = Self.generation(of: live, name: state.projection.name) + 1
+            let generation = Self.generation(of: live) + 1
             let old = state.building
             state.building = nil
             return (state.projection, old, "\(state.projection.name).\(generation).sqlite")
@@ -164,13 +164,14 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         let pause = target == .live ? MidBatchPause.configured : nil
         do {
             try writer.write { db in
-                for index in events.indices {
-                    if let pause, index == events.count / 2 { pause.reached() }
-                    do {
-                        try Self.applyOne(events[index], plans, db)
-                    } catch let error as StatementFailure {
-                        throw FailedAt(index: index, failure: error.failure(events[index], file: plans.file))
-                    }
+                if let pause {
+                    // The test hook stops halfway through the batch, inside its transaction.
+                    let half = events.count / 2
+                    try Self.applyAll(events[..<half], plans, db)
+                    pause.reached()
+                    try Self.applyAll(events[half...], plans, db)
+                } else {
+                    try Self.applyAll(events[...], plans, db)
                 }
                 try Self.saveCheckpoint(db, position: events[events.count - 1].record.position, failure: nil)
             }
@@ -180,7 +181,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             let applied = events[..<failed.index]
             let checkpoint = applied.last?.record.position
             try writer.write { db in
-                for event in applied { try Self.applyOne(event, plans, db) }
+                try Self.applyAll(applied, plans, db)
                 try Self.saveCheckpoint(db, position: checkpoint, failure: failed.failure)
             }
             return failed.failure
@@ -282,34 +283,38 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         }
     }
 
-    private static func applyOne(_ event: ProjectionEvent, _ plans: Plans, _ db: Database) throws {
-        let record = event.record
-        let plan = plans.byType[record.type] ?? plans.other
-        guard !plan.statements.isEmpty else { return }
-        var values: [String: (any DatabaseValueConvertible)?] = [:]
-        values.reserveCapacity(plan.parameters.count)
-        for name in plan.parameters {
-            switch name {
-            case "position": values[name] = record.position
-            case "stream": values[name] = record.stream
-            case "version": values[name] = record.streamVersion
-            case "type": values[name] = record.type
-            case "eventId": values[name] = record.eventId.uuidString.lowercased()
-            case "time": values[name] = ISO8601Micros.format(record.timestampMicros)
-            case "timeMicros": values[name] = record.timestampMicros
-            case "actor": values[name] = record.metadata.actor
-            case "payload": values[name] = event.payload
-            default: break
+    /// Applies events to `db` in order, each through its type's statements (bound by `EventBinder`,
+    /// prepared once per call); a failing statement throws `FailedAt` with the event's index.
+    private static func applyAll(_ events: ArraySlice<ProjectionEvent>, _ plans: Plans, _ db: Database) throws {
+        var binders: [String: [EventBinder]] = [:]
+        var values = EventValues()
+        for index in events.indices {
+            let event = events[index]
+            let type = event.record.type
+            let plan = plans.byType[type] ?? plans.other
+            guard !plan.statements.isEmpty else { continue } // nothing to bind: only the checkpoint moves
+            let forType: [EventBinder]
+            if let known = binders[type] {
+                forType = known
+            } else {
+                var made: [EventBinder] = []
+                for statement in plan.statements {
+                    do {
+                        made.append(EventBinder(try db.cachedStatement(sql: statement.sql)))
+                    } catch {
+                        throw FailedAt(index: index, failure: StatementFailure(statement: statement, error: error).failure(event, file: plans.file))
+                    }
+                }
+                binders[type] = made
+                forType = made
             }
-        }
-        let arguments = StatementArguments(values)
-        for statement in plan.statements {
-            do {
-                let prepared = try db.cachedStatement(sql: statement.sql)
-                prepared.setUncheckedArguments(arguments)
-                try prepared.execute()
-            } catch {
-                throw StatementFailure(statement: statement, error: error)
+            values.reset(for: event.record)
+            for (number, binder) in forType.enumerated() {
+                do {
+                    try binder.execute(event, &values)
+                } catch {
+                    throw FailedAt(index: index, failure: StatementFailure(statement: plan.statements[number], error: error).failure(event, file: plans.file))
+                }
             }
         }
     }
@@ -322,7 +327,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             .execute(arguments: [failure?.position, failure?.eventType, failure?.message])
     }
 
-    private static func fetchState(_ db: Database) throws -> ProjectionState? {
+    static func fetchState(_ db: Database) throws -> ProjectionState? {
         guard let row = try Row.fetchOne(db, sql: "SELECT version, position, error_position, error_type, error_message FROM _projection_state WHERE id = 1") else {
             return nil
         }
@@ -362,6 +367,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     private static func openBuild(_ path: String) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.label = URL(fileURLWithPath: path).lastPathComponent
+        configuration.busyMode = .timeout(10) // `protalent stats` may be reading its checkpoint
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = MEMORY")
             try db.execute(sql: "PRAGMA synchronous = OFF")
@@ -380,7 +386,8 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         return file
     }
 
-    private static func generation(of file: String, name: String) -> Int {
+    /// The generation number of a model file name (`<name>.<n>.sqlite`), 0 when it has none.
+    static func generation(of file: String) -> Int {
         let parts = file.split(separator: ".")
         guard parts.count >= 3, let number = Int(parts[parts.count - 2]) else { return 0 }
         return number
@@ -388,6 +395,13 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
 
     private static func removeDatabase(at path: String) {
         for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+    }
+
+    /// Whether `file` is a model file of `name` (`<name>.<n>.sqlite`, without `-wal` or `-shm`).
+    static func isModelFile(_ file: String, of name: String) -> Bool {
+        guard file.hasPrefix(name + "."), file.hasSuffix(".sqlite") else { return false }
+        let middle = file.dropFirst(name.count + 1).dropLast(".sqlite".count)
+        return Int(middle) != nil
     }
 
     /// Removes model files of `name` other than `keep` (left by a crash during a build or a swap).

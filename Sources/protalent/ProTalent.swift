@@ -6,6 +6,6 @@ struct ProTalent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "protalent",
         abstract: "ProTalent: an event-sourced backend for Coach&Pro'Talent.",
-        subcommands: [VerifyCommand.self, ReplayCommand.self, StatsCommand.self, SnapshotCommand.self, RebuildCommand.self, BenchCommand.self]
+        subcommands: [VerifyCommand.self, ReplayCommand.self, StatsCommand.self, SnapshotCommand.self, RebuildCommand.self, CatchUpCommand.self, BenchCommand.self]
     )
 }
