@@ -59,19 +59,11 @@ import TestSupport
         let oldFile = storage.liveFile
 
         // Readers keep asking while the file changes; each answer is the old model or the new one, whole.
-        let stop = Atomic(false)
-        let observations = Task.detached { () -> [Counted] in
-            var seen: [Counted] = []
-            while !stop.load(ordering: .relaxed) {
-                if let answer = try? counted(storage) { seen.append(answer) }
-                await Task.yield()
-            }
-            return seen
-        }
+        let reader = CountedReader()
+        reader.start(storage)
         try setup.write("counting", BlueGreenTests.doubling)
         let swapped = try await eventually { runner.status.liveVersion != oldVersion && runner.status.rebuild == nil }
-        stop.store(true, ordering: .relaxed)
-        let seen = await observations.value
+        let seen = await reader.stop()
         #expect(swapped)
         #expect(storage.liveFile != oldFile)
         #expect(runner.projection.version != oldVersion)

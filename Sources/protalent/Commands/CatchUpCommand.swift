@@ -27,14 +27,7 @@ struct CatchUpCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let log = try EventLog.openReadOnly(directory: data.logDirectory)
-        let keys = try KeyStore(dataDirectory: URL(fileURLWithPath: data.dataDirectory))
-        var logger = Logger(label: "protalent.catch-up")
-        logger.logLevel = .warning
-        let set = try ProjectionSet(
-            projectionsDirectory: URL(fileURLWithPath: projections), dataDirectory: URL(fileURLWithPath: data.dataDirectory),
-            log: log, keyStore: keys, batchSize: batchSize, logger: logger
-        )
+        let (_, set) = try data.offlineProjectionSet(projections: projections, label: "protalent.catch-up", batchSize: batchSize)
         var chosen: [ProjectionRunner] = []
         for name in names.isEmpty ? set.runners.map(\.projection.name) : names {
             guard let runner = set.runner(named: name) else {

@@ -19,14 +19,7 @@ struct RebuildCommand: AsyncParsableCommand {
     @Argument(help: "Projections to rebuild (all when none is named).") var names: [String] = []
 
     func run() async throws {
-        let log = try EventLog.openReadOnly(directory: data.logDirectory)
-        let keys = try KeyStore(dataDirectory: URL(fileURLWithPath: data.dataDirectory))
-        var logger = Logger(label: "protalent.rebuild")
-        logger.logLevel = .warning
-        let set = try ProjectionSet(
-            projectionsDirectory: URL(fileURLWithPath: projections), dataDirectory: URL(fileURLWithPath: data.dataDirectory),
-            log: log, keyStore: keys, logger: logger
-        )
+        let (log, set) = try data.offlineProjectionSet(projections: projections, label: "protalent.rebuild")
         let chosen = names.isEmpty ? set.runners.map(\.projection.name) : names
         for name in chosen where set.runner(named: name) == nil {
             throw ValidationError("no projection named '\(name)' in \(projections) (have: \(set.runners.map(\.projection.name).sorted().joined(separator: ", ")))")
