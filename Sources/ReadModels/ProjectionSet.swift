@@ -2,6 +2,7 @@ public import EventLog
 public import EventSourcing
 public import Foundation
 public import Logging
+import Synchronization
 
 /// Every projection of a directory (`projections/*.sql`), each with its runner and SQLite read
 /// model under `<data>/readmodels/`.
@@ -24,8 +25,8 @@ public final class ProjectionSet: Sendable {
     private let log: EventLog
     private let batchSize: Int
     private let logger: Logger
-    private let requests: AsyncStream<RebuildRequest>
-    private let requestSink: AsyncStream<RebuildRequest>.Continuation
+    /// Rebuilds asked for, and the wake-up of the `run()` serving them (none while it is not running).
+    private let requests = Mutex<(pending: [RebuildRequest], wake: AsyncStream<Void>.Continuation?)>(([], nil))
 
     private struct RebuildRequest: Sendable {
         var runners: [ProjectionRunner]
@@ -58,7 +59,6 @@ public final class ProjectionSet: Sendable {
         self.log = log
         self.batchSize = max(1, batchSize)
         self.logger = logger
-        (requests, requestSink) = AsyncStream.makeStream(of: RebuildRequest.self)
     }
 
     /// The runner of the projection `name`.
@@ -102,14 +102,26 @@ public final class ProjectionSet: Sendable {
             try runner.createEmptyLiveModel()
         }
         let stale = runners.filter { !$0.canFollow }
-        if !stale.isEmpty { requestSink.yield(RebuildRequest(runners: stale, claimed: false)) }
+        if !stale.isEmpty { enqueue(RebuildRequest(runners: stale, claimed: false)) }
+        let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        requests.withLock { $0.wake = wake }
+        wake.yield() // serve what was asked before
+        defer { requests.withLock { $0.wake = nil } }
         await withDiscardingTaskGroup { group in
             for runner in runners {
                 group.addTask { await self.supervise(runner) }
             }
             group.addTask { await self.watchFiles() }
-            group.addTask { await self.serveRebuilds() }
+            group.addTask { await self.serveRebuilds(wakes) }
         }
+    }
+
+    private func enqueue(_ request: RebuildRequest) {
+        let wake = requests.withLock { requests in
+            requests.pending.append(request)
+            return requests.wake
+        }
+        wake?.yield()
     }
 
     /// Starts rebuilding the projection `name` beside its live model and returns at once; its
@@ -120,7 +132,7 @@ public final class ProjectionSet: Sendable {
     public func requestRebuild(of name: String) throws(ReadModelError) {
         guard let runner = runner(named: name) else { throw ReadModelError.unknown(name) }
         guard runner.claimRebuild() else { throw ReadModelError.rebuilding(name) }
-        requestSink.yield(RebuildRequest(runners: [runner], claimed: true))
+        enqueue(RebuildRequest(runners: [runner], claimed: true))
     }
 
     /// Rebuilds the projections named (all when empty) together and waits for the swap: one read
@@ -176,7 +188,7 @@ public final class ProjectionSet: Sendable {
                         "projection": "\(name)", "version": "\(version)",
                     ])
                     runner.storage.adopt(projection)
-                    requestSink.yield(RebuildRequest(runners: [runner], claimed: false))
+                    enqueue(RebuildRequest(runners: [runner], claimed: false))
                 } catch {
                     refused[name] = version
                     logger.error("projection file changed but does not parse: keeping the running version", metadata: [
@@ -188,21 +200,31 @@ public final class ProjectionSet: Sendable {
     }
 
     /// Runs each rebuild request on its own child task, until cancelled.
-    private func serveRebuilds() async {
+    private func serveRebuilds(_ wakes: AsyncStream<Void>) async {
         await withDiscardingTaskGroup { group in
-            for await request in requests {
-                group.addTask {
-                    let names = request.runners.map(\.projection.name)
-                    do {
-                        _ = try await ProjectionRebuild.run(request.runners, log: self.log, batchSize: self.batchSize,
-                                                            claim: request.claimed ? .claimed : .waiting, progress: nil)
-                    } catch is CancellationError {
-                        self.logger.debug("rebuild abandoned at shutdown", metadata: ["projections": "\(names)"])
-                    } catch {
-                        self.logger.error("rebuild failed", metadata: ["projections": "\(names)", "error": "\(error)"])
+            for await _ in wakes {
+                let due = requests.withLock { requests in
+                    defer { requests.pending.removeAll() }
+                    return requests.pending
+                }
+                for request in due {
+                    group.addTask {
+                        await self.serve(request)
                     }
                 }
             }
+        }
+    }
+
+    private func serve(_ request: RebuildRequest) async {
+        let names = request.runners.map(\.projection.name)
+        do {
+            _ = try await ProjectionRebuild.run(request.runners, log: log, batchSize: batchSize,
+                                                claim: request.claimed ? .claimed : .waiting, progress: nil)
+        } catch is CancellationError {
+            logger.debug("rebuild abandoned at shutdown", metadata: ["projections": "\(names)"])
+        } catch {
+            logger.error("rebuild failed", metadata: ["projections": "\(names)", "error": "\(error)"])
         }
     }
 }

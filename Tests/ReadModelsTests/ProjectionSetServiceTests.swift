@@ -154,5 +154,16 @@ import TestSupport
             #expect(status.checkpoint == first)
             #expect(status.state == .idle)
         }
+
+        // Run again: it catches up and serves rebuilds as the first time.
+        let storage = try #require(set.databases["counting"])
+        let oldFile = storage.liveFile
+        try set.requestRebuild(of: "counting") // asked before the run starts: served when it does
+        let again = Task { try await set.run() }
+        #expect(await set.waitUntil(position: later, timeout: .seconds(30)))
+        #expect(try await eventually { storage.liveFile != oldFile && set.runner(named: "counting")?.status.rebuild == nil })
+        #expect(try counted(storage) == Counted(rows: 205, sum: 205 * 206 / 2, checkpoint: later))
+        again.cancel()
+        try await again.value
     }
 }
