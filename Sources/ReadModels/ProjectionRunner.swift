@@ -8,11 +8,14 @@ import Synchronization
 /// catches up from the checkpoint by reading the log in chunks, then follows the log live,
 /// applying events in batches of one transaction each, checkpoint included.
 ///
+/// Rebuilds go through `ProjectionRebuild`, alone or with other runners (`ProjectionSet`). While a new
+/// version of the file builds, the live model keeps following with the statements it was built with.
+///
 /// Storage-agnostic: it drives any `ProjectionStorage`. Personal data is revealed (or marked
 /// erased) before the payload reaches the storage. A failing event stops the runner at that event:
 /// `status.failure` names it, and it is never skipped.
 public final class ProjectionRunner: Sendable {
-    /// The projection (its file and version).
+    /// The projection (its file and version): the newest version, which the next rebuild builds.
     public var projection: Projection { storage.projection }
     /// Where the rows go.
     public let storage: any ProjectionStorage
@@ -36,6 +39,9 @@ public final class ProjectionRunner: Sendable {
         var failure: ProjectionFailure?
         var rebuilding = false
         var rebuild: RebuildProgress?
+        /// The live model stopped at an event in this process: it is not followed again until a
+        /// new model replaces it.
+        var liveFailed = false
         /// The version being built (the file may change meanwhile).
         var build: Projection?
         /// The version the live model applies, when this process has its statements.
@@ -124,10 +130,13 @@ public final class ProjectionRunner: Sendable {
             if let version {
                 p.liveVersion = version
                 p.failure = nil // a new model: older failures are history
+                p.liveFailed = false
+                if p.state == .failed { p.state = .idle }
             }
             if let failure {
                 p.failure = failure
-                p.state = .failed
+                p.liveFailed = true
+                p.state = p.rebuilding ? .rebuilding : .failed
             }
             let due = p.waiters.filter { $0.value.position <= checkpoint }
             for id in due.keys { p.waiters[id] = nil }
@@ -150,8 +159,9 @@ public final class ProjectionRunner: Sendable {
         try await follow()
     }
 
-    /// Whether the live model exists and can follow the log (built by a version this process has).
-    var canFollow: Bool { storage.canApplyToLive }
+    /// Whether the live model exists and can follow the log: built by a version this process has,
+    /// and not stopped at an event since it went live.
+    var canFollow: Bool { storage.canApplyToLive && !progress.withLock(\.liveFailed) }
 
     /// Makes an empty model live at once when there is none: there is no older model to protect,
     /// and it catches up like any lagging model (consistent at its checkpoint; `waitUntil` bounds
@@ -284,7 +294,7 @@ public final class ProjectionRunner: Sendable {
         logFailure(failure, building: true)
         progress.withLock { p in
             p.failure = failure
-            p.state = p.following ? .running : .failed
+            p.state = p.following && !p.liveFailed ? .running : .failed
         }
     }
 
@@ -336,7 +346,8 @@ public final class ProjectionRunner: Sendable {
     /// log closes or an event fails.
     func follow() async throws {
         progress.withLock { p in
-            p.failure = nil
+            p.failure = nil // tried again: a restart retries the event that failed
+            p.liveFailed = false
             p.following = true
             if !p.rebuilding { p.state = .catchingUp }
         }

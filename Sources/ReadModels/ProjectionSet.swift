@@ -154,10 +154,11 @@ public final class ProjectionSet: Sendable {
     }
 
     /// Follows the log with `runner` whenever its live model can; otherwise (stale model being
-    /// rebuilt, failed projection waiting for a fix) checks again every `pollInterval`.
+    /// rebuilt, live model stopped at an event until a fixed file rebuilds it) checks again every
+    /// `pollInterval`.
     private func supervise(_ runner: ProjectionRunner) async {
         while !Task.isCancelled {
-            if runner.canFollow, runner.status.state != .failed {
+            if runner.canFollow {
                 do {
                     try await runner.follow()
                 } catch is CancellationError {

@@ -80,6 +80,30 @@ import TestSupport
         try await task.value // returns once cancelled
     }
 
+    @Test func fixingTheFileOfAFailedProjectionRebuildsItAndItFollowsAgain() async throws {
+        let picky = countingProjection.replacingOccurrences(of: "n INTEGER NOT NULL,", with: "n INTEGER NOT NULL CHECK (n <> 77),")
+        let setup = try SetFixture(["counting": picky])
+        defer { setup.fixture.close() }
+        let head = try await setup.fixture.append(300)
+        let set = try setup.set(batchSize: 50)
+        let runner = try #require(set.runner(named: "counting"))
+        let task = Task { try await set.run() }
+        #expect(try await eventually { runner.status.state == .failed })
+        #expect(runner.status.failure?.position == 77)
+        #expect(runner.status.checkpoint == 76)
+        #expect(await set.waitUntil(position: head, timeout: .milliseconds(100)) == false)
+
+        try setup.write("counting", countingProjection)
+        #expect(await set.waitUntil(position: head, timeout: .seconds(30)))
+        #expect(runner.status.failure == nil)
+        #expect(runner.status.liveVersion == runner.projection.version)
+        let next = try await setup.fixture.append(3, from: 301)
+        #expect(await set.waitUntil(position: next, timeout: .seconds(30)))
+        #expect(try counted(#require(set.databases["counting"])) == Counted(rows: 303, sum: 303 * 304 / 2, checkpoint: next))
+        task.cancel()
+        try await task.value
+    }
+
     @Test func aFileThatDoesNotParseKeepsTheRunningVersion() async throws {
         let setup = try SetFixture(["counting": countingProjection])
         defer { setup.fixture.close() }
