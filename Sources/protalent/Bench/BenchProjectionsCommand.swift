@@ -63,10 +63,11 @@ struct BenchProjectionsCommand: AsyncParsableCommand {
             let event = try scholarshipEvent(index: events + i, admin: admin)
             let begin = ContinuousClock.now
             let result = try await log.append(to: "scholarship-live-\(i)", expectedVersion: .noStream, events: [event])
-            for runner in set.runners { _ = await runner.waitUntil(position: result.lastPosition, timeout: .seconds(5)) }
+            _ = await set.waitUntil(position: result.lastPosition, timeout: .seconds(5))
             samples.append((ContinuousClock.now - begin).seconds * 1_000)
         }
         live.cancel()
+        try await live.value // run() returns once cancelled
         samples.sort()
         let p50 = samples[samples.count / 2]
         let p99 = samples[min(samples.count - 1, samples.count * 99 / 100)]
