@@ -104,6 +104,27 @@ import TestSupport
         try await task.value
     }
 
+    @Test func modelsOfAnotherVersionAreRebuiltTogetherAtStartAndTheOthersFollowMeanwhile() async throws {
+        let setup = try SetFixture(["counting": countingProjection, "every": everyEventProjection])
+        defer { setup.fixture.close() }
+        let head = try await setup.fixture.append(1_000)
+        try await setup.set().rebuild()
+        // Stopped; both files change before the next start.
+        try setup.write("counting", BlueGreenTests.doubling)
+        try setup.write("every", everyEventProjection + "\n-- v2\n")
+        let set = try setup.set(batchSize: 100)
+        for status in set.status() { #expect(status.liveVersion != status.version) }
+        let task = Task { try await set.run() }
+        #expect(try await eventually { set.status().allSatisfy { $0.liveVersion == $0.version && $0.rebuild == nil } })
+        #expect(await set.waitUntil(position: head, timeout: .seconds(30)))
+        #expect(try counted(#require(set.databases["counting"])) == Counted(rows: 1_000, sum: 1_000 * 1_001, checkpoint: head))
+        let next = try await setup.fixture.append(2, from: 1_001)
+        #expect(await set.waitUntil(position: next, timeout: .seconds(30)))
+        #expect(try counted(#require(set.databases["counting"])) == Counted(rows: 1_002, sum: 1_002 * 1_003, checkpoint: next))
+        task.cancel()
+        try await task.value
+    }
+
     @Test func aFileThatDoesNotParseKeepsTheRunningVersion() async throws {
         let setup = try SetFixture(["counting": countingProjection])
         defer { setup.fixture.close() }
