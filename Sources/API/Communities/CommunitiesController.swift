@@ -115,7 +115,9 @@ struct CommunitiesController {
             resume = position
         }
         let feed = CommunityLiveFeed(platform: platform, communityID: communityID, viewer: .user(user.id, user.role))
-        return feed.response(after: resume ?? platform.log.head)
+        // An id beyond the head (a client of an older data directory) resumes at the head.
+        let head = platform.log.head
+        return feed.response(after: min(resume ?? head, head))
     }
 
     /// The value of a granted community read; 404 or 403 otherwise.

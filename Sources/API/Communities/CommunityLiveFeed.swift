@@ -56,7 +56,12 @@ struct CommunityLiveFeed: Sendable {
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             let sink = WriterBox(writer)
             let end = try await stream(after: position) { try await sink.write($0) }
-            if end == .tooSlow { throw ClientTooSlow() }
+            if end == .tooSlow {
+                platform.logger.info("live feed: dropped a client that fell too far behind", metadata: [
+                    "community": "\(communityID.uuidString.lowercased())", "queue": "\(bufferLimit)",
+                ])
+                throw ClientTooSlow()
+            }
             try await sink.writer.finish(nil)
         })
     }
