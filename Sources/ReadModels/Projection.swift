@@ -20,8 +20,13 @@ public struct Projection: Sendable, Equatable {
         }
         self.name = name
         self.file = file
-        version = SHA256.hash(source).map { String(format: "%02x", $0) }.joined()
+        version = Self.version(of: source)
         definition = try ProjectionFileParser.parse(String(decoding: source, as: UTF8.self), file: file)
+    }
+
+    /// The version of a projection file: the lowercase hex SHA-256 of its bytes.
+    public static func version(of source: [UInt8]) -> String {
+        SHA256.hash(source).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Reads and parses the projection file at `url` (its name without `.sql` is the projection's).

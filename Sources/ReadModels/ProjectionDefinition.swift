@@ -2,15 +2,16 @@
 public struct ProjectionDefinition: Sendable, Equatable {
     /// One SQL statement of a handler, with where it came from.
     public struct Statement: Sendable, Equatable {
-        /// The SQL, `:p_<field>` already rewritten to `json_extract(:payload, '$.<field>')`.
+        /// The SQL, `:p_<field>` already rewritten to `json_extract(:p_<field>, '$')` (the parameter is
+        /// bound with the JSON text of the payload's top-level field).
         public var sql: String
         /// The 1-based line where the statement starts in the file.
         public var line: Int
-        /// The parameters it reads (`payload` for `:p_<field>` too).
+        /// The parameters it reads (`p_<field>` for `:p_<field>`).
         public var parameters: Set<String>
 
-        /// Whether it reads `:payload` (else the payload need not be decrypted for it).
-        public var usesPayload: Bool { parameters.contains("payload") }
+        /// Whether it reads the payload, whole or a field (else it need not be decrypted for it).
+        public var usesPayload: Bool { parameters.contains { $0 == "payload" || $0.hasPrefix("p_") } }
     }
 
     /// The `-- @schema` section, executed as a whole on an empty database.

@@ -158,8 +158,10 @@ enum ProjectionFileParser {
                     }
                     startLine = startLine ?? lineNumber
                     if name.hasPrefix("p_"), name.count > 2 {
-                        current += "json_extract(:payload, '$.\(name.dropFirst(2))')"
-                        parameters.insert("payload")
+                        // Bound with the field's JSON text alone (`EventBinder`): json_extract keeps
+                        // its result types and JSON subtype, and parses a few bytes, not the payload.
+                        current += "json_extract(:\(name), '$')"
+                        parameters.insert(name)
                     } else if parameterNames.contains(name) {
                         current += ":" + name
                         parameters.insert(name)

@@ -8,11 +8,14 @@ import Synchronization
 /// catches up from the checkpoint by reading the log in chunks, then follows the log live,
 /// applying events in batches of one transaction each, checkpoint included.
 ///
+/// Rebuilds go through `ProjectionRebuild`, alone or with other runners (`ProjectionSet`). While a new
+/// version of the file builds, the live model keeps following with the statements it was built with.
+///
 /// Storage-agnostic: it drives any `ProjectionStorage`. Personal data is revealed (or marked
 /// erased) before the payload reaches the storage. A failing event stops the runner at that event:
 /// `status.failure` names it, and it is never skipped.
 public final class ProjectionRunner: Sendable {
-    /// The projection (its file and version).
+    /// The projection (its file and version): the newest version, which the next rebuild builds.
     public var projection: Projection { storage.projection }
     /// Where the rows go.
     public let storage: any ProjectionStorage
@@ -35,6 +38,14 @@ public final class ProjectionRunner: Sendable {
         var state: ProjectionStatus.State = .idle
         var failure: ProjectionFailure?
         var rebuilding = false
+        var rebuild: RebuildProgress?
+        /// The live model stopped at an event in this process: it is not followed again until a
+        /// new model replaces it.
+        var liveFailed = false
+        /// The version being built (the file may change meanwhile).
+        var build: Projection?
+        /// The version the live model applies, when this process has its statements.
+        var live: Projection?
         var following = false
         var nextWaiter = 0
         var waiters: [Int: (position: Int64, continuation: CheckedContinuation<Void, Never>)] = [:]
@@ -60,6 +71,7 @@ public final class ProjectionRunner: Sendable {
             initial.checkpoint = live.position
             initial.liveVersion = live.version
             initial.failure = live.failure
+            if live.version == storage.projection.version { initial.live = storage.projection }
         }
         progress = Mutex(initial)
     }
@@ -71,7 +83,7 @@ public final class ProjectionRunner: Sendable {
         let head = log.head
         return progress.withLock { p in
             ProjectionStatus(name: projection.name, version: projection.version, liveVersion: p.liveVersion,
-                             checkpoint: p.checkpoint, head: head, state: p.state, failure: p.failure)
+                             checkpoint: p.checkpoint, head: head, state: p.state, failure: p.failure, rebuild: p.rebuild)
         }
     }
 
@@ -118,10 +130,13 @@ public final class ProjectionRunner: Sendable {
             if let version {
                 p.liveVersion = version
                 p.failure = nil // a new model: older failures are history
+                p.liveFailed = false
+                if p.state == .failed { p.state = .idle }
             }
             if let failure {
                 p.failure = failure
-                p.state = .failed
+                p.liveFailed = true
+                p.state = p.rebuilding ? .rebuilding : .failed
             }
             let due = p.waiters.filter { $0.value.position <= checkpoint }
             for id in due.keys { p.waiters[id] = nil }
@@ -136,84 +151,141 @@ public final class ProjectionRunner: Sendable {
     /// version of the file, catches up, then follows the log until the task is cancelled or the log
     /// closes. Returns early when an event fails (`status.state == .failed`).
     public func run() async throws {
-        if let live = try storage.state(of: .live) {
-            if live.version != projection.version {
-                guard try await rebuild(progress: nil) else { return }
-            }
-        } else {
-            // No model yet, so none to protect: the empty model goes live at once and catches up
-            // like any lagging model (consistent at its checkpoint; `waitUntil` bounds staleness).
-            try liveLock.withLock { _ throws in
-                try storage.beginBuild()
-                try storage.promoteBuild()
-            }
-            advance(to: 0, version: projection.version, failure: nil)
+        if try storage.state(of: .live) == nil {
+            try createEmptyLiveModel()
+        } else if !storage.canApplyToLive {
+            guard try await rebuild(progress: nil) else { return }
         }
         try await follow()
     }
 
+    /// Whether the live model exists and can follow the log: built by a version this process has,
+    /// and not stopped at an event since it went live.
+    var canFollow: Bool { storage.canApplyToLive && !progress.withLock(\.liveFailed) }
+
+    /// Makes an empty model live at once when there is none: there is no older model to protect,
+    /// and it catches up like any lagging model (consistent at its checkpoint; `waitUntil` bounds
+    /// staleness).
+    func createEmptyLiveModel() throws {
+        let building = projection
+        try liveLock.withLock { _ throws in
+            try storage.beginBuild()
+            try storage.promoteBuild()
+            progress.withLock { $0.live = building }
+        }
+        advance(to: 0, version: building.version, failure: nil)
+    }
+
     /// Rebuilds the model from position 0 beside the live one, catches it up to the head and swaps
-    /// it in; the live model keeps answering (and, if of this version, following) until then.
+    /// it in; the live model keeps answering (and, if it can, following) until then.
+    ///
+    /// The same code as `ProjectionSet.rebuild`, with this projection alone.
     ///
     /// - Parameter progress: called after each batch with events done and the head aimed at.
     /// - Returns: whether the new model was swapped in (`false`: an event failed, see `status`).
+    /// - Throws: `ReadModelError.rebuilding` when a rebuild is already under way.
     @discardableResult
     public func rebuild(progress report: (@Sendable (RebuildProgress) -> Void)?) async throws -> Bool {
-        let allowed = progress.withLock { p -> Bool in
+        var forward: (@Sendable (String, RebuildProgress) -> Void)?
+        if let report { forward = { _, step in report(step) } }
+        let swapped = try await ProjectionRebuild.run([self], log: log, batchSize: batchSize, claim: .now, progress: forward)
+        return swapped.contains(projection.name)
+    }
+
+    // MARK: Rebuild steps (driven by `ProjectionRebuild`)
+
+    /// Marks a rebuild under way; `false` when one already is.
+    func claimRebuild() -> Bool {
+        let head = log.head
+        return progress.withLock { p -> Bool in
             if p.rebuilding { return false }
             p.rebuilding = true
             p.state = .rebuilding
+            p.rebuild = RebuildProgress(done: 0, total: head)
             return true
         }
-        guard allowed else { throw ReadModelError.rebuilding(projection.name) }
-        defer {
-            progress.withLock { p in
-                p.rebuilding = false
-                if p.state == .rebuilding { p.state = p.following ? .running : .idle }
-            }
-        }
+    }
 
-        try storage.beginBuild()
-        var position: Int64 = 0
-        let total = log.head
-        let started = ContinuousClock.now
-        logger.debug("rebuilding projection", metadata: ["projection": "\(projection.name)", "version": "\(projection.version)", "head": "\(total)"])
-        // Most of the way without the lock: the live follower keeps going meanwhile.
-        while true {
-            try Task.checkCancellation()
-            let events = try log.read(from: position + 1, maxCount: batchSize)
-            if events.isEmpty || events[events.count - 1].position >= log.head {
-                if !events.isEmpty {
-                    if let failure = try applyBuild(events) { buildFailed(failure); return false }
-                    position = events[events.count - 1].position
-                    report?(RebuildProgress(done: position, total: max(total, position)))
-                }
-                break
-            }
-            if let failure = try applyBuild(events) { buildFailed(failure); return false }
-            position = events[events.count - 1].position
-            report?(RebuildProgress(done: position, total: max(total, position)))
-            await Task.yield()
+    /// Ends the rebuild claimed by `claimRebuild`, whatever its outcome.
+    func releaseRebuild() {
+        progress.withLock { p in
+            p.rebuilding = false
+            p.rebuild = nil
+            p.build = nil
+            if p.state == .rebuilding { p.state = p.following ? .running : .idle }
         }
-        // The rest and the swap under the live lock, so no live batch lands in between.
+    }
+
+    /// Starts an empty build of the current version; `false` (failure reported) when its schema fails.
+    func startBuild() throws -> Bool {
+        let building = projection
+        let version = building.version
+        do {
+            try storage.beginBuild()
+        } catch let error as ProjectionFileError {
+            buildFailed(ProjectionFailure(position: 0, eventType: "-", message: "\(error)"))
+            return false
+        }
+        progress.withLock { $0.build = building }
+        logger.debug("rebuilding projection", metadata: ["projection": "\(projection.name)", "version": "\(version)", "head": "\(log.head)"])
+        return true
+    }
+
+    /// Whether the file changed since the build started (the build is then abandoned for a new one).
+    var buildSuperseded: Bool {
+        let version = projection.version
+        return progress.withLock { $0.build?.version != version }
+    }
+
+    /// Records how far the build is.
+    func buildProgressed(_ step: RebuildProgress) {
+        progress.withLock { $0.rebuild = step }
+    }
+
+    /// Applies a batch to the build; `false` (failure reported) when an event fails.
+    func applyBuild(_ events: [RecordedEvent]) throws -> Bool {
+        let (prepared, revealFailure) = prepare(events, for: progress.withLock { $0.build })
+        if let failure = try storage.apply(prepared, to: .building) {
+            buildFailed(failure)
+            return false
+        }
+        if let revealFailure {
+            try storage.recordFailure(revealFailure, in: .building)
+            buildFailed(revealFailure)
+            return false
+        }
+        return true
+    }
+
+    /// Applies the last events up to the head and swaps the build in, under the live lock so no
+    /// live batch lands in between. Returns the build's checkpoint, `nil` when an event failed.
+    func finishBuild(from start: Int64) throws -> Int64? {
+        var position = start
+        guard let building = progress.withLock({ $0.build }) else { throw ReadModelError.noBuild(projection.name) }
         let outcome = try liveLock.withLock { _ throws -> ProjectionFailure? in
             while true {
                 let events = try log.read(from: position + 1, maxCount: batchSize)
                 if events.isEmpty { break }
-                if let failure = try applyBuild(events) { return failure }
+                let (prepared, revealFailure) = prepare(events, for: building)
+                if let failure = try storage.apply(prepared, to: .building) { return failure }
+                if let revealFailure {
+                    try storage.recordFailure(revealFailure, in: .building)
+                    return revealFailure
+                }
                 position = events[events.count - 1].position
             }
             try storage.promoteBuild()
+            progress.withLock { $0.live = building }
             // Still under the lock: the follower's next batch must see the new checkpoint.
-            advance(to: position, version: projection.version, failure: nil)
+            advance(to: position, version: building.version, failure: nil)
             return nil
         }
-        if let outcome { buildFailed(outcome); return false }
-        report?(RebuildProgress(done: position, total: max(total, position)))
-        logger.debug("projection rebuilt and swapped in", metadata: [
-            "projection": "\(projection.name)", "position": "\(position)", "duration": "\(ContinuousClock.now - started)",
-        ])
-        return true
+        if let outcome {
+            buildFailed(outcome)
+            return nil
+        }
+        logger.debug("projection rebuilt and swapped in", metadata: ["projection": "\(projection.name)", "position": "\(position)"])
+        return position
     }
 
     /// A rebuild stopped at an event: reported in `status.failure`; the projection is `failed` unless
@@ -222,26 +294,18 @@ public final class ProjectionRunner: Sendable {
         logFailure(failure, building: true)
         progress.withLock { p in
             p.failure = failure
-            p.state = p.following ? .running : .failed
+            p.state = p.following && !p.liveFailed ? .running : .failed
         }
     }
 
-    private func applyBuild(_ events: [RecordedEvent]) throws -> ProjectionFailure? {
-        let (prepared, revealFailure) = prepare(events)
-        if let failure = try storage.apply(prepared, to: .building) { return failure }
-        if let revealFailure {
-            try storage.recordFailure(revealFailure, in: .building)
-            return revealFailure
-        }
-        return nil
-    }
-
-    /// Reveals personal data; stops at the first payload that cannot be revealed.
-    private func prepare(_ events: some Collection<RecordedEvent>) -> ([ProjectionEvent], ProjectionFailure?) {
+    /// Reveals personal data for the statements of `projection` (the version of the target
+    /// model); stops at the first payload that cannot be revealed.
+    private func prepare(_ events: some Collection<RecordedEvent>, for projection: Projection?) -> ([ProjectionEvent], ProjectionFailure?) {
         var prepared: [ProjectionEvent] = []
         prepared.reserveCapacity(events.count)
+        let definition = projection?.definition
         for event in events {
-            if !projection.definition.needsPayload(event.type) {
+            if let definition, !definition.needsPayload(event.type) {
                 prepared.append(ProjectionEvent(record: event, payload: ""))
                 continue
             }
@@ -262,7 +326,7 @@ public final class ProjectionRunner: Sendable {
             let checkpoint = progress.withLock { $0.checkpoint }
             let fresh = events.drop { $0.position <= checkpoint }
             guard !fresh.isEmpty else { return nil }
-            let (prepared, revealFailure) = prepare(fresh)
+            let (prepared, revealFailure) = prepare(fresh, for: progress.withLock { $0.live })
             if let failure = try storage.apply(prepared, to: .live) {
                 advance(to: failure.position - 1, failure: failure)
                 return failure
@@ -278,9 +342,12 @@ public final class ProjectionRunner: Sendable {
         return failure == nil
     }
 
-    private func follow() async throws {
+    /// Catches up from the checkpoint and follows the log live, until the task is cancelled, the
+    /// log closes or an event fails.
+    func follow() async throws {
         progress.withLock { p in
-            p.failure = nil
+            p.failure = nil // tried again: a restart retries the event that failed
+            p.liveFailed = false
             p.following = true
             if !p.rebuilding { p.state = .catchingUp }
         }

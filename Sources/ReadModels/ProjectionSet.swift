@@ -2,20 +2,47 @@ public import EventLog
 public import EventSourcing
 public import Foundation
 public import Logging
+import Synchronization
 
 /// Every projection of a directory (`projections/*.sql`), each with its runner and SQLite read
 /// model under `<data>/readmodels/`.
+///
+/// `run()` is the service: it follows the log with every projection, rebuilds the stale ones at
+/// start-up, watches the directory for changed files (a changed file is rebuilt beside the live
+/// model and swapped in while queries keep answering), and serves `requestRebuild`. Rebuilds, here
+/// and offline (`rebuild`), go through the same code: one read of the log fanned out to every
+/// projection being built, each in parallel.
 public final class ProjectionSet: Sendable {
     /// The runners, sorted by projection name.
     public let runners: [ProjectionRunner]
     /// The read models by projection name.
     public let databases: [String: SQLiteProjectionStorage]
+    /// The directory of the `.sql` files, watched while `run()` runs.
+    public let projectionsDirectory: URL
+    /// How often `run()` checks the files for changes (and retries a stopped projection's follower).
+    public let pollInterval: Duration
+
+    private let log: EventLog
+    private let batchSize: Int
+    private let logger: Logger
+    /// Rebuilds asked for, and the wake-up of the `run()` serving them (none while it is not running).
+    private let requests = Mutex<(pending: [RebuildRequest], wake: AsyncStream<Void>.Continuation?)>(([], nil))
+
+    private struct RebuildRequest: Sendable {
+        var runners: [ProjectionRunner]
+        var claimed: Bool
+    }
 
     /// Loads every `.sql` file of `projectionsDirectory` and opens its read model in
     /// `<dataDirectory>/readmodels/`.
+    ///
+    /// - Parameters:
+    ///   - keyStore: the data keys for revealing personal data; `nil` marks every such field erased.
+    ///   - batchSize: events per transaction, live and in rebuilds.
+    ///   - pollInterval: how often `run()` looks for changed files.
     public init(
         projectionsDirectory: URL, dataDirectory: URL, log: EventLog, keyStore: KeyStore?, batchSize: Int = 5_000,
-        logger: Logger = Logger(label: "protalent.readmodels")
+        pollInterval: Duration = .seconds(2), logger: Logger = Logger(label: "protalent.readmodels")
     ) throws {
         let readModels = dataDirectory.appendingPathComponent("readmodels", isDirectory: true)
         var runners: [ProjectionRunner] = []
@@ -27,6 +54,11 @@ public final class ProjectionSet: Sendable {
         }
         self.runners = runners
         self.databases = databases
+        self.projectionsDirectory = projectionsDirectory
+        self.pollInterval = pollInterval
+        self.log = log
+        self.batchSize = max(1, batchSize)
+        self.logger = logger
     }
 
     /// The runner of the projection `name`.
@@ -34,23 +66,88 @@ public final class ProjectionSet: Sendable {
         runners.first { $0.projection.name == name }
     }
 
+    /// After an erasure has been applied: empties every live model's write-ahead log so no old
+    /// page with the person's data remains (see `SQLiteProjectionStorage.scrub`).
+    @discardableResult
+    public func scrub() -> Bool {
+        databases.values.map { $0.scrub() }.allSatisfy { $0 }
+    }
+
     /// The status of every projection, sorted by name.
     public func status() -> [ProjectionStatus] {
         runners.map(\.status)
     }
 
-    /// Runs every projection until the task is cancelled or the log closes. A failed projection
-    /// stops alone; the others keep running.
-    public func run() async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
+    // MARK: Read-your-writes
+
+    /// Waits until every projection's live model has applied `position`, up to `timeout` in all;
+    /// returns whether they all have (a failed projection never does).
+    public func waitUntil(position: Int64, timeout: Duration) async -> Bool {
+        if runners.allSatisfy({ $0.status.checkpoint >= position }) { return true }
+        let deadline = ContinuousClock.now + timeout
+        return await withTaskGroup(of: Bool.self) { group in
             for runner in runners {
-                group.addTask { try await runner.run() }
+                group.addTask { await runner.waitUntil(position: position, timeout: deadline - ContinuousClock.now) }
             }
-            try await group.waitForAll()
+            var all = true
+            for await reached in group where !reached { all = false }
+            return all
         }
     }
 
-    /// Rebuilds the projections named (all when empty), one after the other.
+    // MARK: Running
+
+    /// Runs every projection until the task is cancelled, then returns (graceful shutdown: a
+    /// rebuild under way is abandoned, its file discarded at the next start).
+    ///
+    /// Creates missing models, rebuilds those built by another version of their file (together,
+    /// from one read of the log), follows the log with the others, checks the directory every
+    /// `pollInterval` for changed files and serves `requestRebuild`. A failed projection stops
+    /// alone; a new version of its file, or a rebuild, starts it again. Call it once at a time.
+    public func run() async throws {
+        for runner in runners where try runner.storage.state(of: .live) == nil {
+            try runner.createEmptyLiveModel()
+        }
+        let stale = runners.filter { !$0.canFollow }
+        if !stale.isEmpty { enqueue(RebuildRequest(runners: stale, claimed: false)) }
+        let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        requests.withLock { $0.wake = wake }
+        wake.yield() // serve what was asked before
+        defer { requests.withLock { $0.wake = nil } }
+        await withDiscardingTaskGroup { group in
+            for runner in runners {
+                group.addTask { await self.supervise(runner) }
+            }
+            group.addTask { await self.watchFiles() }
+            group.addTask { await self.serveRebuilds(wakes) }
+        }
+    }
+
+    private func enqueue(_ request: RebuildRequest) {
+        let wake = requests.withLock { requests in
+            requests.pending.append(request)
+            return requests.wake
+        }
+        wake?.yield()
+    }
+
+    /// Starts rebuilding the projection `name` beside its live model and returns at once; its
+    /// status says `rebuilding`, with progress, until the new model is swapped in. The rebuild
+    /// runs inside `run()` (it starts when `run()` does, if it is not running yet).
+    ///
+    /// - Throws: `ReadModelError.unknown` for no such projection, `.rebuilding` when one is under way.
+    public func requestRebuild(of name: String) throws(ReadModelError) {
+        guard let runner = runner(named: name) else { throw ReadModelError.unknown(name) }
+        guard runner.claimRebuild() else { throw ReadModelError.rebuilding(name) }
+        enqueue(RebuildRequest(runners: [runner], claimed: true))
+    }
+
+    /// Rebuilds the projections named (all when empty) together and waits for the swap: one read
+    /// of the log for all, each applied in parallel. `protalent rebuild` runs it offline.
+    ///
+    /// - Throws: `ReadModelError.unknown` for a name that is not a projection, `.rebuilding` when
+    ///   one of them is being rebuilt already. An event that fails is reported in that runner's
+    ///   status (the others go on).
     public func rebuild(
         _ names: [String] = [], progress: (@Sendable (String, RebuildProgress) -> Void)? = nil
     ) async throws {
@@ -60,13 +157,82 @@ public final class ProjectionSet: Sendable {
             chosen.append(runner)
         }
         if names.isEmpty { chosen = runners }
-        for runner in chosen {
-            let name = runner.projection.name
-            var report: (@Sendable (RebuildProgress) -> Void)?
-            if let progress {
-                report = { @Sendable step in progress(name, step) }
+        _ = try await ProjectionRebuild.run(chosen, log: log, batchSize: batchSize, claim: .now, progress: progress)
+    }
+
+    /// Follows the log with `runner` whenever its live model can; otherwise (stale model being
+    /// rebuilt, live model stopped at an event until a fixed file rebuilds it) checks again every
+    /// `pollInterval`.
+    private func supervise(_ runner: ProjectionRunner) async {
+        while !Task.isCancelled {
+            if runner.canFollow {
+                do {
+                    try await runner.follow()
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("projection follower stopped", metadata: ["projection": "\(runner.projection.name)", "error": "\(error)"])
+                }
             }
-            try await runner.rebuild(progress: report)
+            do { try await Task.sleep(for: pollInterval) } catch { return }
+        }
+    }
+
+    /// Polls the projection files; a changed one is adopted by its runner and rebuilt.
+    private func watchFiles() async {
+        var refused: [String: String] = [:] // name → version of a file that does not parse, reported once
+        while true {
+            do { try await Task.sleep(for: pollInterval) } catch { return }
+            for runner in runners {
+                let name = runner.projection.name
+                let url = projectionsDirectory.appendingPathComponent("\(name).sql")
+                guard let bytes = try? [UInt8](Data(contentsOf: url)) else { continue } // removed: keep the last version
+                let version = Projection.version(of: bytes)
+                guard version != runner.projection.version, refused[name] != version else { continue }
+                do {
+                    let projection = try Projection(name: name, source: bytes, file: url.path)
+                    refused[name] = nil
+                    logger.info("projection file changed: rebuilding it beside the live model", metadata: [
+                        "projection": "\(name)", "version": "\(version)",
+                    ])
+                    runner.storage.adopt(projection)
+                    enqueue(RebuildRequest(runners: [runner], claimed: false))
+                } catch {
+                    refused[name] = version
+                    logger.error("projection file changed but does not parse: keeping the running version", metadata: [
+                        "projection": "\(name)", "error": "\(error)",
+                    ])
+                }
+            }
+        }
+    }
+
+    /// Runs each rebuild request on its own child task, until cancelled.
+    private func serveRebuilds(_ wakes: AsyncStream<Void>) async {
+        await withDiscardingTaskGroup { group in
+            for await _ in wakes {
+                let due = requests.withLock { requests in
+                    defer { requests.pending.removeAll() }
+                    return requests.pending
+                }
+                for request in due {
+                    group.addTask {
+                        await self.serve(request)
+                    }
+                }
+            }
+        }
+    }
+
+    private func serve(_ request: RebuildRequest) async {
+        let names = request.runners.map(\.projection.name)
+        do {
+            _ = try await ProjectionRebuild.run(request.runners, log: log, batchSize: batchSize,
+                                                claim: request.claimed ? .claimed : .waiting, progress: nil)
+        } catch is CancellationError {
+            logger.debug("rebuild abandoned at shutdown", metadata: ["projections": "\(names)"])
+        } catch {
+            logger.error("rebuild failed", metadata: ["projections": "\(names)", "error": "\(error)"])
         }
     }
 }

@@ -65,8 +65,14 @@ public enum ProjectionTarget: Sendable, Equatable {
 /// atomically. If the event at index k fails, the events before it are applied and the failure
 /// recorded with the checkpoint at the position before k, atomically, and the failure returned.
 public protocol ProjectionStorage: Sendable {
-    /// The projection it stores.
+    /// The projection the next build uses (see `adopt`).
     var projection: Projection { get }
+    /// Makes `projection` (a new version of the same file) the one the next build uses; the live
+    /// model keeps applying the statements it was built with until that build is promoted.
+    func adopt(_ projection: Projection)
+    /// Whether the live model exists and can apply events: it was built by a version of the file
+    /// whose statements this process has (else it only answers queries until a build replaces it).
+    var canApplyToLive: Bool { get }
     /// The stored state of `target`, `nil` when it does not exist.
     func state(of target: ProjectionTarget) throws -> ProjectionState?
     /// Discards any unfinished build and creates an empty model (schema, version, position 0).

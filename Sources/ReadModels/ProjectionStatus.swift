@@ -12,6 +12,11 @@ public struct ProjectionStatus: Sendable, Equatable {
         case rebuilding
         /// Stopped at an event it could not apply (see `failure`).
         case failed
+        /// The live model was built by another version of the file; a rebuild is due (seen by
+        /// `ProjectionSet.inspect`, which reads the files of a data directory without running them).
+        case stale
+        /// No live model yet.
+        case notBuilt = "not-built"
     }
 
     /// The projection's name.
@@ -28,6 +33,8 @@ public struct ProjectionStatus: Sendable, Equatable {
     public var state: State
     /// The event it stopped at, if it did.
     public var failure: ProjectionFailure?
+    /// How far the rebuild under way is, if one is.
+    public var rebuild: RebuildProgress?
 
     /// Events the live model is behind the log.
     public var lag: Int64 { max(0, head - checkpoint) }

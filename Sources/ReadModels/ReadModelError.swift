@@ -8,6 +8,7 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
         case rebuilding(String)
         case unexpectedValue(String, String, String)
         case invalidCursor(String)
+        case stale(String)
     }
 
     private let reason: Reason
@@ -26,6 +27,8 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
     static func unexpectedValue(_ projection: String, _ column: String, _ value: String) -> Self {
         Self(reason: .unexpectedValue(projection, column, value))
     }
+    /// The live model was built by a version of the file this process does not have: rebuild it.
+    public static func stale(_ name: String) -> Self { Self(reason: .stale(name)) }
     /// A file operation failed.
     static func io(_ operation: String, _ path: String, _ code: Int32) -> Self { Self(reason: .io(operation, path, code)) }
 
@@ -39,6 +42,7 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
             "the read model '\(projection)' holds '\(value)' in \(column), which its query does not know: rebuild it with the current projection file"
         case .invalidCursor(let list):
             "the cursor does not belong to the \(list) list: pass the nextCursor of the previous page of this list"
+        case .stale(let name): "the read model '\(name)' was built by another version of its file: rebuild it before it follows the log"
         case .io(let operation, let path, let code): "\(operation) failed on \(path): errno \(code)"
         }
     }

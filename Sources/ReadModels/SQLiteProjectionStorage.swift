@@ -15,16 +15,30 @@ import Synchronization
 ///
 /// Each file holds the projection's tables and `_projection_state`, a single-row table (version,
 /// last applied position, last failure) written in the same transaction as the rows.
+///
+/// A build is written through one connection with the rollback journal in memory and
+/// `synchronous = OFF`: nobody reads the file before it is promoted, a crash discards it, and
+/// `promoteBuild` fsyncs it before pointing at it. It switches to WAL when it goes live.
 public final class SQLiteProjectionStorage: ProjectionStorage {
-    /// The projection stored.
-    public let projection: Projection
+    /// The projection the next build uses (the live model keeps the statements it was built with).
+    public var projection: Projection { state.withLock { $0.projection } }
     /// The directory of the read-model files.
     public let directory: URL
-    private let plans: (byType: [String: Plan], other: Plan)
+    /// The projection's name (every version has the same).
+    public let name: String
 
     private struct Model {
         var file: String
         var pool: DatabasePool
+        /// The statements of the version that built it; `nil` when that version's file is gone
+        /// (opened after the file changed): such a model only answers queries until replaced.
+        var plans: Plans?
+    }
+
+    private struct Build {
+        var file: String
+        var queue: DatabaseQueue
+        var plans: Plans
     }
 
     private final class Retired {
@@ -37,8 +51,9 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     }
 
     private struct State {
+        var projection: Projection
         var live: Model?
-        var building: Model?
+        var building: Build?
         var retired: [Retired] = []
     }
 
@@ -46,17 +61,18 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     private let state: Mutex<State>
 
     /// Opens the projection's live model in `directory` (created if missing), if there is one.
+    ///
+    /// The live model is followed with `projection`'s statements only if it was built by that
+    /// version; otherwise it only answers queries until a build replaces it.
     public init(projection: Projection, directory: URL) throws {
-        self.projection = projection
         self.directory = directory
-        plans = Self.plans(projection.definition)
+        name = projection.name
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var initial = State()
-        let pointer = directory.appendingPathComponent("\(projection.name).current")
-        if let data = FileManager.default.contents(atPath: pointer.path),
-           let file = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
-           FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path) {
-            initial.live = Model(file: file, pool: try Self.openPool(directory.appendingPathComponent(file).path))
+        var initial = State(projection: projection)
+        if let file = Self.liveFileName(of: projection.name, in: directory) {
+            let pool = try Self.openPool(directory.appendingPathComponent(file).path)
+            let version = try pool.read { db in try Self.fetchState(db)?.version }
+            initial.live = Model(file: file, pool: pool, plans: version == projection.version ? Plans(projection) : nil)
         }
         state = Mutex(initial)
         Self.removeFiles(of: projection.name, in: directory, except: initial.live?.file)
@@ -69,8 +85,26 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     ///
     /// - Throws: `ReadModelError.notBuilt` before the first build finishes.
     public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
-        guard let pool = state.withLock({ $0.live?.pool }) else { throw ReadModelError.notBuilt(projection.name) }
+        guard let pool = state.withLock({ $0.live?.pool }) else { throw ReadModelError.notBuilt(name) }
         return try pool.read(body)
+    }
+
+    /// Removes old page images from the live model's write-ahead log (a truncating checkpoint), so
+    /// rows deleted or blanked by an erasure survive in no file. With `secure_delete` on, the
+    /// database file itself keeps no freed content. Retries while readers hold old snapshots;
+    /// returns whether the WAL was emptied.
+    @discardableResult
+    public func scrub(attempts: Int = 20) -> Bool {
+        guard let pool = state.withLock({ $0.live?.pool }) else { return true }
+        for _ in 0..<max(attempts, 1) {
+            let done = (try? pool.writeWithoutTransaction { db -> Bool in
+                let (frames, checkpointed) = try db.checkpoint(.truncate)
+                return frames == 0 || frames == checkpointed
+            }) ?? false
+            if done { return true }
+            usleep(50_000)
+        }
+        return false
     }
 
     /// The live model's pool, to hold for several reads (it stays usable after a swap).
@@ -79,27 +113,41 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     /// The live model's file name (changes at each swap).
     public var liveFile: String? { state.withLock { $0.live?.file } }
 
+    /// Whether the live model exists and can follow the log (it was built by a version whose
+    /// statements this process has).
+    public var canApplyToLive: Bool { state.withLock { $0.live?.plans != nil } }
+
     // MARK: ProjectionStorage
 
     public func state(of target: ProjectionTarget) throws -> ProjectionState? {
-        guard let pool = model(target)?.pool else { return nil }
-        return try pool.read { db in try Self.fetchState(db) }
+        switch target {
+        case .live:
+            guard let pool = state.withLock({ $0.live?.pool }) else { return nil }
+            return try pool.read { db in try Self.fetchState(db) }
+        case .building:
+            guard let queue = state.withLock({ $0.building?.queue }) else { return nil }
+            return try queue.read { db in try Self.fetchState(db) }
+        }
+    }
+
+    public func adopt(_ projection: Projection) {
+        precondition(projection.name == name, "a storage keeps one projection name")
+        state.withLock { $0.projection = projection }
     }
 
     public func beginBuild() throws {
-        let projection = self.projection
-        let (oldBuilding, nextFile) = state.withLock { state -> (Model?, String) in
+        let (projection, oldBuilding, nextFile) = state.withLock { state -> (Projection, Build?, String) in
             let live = state.live?.file ?? ""
-            let generation = Self.generation(of: live, name: projection.name) + 1
+            let generation = Self.generation(of: live) + 1
             let old = state.building
             state.building = nil
-            return (old, "\(projection.name).\(generation).sqlite")
+            return (state.projection, old, "\(state.projection.name).\(generation).sqlite")
         }
-        if let oldBuilding { try? oldBuilding.pool.close() }
+        if let oldBuilding { try? oldBuilding.queue.close() }
         let path = directory.appendingPathComponent(nextFile).path
         Self.removeDatabase(at: path)
-        let pool = try Self.openPool(path)
-        try pool.write { db in
+        let queue = try Self.openBuild(path)
+        try queue.write { db in
             do {
                 try db.execute(sql: projection.definition.schema)
             } catch let error as DatabaseError {
@@ -118,22 +166,30 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             try db.execute(sql: "INSERT INTO _projection_state (id, version, position) VALUES (1, ?, 0)", arguments: [projection.version])
             try Self.prepareAll(projection, db)
         }
-        state.withLock { $0.building = Model(file: nextFile, pool: pool) }
+        state.withLock { $0.building = Build(file: nextFile, queue: queue, plans: Plans(projection)) }
     }
 
     public func apply(_ events: [ProjectionEvent], to target: ProjectionTarget) throws -> ProjectionFailure? {
         guard !events.isEmpty else { return nil }
-        guard let pool = model(target)?.pool else { throw ReadModelError.notBuilt(projection.name) }
-        let plans = self.plans
-        let file = projection.file
+        let found = state.withLock { state -> (any DatabaseWriter, Plans?)? in
+            switch target {
+            case .live: state.live.map { ($0.pool, $0.plans) }
+            case .building: state.building.map { ($0.queue, $0.plans) }
+            }
+        }
+        guard let (writer, known) = found else { throw ReadModelError.notBuilt(name) }
+        guard let plans = known else { throw ReadModelError.stale(name) }
+        let pause = target == .live ? MidBatchPause.configured : nil
         do {
-            try pool.write { db in
-                for index in events.indices {
-                    do {
-                        try Self.applyOne(events[index], plans, db)
-                    } catch let error as StatementFailure {
-                        throw FailedAt(index: index, failure: error.failure(events[index], file: file))
-                    }
+            try writer.write { db in
+                if let pause {
+                    // The test hook stops halfway through the batch, inside its transaction.
+                    let half = events.count / 2
+                    try Self.applyAll(events[..<half], plans, db)
+                    pause.reached()
+                    try Self.applyAll(events[half...], plans, db)
+                } else {
+                    try Self.applyAll(events[...], plans, db)
                 }
                 try Self.saveCheckpoint(db, position: events[events.count - 1].record.position, failure: nil)
             }
@@ -142,8 +198,8 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             // The batch rolled back: apply what came before the failing event and record the failure, atomically.
             let applied = events[..<failed.index]
             let checkpoint = applied.last?.record.position
-            try pool.write { db in
-                for event in applied { try Self.applyOne(event, plans, db) }
+            try writer.write { db in
+                try Self.applyAll(applied, plans, db)
                 try Self.saveCheckpoint(db, position: checkpoint, failure: failed.failure)
             }
             return failed.failure
@@ -151,19 +207,32 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     }
 
     public func recordFailure(_ failure: ProjectionFailure, in target: ProjectionTarget) throws {
-        guard let pool = model(target)?.pool else { throw ReadModelError.notBuilt(projection.name) }
-        try pool.write { db in try Self.saveCheckpoint(db, position: nil, failure: failure) }
+        let writer = state.withLock { state -> (any DatabaseWriter)? in
+            target == .live ? state.live?.pool : state.building?.queue
+        }
+        guard let writer else { throw ReadModelError.notBuilt(name) }
+        try writer.write { db in try Self.saveCheckpoint(db, position: nil, failure: failure) }
     }
 
     public func promoteBuild() throws {
-        guard let building = state.withLock({ $0.building }) else { throw ReadModelError.noBuild(projection.name) }
-        // Make the build durable before pointing at it.
-        _ = try building.pool.writeWithoutTransaction { db in try db.checkpoint(.full) }
-        let pointer = directory.appendingPathComponent("\(projection.name).current")
-        let temporary = directory.appendingPathComponent("\(projection.name).current.tmp")
+        guard let building = state.withLock({ $0.building }) else { throw ReadModelError.noBuild(name) }
+        // Make the build durable (it was written without fsync), then reopen it as a WAL pool.
+        try building.queue.close()
+        let path = directory.appendingPathComponent(building.file).path
+        let fd = open(path, O_RDWR)
+        guard fd >= 0, fsync(fd) == 0 else {
+            let code = errno
+            if fd >= 0 { close(fd) }
+            throw ReadModelError.io("fsync", path, code)
+        }
+        close(fd)
+        let pool = try Self.openPool(path)
+        let live = Model(file: building.file, pool: pool, plans: building.plans)
+        let pointer = directory.appendingPathComponent("\(name).current")
+        let temporary = directory.appendingPathComponent("\(name).current.tmp")
         try Data((building.file + "\n").utf8).write(to: temporary)
-        let fd = open(temporary.path, O_RDONLY)
-        if fd >= 0 { fsync(fd); close(fd) }
+        let pointerFD = open(temporary.path, O_RDONLY)
+        if pointerFD >= 0 { fsync(pointerFD); close(pointerFD) }
         guard rename(temporary.path, pointer.path) == 0 else {
             throw ReadModelError.io("rename", temporary.path, errno)
         }
@@ -171,7 +240,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         if dfd >= 0 { fsync(dfd); close(dfd) }
         let deletable = state.withLock { state -> [String] in
             if let old = state.live { state.retired.append(Retired(file: old.file, pool: old.pool)) }
-            state.live = building
+            state.live = live
             state.building = nil
             let gone = state.retired.filter { $0.pool == nil }.map(\.file)
             state.retired.removeAll { $0.pool == nil }
@@ -191,10 +260,6 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     }
 
     // MARK: Internals
-
-    private func model(_ target: ProjectionTarget) -> Model? {
-        state.withLock { target == .live ? $0.live : $0.building }
-    }
 
     private struct StatementFailure: Error {
         let statement: ProjectionDefinition.Statement
@@ -218,43 +283,56 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         var parameters: Set<String>
     }
 
-    private static func plans(_ definition: ProjectionDefinition) -> (byType: [String: Plan], other: Plan) {
-        var byType: [String: Plan] = [:]
-        for type in definition.handlers.keys {
-            byType[type] = Plan(statements: definition.statements(for: type), parameters: definition.parameters(for: type))
+    /// A projection version's plans, kept with the model built by it.
+    private struct Plans: Sendable {
+        var byType: [String: Plan]
+        var other: Plan
+        /// The projection file, for error messages.
+        var file: String
+
+        init(_ projection: Projection) {
+            let definition = projection.definition
+            byType = [:]
+            for type in definition.handlers.keys {
+                byType[type] = Plan(statements: definition.statements(for: type), parameters: definition.parameters(for: type))
+            }
+            other = Plan(statements: definition.everyEvent, parameters: definition.parameters(for: ""))
+            file = projection.file
         }
-        let other = Plan(statements: definition.everyEvent, parameters: definition.parameters(for: ""))
-        return (byType, other)
     }
 
-    private static func applyOne(_ event: ProjectionEvent, _ plans: (byType: [String: Plan], other: Plan), _ db: Database) throws {
-        let record = event.record
-        let plan = plans.byType[record.type] ?? plans.other
-        guard !plan.statements.isEmpty else { return }
-        var values: [String: (any DatabaseValueConvertible)?] = [:]
-        values.reserveCapacity(plan.parameters.count)
-        for name in plan.parameters {
-            switch name {
-            case "position": values[name] = record.position
-            case "stream": values[name] = record.stream
-            case "version": values[name] = record.streamVersion
-            case "type": values[name] = record.type
-            case "eventId": values[name] = record.eventId.uuidString.lowercased()
-            case "time": values[name] = ISO8601Micros.format(record.timestampMicros)
-            case "timeMicros": values[name] = record.timestampMicros
-            case "actor": values[name] = record.metadata.actor
-            case "payload": values[name] = event.payload
-            default: break
+    /// Applies events to `db` in order, each through its type's statements (bound by `EventBinder`,
+    /// prepared once per call); a failing statement throws `FailedAt` with the event's index.
+    private static func applyAll(_ events: ArraySlice<ProjectionEvent>, _ plans: Plans, _ db: Database) throws {
+        var binders: [String: [EventBinder]] = [:]
+        var values = EventValues()
+        for index in events.indices {
+            let event = events[index]
+            let type = event.record.type
+            let plan = plans.byType[type] ?? plans.other
+            guard !plan.statements.isEmpty else { continue } // nothing to bind: only the checkpoint moves
+            let forType: [EventBinder]
+            if let known = binders[type] {
+                forType = known
+            } else {
+                var made: [EventBinder] = []
+                for statement in plan.statements {
+                    do {
+                        made.append(EventBinder(try db.cachedStatement(sql: statement.sql)))
+                    } catch {
+                        throw FailedAt(index: index, failure: StatementFailure(statement: statement, error: error).failure(event, file: plans.file))
+                    }
+                }
+                binders[type] = made
+                forType = made
             }
-        }
-        let arguments = StatementArguments(values)
-        for statement in plan.statements {
-            do {
-                let prepared = try db.cachedStatement(sql: statement.sql)
-                prepared.setUncheckedArguments(arguments)
-                try prepared.execute()
-            } catch {
-                throw StatementFailure(statement: statement, error: error)
+            values.reset(for: event.record)
+            for (number, binder) in forType.enumerated() {
+                do {
+                    try binder.execute(event, &values)
+                } catch {
+                    throw FailedAt(index: index, failure: StatementFailure(statement: plan.statements[number], error: error).failure(event, file: plans.file))
+                }
             }
         }
     }
@@ -267,7 +345,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             .execute(arguments: [failure?.position, failure?.eventType, failure?.message])
     }
 
-    private static func fetchState(_ db: Database) throws -> ProjectionState? {
+    static func fetchState(_ db: Database) throws -> ProjectionState? {
         guard let row = try Row.fetchOne(db, sql: "SELECT version, position, error_position, error_type, error_message FROM _projection_state WHERE id = 1") else {
             return nil
         }
@@ -297,11 +375,40 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             // The checkpoint commits with the rows; losing the last transactions on power loss
             // only means re-applying them from the log.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Deleted and overwritten content is zeroed, not left in free pages: after an
+            // erasure, `scrub()` then leaves no copy of the person's rows in the file.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         return try DatabasePool(path: path, configuration: configuration)
     }
 
-    private static func generation(of file: String, name: String) -> Int {
+    /// The connection of a build: nobody reads it before it is promoted and a crash discards it,
+    /// so no fsync and no WAL (each page is written once); the journal, in memory, still lets a
+    /// failing batch roll back. A large cache keeps the indexes being filled in memory.
+    private static func openBuild(_ path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.label = URL(fileURLWithPath: path).lastPathComponent
+        configuration.busyMode = .timeout(10) // `protalent stats` may be reading its checkpoint
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = MEMORY")
+            try db.execute(sql: "PRAGMA synchronous = OFF")
+            try db.execute(sql: "PRAGMA cache_size = -131072") // 128 MiB
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        return try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// The live file named by `<name>.current`, if it exists.
+    static func liveFileName(of name: String, in directory: URL) -> String? {
+        let pointer = directory.appendingPathComponent("\(name).current")
+        guard let data = FileManager.default.contents(atPath: pointer.path),
+              let file = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
+              FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path) else { return nil }
+        return file
+    }
+
+    /// The generation number of a model file name (`<name>.<n>.sqlite`), 0 when it has none.
+    static func generation(of file: String) -> Int {
         let parts = file.split(separator: ".")
         guard parts.count >= 3, let number = Int(parts[parts.count - 2]) else { return 0 }
         return number
@@ -309,6 +416,13 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
 
     private static func removeDatabase(at path: String) {
         for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+    }
+
+    /// Whether `file` is a model file of `name` (`<name>.<n>.sqlite`, without `-wal` or `-shm`).
+    static func isModelFile(_ file: String, of name: String) -> Bool {
+        guard file.hasPrefix(name + "."), file.hasSuffix(".sqlite") else { return false }
+        let middle = file.dropFirst(name.count + 1).dropLast(".sqlite".count)
+        return Int(middle) != nil
     }
 
     /// Removes model files of `name` other than `keep` (left by a crash during a build or a swap).

@@ -6,6 +6,7 @@ import Domain
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 @Suite struct AccessTests {
@@ -98,6 +99,40 @@ import Testing
                 {"email": "erase.me@example.ml", "password": "correct horse battery", "firstName": "N", "lastName": "M", "role": "student"}
                 """)
             #expect(again.status == .created)
+        }
+    }
+
+    /// After an erasure, no read-model file (database or write-ahead log) holds the person's words.
+    @Test func erasureLeavesNoTraceInAnyReadModelFile() async throws {
+        let fixture = try APIFixture()
+        let readModels = fixture.directory.url.appendingPathComponent("readmodels")
+        @Sendable func filesHolding(_ needle: String) throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: readModels.path).filter { name in
+                let data = try Data(contentsOf: readModels.appendingPathComponent(name))
+                return data.range(of: Data(needle.utf8)) != nil
+            }
+        }
+        try await fixture.test { client in
+            let registered = try await client.send(.post, "/auth/register", json: """
+                {"email": "trace@example.ml", "password": "correct horse battery", "firstName": "Oumou", "lastName": "Quetzalcoatlus", "role": "student"}
+                """)
+            #expect(registered.status == .created)
+            let token = try await client.logIn("trace@example.ml")
+            let update = try await client.send(.put, "/users/profile", json: #"{"bio": "Zanzibarique tisserande", "city": "Tombouctouville"}"#, token: token)
+            let before = try #require(update.logPosition)
+            #expect(await fixture.platform.readModelsReach(before, timeout: .seconds(5)))
+            #expect(try !filesHolding("Quetzalcoatlus").isEmpty, "control: the name must be in the read models before the erasure")
+            #expect(try !filesHolding("Zanzibarique").isEmpty)
+
+            let erased = try await client.send(.delete, "/users/me", token: token)
+            #expect(erased.status == .noContent)
+            var left: [String] = []
+            for _ in 0..<100 {
+                left = try filesHolding("Quetzalcoatlus") + filesHolding("Zanzibarique") + filesHolding("Tombouctouville")
+                if left.isEmpty { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(left.isEmpty, "still in: \(left)")
         }
     }
 }

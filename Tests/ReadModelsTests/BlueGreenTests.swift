@@ -26,23 +26,15 @@ import Testing
         let held = try #require(storage.reader) // a reader holding the old pool across the swap
 
         // A reader hammering the model during the rebuild sees the old model or the new one, complete.
-        let stop = Atomic(false)
-        let observations = Task.detached { () -> [Counted] in
-            var seen: [Counted] = []
-            while !stop.load(ordering: .relaxed) {
-                if let answer = try? counted(storage) { seen.append(answer) }
-                await Task.yield()
-            }
-            return seen
-        }
+        let reader = CountedReader()
+        reader.start(storage)
         let task = Task { try await runner.run() }
         var swapped = false
         for _ in 0..<3_000 where !swapped {
             swapped = storage.liveFile != oldFile && runner.status.checkpoint == head
             if !swapped { try await Task.sleep(for: .milliseconds(5)) }
         }
-        stop.store(true, ordering: .relaxed)
-        let seen = await observations.value
+        let seen = await reader.stop()
         task.cancel()
         _ = await task.result
 

@@ -2,6 +2,7 @@ import EventLog
 import EventSourcing
 import Foundation
 import GRDB
+import Synchronization
 import ReadModels
 import TestSupport
 
@@ -54,4 +55,31 @@ func whileRunning<T>(_ runner: ProjectionRunner, _ body: () async throws -> T) a
     task.cancel()
     _ = await task.result
     return result
+}
+
+/// A reader asking `counted(storage)` over and over on its own task until stopped: what queries
+/// saw while a model was swapped.
+final class CountedReader: Sendable {
+    private let stopped = Atomic(false)
+    private let task: Mutex<Task<[Counted], Never>?> = Mutex(nil)
+
+    /// Starts reading `storage`.
+    func start(_ storage: SQLiteProjectionStorage) {
+        let reading = Task.detached { [self] () -> [Counted] in
+            var seen: [Counted] = []
+            while !stopped.load(ordering: .relaxed) {
+                if let answer = try? counted(storage) { seen.append(answer) }
+                await Task.yield()
+            }
+            return seen
+        }
+        task.withLock { $0 = reading }
+    }
+
+    /// Stops reading; returns every answer seen.
+    func stop() async -> [Counted] {
+        stopped.store(true, ordering: .relaxed)
+        guard let reading = task.withLock({ $0 }) else { return [] }
+        return await reading.value
+    }
 }

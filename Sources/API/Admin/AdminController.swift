@@ -59,25 +59,20 @@ struct AdminController {
         try JSONResponse.json(Page(items: platform.readModels.status().map(ProjectionItem.init), nextCursor: nil))
     }
 
-    /// Starts the rebuild in a detached task: `ProjectionSet` rebuilds on demand but not in the
-    /// background, and a rebuild of a large log outlives any request. Progress shows in
-    /// `GET /admin/projections` (state `rebuilding`, then `running` at the new version).
+    /// Queues a blue/green rebuild with the running `ProjectionSet` and answers at once: queries keep
+    /// reading the old model until the new one has caught up and is swapped in. Progress shows in
+    /// `GET /admin/projections` (state `rebuilding` with done/total, then `running` at the new version).
     func rebuild(_ context: AppRequestContext) throws -> Response {
-        guard let name = context.parameters.get("name"), let runner = platform.readModels.runner(named: name) else {
-            throw APIError.notFound("no projection named \(context.parameters.get("name").map { String($0.prefix(64)) } ?? ""); see GET /admin/projections")
-        }
-        guard runner.status.state != .rebuilding else {
+        let name = context.parameters.get("name") ?? ""
+        do {
+            try platform.readModels.requestRebuild(of: name)
+        } catch {
+            if platform.readModels.runner(named: name) == nil {
+                throw APIError.notFound("no projection named \(name.prefix(64)); see GET /admin/projections")
+            }
             throw APIError.conflict("the projection \(name) is already being rebuilt; watch GET /admin/projections")
         }
-        let readModels = platform.readModels, logger = platform.logger, head = platform.log.head
-        Task.detached {
-            do {
-                try await readModels.rebuild([name])
-                logger.info("projection rebuilt", metadata: ["projection": "\(name)"])
-            } catch {
-                logger.error("projection rebuild failed", metadata: ["projection": "\(name)", "error": "\(error)"])
-            }
-        }
+        let head = platform.log.head
         return try JSONResponse.command(RebuildStarted(name: name, state: "rebuilding", head: head), status: .accepted, position: head)
     }
 

@@ -58,5 +58,7 @@ public func buildRouter(platform: Platform) -> (router: Router<AppRequestContext
     MentorsController(platform: platform).addRoutes(to: routes)
     ScholarshipsController(platform: platform).addRoutes(to: routes)
     AdminController(platform: platform).addRoutes(to: routes)
+    CommunitiesController(platform: platform).addRoutes(to: routes)
+    EventsController(platform: platform).addRoutes(to: routes)
     return (router, routes)
 }

@@ -55,6 +55,8 @@ struct DemoSeeder {
         }
         try await seedMentoring(logins: logins, now: now)
         try await seedScholarships(logins: logins, now: now)
+        try await seedCommunities()
+        try await seedEvents()
     }
 
     mutating func register(email: String, first: String, last: String, role: Role, country: String, now: Date) async throws -> UUID {

@@ -135,5 +135,44 @@ enum SchemaCatalog {
             "lag": .integer(), "state": .string(values: ["idle", "catching-up", "running", "rebuilding", "failed"]),
             "lastError": .nullable(.object(["position": .integer(), "eventType": .text, "message": .text])),
         ], required: ["name", "version", "checkpoint", "head", "lag", "state"]),
+        // Communities and events
+        "CommunityCreate": .object([
+            "name": .string(maxLength: 200), "description": .string(maxLength: 5000), "category": .oneOf(Communities.Category.self),
+            "countryCode": .text, "city": .string(maxLength: 100), "isPrivate": .boolean,
+        ], required: ["name", "category", "isPrivate"]),
+        "Community": .object([
+            "id": .uuid, "name": .text, "description": .nullable(.text), "category": .oneOf(Communities.Category.self),
+            "countryCode": .nullable(.text), "city": .nullable(.text), "isPrivate": .boolean, "ownerId": .uuid,
+            "memberCount": .integer(minimum: 0), "postCount": .integer(minimum: 0), "createdAt": .dateTime, "lastActivityAt": .dateTime,
+            "viewerMembership": .string(values: ["none", "pending", "member", "moderator", "owner", "banned"]),
+        ], required: ["id", "name", "category", "isPrivate", "ownerId", "memberCount", "postCount", "createdAt", "lastActivityAt"]),
+        "PostCreate": .object(["title": .string(maxLength: 200), "body": .string(maxLength: 10_000)], required: ["body"]),
+        "CommunityPost": .object([
+            "id": .uuid, "communityId": .uuid, "authorId": .uuid, "title": .nullable(.text), "body": .text,
+            "createdAt": .dateTime, "removed": .boolean,
+        ], required: ["id", "communityId", "authorId", "body", "createdAt", "removed"]),
+        "CommunityMember": .object([
+            "userId": .uuid, "role": .string(values: ["owner", "moderator", "member"]), "joinedAt": .dateTime,
+        ], required: ["userId", "role", "joinedAt"]),
+        "EventCreate": .object([
+            "title": .string(maxLength: 200), "description": .string(maxLength: 5000), "eventType": .oneOf(Gathering.Kind.self),
+            "startDate": .dateTime, "endDate": .dateTime, "isOnline": .boolean, "location": .string(maxLength: 200),
+            "meetingUrl": .string(format: "uri"), "maxParticipants": .integer(minimum: 1),
+        ], required: ["title", "eventType", "startDate", "endDate", "isOnline"]),
+        "EventRegistration": .object([
+            "status": .string(values: ["registered", "waitlisted", "cancelled"]), "waitlistPosition": .integer(minimum: 1),
+        ], required: ["status"]),
+        "Event": .object([
+            "id": .uuid, "title": .text, "description": .nullable(.text), "eventType": .oneOf(Gathering.Kind.self),
+            "startDate": .dateTime, "endDate": .dateTime, "isOnline": .boolean, "location": .nullable(.text),
+            "meetingUrl": .nullable(.text), "maxParticipants": .nullable(.integer(minimum: 1)), "creatorId": .nullable(.uuid),
+            "cancelled": .boolean, "seatsTaken": .integer(minimum: 0), "seatsLeft": .nullable(.integer(minimum: 0)),
+            "waitlistCount": .integer(minimum: 0), "createdAt": .dateTime, "viewerRegistration": .ref("EventRegistration"),
+        ], required: ["id", "title", "eventType", "startDate", "endDate", "isOnline", "cancelled", "seatsTaken", "waitlistCount", "createdAt"]),
+        "EventCalendarEntry": .object([
+            "uid": .text, "sequence": .integer(minimum: 0), "status": .string(values: ["confirmed", "cancelled"]), "eventId": .uuid,
+            "title": .text, "description": .nullable(.text), "start": .dateTime, "end": .dateTime, "location": .nullable(.text),
+            "url": .nullable(.text), "updatedAt": .dateTime,
+        ], required: ["uid", "sequence", "status", "eventId", "title", "start", "end", "updatedAt"]),
     ]
 }

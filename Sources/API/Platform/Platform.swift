@@ -119,9 +119,6 @@ public final class Platform: Sendable {
 
     /// Waits until every read model has applied `position` (read-your-writes), or the timeout passes.
     public func readModelsReach(_ position: Int64, timeout: Duration) async -> Bool {
-        for runner in readModels.runners {
-            guard await runner.waitUntil(position: position, timeout: timeout) else { return false }
-        }
-        return true
+        await readModels.waitUntil(position: position, timeout: timeout)
     }
 }

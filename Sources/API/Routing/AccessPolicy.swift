@@ -72,6 +72,28 @@ public enum AccessPolicy {
         "GET /admin/projections": .admin,
         "POST /admin/projections/{name}/rebuild": .admin,
         "GET /admin/analytics": .admin,
+
+        // Communities and events (who may moderate a community, or post in it, is the decider's
+        // rule: owner, community moderator, platform moderator, admin; members only for posts)
+        "GET /communities": .signedIn,
+        "POST /communities": .signedIn,
+        "GET /communities/{id}": .signedIn,
+        "POST /communities/{id}/join": .signedIn,
+        "POST /communities/{id}/requests/{userId}/approve": .signedIn,
+        "POST /communities/{id}/requests/{userId}/reject": .signedIn,
+        "POST /communities/{id}/leave": .signedIn,
+        "GET /communities/{id}/posts": .signedIn,
+        "POST /communities/{id}/posts": .signedIn,
+        "DELETE /communities/{id}/posts/{postId}": .signedIn,
+        "POST /communities/{id}/members/{userId}/ban": .signedIn,
+        "GET /communities/{id}/members": .signedIn,
+        "GET /communities/{id}/live": .signedIn,
+        "GET /events": .signedIn,
+        "POST /events": .roles([.mentor, .moderator, .admin]),
+        "GET /events/calendar": .signedIn,
+        "GET /events/{id}": .signedIn,
+        "POST /events/{id}/register": .signedIn,
+        "DELETE /events/{id}/register": .signedIn,
     ]
 
     /// The rule for a route, or `nil` when the policy does not know it.

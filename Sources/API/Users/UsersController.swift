@@ -164,7 +164,23 @@ struct UsersController {
             return parts
         }
         try destroyKey(of: user.id)
+        scrubReadModels(after: position)
         return JSONResponse.command(position: position)
+    }
+
+    /// Once the projections have applied the erasure, old page images of the person's rows are
+    /// removed from the read models' write-ahead logs (in the background: it may wait on readers).
+    func scrubReadModels(after position: Int64) {
+        let platform = self.platform
+        Task.detached {
+            guard await platform.readModelsReach(position, timeout: .seconds(60)) else {
+                platform.logger.warning("read models did not reach an erasure within 60 s; scrub at the next erasure or rebuild")
+                return
+            }
+            if !platform.readModels.scrub() {
+                platform.logger.warning("a read model's write-ahead log could not be emptied after an erasure; it will be at its next checkpoint")
+            }
+        }
     }
 
     /// Destroys the person's data key once the erasure is in the log: every personal field becomes

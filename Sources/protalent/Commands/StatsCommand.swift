@@ -1,11 +1,17 @@
 import ArgumentParser
 import EventLog
+import Foundation
+import ReadModels
 
-/// `protalent stats`: sizes and counts of the log.
+/// `protalent stats`: sizes and counts of the log, and the status of every projection.
 struct StatsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Show events, streams, segments and compression.")
+    static let configuration = CommandConfiguration(
+        commandName: "stats", abstract: "Show events, streams, segments and compression, and the status of every projection.",
+        discussion: "Reads the log and the read models without locking or changing them: safe beside a running server."
+    )
 
     @OptionGroup var data: DataDirectoryOptions
+    @Option(help: "The directory of projection .sql files.") var projections: String = "./projections"
 
     func run() throws {
         let log = try EventLog.openReadOnly(directory: data.logDirectory)
@@ -20,6 +26,43 @@ struct StatsCommand: ParsableCommand {
         print("head chain hash: \(stats.headChainHash.hexString)")
         if let torn = log.recovery.tornTail {
             print("warning: torn final batch at \(torn.file) offset \(torn.offset) (\(torn.discardedBytes) bytes, cut off on the next writer open)")
+        }
+        printProjections(head: log.head)
+    }
+
+    /// One line per projection: name, version, checkpoint, head, lag, state; then its failure.
+    private func printProjections(head: Int64) {
+        let directory = URL(fileURLWithPath: projections)
+        guard FileManager.default.fileExists(atPath: directory.path) else {
+            print("projections: no directory \(projections) (pass --projections)")
+            return
+        }
+        let statuses: [ProjectionStatus]
+        do {
+            statuses = try ProjectionSet.inspect(projectionsDirectory: directory, dataDirectory: URL(fileURLWithPath: data.dataDirectory), head: head)
+        } catch {
+            print("projections: cannot read \(projections): \(error)")
+            return
+        }
+        print("projections: \(statuses.count)")
+        let rows = statuses.map { status -> [String] in
+            var state = status.state.rawValue
+            if let rebuild = status.rebuild { state += " \(rebuild.done)/\(rebuild.total)" }
+            if let live = status.liveVersion, live != status.version { state += " (live model of version \(live.prefix(12)))" }
+            return [status.name, String(status.version.prefix(12)), "\(status.checkpoint)", "\(status.head)", "\(status.lag)", state]
+        }
+        let header = ["name", "version", "checkpoint", "head", "lag", "state"]
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { $1.padding(toLength: $0 == cells.count - 1 ? $1.count : widths[$0], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
+        }
+        print("  " + line(header))
+        for (status, row) in zip(statuses, rows) {
+            print("  " + line(row))
+            if let failure = status.failure {
+                print("    last failure: position \(failure.position), event type \(failure.eventType): \(failure.message)")
+            }
         }
     }
 }

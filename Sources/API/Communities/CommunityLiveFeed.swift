@@ -1,0 +1,161 @@
+import Cryptography
+import Domain
+import EventLog
+import EventSourcing
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ReadModels
+
+/// `GET /communities/{id}/live`: a community's new posts as server-sent events, from the log's
+/// live subscription.
+///
+/// Each post is one `event: post` whose `id:` is its log position and whose `data:` is the post as
+/// `GET /communities/{id}/posts` lists it; a client that reconnects with `Last-Event-ID` resumes
+/// after that position. A comment line every `heartbeat` keeps proxies from closing an idle stream.
+///
+/// A slow client never slows anyone else: the log subscription is pull-based (the writer only
+/// publishes its head), and each client has its own queue of at most `bufferLimit` items between
+/// the subscription and its socket. When that queue is full the client has fallen too far behind:
+/// the connection is dropped, and the client resumes from its last id when it reconnects.
+struct CommunityLiveFeed: Sendable {
+    /// The SSE resume header.
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+    /// The `event:` name of a new post.
+    static let postEvent = "post"
+    /// The log's type name of `Communities.Event.postPublished`.
+    static let postPublished = "communities.post-published"
+
+    /// Why a feed ended.
+    enum End: Sendable, Equatable {
+        /// The log closed (server shutdown) or the viewer lost access (left, banned): the stream ends cleanly.
+        case finished
+        /// The client's queue overflowed: the connection is dropped.
+        case tooSlow
+    }
+
+    /// Thrown out of the response body to drop the connection of a client that fell behind.
+    struct ClientTooSlow: Error {}
+
+    let platform: Platform
+    let communityID: UUID
+    let viewer: Principal
+    /// Interval of the keep-alive comment.
+    var heartbeat: Duration = .seconds(15)
+    /// Items a client may have waiting before it counts as too slow.
+    var bufferLimit = 256
+
+    /// The streaming response: posts after log position `position`.
+    func response(after position: Int64) -> Response {
+        var headers: HTTPFields = [:]
+        headers[.contentType] = "text/event-stream; charset=utf-8"
+        headers[.cacheControl] = "no-cache"
+        headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            let sink = WriterBox(writer)
+            let end = try await stream(after: position) { try await sink.write($0) }
+            if end == .tooSlow {
+                platform.logger.info("live feed: dropped a client that fell too far behind", metadata: [
+                    "community": "\(communityID.uuidString.lowercased())", "queue": "\(bufferLimit)",
+                ])
+                throw ClientTooSlow()
+            }
+            try await sink.writer.finish(nil)
+        })
+    }
+
+    /// What the queue between the subscription and the client carries.
+    private enum Item: Sendable {
+        case post(position: Int64, CommunityPost)
+        case heartbeat
+    }
+
+    /// Streams posts after `position` into `sink` (called from one task, one chunk at a time) until
+    /// the log closes, the viewer loses access, the client falls behind, or `sink` throws (the
+    /// client went away — rethrown).
+    func stream(after position: Int64, into sink: @escaping @Sendable (ByteBuffer) async throws -> Void) async throws -> End {
+        let (queue, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .bufferingOldest(bufferLimit))
+        return try await withThrowingTaskGroup(of: End?.self) { group in
+            group.addTask {
+                defer { continuation.finish() }
+                return try await produce(after: position, into: continuation)
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: heartbeat)
+                    if Task.isCancelled { break }
+                    if case .dropped = continuation.yield(.heartbeat) { return .tooSlow }
+                }
+                return nil
+            }
+            group.addTask {
+                try await sink(ByteBuffer(string: "retry: 3000\n: connected\n\n"))
+                for await item in queue {
+                    try await sink(ByteBuffer(string: Self.frame(item)))
+                }
+                return .finished
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+            }
+            return .finished
+        }
+    }
+
+    /// Reads the log from `position + 1` on, queueing this community's new posts; returns
+    /// `.tooSlow` when the queue is full, `nil` when the log closes or the viewer loses access.
+    private func produce(after position: Int64, into queue: AsyncStream<Item>.Continuation) async throws -> End? {
+        let stream = StreamName.community(communityID)
+        for try await event in platform.log.subscribe(from: position + 1) {
+            guard event.stream == stream, event.type == Self.postPublished,
+                  let postID = try? JSONDecoder().decode(PostReference.self, from: Data(event.payload)).postId
+            else { continue }
+            // The read model holds the post as lists show it (an erased author reads "[erased]")
+            // and says whether the viewer may still read this community.
+            _ = await platform.readModelsReach(event.position, timeout: platform.configuration.readYourWritesTimeout)
+            switch try platform.readModels.communities.post(id: postID, viewer: viewer) {
+            case .granted(let post):
+                if case .dropped = queue.yield(.post(position: event.position, post)) { return .tooSlow }
+            case .notFound:
+                continue  // removed before it was sent
+            case .notAMember:
+                return nil
+            }
+        }
+        return nil
+    }
+
+    /// The part of a `post-published` payload the feed reads (the rest may be encrypted).
+    private struct PostReference: Decodable {
+        var postId: UUID
+    }
+
+    /// One SSE frame.
+    private static func frame(_ item: Item) -> String {
+        switch item {
+        case .heartbeat:
+            return ": heartbeat\n\n"
+        case .post(let position, let post):
+            let json = (try? JSONResponse.encoder.encode(post)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            return "id: \(position)\nevent: \(postEvent)\ndata: \(json)\n\n"
+        }
+    }
+}
+
+/// The response writer, shared with the one child task that writes to it.
+private final class WriterBox: @unchecked Sendable {
+    // @unchecked: only the feed's writing task calls `write`, one call at a time, and `finish`
+    // runs after that task has ended; no two tasks ever touch `writer` at once.
+    var writer: any ResponseBodyWriter
+
+    init(_ writer: any ResponseBodyWriter) {
+        self.writer = writer
+    }
+
+    func write(_ buffer: ByteBuffer) async throws {
+        try await writer.write(buffer)
+    }
+}

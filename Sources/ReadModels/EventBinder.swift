@@ -1,0 +1,97 @@
+import EventLog
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// Binds an event's values to a prepared handler statement straight through the SQLite C API, by
+/// parameter index worked out once per statement: no argument dictionary per event, and each
+/// `:p_<field>` gets only the JSON text of its top-level field (`TopLevelJSONFields`), so the
+/// `json_extract(:p_<field>, '$')` the parser wrote parses a few bytes, not the whole payload.
+struct EventBinder {
+    /// What one parameter index takes from the event.
+    private enum Source {
+        case position, stream, version, type, eventId, time, timeMicros, actor, payload
+        case field([UInt8])
+    }
+
+    let statement: Statement
+    private let sources: [(index: Int32, source: Source)]
+    private let fields: [[UInt8]]
+
+    /// Prepares `statement`'s bindings (its parameters are those the parser allows).
+    init(_ statement: Statement) {
+        self.statement = statement
+        let handle = statement.sqliteStatement
+        var sources: [(Int32, Source)] = []
+        var fields: [[UInt8]] = []
+        let count = sqlite3_bind_parameter_count(handle)
+        if count > 0 {
+            for index in 1...count {
+                guard let cName = sqlite3_bind_parameter_name(handle, index) else { continue }
+                let name = String(cString: cName + 1) // drop the ':'
+                let source: Source
+                switch name {
+                case "position": source = .position
+                case "stream": source = .stream
+                case "version": source = .version
+                case "type": source = .type
+                case "eventId": source = .eventId
+                case "time": source = .time
+                case "timeMicros": source = .timeMicros
+                case "actor": source = .actor
+                case "payload": source = .payload
+                default:
+                    // `p_<field>`, the only other name the parser lets through.
+                    let field = Array(name.utf8.dropFirst(2))
+                    source = .field(field)
+                    fields.append(field)
+                }
+                sources.append((index, source))
+            }
+        }
+        self.sources = sources
+        self.fields = fields
+        // GRDB runs a statement only once it considers its arguments bound: bind "none" once, then
+        // every event's values below, through the C API.
+        statement.setUncheckedArguments(StatementArguments())
+    }
+
+    /// Binds `event` and runs the statement.
+    func execute(_ event: ProjectionEvent, _ values: inout EventValues) throws {
+        let handle = statement.sqliteStatement
+        _ = sqlite3_reset(handle) // keep bindings; GRDB resets again before stepping
+        let record = event.record
+        for (index, source) in sources {
+            switch source {
+            case .position: sqlite3_bind_int64(handle, index, record.position)
+            case .stream: bindText(handle, index, record.stream)
+            case .version: sqlite3_bind_int64(handle, index, record.streamVersion)
+            case .type: bindText(handle, index, record.type)
+            case .eventId: bindText(handle, index, values.eventId(record))
+            case .time: bindText(handle, index, values.time(record))
+            case .timeMicros: sqlite3_bind_int64(handle, index, record.timestampMicros)
+            case .actor:
+                if let actor = record.metadata.actor { bindText(handle, index, actor) } else { sqlite3_bind_null(handle, index) }
+            case .payload: bindText(handle, index, event.payload)
+            case .field(let name):
+                values.bindField(name, of: event.payload, to: handle, at: index)
+            }
+        }
+        try statement.execute()
+    }
+}
+
+/// SQLite copies the bytes (they are a Swift string's storage, valid only during the call).
+let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+private func bindText(_ handle: OpaquePointer, _ index: Int32, _ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
+        let base = bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
+        if let base {
+            _ = sqlite3_bind_text(handle, index, base, Int32(bytes.count), sqliteTransient)
+        } else {
+            _ = sqlite3_bind_text(handle, index, "", 0, sqliteTransient)
+        }
+    }
+}
