@@ -8,6 +8,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ReadModels
+import ServiceLifecycle
 
 /// `GET /communities/{id}/live`: a community's new posts as server-sent events, from the log's
 /// live subscription.
@@ -55,7 +56,11 @@ struct CommunityLiveFeed: Sendable {
         headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             let sink = WriterBox(writer)
-            let end = try await stream(after: position) { try await sink.write($0) }
+            // A graceful shutdown (SIGTERM) ends the stream: the server waits for open responses,
+            // and an idle feed would otherwise hold it until the client left.
+            let end = try await cancelWhenGracefulShutdown {
+                try await stream(after: position) { try await sink.write($0) }
+            }
             if end == .tooSlow {
                 platform.logger.info("live feed: dropped a client that fell too far behind", metadata: [
                     "community": "\(communityID.uuidString.lowercased())", "queue": "\(bufferLimit)",
