@@ -73,6 +73,35 @@ struct HTTPClient: Sendable {
         return try await send(method, target, body: body, headers: headers, token: token)
     }
 
+    /// Opens a streaming GET (server-sent events) and returns what arrived once `done` holds for
+    /// the text so far, or when `seconds` pass; then closes the connection.
+    func stream(_ target: String, token: String?, seconds: Int, until done: @escaping @Sendable (String) -> Bool) async throws -> String {
+        var head = "GET \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAccept: text/event-stream\r\n"
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
+        head += "\r\n"
+        let request = Data(head.utf8)
+        let port = self.port
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    let socket = try Self.connect(port: port, timeoutSeconds: 1)
+                    defer { close(socket) }
+                    _ = request.withUnsafeBytes { Foundation.send(socket, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
+                    var received = Data()
+                    var buffer = [UInt8](repeating: 0, count: 16 << 10)
+                    let deadline = Date().addingTimeInterval(TimeInterval(seconds))
+                    while Date() < deadline {
+                        let count = recv(socket, &buffer, buffer.count, 0)
+                        if count == 0 { break }
+                        if count > 0 { received.append(contentsOf: buffer[0..<count]) }
+                        if done(String(decoding: received, as: UTF8.self)) { break }
+                    }
+                    return String(decoding: received, as: UTF8.self)
+                })
+            }
+        }
+    }
+
     /// Writes `request` as is and reads the answer.
     func exchange(_ request: Data) async throws -> HTTPResponse {
         let port = self.port
@@ -85,20 +114,8 @@ struct HTTPClient: Sendable {
     }
 
     private static func blockingExchange(_ request: Data, port: Int, timeoutSeconds: Int) throws -> HTTPResponse {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw HTTPTransportError(description: "socket: errno \(errno)") }
+        let socket = try connect(port: port, timeoutSeconds: timeoutSeconds)
         defer { close(socket) }
-        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw HTTPTransportError(description: "connect to port \(port): errno \(errno)") }
         // A server may answer (413) and close before reading the whole body: a failed write is not
         // the end, the answer may already be waiting.
         request.withUnsafeBytes { raw in
@@ -121,6 +138,27 @@ struct HTTPClient: Sendable {
             throw HTTPTransportError(description: "no complete answer (\(received.count) bytes, errno \(errno))")
         }
         return parsed.response
+    }
+
+    /// A connected loopback TCP socket whose reads and writes give up after `timeoutSeconds`.
+    private static func connect(port: Int, timeoutSeconds: Int) throws -> Int32 {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw HTTPTransportError(description: "socket: errno \(errno)") }
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Foundation.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(socket)
+            throw HTTPTransportError(description: "connect to port \(port): errno \(errno)")
+        }
+        return socket
     }
 
     /// Parses what was received so far; `complete` once the whole body is there.

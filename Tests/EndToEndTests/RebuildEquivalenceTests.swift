@@ -59,8 +59,11 @@ struct ReadSnapshot {
 
     static func take(_ server: ServerProcess, callers: [String: String?], head: Int64) async throws -> ReadSnapshot {
         let document = try await server.client.send("GET", "/openapi.json").object
+        // GET routes, less the volatile ones and the streams (server-sent events never end).
         let paths = (document["paths"] as? [String: Any] ?? [:]).compactMap { path, value -> String? in
-            (value as? [String: Any])?["get"] == nil ? nil : path
+            guard let get = (value as? [String: Any])?["get"] else { return nil }
+            let streams = "\(get)".contains("text/event-stream")
+            return streams ? nil : path
         }.filter { !volatile.contains($0) }.sorted()
         var snapshot = ReadSnapshot()
         var ids: [String] = []

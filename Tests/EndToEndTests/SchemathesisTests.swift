@@ -18,6 +18,15 @@ import TestSupport
     func schemathesisFindsNoServerErrorAndNoContradictionOfTheDocument() async throws {
         try await withServer { server in
             let student = try await server.signUp(uniqueEmail("fuzz"))
+            // Left out: erasing the suite's own account (it would end the run; the journeys cover it),
+            // and server-sent-event streams, which never end and would only time out.
+            let document = try await server.client.send("GET", "/openapi.json").object
+            var excluded = ["deleteUsersMe"]
+            for case let operations as [String: Any] in (document["paths"] as? [String: Any] ?? [:]).values {
+                for case let operation as [String: Any] in operations.values where "\(operation["responses"] ?? "")".contains("text/event-stream") {
+                    excluded += [operation["operationId"] as? String].compactMap { $0 }
+                }
+            }
             let report = server.dataDirectory + ".schemathesis"
             let result = try Self.run([
                 "http://127.0.0.1:\(server.port)",
@@ -27,14 +36,16 @@ import TestSupport
                 // Business outcomes, not contradictions: a valid body may still be refused (409, 403),
                 // and the suite's token must stay valid (erasing it would end the run).
                 "--exclude-checks", "positive_data_acceptance,ignored_auth,use_after_free,ensure_resource_availability",
-                "--exclude-path", "/users/me", "--exclude-method", "DELETE",
+            ] + excluded.flatMap { ["--exclude-operation-id", $0] } + [
                 "--request-timeout", "30", "--max-failures", "50", "--no-color", "--generation-database", "none",
                 "--report", "junit", "--report-dir", report,
                 // Accepted false positives, each explained in docs/testing.md.
                 "--baseline", Self.repository + "/scripts/schemathesis-baseline.json",
             ])
             #expect(result.status == 0, "schemathesis found problems:\n\(result.output.suffix(12_000))")
-            #expect(result.output.contains("passed") || result.output.contains("PASSED") || result.status == 0)
+            let summary = result.output.split(separator: "\n").filter { $0.contains("Tested:") || $0.contains("generated") }
+            print("schemathesis: \(summary.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "; "))")
+            #expect(summary.count >= 2, "schemathesis did not report what it tested:\n\(result.output.suffix(3_000))")
         }
     }
 
