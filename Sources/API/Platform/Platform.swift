@@ -95,6 +95,9 @@ public final class Platform: Sendable {
             self.store = EventStore(
                 log: log, codec: EventCodec(cipher: cipher),
                 snapshots: SnapshotStore(directory: data.appendingPathComponent("snapshots").path, cipher: cipher),
+                // A busy community takes many posts at once: each conflict re-decides on fresh
+                // state, and eight rounds make a client-visible 409 vanishingly rare under load.
+                options: EventStore.Options(snapshotInterval: 100, maxRetries: 8),
                 clock: configuration.clock
             )
             self.readModels = try ProjectionSet(

@@ -10,6 +10,7 @@ public struct Insights: Codable, Sendable, Hashable {
 
     /// Mentoring sessions as mentee or mentor.
     public struct Sessions: Codable, Sendable, Hashable {
+        /// Completed.
         public var completed: Int
         /// Requested or accepted, from now on.
         public var upcoming: Int
@@ -27,15 +28,21 @@ public struct Insights: Codable, Sendable, Hashable {
 
     /// A scholarship deadline that fits the profile: `{id, title, deadline}`.
     public struct Deadline: Codable, Sendable, Hashable {
+        /// The scholarship's id.
         public var id: String
+        /// Its title.
         public var title: String
         /// ISO 8601 UTC.
         public var deadline: String
     }
 
+    /// The user, lowercase UUID.
     public var userId: String
+    /// How complete the profile is.
     public var completeness: Completeness
+    /// Mentoring sessions.
     public var sessions: Sessions
+    /// Community memberships and posts.
     public var communities: CommunityActivity
     /// Events registered for (seat or waitlist) that have not started.
     public var upcomingEvents: Int

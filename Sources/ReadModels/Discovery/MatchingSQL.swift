@@ -3,7 +3,7 @@
 enum MatchingSQL {
     /// Open scholarships whose level and country restrictions admit `:level` and `:country`.
     static let eligibleScholarships = """
-        SELECT * FROM scholarships s
+        SELECT \(ScholarshipCandidate.columns) FROM scholarships s
         WHERE s.closed = 0 AND s.deadline >= :now
           AND (s.any_level = 1 OR EXISTS (SELECT 1 FROM scholarship_rules r WHERE r.rule = 'level' AND r.value = :level AND r.scholarship_id = s.id))
           AND (s.any_country = 1 OR EXISTS (SELECT 1 FROM scholarship_rules r WHERE r.rule = 'country' AND r.value = :country AND r.scholarship_id = s.id))
@@ -12,7 +12,7 @@ enum MatchingSQL {
 
     /// Verified mentors with availability whose profile is not private, their name, country and upcoming load.
     static let bookableMentors = """
-        SELECT m.*, p.first_name, p.last_name, p.country,
+        SELECT m.mentor_id, p.first_name, p.last_name, p.country, m.expertise, m.languages, m.time_zone, m.rating_sum, m.rating_count,
                (SELECT count(*) FROM sessions s WHERE s.mentor_id = m.mentor_id AND s.scheduled_at >= :now
                     AND s.state IN ('requested', 'accepted')) AS load
         FROM mentors m JOIN profiles p ON p.user_id = m.mentor_id

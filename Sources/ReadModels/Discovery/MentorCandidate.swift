@@ -25,11 +25,11 @@ struct MentorCandidate: Sendable {
     /// other than `excluded`.
     static func bookable(_ db: Database, excluding excluded: String?, now: Date) throws -> [MentorCandidate] {
         try Row.fetchAll(db, sql: MatchingSQL.bookableMentors, arguments: ["now": DiscoveryDates.stored(now), "excluded": excluded]).map { row in
+            // By position, in the order of `MatchingSQL.bookableMentors`' columns.
             MentorCandidate(
-                id: row["mentor_id"], name: "\(row["first_name"] as String) \(row["last_name"] as String)".trimmingCharacters(in: .whitespaces),
-                country: row["country"], expertise: StudentProfile.splitList(row["expertise"]),
-                languages: StudentProfile.splitList(row["languages"]).map { $0.lowercased() }, timeZone: row["time_zone"],
-                ratingSum: row["rating_sum"], ratingCount: row["rating_count"], load: row["load"]
+                id: row[0], name: "\(row[1] as String) \(row[2] as String)".trimmingCharacters(in: .whitespaces), country: row[3],
+                expertise: StudentProfile.splitList(row[4]), languages: StudentProfile.splitList(row[5]).map { $0.lowercased() },
+                timeZone: row[6], ratingSum: row[7], ratingCount: row[8], load: row[9]
             )
         }
     }

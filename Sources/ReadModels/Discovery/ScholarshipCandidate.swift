@@ -5,8 +5,6 @@ import GRDB
 struct ScholarshipCandidate: Sendable {
     var id: String
     var title: String
-    var description: String
-    var provider: String
     var amount: String?
     var currency: String?
     var applicationFee: String?
@@ -20,22 +18,25 @@ struct ScholarshipCandidate: Sendable {
     var requirements: [String]
     var preferences: [String]
 
+    /// The columns `init(row:)` reads, in its order: rows are read by position, for thousands of
+    /// candidates per request a name lookup per column shows.
+    static let columns = "s.id, s.title, s.amount, s.currency, s.application_fee, s.fee_currency, s.deadline, s.closed, "
+        + "s.levels, s.fields, s.countries, s.requirements, s.preferences"
+
     init(row: Row) {
-        id = row["id"]
-        title = row["title"]
-        description = row["description"]
-        provider = row["provider"]
-        amount = row["amount"]
-        currency = row["currency"]
-        applicationFee = row["application_fee"]
-        feeCurrency = row["fee_currency"]
-        deadline = row["deadline"]
-        closed = row["closed"]
-        levels = StudentProfile.splitList(row["levels"])
-        fields = StudentProfile.splitList(row["fields"])
-        countries = StudentProfile.splitList(row["countries"])
-        requirements = StudentProfile.splitList(row["requirements"])
-        preferences = StudentProfile.splitList(row["preferences"])
+        id = row[0]
+        title = row[1]
+        amount = row[2]
+        currency = row[3]
+        applicationFee = row[4]
+        feeCurrency = row[5]
+        deadline = row[6]
+        closed = row[7]
+        levels = StudentProfile.splitList(row[8])
+        fields = StudentProfile.splitList(row[9])
+        countries = StudentProfile.splitList(row[10])
+        requirements = StudentProfile.splitList(row[11])
+        preferences = StudentProfile.splitList(row[12])
     }
 
     /// Scholarships not closed, deadline not passed, whose level and country restrictions admit

@@ -23,24 +23,49 @@ struct BenchSearchCommand: AsyncParsableCommand {
         guard documents >= 100, rounds >= 1, students >= 1 else { throw ValidationError("--documents must be at least 100, --rounds and --students at least 1") }
     }
 
-    /// Latency percentiles of one kind of request, in milliseconds.
+    /// Latency percentiles of one kind of request, in milliseconds: wall time, and the process's
+    /// CPU time (steadier on a shared machine, where wall time also counts waiting for a core).
     struct Latency: Codable {
         var requests: Int
         var p50Millis: Double
         var p99Millis: Double
         var maxMillis: Double
+        var cpuP50Millis: Double
+        var cpuP99Millis: Double
 
-        init(_ samples: [Double]) {
-            let sorted = samples.sorted()
-            requests = sorted.count
-            p50Millis = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-            p99Millis = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
-            maxMillis = sorted.last ?? 0
+        init(_ samples: [Sample]) {
+            let wall = samples.map(\.wall).sorted(), cpu = samples.map(\.cpu).sorted()
+            func percentile(_ values: [Double], _ p: Int) -> Double { values.isEmpty ? 0 : values[min(values.count - 1, values.count * p / 100)] }
+            requests = samples.count
+            p50Millis = percentile(wall, 50)
+            p99Millis = percentile(wall, 99)
+            maxMillis = wall.last ?? 0
+            cpuP50Millis = percentile(cpu, 50)
+            cpuP99Millis = percentile(cpu, 99)
         }
 
         func line(_ name: String) -> String {
-            "\(name): p50 \(formatted(p50Millis, digits: 2)) ms, p99 \(formatted(p99Millis, digits: 2)) ms, max \(formatted(maxMillis, digits: 2)) ms "
-                + "over \(requests) requests"
+            "\(name): p50 \(formatted(p50Millis, digits: 2)) ms, p99 \(formatted(p99Millis, digits: 2)) ms (CPU p50 "
+                + "\(formatted(cpuP50Millis, digits: 2)) ms, p99 \(formatted(cpuP99Millis, digits: 2)) ms) over \(requests) requests"
+        }
+    }
+
+    /// One request's wall and CPU time, in milliseconds.
+    struct Sample {
+        var wall: Double
+        var cpu: Double
+
+        /// Times `body`.
+        static func of(_ body: () throws -> Void) rethrows -> Sample {
+            func cpuNow() -> Double {
+                var time = timespec()
+                clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+                return Double(time.tv_sec) * 1_000 + Double(time.tv_nsec) / 1_000_000
+            }
+            let cpu = cpuNow()
+            let start = ContinuousClock.now
+            try body()
+            return Sample(wall: (ContinuousClock.now - start).seconds * 1_000, cpu: cpuNow() - cpu)
         }
     }
 
@@ -52,6 +77,7 @@ struct BenchSearchCommand: AsyncParsableCommand {
         var searchByClass: [String: Latency]
         var recommendations: [String: Latency]
         var cores: Int
+        var loadAverage: Double
     }
 
     func run() async throws {
@@ -96,20 +122,18 @@ struct BenchSearchCommand: AsyncParsableCommand {
             ("filtered list", SearchRequest(kinds: [.post])),
         ]
         let member = SearchViewer(userID: corpus.students.first)
-        var samples: [Double] = []
-        var byClass: [String: [Double]] = [:]
+        var samples: [Sample] = []
+        var byClass: [String: [Sample]] = [:]
         for round in 0..<rounds {
             for (index, (name, request)) in requests.enumerated() {
                 let viewer = (round + index) % 2 == 0 ? SearchViewer.anonymous : member
-                let start = ContinuousClock.now
-                _ = try discovery.search(request, viewer: viewer, now: now)
-                let millis = (ContinuousClock.now - start).seconds * 1_000
-                samples.append(millis)
-                byClass[name, default: []].append(millis)
+                let sample = try Sample.of { _ = try discovery.search(request, viewer: viewer, now: now) }
+                samples.append(sample)
+                byClass[name, default: []].append(sample)
             }
         }
 
-        var recommendations: [String: [Double]] = [:]
+        var recommendations: [String: [Sample]] = [:]
         let messages = ["Je cherche un mentor en data science", "Quelles bourses pour un master en informatique ?", "events about climate"]
         for (index, student) in corpus.students.prefix(students).enumerated() {
             let timed: [(String, () throws -> Void)] = [
@@ -120,16 +144,14 @@ struct BenchSearchCommand: AsyncParsableCommand {
                 ("chat", { _ = try discovery.answer(message: messages[index % messages.count], for: SearchViewer(userID: student), now: now) }),
             ]
             for (name, body) in timed {
-                let start = ContinuousClock.now
-                try body()
-                recommendations[name, default: []].append((ContinuousClock.now - start).seconds * 1_000)
+                recommendations[name, default: []].append(try Sample.of(body))
             }
         }
 
         let report = Report(
             documents: documents, events: log.head, indexSeconds: indexSeconds, search: Latency(samples),
             searchByClass: byClass.mapValues(Latency.init), recommendations: recommendations.mapValues(Latency.init),
-            cores: ProcessInfo.processInfo.activeProcessorCount
+            cores: ProcessInfo.processInfo.activeProcessorCount, loadAverage: Self.loadAverage()
         )
         if json {
             let encoder = JSONEncoder()
@@ -138,10 +160,16 @@ struct BenchSearchCommand: AsyncParsableCommand {
             return
         }
         print("conditions: \(documents) documents (\(log.head) events through the real deciders and codec), search.sql + matching.sql, "
-              + "\(report.cores) cores, \(rounds) rounds of \(requests.count) searches (facets on), \(min(students, corpus.students.count)) students")
+              + "\(report.cores) cores (load average \(formatted(report.loadAverage, digits: 2))), \(rounds) rounds of \(requests.count) searches (facets on), \(min(students, corpus.students.count)) students")
         print("index (rebuild of search and matching): \(formatted(indexSeconds, digits: 2)) s, \(formatted(Double(log.head) / indexSeconds, digits: 0)) events/s")
         print(report.search.line("search, all queries"))
         for name in byClass.keys.sorted() { print(report.searchByClass[name]!.line("  \(name)")) }
         for name in recommendations.keys.sorted() { print(report.recommendations[name]!.line("recommendation \(name)")) }
+    }
+
+    /// The one-minute load average: how shared the machine was while measuring.
+    static func loadAverage() -> Double {
+        var loads = [Double](repeating: 0, count: 3)
+        return getloadavg(&loads, 3) > 0 ? loads[0] : 0
     }
 }
