@@ -97,10 +97,10 @@ extension ServerProcess {
     }
 
     /// `protalent replay --stream S --format jsonl`, parsed.
-    func replay(stream: String? = nil) throws -> [[String: Any]] {
+    func replay(stream: String? = nil) async throws -> [[String: Any]] {
         var arguments = ["replay", "--data-dir", dataDirectory, "--format", "jsonl"]
         if let stream { arguments += ["--stream", stream] }
-        let run = try ProtalentBinary.run(arguments)
+        let run = try await runBinary(arguments)
         try #require(run.status == 0, "replay: \(run.stderr)")
         return run.stdout.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
@@ -108,8 +108,8 @@ extension ServerProcess {
     }
 
     /// `protalent verify`: status and output.
-    func verify() throws -> (status: Int32, output: String) {
-        let run = try ProtalentBinary.run(["verify", "--data-dir", dataDirectory])
+    func verify() async throws -> (status: Int32, output: String) {
+        let run = try await runBinary(["verify", "--data-dir", dataDirectory])
         return (run.status, run.stdout + run.stderr)
     }
 }
@@ -117,4 +117,17 @@ extension ServerProcess {
 /// A unique address for this run (the suite's servers each have their own data, but names stay readable).
 func uniqueEmail(_ label: String) -> String {
     "\(label).\(UUID().uuidString.prefix(8).lowercased())@e2e.protalent.test"
+}
+
+/// Runs blocking work on a GCD thread, off Swift's cooperative pool: that pool has one thread per
+/// core (two here), and a child process waited for on it would stall every other suite's tasks.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}
+
+/// `protalent ARGUMENTS` to completion, off the cooperative pool.
+func runBinary(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    try await offPool { try ProtalentBinary.run(arguments) }
 }

@@ -60,7 +60,7 @@ import TestSupport
             let left = try await server.client.send("POST", "/communities/\(community)/leave", token: joiner.accessToken)
             #expect(left.status == 204, "\(left)")
 
-            let types = try server.replay(stream: "community-\(community)").compactMap { $0["type"] as? String }
+            let types = try await server.replay(stream: "community-\(community)").compactMap { $0["type"] as? String }
             #expect(types == ["communities.community-created", "communities.join-requested", "communities.join-approved",
                               "communities.post-published", "communities.post-removed", "communities.member-left"], "\(types)")
 
@@ -119,7 +119,7 @@ import TestSupport
             let calendar = try await server.read("/events/calendar", token: people[1].accessToken, after: at)
             #expect(calendar.text.contains(event), "the promoted person's calendar: \(calendar)")
 
-            let types = try server.replay(stream: "gathering-\(event)").compactMap { $0["type"] as? String }
+            let types = try await server.replay(stream: "gathering-\(event)").compactMap { $0["type"] as? String }
             #expect(types == ["gatherings.event-created", "gatherings.registered", "gatherings.waitlisted", "gatherings.waitlisted",
                               "gatherings.registration-cancelled", "gatherings.waitlist-promoted"], "\(types)")
         }

@@ -85,7 +85,7 @@ import TestSupport
                     #expect(revision >= acknowledged && revision <= sent,
                             "round \(round) worker \(worker): profile at revision \(revision), acknowledged \(acknowledged), sent \(sent)")
                 }
-                let verify = try server.verify()
+                let verify = try await server.verify()
                 #expect(verify.status == 0, "round \(round): verify after SIGKILL: \(verify.output)")
             }
 
@@ -95,13 +95,13 @@ import TestSupport
                     "too little load to mean anything: \(final.acknowledgements) acknowledgements, \(final.registrations.count) registrations")
             print("crash safety: \(EndToEnd.crashRounds) SIGKILLs, \(final.acknowledgements) acknowledged commands, \(final.registrations.count) registrations")
             await server.stop()
-            let trail = try server.replay()
+            let trail = try await server.replay()
             let registeredIds = Set(trail.filter { $0["type"] as? String == "identity.account-registered" }.compactMap { $0["stream"] as? String })
             for registration in final.registrations {
                 #expect(registeredIds.contains("account-\(registration.id)"), "acknowledged registration \(registration.id) is not in the log")
             }
             let live = try ReadModelDump.dump(dataDirectory: server.dataDirectory)
-            let rebuild = try ProtalentBinary.run(["rebuild", "--data-dir", server.dataDirectory, "--projections", ServerProcess.projectionsDirectory])
+            let rebuild = try await runBinary(["rebuild", "--data-dir", server.dataDirectory, "--projections", ServerProcess.projectionsDirectory])
             #expect(rebuild.status == 0, "rebuild: \(rebuild.stderr)")
             let rebuilt = try ReadModelDump.dump(dataDirectory: server.dataDirectory)
             #expect(!live.isEmpty)

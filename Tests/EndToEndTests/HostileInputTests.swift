@@ -143,7 +143,7 @@ import TestSupport
             #expect(failures.isEmpty, "\(failures.count) of \(requests) hostile requests:\n\(failures.prefix(40).joined(separator: "\n"))")
             // The server is still healthy and the log intact.
             #expect(try await server.client.send("GET", "/health").status == 200)
-            #expect(try server.verify().status == 0)
+            #expect(try await server.verify().status == 0)
         }
     }
 }

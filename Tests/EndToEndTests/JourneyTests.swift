@@ -92,7 +92,7 @@ import TestSupport
             #expect(tokenAfter.isProblem)
 
             // The audit trail of her account: what each call did, in order, and nothing personal left readable.
-            let trail = try server.replay(stream: "account-\(id)")
+            let trail = try await server.replay(stream: "account-\(id)")
             let versions = trail.compactMap { ($0["version"] as? NSNumber)?.int64Value }
             #expect(versions == Array(1...Int64(trail.count)), "a stream's versions are 1...n")
             var byCall: [String] = []
@@ -117,11 +117,11 @@ import TestSupport
                 "login again: identity.login-succeeded identity.refresh-token-family-issued",
                 "erase: identity.refresh-token-family-revoked identity.account-erased",  // the first family was revoked already
             ], "\(trail.map { $0["type"] as? String ?? "?" })")
-            let profileTrail = try server.replay(stream: "profile-\(id)").compactMap { $0["type"] as? String }
+            let profileTrail = try await server.replay(stream: "profile-\(id)").compactMap { $0["type"] as? String }
             #expect(profileTrail.prefix(2) == ["profiles.profile-updated", "profiles.preferences-changed"], "\(profileTrail)")
-            let everything = try server.replay().map { String(describing: $0) }.joined()
+            let everything = try await server.replay().map { String(describing: $0) }.joined()
             #expect(!everything.contains("Étudiante en informatique"), "an erased person's bio is still readable in the log")
-            #expect(try server.verify().status == 0)
+            #expect(try await server.verify().status == 0)
         }
     }
 
@@ -144,9 +144,9 @@ import TestSupport
             #expect(bogus.status == 422 && bogus.isProblem, "\(bogus)")
             let unknown = try await server.client.send("PUT", "/admin/users/\(UUID().uuidString.lowercased())/role", json: ["role": "mentor"], token: promoted.accessToken)
             #expect(unknown.status == 404 && unknown.isProblem, "\(unknown)")
-            let types = try server.replay(stream: "account-\(student.id)").compactMap { $0["type"] as? String }
+            let types = try await server.replay(stream: "account-\(student.id)").compactMap { $0["type"] as? String }
             #expect(types.last == "identity.role-changed", "\(types)")
-            let adminTypes = try server.replay(stream: "account-\(admin.id)").compactMap { $0["type"] as? String }
+            let adminTypes = try await server.replay(stream: "account-\(admin.id)").compactMap { $0["type"] as? String }
             #expect(adminTypes.contains("identity.role-changed"), "the bootstrap promotion is in the audit trail: \(adminTypes)")
         }
     }

@@ -81,7 +81,7 @@ import TestSupport
 
             // The session's audit trail: the CLI and the admin API agree, type for type, in order.
             let stream = "session-\(session)"
-            let replayed = try server.replay(stream: stream).compactMap { $0["type"] as? String }
+            let replayed = try await server.replay(stream: stream).compactMap { $0["type"] as? String }
             #expect(replayed.count >= 4, "\(replayed)")
             for (earlier, later) in zip(["request", "accept", "complete"], ["accept", "complete", "feedback"]) {
                 let first = replayed.firstIndex { $0.contains(earlier) }
@@ -92,7 +92,7 @@ import TestSupport
             #expect(audit.status == 200, "\(audit)")
             let audited = (audit.object["items"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String }
             #expect(Array(audited.reversed()) == replayed, "GET /admin/audit (newest first) against protalent replay")
-            #expect(try server.verify().status == 0)
+            #expect(try await server.verify().status == 0)
         }
     }
 }

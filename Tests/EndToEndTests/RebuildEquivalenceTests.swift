@@ -38,7 +38,7 @@ import TestSupport
 
             // 2. `protalent rebuild` offline, then start.
             await server.stop()
-            let rebuild = try ProtalentBinary.run(["rebuild", "--data-dir", server.dataDirectory, "--projections", ServerProcess.projectionsDirectory])
+            let rebuild = try await runBinary(["rebuild", "--data-dir", server.dataDirectory, "--projections", ServerProcess.projectionsDirectory])
             #expect(rebuild.status == 0, "rebuild: \(rebuild.stdout)\(rebuild.stderr)")
             try await server.start()
             let afterRebuild = try await ReadSnapshot.take(server, callers: callers, head: head)

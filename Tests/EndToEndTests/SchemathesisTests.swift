@@ -28,7 +28,7 @@ import TestSupport
                 }
             }
             let report = server.dataDirectory + ".schemathesis"
-            let result = try Self.run([
+            let arguments = [
                 "http://127.0.0.1:\(server.port)",
                 "--header", "Authorization: Bearer \(student.accessToken)",
                 "--max-examples", String(EndToEnd.fuzzExamples), "--seed", "20261129", "--workers", "2",
@@ -41,7 +41,8 @@ import TestSupport
                 "--report", "junit", "--report-dir", report,
                 // Accepted false positives, each explained in docs/testing.md.
                 "--baseline", Self.repository + "/scripts/schemathesis-baseline.json",
-            ])
+            ]
+            let result = try await offPool { try Self.run(arguments) }
             #expect(result.status == 0, "schemathesis found problems:\n\(result.output.suffix(12_000))")
             let summary = result.output.split(separator: "\n").filter { $0.contains("Tested:") || $0.contains("generated") }
             print("schemathesis: \(summary.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "; "))")

@@ -21,7 +21,7 @@ import TestSupport
         try #require(segments.count >= 3, "expected sealed segments, got \(segments)")
 
         // Intact: verify passes and the server starts on it.
-        #expect(try server.verify().status == 0)
+        #expect(try await server.verify().status == 0)
         try await server.start()
         #expect(try await server.logHead() == 120)
         await server.stop()
@@ -32,7 +32,7 @@ import TestSupport
         bytes[offset] ^= 0x20
         try bytes.write(to: URL(fileURLWithPath: sealed))
 
-        let verify = try server.verify()
+        let verify = try await server.verify()
         #expect(verify.status == 1, "verify on a tampered sealed segment: \(verify.output)")
         #expect(verify.output.contains(sealed) && verify.output.contains("(position "), "verify names file and position: \(verify.output)")
         let refused = try await server.startExpectingRefusal()
@@ -55,7 +55,7 @@ import TestSupport
             bytes[64 + 64 + 10] ^= 0x01
             try bytes.write(to: URL(fileURLWithPath: segment))
 
-            let verify = try server.verify()
+            let verify = try await server.verify()
             #expect(verify.status == 1, "\(verify.output)")
             #expect(verify.output.contains("(position 1)"), "verify names the first position of the damaged batch: \(verify.output)")
             let refused = try await server.startExpectingRefusal()
