@@ -21,6 +21,8 @@ import TestSupport
             var maxPosition: Int64 = 0
             var acknowledgements = 0
             var refusals: [String] = []
+            /// The log positions of the acknowledged posts (the poster's revisions count sends).
+            var postPositions: [Int64] = []
         }
         let state = Mutex(State())
 
@@ -40,6 +42,12 @@ import TestSupport
                 accounts.append(try await server.signUp(uniqueEmail("worker\(worker)"), firstName: "Worker", lastName: "N\(worker)"))
             }
             let team = accounts
+            // The last worker posts in a community it owns: the post counter is a projection that
+            // would count an event applied twice.
+            let created = try await server.client.send("POST", "/communities", json: [
+                "name": "Crash club", "category": "interest", "isPrivate": false,
+            ], token: accounts[workers - 1].accessToken)
+            let community = try #require(created.object["communityId"] as? String, "\(created)")
             let ledger = Ledger()
             var generator = SystemRandomNumberGenerator()
             var checkedRegistrations = 0
@@ -50,7 +58,10 @@ import TestSupport
                     await withTaskGroup(of: Void.self) { group in
                         for worker in 0..<workers {
                             let account = team[worker]
-                            group.addTask { await Self.work(worker: worker, account: account, round: round, client: client, ledger: ledger) }
+                            group.addTask {
+                                await Self.work(worker: worker, poster: worker == workers - 1, community: community, account: account,
+                                                round: round, client: client, ledger: ledger)
+                            }
                         }
                     }
                 }
@@ -78,12 +89,20 @@ import TestSupport
                 }
                 checkedRegistrations = seen.registrations.count
                 for worker in 0..<workers {
-                    let profile = try await server.read("/users/\(accounts[worker].id)/public", after: seen.maxPosition)
-                    let revision = (profile.object["bio"] as? String).flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
-                    let acknowledged = seen.acknowledged[worker] ?? 0
+                    let revision: Int
+                    if worker == workers - 1 {
+                        let detail = try await server.read("/communities/\(community)", token: accounts[worker].accessToken, after: seen.maxPosition)
+                        revision = detail.object["postCount"] as? Int ?? -1
+                    } else {
+                        let profile = try await server.read("/users/\(accounts[worker].id)/public", after: seen.maxPosition)
+                        revision = (profile.object["bio"] as? String).flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+                    }
+                    // Posts are counted (at least every acknowledged one, at most every one sent);
+                    // a bio holds the label of one revision (the last acknowledged or a later one).
+                    let acknowledged = worker == workers - 1 ? seen.postPositions.count : seen.acknowledged[worker] ?? 0
                     let sent = seen.sent[worker] ?? 0
                     #expect(revision >= acknowledged && revision <= sent,
-                            "round \(round) worker \(worker): profile at revision \(revision), acknowledged \(acknowledged), sent \(sent)")
+                            "round \(round) worker \(worker): read model at \(revision), acknowledged \(acknowledged), sent \(sent)")
                 }
                 let verify = try await server.verify()
                 #expect(verify.status == 0, "round \(round): verify after SIGKILL: \(verify.output)")
@@ -100,6 +119,12 @@ import TestSupport
             for registration in final.registrations {
                 #expect(registeredIds.contains("account-\(registration.id)"), "acknowledged registration \(registration.id) is not in the log")
             }
+            let published = trail.filter { $0["stream"] as? String == "community-\(community)" && $0["type"] as? String == "communities.post-published" }
+            #expect(published.count >= final.postPositions.count && published.count <= (final.sent[workers - 1] ?? 0),
+                    "\(published.count) posts in the log, \(final.postPositions.count) acknowledged")
+            let publishedAt = Set(published.compactMap { ($0["position"] as? NSNumber)?.int64Value })
+            let missing = final.postPositions.filter { !publishedAt.contains($0) }
+            #expect(missing.isEmpty, "acknowledged posts whose position holds no post in the log: \(missing.prefix(5))")
             let live = try ReadModelDump.dump(dataDirectory: server.dataDirectory)
             let rebuild = try await runBinary(["rebuild", "--data-dir", server.dataDirectory, "--projections", ServerProcess.projectionsDirectory])
             #expect(rebuild.status == 0, "rebuild: \(rebuild.stderr)")
@@ -111,9 +136,12 @@ import TestSupport
         }
     }
 
-    /// One client: registrations (worker 0) or profile updates with a revision number in the bio,
-    /// until cancelled. No answer (the server died) is not an acknowledgement.
-    private static func work(worker: Int, account: Account, round: Int, client: HTTPClient, ledger: Ledger) async {
+    /// One client, until cancelled: registrations (worker 0), posts in `community` (the poster), or
+    /// profile updates with a revision number in the bio. No answer (the server died) is not an
+    /// acknowledgement; the revision counts what was sent.
+    private static func work(
+        worker: Int, poster: Bool, community: String, account: Account, round: Int, client: HTTPClient, ledger: Ledger
+    ) async {
         var token = account.accessToken
         while !Task.isCancelled {
             // Worker 0 registers people (scrypt makes each take a while: many are cut by the kill);
@@ -138,20 +166,25 @@ import TestSupport
                 state.sent[worker] = next
                 return next
             }
-            let body = ["bio": "worker \(worker) revision \(revision)"]
-            guard let response = try? await client.send("PUT", "/users/profile", json: body, token: token) else {
+            let sent = poster
+                ? try? await client.send("POST", "/communities/\(community)/posts", json: ["body": "post \(revision)"], token: token)
+                : try? await client.send("PUT", "/users/profile", json: ["bio": "worker \(worker) revision \(revision)"], token: token)
+            guard let response = sent else {
                 try? await Task.sleep(for: .milliseconds(20))
                 continue
             }
-            if response.status == 204 {
-                ledger.state.withLock { $0.acknowledged[worker] = revision }
+            if response.status == (poster ? 201 : 204) {
+                ledger.state.withLock {
+                    $0.acknowledged[worker] = revision
+                    if poster { $0.postPositions.append(response.logPosition ?? 0) }
+                }
                 ledger.acknowledged(position: response.logPosition)
             } else if response.status == 401 {
                 // The 15-minute access token ran out (long mode): log in again.
                 let login = try? await client.send("POST", "/auth/login", json: ["email": account.email, "password": testPassword])
                 if let fresh = login?.object["accessToken"] as? String { token = fresh }
             } else {
-                ledger.state.withLock { $0.refusals.append("profile: \(response)") }
+                ledger.state.withLock { $0.refusals.append("\(poster ? "post" : "profile"): \(response)") }
             }
         }
     }
