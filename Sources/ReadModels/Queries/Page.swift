@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// One page of a list endpoint: `{ "items": [...], "nextCursor": "..." }` (contract: Lists).
 ///
