@@ -30,6 +30,12 @@ public struct AppRequestContext: RequestContext {
     /// avatars); this is the hard ceiling above both.
     public var maxUploadSize: Int { 2 * 1024 * 1024 + 64 * 1024 }
 
+    /// The signed-in caller, or a 401 (for handlers behind a signed-in access rule).
+    public func requirePrincipal() throws(APIError) -> Principal {
+        guard let principal else { throw .unauthenticated("sign in: send `Authorization: Bearer <accessToken>`") }
+        return principal
+    }
+
     /// The signed-in user's id, or a 401.
     public func requireUser() throws(APIError) -> (id: UUID, role: Role) {
         guard case .user(let id, let role) = principal else {

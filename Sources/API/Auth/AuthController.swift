@@ -298,7 +298,7 @@ struct AuthController {
         let secret = TOTP.generateSecret()
         let sealed = try AES256GCM.seal(secret, key: platform.secrets.totpKey, authenticating: Array(user.id.uuidString.lowercased().utf8))
         let committed = try await platform.execute(
-            .startTwoFactor(secretCiphertext: Base64.encode(sealed), by: context.principal!, now: platform.clock.now()),
+            .startTwoFactor(secretCiphertext: Base64.encode(sealed), by: (try context.requirePrincipal()), now: platform.clock.now()),
             on: Identity.Account.self, stream: StreamName.account(user.id), by: context.principal
         )
         let label = "user-\(user.id.uuidString.lowercased().prefix(8))"
@@ -316,7 +316,7 @@ struct AuthController {
         let now = platform.clock.now()
         let check = try totpCheck(body.code, state: state, userID: user.id, now: now, field: "code")
         let committed = try await platform.execute(
-            .confirmTwoFactor(check, by: context.principal!, now: now), on: Identity.Account.self, stream: stream, by: context.principal
+            .confirmTwoFactor(check, by: (try context.requirePrincipal()), now: now), on: Identity.Account.self, stream: stream, by: context.principal
         )
         return JSONResponse.command(position: committed.position)
     }

@@ -135,14 +135,14 @@ struct CommunitiesController {
         _ = try context.requireUser()
         let details = try await request.decodeJSON(CreateCommunityBody.self).details()
         let communityID = SecureRandom.uuid()
-        let committed = try await run(.create(communityID: communityID, details, by: context.principal!, now: platform.clock.now()), communityID, context)
+        let committed = try await run(.create(communityID: communityID, details, by: (try context.requirePrincipal()), now: platform.clock.now()), communityID, context)
         return try JSONResponse.command(CommunityCreated(communityId: communityID.uuidString.lowercased()), status: .created, position: committed.position)
     }
 
     func join(_ context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let communityID = try context.parameters.uuid("id", what: "community")
-        let committed = try await run(.join(by: context.principal!, now: platform.clock.now()), communityID, context)
+        let committed = try await run(.join(by: (try context.requirePrincipal()), now: platform.clock.now()), communityID, context)
         let status: JoinAnswer.Status = committed.state.members[user.id] != nil ? .member : .pending
         return try JSONResponse.command(JoinAnswer(status: status), position: committed.position)
     }
@@ -153,14 +153,14 @@ struct CommunitiesController {
         let userID = try context.parameters.uuid("userId", what: "join request from user")
         let now = platform.clock.now()
         let command: Communities.Command = approve
-            ? .approveJoin(userID: userID, by: context.principal!, now: now) : .rejectJoin(userID: userID, by: context.principal!, now: now)
+            ? .approveJoin(userID: userID, by: (try context.requirePrincipal()), now: now) : .rejectJoin(userID: userID, by: (try context.requirePrincipal()), now: now)
         return JSONResponse.command(position: try await run(command, communityID, context).position)
     }
 
     func leave(_ context: AppRequestContext) async throws -> Response {
         _ = try context.requireUser()
         let communityID = try context.parameters.uuid("id", what: "community")
-        return JSONResponse.command(position: try await run(.leave(by: context.principal!, now: platform.clock.now()), communityID, context).position)
+        return JSONResponse.command(position: try await run(.leave(by: (try context.requirePrincipal()), now: platform.clock.now()), communityID, context).position)
     }
 
     func publish(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
@@ -169,7 +169,7 @@ struct CommunitiesController {
         let body = try await request.decodeJSON(CreatePostBody.self)
         let postID = SecureRandom.uuid()
         let committed = try await run(
-            .post(postID: postID, title: body.title, body: body.body, by: context.principal!, now: platform.clock.now()), communityID, context
+            .post(postID: postID, title: body.title, body: body.body, by: (try context.requirePrincipal()), now: platform.clock.now()), communityID, context
         )
         return try JSONResponse.command(PostCreated(postId: postID.uuidString.lowercased()), status: .created, position: committed.position)
     }
@@ -178,7 +178,7 @@ struct CommunitiesController {
         _ = try context.requireUser()
         let communityID = try context.parameters.uuid("id", what: "community")
         let postID = try context.parameters.uuid("postId", what: "post")
-        let committed = try await run(.removePost(postID: postID, by: context.principal!, now: platform.clock.now()), communityID, context)
+        let committed = try await run(.removePost(postID: postID, by: (try context.requirePrincipal()), now: platform.clock.now()), communityID, context)
         return JSONResponse.command(position: committed.position)
     }
 
@@ -186,7 +186,7 @@ struct CommunitiesController {
         _ = try context.requireUser()
         let communityID = try context.parameters.uuid("id", what: "community")
         let userID = try context.parameters.uuid("userId", what: "member")
-        let committed = try await run(.ban(userID: userID, by: context.principal!, now: platform.clock.now()), communityID, context)
+        let committed = try await run(.ban(userID: userID, by: (try context.requirePrincipal()), now: platform.clock.now()), communityID, context)
         return JSONResponse.command(position: committed.position)
     }
 

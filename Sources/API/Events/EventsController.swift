@@ -102,14 +102,14 @@ struct EventsController {
         _ = try context.requireUser()
         let details = try await request.decodeJSON(CreateEventBody.self).details()
         let eventID = SecureRandom.uuid()
-        let committed = try await run(.create(eventID: eventID, details, by: context.principal!, now: platform.clock.now()), eventID, context)
+        let committed = try await run(.create(eventID: eventID, details, by: (try context.requirePrincipal()), now: platform.clock.now()), eventID, context)
         return try JSONResponse.command(EventCreated(eventId: eventID.uuidString.lowercased()), status: .created, position: committed.position)
     }
 
     func register(_ context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let eventID = try context.parameters.uuid("id", what: "event")
-        let committed = try await run(.register(by: context.principal!, now: platform.clock.now()), eventID, context)
+        let committed = try await run(.register(by: (try context.requirePrincipal()), now: platform.clock.now()), eventID, context)
         let answer: EventRegistrationStatus = if let index = committed.state.waitlist.firstIndex(of: user.id) {
             EventRegistrationStatus(status: .waitlisted, waitlistPosition: index + 1)
         } else {
@@ -121,7 +121,7 @@ struct EventsController {
     func cancelRegistration(_ context: AppRequestContext) async throws -> Response {
         _ = try context.requireUser()
         let eventID = try context.parameters.uuid("id", what: "event")
-        let committed = try await run(.cancelRegistration(by: context.principal!, now: platform.clock.now()), eventID, context)
+        let committed = try await run(.cancelRegistration(by: (try context.requirePrincipal()), now: platform.clock.now()), eventID, context)
         return JSONResponse.command(position: committed.position)
     }
 

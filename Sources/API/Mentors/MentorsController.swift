@@ -70,7 +70,7 @@ struct MentorsController {
 
     func apply(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        let principal = context.principal!
+        let principal = (try context.requirePrincipal())
         let application = try await request.decodeJSON(MentorBody.self).application()
         let now = platform.clock.now()
         var outcome = MentorRegistered(mentorId: user.id.uuidString.lowercased(), status: "unchanged", role: user.role)
@@ -110,7 +110,7 @@ struct MentorsController {
     func verify(_ context: AppRequestContext) async throws -> Response {
         let mentorID = try context.parameters.uuid("id", what: "mentor")
         let committed = try await platform.execute(
-            .verify(mentorID: mentorID, by: context.principal!, now: platform.clock.now()),
+            .verify(mentorID: mentorID, by: (try context.requirePrincipal()), now: platform.clock.now()),
             on: Mentoring.Mentor.self, stream: StreamName.mentor(mentorID), by: context.principal
         )
         return JSONResponse.command(position: committed.position)
@@ -120,7 +120,7 @@ struct MentorsController {
 
     func requestSession(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.requireUser()
-        let principal = context.principal!
+        let principal = (try context.requirePrincipal())
         let body = try await request.decodeJSON(SessionRequestBody.self)
         let mentorID = try body.mentorID()
         let sessionID = SecureRandom.uuid()
@@ -138,7 +138,7 @@ struct MentorsController {
 
     func act(_ action: String, _ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.requireUser()
-        let principal = context.principal!
+        let principal = (try context.requirePrincipal())
         let sessionID = try context.parameters.uuid("id", what: "session")
         var reason: String?
         if action == "decline" || action == "cancel" {
@@ -160,7 +160,7 @@ struct MentorsController {
 
     func feedback(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.requireUser()
-        let principal = context.principal!
+        let principal = (try context.requirePrincipal())
         let sessionID = try context.parameters.uuid("id", what: "session")
         let body = try await request.decodeJSON(FeedbackBody.self)
         let now = platform.clock.now()

@@ -68,7 +68,7 @@ struct OperationsController {
         let body = try await request.decodeJSON(RoleBody.self)
         let role = try enumField(body.role, "role", as: Role.self)!
         let committed = try await platform.execute(
-            .grantRole(role, by: context.principal!, now: platform.clock.now()),
+            .grantRole(role, by: (try context.requirePrincipal()), now: platform.clock.now()),
             on: Identity.Account.self, stream: StreamName.account(target), by: context.principal
         )
         return JSONResponse.command(position: committed.position)

@@ -68,7 +68,7 @@ struct ScholarshipsController {
         let details = try await request.decodeJSON(ScholarshipBody.self).details()
         let id = SecureRandom.uuid()
         let committed = try await platform.execute(
-            .create(scholarshipID: id, details, by: context.principal!, now: platform.clock.now()),
+            .create(scholarshipID: id, details, by: (try context.requirePrincipal()), now: platform.clock.now()),
             on: Scholarships.self, stream: StreamName.scholarship(id), by: context.principal
         )
         return try JSONResponse.command(ScholarshipCreated(scholarshipId: id.uuidString.lowercased()), status: .created, position: committed.position)
@@ -78,7 +78,7 @@ struct ScholarshipsController {
         let id = try context.parameters.uuid("id", what: "scholarship")
         let details = try await request.decodeJSON(ScholarshipBody.self).details()
         let committed = try await platform.execute(
-            .update(details, by: context.principal!, now: platform.clock.now()),
+            .update(details, by: (try context.requirePrincipal()), now: platform.clock.now()),
             on: Scholarships.self, stream: StreamName.scholarship(id), by: context.principal
         )
         return JSONResponse.command(position: committed.position)
@@ -87,7 +87,7 @@ struct ScholarshipsController {
     func close(_ context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.uuid("id", what: "scholarship")
         let committed = try await platform.execute(
-            .close(by: context.principal!, now: platform.clock.now()),
+            .close(by: (try context.requirePrincipal()), now: platform.clock.now()),
             on: Scholarships.self, stream: StreamName.scholarship(id), by: context.principal
         )
         return JSONResponse.command(position: committed.position)

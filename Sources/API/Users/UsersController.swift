@@ -126,7 +126,7 @@ struct UsersController {
         }
         let hash = try platform.blobs.put(bytes)
         let committed = try await platform.execute(
-            .setAvatar(userID: user.id, contentHash: hash, mediaType: kind.rawValue, by: context.principal!, now: platform.clock.now()),
+            .setAvatar(userID: user.id, contentHash: hash, mediaType: kind.rawValue, by: (try context.requirePrincipal()), now: platform.clock.now()),
             on: Profiles.self, stream: StreamName.profile(user.id), by: context.principal
         )
         let stored = AvatarStored(contentHash: hash, mediaType: kind.rawValue, url: "/users/avatars/\(hash)")
@@ -146,7 +146,7 @@ struct UsersController {
 
     func erase(_ context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        let principal = context.principal!
+        let principal = (try context.requirePrincipal())
         let now = platform.clock.now()
         // A retried erasure (the key destruction failed last time) finishes the job.
         if try platform.load(Identity.Account.self, stream: StreamName.account(user.id)).status == .erased {
