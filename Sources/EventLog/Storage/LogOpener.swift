@@ -76,7 +76,9 @@ enum LogOpener {
                     throw LogError.corruption(file: segment.path, offset: 24, position: segment.base,
                                               reason: "segment header does not continue the previous segment's chain hash")
                 }
-                try verifySealed(file, path: segment.path, previousChainHash: previousChain, index: sealed)
+                // The writer (the server) checks sealed bytes before it serves or appends; read-only
+                // openers (replay, stats beside a running server) stay fast, and `verify` checks all.
+                if writable { try verifySealed(file, path: segment.path, previousChainHash: previousChain, index: sealed) }
                 opened.index.add(sealed: sealed, segment: Int32(ordinal))
                 opened.sealedIndexes.append(sealed)
                 previousChain = sealed.finalChainHash
