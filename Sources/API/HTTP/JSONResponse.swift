@@ -50,6 +50,3 @@ public enum JSONResponse {
         return Response(status: status, headers: headers)
     }
 }
-
-/// `{}`-free helpers for small bodies.
-public struct Empty: Encodable, Sendable {}
