@@ -40,8 +40,13 @@ struct BenchLogCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let sample = ackFile != nil ? 0 : (baselineEvents ?? min(events, 20_000))
+        // A scratch directory only when something needs it: a run killed on purpose (the crash
+        // tests pass --data-dir and --ack-file) then leaves nothing behind in /tmp.
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("protalent-bench-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        if dataDirectory == nil || sample > 0 {
+            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        }
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let logDirectory = (dataDirectory ?? scratch) + "/log"
         let progress = !json && isatty(STDERR_FILENO) == 1
@@ -55,7 +60,6 @@ struct BenchLogCommand: AsyncParsableCommand {
         ).run(directory: logDirectory, pool: pool, progress: progress)
         if progress { Progress.clear() }
 
-        let sample = ackFile != nil ? 0 : (baselineEvents ?? min(events, 20_000))
         var baseline: BenchFigures?
         if sample > 0 {
             baseline = try await SQLiteBaseline(events: sample, writers: writers, batch: batch)
