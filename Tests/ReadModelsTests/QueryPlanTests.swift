@@ -41,12 +41,7 @@ import Testing
 
     /// The plan of `sql` on an empty model of `projection`, one line per step.
     static func plan(_ projection: String, _ sql: String, _ arguments: StatementArguments) throws -> [String] {
-        let definition = try Projection.load(contentsOf: projections.appendingPathComponent("\(projection).sql")).definition
-        let database = try DatabaseQueue()
-        try database.write { db in try db.execute(sql: definition.schema) }
-        return try database.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String? ?? "" }
-        }
+        try plan(try model(projection), sql, arguments)
     }
 
     /// A list page walks an index in the list's order and stops after `limit + 1` rows: no table
@@ -142,6 +137,7 @@ import Testing
         try database.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String? ?? "" } }
     }
 
+    /// An empty model of projection `name` (its schema only).
     private static func model(_ name: String) throws -> DatabaseQueue {
         let projection = try Projection.load(contentsOf: projections.appendingPathComponent("\(name).sql"))
         let database = try DatabaseQueue()

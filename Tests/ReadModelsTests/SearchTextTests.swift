@@ -31,11 +31,11 @@ import Testing
     @Test func storedDatesParseBackExactly() throws {
         for seconds in [0.0, 1_795_000_000.123, 951_782_400, 4_102_444_800.5] {
             let date = Date(timeIntervalSince1970: seconds)
-            let parsed = try #require(DiscoveryDates.parse(DiscoveryDates.stored(date)))
+            let parsed = try #require(Timestamp.parse(Timestamp.stored(date)))
             #expect(abs(parsed.timeIntervalSince1970 - (seconds * 1_000).rounded(.down) / 1_000) < 0.000_5)
         }
-        #expect(DiscoveryDates.parse("2026-11-24T18:00:00Z") == Date(timeIntervalSince1970: 1_795_543_200))
-        #expect(DiscoveryDates.contract("2026-11-24T18:00:00.000Z") == "2026-11-24T18:00:00Z")
-        #expect(DiscoveryDates.parse("not a date") == nil)
+        #expect(Timestamp.parse("2026-11-24T18:00:00Z") == Date(timeIntervalSince1970: 1_795_543_200))
+        #expect(Timestamp.contract("2026-11-24T18:00:00.000Z") == "2026-11-24T18:00:00Z")
+        #expect(Timestamp.parse("not a date") == nil)
     }
 }

@@ -8,29 +8,11 @@ import Logging
 import ReadModels
 
 extension DemoSeeder {
-    /// A registered demo account, as the log recorded it.
+    /// A registered demo account: its id and the role it registered with.
     struct DemoAccount {
         var id: UUID
         var role: Role
         var principal: Principal { .user(id, role) }
-    }
-
-    /// The accounts registered so far, in registration order (read back from the log so the
-    /// seeding of each area stays independent of how users were created).
-    func registeredAccounts() throws -> [DemoAccount] {
-        struct Registered: Decodable { var userId: UUID; var role: Role }
-        var accounts: [DemoAccount] = []
-        var position: Int64 = 1
-        while position <= platform.log.head {
-            let events = try platform.log.read(from: position, maxCount: 1_000)
-            guard let last = events.last else { break }
-            for event in events where event.type == "identity.account-registered" {
-                let registered = try JSONDecoder().decode(Registered.self, from: Data(event.payload))
-                accounts.append(DemoAccount(id: registered.userId, role: registered.role))
-            }
-            position = last.position + 1
-        }
-        return accounts
     }
 
     static let demoCommunities: [(name: String, description: String, category: Communities.Category, country: String?, city: String?, isPrivate: Bool)] = [
@@ -56,7 +38,6 @@ extension DemoSeeder {
     /// Communities across categories and countries, with members, posts, moderators, a removed
     /// spam post and its author banned, and pending requests to the private ones.
     mutating func seedCommunities() async throws {
-        let accounts = try registeredAccounts()
         guard accounts.count >= 10 else { return }
         let start = platform.clock.now().addingTimeInterval(-45 * 86_400)
         for (index, spec) in Self.demoCommunities.enumerated() {

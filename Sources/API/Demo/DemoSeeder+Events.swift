@@ -22,7 +22,6 @@ extension DemoSeeder {
     /// Events past and upcoming, online and in person, two of them full with a waitlist, one
     /// with a withdrawn registration that promoted the first waitlisted.
     mutating func seedEvents() async throws {
-        let accounts = try registeredAccounts()
         let organizers = accounts.filter { $0.role == .mentor }
         guard !organizers.isEmpty, accounts.count >= 10 else { return }
         let now = platform.clock.now()

@@ -13,6 +13,8 @@ struct DemoSeeder {
     let progress: (@Sendable (String) -> Void)?
     let passwordHash: String
     var random = SplitMix64(seed: 2026)
+    /// Every account `register` created, in order: the areas seeded later draw members from it.
+    var accounts: [DemoAccount] = []
 
     init(platform: Platform, progress: (@Sendable (String) -> Void)?) throws {
         self.platform = platform
@@ -75,6 +77,7 @@ struct DemoSeeder {
         }
         _ = try await platform.execute(.verifyEmail(tokenHash: token.issued.tokenHash, now: now), on: Identity.Account.self,
                                        stream: StreamName.account(id), by: nil)
+        accounts.append(DemoAccount(id: id, role: role))
         return id
     }
 }

@@ -16,8 +16,8 @@ enum InsightsBuilder {
         ]
         let missing = fields.filter { !$0.1 }.map(\.0)
         let percent = Int((Double(fields.count - missing.count) / Double(fields.count) * 100).rounded())
-        let stored = DiscoveryDates.stored(now)
-        let monthAgo = DiscoveryDates.stored(now.addingTimeInterval(-30 * 86_400))
+        let stored = Timestamp.stored(now)
+        let monthAgo = Timestamp.stored(now.addingTimeInterval(-30 * 86_400))
         let arguments: StatementArguments = ["user": profile.id, "now": stored, "monthAgo": monthAgo]
         func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
         let completed = try count(MatchingSQL.completedSessions)
@@ -30,7 +30,7 @@ enum InsightsBuilder {
         let deadlines = try ScholarshipCandidate.eligibleRows(db, for: profile, now: now, until: horizon)
             .sorted { ($0.deadline, $0.id) < ($1.deadline, $1.id) }
             .prefix(5)
-            .map { Insights.Deadline(id: $0.id, title: $0.title, deadline: DiscoveryDates.contract($0.deadline)) }
+            .map { Insights.Deadline(id: $0.id, title: $0.title, deadline: Timestamp.contract($0.deadline)) }
 
         var suggestions: [String] = []
         if !missing.isEmpty {
@@ -40,7 +40,7 @@ enum InsightsBuilder {
         if upcoming == 0 { suggestions.append("Book a session with a recommended mentor") }
         if memberships == 0 { suggestions.append("Join a community in your field or country") }
         else if recent == 0 { suggestions.append("Share a post in one of your \(memberships) communities") }
-        if let first = deadlines.first { suggestions.append("Apply to \(first.title) before \(DiscoveryDates.day(first.deadline))") }
+        if let first = deadlines.first { suggestions.append("Apply to \(first.title) before \(Timestamp.day(first.deadline))") }
         if events == 0 { suggestions.append("Register for an upcoming event") }
         return Insights(
             userId: profile.id, completeness: .init(percent: percent, missing: missing), sessions: .init(completed: completed, upcoming: upcoming),

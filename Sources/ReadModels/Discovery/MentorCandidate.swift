@@ -24,7 +24,7 @@ struct MentorCandidate: Sendable {
     /// Verified mentors with at least one availability window, not erased, profile not private,
     /// other than `excluded`.
     static func bookable(_ db: Database, excluding excluded: String?, now: Date) throws -> [MentorCandidate] {
-        try Row.fetchAll(db, sql: MatchingSQL.bookableMentors, arguments: ["now": DiscoveryDates.stored(now), "excluded": excluded]).map { row in
+        try Row.fetchAll(db, sql: MatchingSQL.bookableMentors, arguments: ["now": Timestamp.stored(now), "excluded": excluded]).map { row in
             // By position, in the order of `MatchingSQL.bookableMentors`' columns.
             MentorCandidate(
                 id: row[0], name: "\(row[1] as String) \(row[2] as String)".trimmingCharacters(in: .whitespaces), country: row[3],

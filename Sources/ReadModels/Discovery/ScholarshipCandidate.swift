@@ -44,7 +44,7 @@ struct ScholarshipCandidate: Sendable {
     /// (`ScholarshipEligibility`), accent-insensitively.
     /// `until` bounds the deadline (insights only want those closing soon).
     static func eligibleRows(_ db: Database, for profile: StudentProfile, now: Date, until: Date = .distantFuture) throws -> [ScholarshipCandidate] {
-        try Row.fetchAll(db, sql: MatchingSQL.eligibleScholarships, arguments: ["now": DiscoveryDates.stored(now), "until": DiscoveryDates.stored(min(until, Date(timeIntervalSince1970: 253_402_300_799))), "level": profile.level, "country": profile.country])
+        try Row.fetchAll(db, sql: MatchingSQL.eligibleScholarships, arguments: ["now": Timestamp.stored(now), "until": Timestamp.stored(min(until, Date(timeIntervalSince1970: 253_402_300_799))), "level": profile.level, "country": profile.country])
         .map(ScholarshipCandidate.init(row:))
         .filter { [stems = StemCache()] in ScholarshipEligibility.violation(of: $0, for: profile, now: now, stems: stems) == nil }
     }

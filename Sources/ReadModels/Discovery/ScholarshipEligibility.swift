@@ -10,7 +10,7 @@ enum ScholarshipEligibility {
     static func violation(of scholarship: ScholarshipCandidate, for profile: StudentProfile, now: Date,
                           stems: StemCache = StemCache()) -> String? {
         if scholarship.closed { return "closed" }
-        guard let deadline = DiscoveryDates.parse(scholarship.deadline), deadline >= now else { return "deadline passed" }
+        guard let deadline = Timestamp.parse(scholarship.deadline), deadline >= now else { return "deadline passed" }
         if !scholarship.levels.isEmpty {
             guard let level = profile.level, scholarship.levels.contains(level) else { return "education level" }
         }

@@ -33,7 +33,7 @@ enum ScholarshipRecommender {
         let scored = candidates.compactMap { scholarship -> Scored? in
             // Hard requirements, checked again here: an ineligible scholarship never gets a score.
             guard ScholarshipEligibility.violation(of: scholarship, for: profile, now: now, stems: stems) == nil,
-                  let deadline = DiscoveryDates.parse(scholarship.deadline)
+                  let deadline = Timestamp.parse(scholarship.deadline)
             else { return nil }
             let matched = Array((mentions[scholarship.id] ?? []).prefix(5))
             let relevance = min(1, Double(matched.count) / 3)
@@ -58,7 +58,7 @@ enum ScholarshipRecommender {
             if let country = profile.country, !scholarship.countries.isEmpty { reasons.append("Open to applicants from \(country)") }
             if !found.matched.isEmpty { reasons.append("Matches your profile: \(found.matched.joined(separator: ", "))") }
             if !found.met.isEmpty { reasons.append("You meet its preferences: \(found.met.joined(separator: ", "))") }
-            reasons.append("Deadline in \(Int(found.days.rounded(.down))) days (\(DiscoveryDates.day(scholarship.deadline)))")
+            reasons.append("Deadline in \(Int(found.days.rounded(.down))) days (\(Timestamp.day(scholarship.deadline)))")
             if let amount = scholarship.amount {
                 reasons.append("Amount: \(amount) \(scholarship.currency ?? "")".trimmingCharacters(in: .whitespaces))
             }

@@ -39,14 +39,14 @@ struct SearchPlan {
         }
         if let from = filters.from {
             conditions.append("d.date >= :from")
-            arguments["from"] = DiscoveryDates.stored(from)
+            arguments["from"] = Timestamp.stored(from)
         }
         if let to = filters.to {
             conditions.append("d.date < :to")
-            arguments["to"] = DiscoveryDates.stored(to)
+            arguments["to"] = Timestamp.stored(to)
         }
         if let open = filters.open {
-            arguments["now"] = DiscoveryDates.stored(now)
+            arguments["now"] = Timestamp.stored(now)
             conditions.append(open
                 ? "(d.kind NOT IN ('event', 'scholarship') OR (d.closed = 0 AND d.date >= :now))"
                 : "(d.kind IN ('event', 'scholarship') AND (d.closed = 1 OR d.date < :now))")

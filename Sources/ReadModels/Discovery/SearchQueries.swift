@@ -50,7 +50,7 @@ public struct SearchQueries: Sendable {
     private static func entry(_ row: Row) -> (hit: SearchHit, cursor: PageCursor)? {
         guard let kind = SearchKind(rawValue: row["kind"]) else { return nil }
         let date: String? = row["date"]
-        let hit = SearchHit(id: row["ref"], kind: kind, title: row["title"], summary: row["summary"], date: date.map(DiscoveryDates.contract))
+        let hit = SearchHit(id: row["ref"], kind: kind, title: row["title"], summary: row["summary"], date: date.map(Timestamp.contract))
         let rank: DatabaseValue = row["rank"]
         let key: String = switch rank.storage {
         case .double(let value): "\(value)"

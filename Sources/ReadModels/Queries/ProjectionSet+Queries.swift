@@ -20,10 +20,4 @@ extension ProjectionSet {
     public var sessions: SessionQueries {
         get throws { try SessionQueries(self) }
     }
-
-    /// The read model of the projection `name`.
-    func database(_ name: String) throws -> SQLiteProjectionStorage {
-        guard let storage = databases[name] else { throw ReadModelError.unknown(name) }
-        return storage
-    }
 }

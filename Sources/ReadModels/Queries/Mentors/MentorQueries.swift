@@ -14,7 +14,7 @@ public struct MentorQueries: Sendable {
     }
 
     init(_ set: ProjectionSet, windowChunk: Int) throws {
-        mentors = try set.database("mentors")
+        mentors = try set.readModel("mentors")
         self.windowChunk = windowChunk
     }
 

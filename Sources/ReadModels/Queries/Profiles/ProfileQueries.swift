@@ -11,7 +11,7 @@ public struct ProfileQueries: Sendable {
 
     /// The queries over `set`'s `users`, `mentors` and `sessions` read models.
     public init(_ set: ProjectionSet) throws {
-        users = try set.database("users")
+        users = try set.readModel("users")
         mentors = try MentorQueries(set)
         sessions = try SessionQueries(set)
     }

@@ -12,8 +12,8 @@ public struct SessionQueries: Sendable {
 
     /// The queries over `set`'s `sessions` and `users` read models.
     public init(_ set: ProjectionSet) throws {
-        sessions = try set.database("sessions")
-        users = try set.database("users")
+        sessions = try set.readModel("sessions")
+        users = try set.readModel("users")
     }
 
     /// One session by id; `nil` when unknown.
