@@ -40,10 +40,12 @@ let package = Package(
         .target(name: "EventLog", dependencies: ["CLZ4", "Cryptography"], swiftSettings: swiftSettings),
         .target(name: "EventSourcing", dependencies: ["EventLog", "Cryptography"], swiftSettings: swiftSettings),
         .target(name: "Domain", dependencies: ["EventSourcing"], swiftSettings: swiftSettings),
+        // One SQLite setting that only C can make (sqlite3_config is variadic).
+        .target(name: "CSQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "ReadModels",
             dependencies: [
-                "EventLog", "EventSourcing", "Domain", "Cryptography",
+                "EventLog", "EventSourcing", "Domain", "Cryptography", "CSQLiteTuning",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

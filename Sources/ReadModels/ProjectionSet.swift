@@ -44,6 +44,7 @@ public final class ProjectionSet: Sendable {
         projectionsDirectory: URL, dataDirectory: URL, log: EventLog, keyStore: KeyStore?, batchSize: Int = 5_000,
         pollInterval: Duration = .seconds(2), logger: Logger = Logger(label: "protalent.readmodels")
     ) throws {
+        SQLiteProcessSettings.apply()
         let readModels = dataDirectory.appendingPathComponent("readmodels", isDirectory: true)
         var runners: [ProjectionRunner] = []
         var databases: [String: SQLiteProjectionStorage] = [:]
