@@ -146,19 +146,19 @@ INSERT INTO profiles (user_id) VALUES (lower(:p_userId)) ON CONFLICT (user_id) D
 UPDATE profiles SET
     first_name = coalesce(:p_firstName, first_name),
     last_name = coalesce(:p_lastName, last_name),
-    has_bio = CASE WHEN json_type(:payload, '$.bio') IS NULL THEN has_bio ELSE coalesce(:p_bio, '') NOT IN ('', '[erased]') END,
-    has_city = CASE WHEN json_type(:payload, '$.city') IS NULL THEN has_city ELSE coalesce(:p_city, '') NOT IN ('', '[erased]') END,
-    has_experience = CASE WHEN json_type(:payload, '$.experience') IS NULL THEN has_experience
-        ELSE json_type(:payload, '$.experience') = 'array' AND json_array_length(:payload, '$.experience') > 0 END,
+    has_bio = CASE WHEN json_type(:json_bio) IS NULL THEN has_bio ELSE coalesce(:p_bio, '') NOT IN ('', '[erased]') END,
+    has_city = CASE WHEN json_type(:json_city) IS NULL THEN has_city ELSE coalesce(:p_city, '') NOT IN ('', '[erased]') END,
+    has_experience = CASE WHEN json_type(:json_experience) IS NULL THEN has_experience
+        ELSE json_type(:json_experience) = 'array' AND json_array_length(:json_experience) > 0 END,
     level = coalesce(:p_currentEducationLevel, level),
-    field = CASE WHEN json_type(:payload, '$.fieldOfStudy') IS NULL THEN field ELSE nullif(:p_fieldOfStudy, '') END,
-    country = CASE WHEN json_type(:payload, '$.countryCode') IS NULL THEN country ELSE nullif(upper(:p_countryCode), '') END,
+    field = CASE WHEN json_type(:json_fieldOfStudy) IS NULL THEN field ELSE nullif(:p_fieldOfStudy, '') END,
+    country = CASE WHEN json_type(:json_countryCode) IS NULL THEN country ELSE nullif(upper(:p_countryCode), '') END,
     goals = coalesce(:p_careerGoals, goals),
     interests = coalesce(:p_interests, interests),
-    skills = CASE WHEN json_type(:payload, '$.skills') IS NULL THEN skills
-        ELSE (SELECT json_group_array(json_extract(value, '$.name')) FROM json_each(:payload, '$.skills')) END,
-    languages = CASE WHEN json_type(:payload, '$.languages') IS NULL THEN languages
-        ELSE (SELECT json_group_array(lower(json_extract(value, '$.code'))) FROM json_each(:payload, '$.languages')) END
+    skills = CASE WHEN json_type(:json_skills) IS NULL THEN skills
+        ELSE (SELECT json_group_array(json_extract(value, '$.name')) FROM json_each(:json_skills)) END,
+    languages = CASE WHEN json_type(:json_languages) IS NULL THEN languages
+        ELSE (SELECT json_group_array(lower(json_extract(value, '$.code'))) FROM json_each(:json_languages)) END
 WHERE user_id = lower(:p_userId);
 
 -- @on profiles.preferences-changed
@@ -171,8 +171,8 @@ UPDATE profiles SET has_avatar = 1 WHERE user_id = lower(:p_userId);
 
 -- @on mentoring.mentor-registered mentoring.mentor-profile-updated
 INSERT INTO mentors (mentor_id, expertise, languages, time_zone, slots, experience_years)
-VALUES (lower(:p_mentorId), coalesce((SELECT group_concat(value, char(31)) FROM json_each(:payload, '$.expertiseAreas')), ''),
-        coalesce((SELECT group_concat(lower(value), char(31)) FROM json_each(:payload, '$.languages')), ''), :p_timeZone, json_array_length(:payload, '$.availability'),
+VALUES (lower(:p_mentorId), coalesce((SELECT group_concat(value, char(31)) FROM json_each(:json_expertiseAreas)), ''),
+        coalesce((SELECT group_concat(lower(value), char(31)) FROM json_each(:json_languages)), ''), :p_timeZone, json_array_length(:json_availability),
         :p_experienceYears)
 ON CONFLICT (mentor_id) DO UPDATE SET expertise = excluded.expertise, languages = excluded.languages,
     time_zone = excluded.time_zone, slots = excluded.slots, experience_years = excluded.experience_years;
@@ -208,15 +208,15 @@ INSERT INTO scholarships (
     levels, fields, countries, requirements, preferences, any_level, any_country
 ) VALUES (
     lower(:p_scholarshipId), :p_title, :p_description, :p_provider,
-    json_extract(:payload, '$.amount.amount'), json_extract(:payload, '$.amount.currency'),
-    json_extract(:payload, '$.applicationFee.amount'), json_extract(:payload, '$.applicationFee.currency'), :p_deadline,
-    coalesce((SELECT group_concat(value, char(31)) FROM json_each(:payload, '$.eligibility.educationLevels')), ''),
-    coalesce((SELECT group_concat(value, char(31)) FROM json_each(:payload, '$.eligibility.fieldsOfStudy')), ''),
-    coalesce((SELECT group_concat(upper(value), char(31)) FROM json_each(:payload, '$.eligibility.countries')), ''),
-    coalesce((SELECT group_concat(value, char(31)) FROM json_each(:payload, '$.eligibility.requirements')), ''),
-    coalesce((SELECT group_concat(value, char(31)) FROM json_each(:payload, '$.eligibility.preferences')), ''),
-    coalesce(json_array_length(:payload, '$.eligibility.educationLevels'), 0) = 0,
-    coalesce(json_array_length(:payload, '$.eligibility.countries'), 0) = 0
+    json_extract(:json_amount, '$.amount'), json_extract(:json_amount, '$.currency'),
+    json_extract(:json_applicationFee, '$.amount'), json_extract(:json_applicationFee, '$.currency'), :p_deadline,
+    coalesce((SELECT group_concat(value, char(31)) FROM json_each(:json_eligibility, '$.educationLevels')), ''),
+    coalesce((SELECT group_concat(value, char(31)) FROM json_each(:json_eligibility, '$.fieldsOfStudy')), ''),
+    coalesce((SELECT group_concat(upper(value), char(31)) FROM json_each(:json_eligibility, '$.countries')), ''),
+    coalesce((SELECT group_concat(value, char(31)) FROM json_each(:json_eligibility, '$.requirements')), ''),
+    coalesce((SELECT group_concat(value, char(31)) FROM json_each(:json_eligibility, '$.preferences')), ''),
+    coalesce(json_array_length(:json_eligibility, '$.educationLevels'), 0) = 0,
+    coalesce(json_array_length(:json_eligibility, '$.countries'), 0) = 0
 )
 ON CONFLICT (id) DO UPDATE SET
     title = excluded.title, description = excluded.description, provider = excluded.provider, amount = excluded.amount,
@@ -226,8 +226,8 @@ ON CONFLICT (id) DO UPDATE SET
     any_country = excluded.any_country;
 DELETE FROM scholarship_rules WHERE scholarship_id = lower(:p_scholarshipId);
 INSERT OR IGNORE INTO scholarship_rules (rule, value, scholarship_id)
-    SELECT 'level', value, lower(:p_scholarshipId) FROM json_each(:payload, '$.eligibility.educationLevels')
-    UNION ALL SELECT 'country', upper(value), lower(:p_scholarshipId) FROM json_each(:payload, '$.eligibility.countries');
+    SELECT 'level', value, lower(:p_scholarshipId) FROM json_each(:json_eligibility, '$.educationLevels')
+    UNION ALL SELECT 'country', upper(value), lower(:p_scholarshipId) FROM json_each(:json_eligibility, '$.countries');
 
 -- @on scholarships.scholarship-closed
 UPDATE scholarships SET closed = 1 WHERE id = lower(:p_scholarshipId);

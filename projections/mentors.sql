@@ -85,7 +85,7 @@ INSERT INTO mentors (
     availability, registered_at, updated_at, position
 ) VALUES (
     lower(:p_mentorId), :p_expertiseAreas, :p_experienceYears,
-    json_extract(:payload, '$.hourlyRate.amount'), json_extract(:payload, '$.hourlyRate.currency'),
+    json_extract(:json_hourlyRate, '$.amount'), json_extract(:json_hourlyRate, '$.currency'),
     :p_languages, :p_timeZone, :p_availability, :p_at, :p_at, :position
 )
 ON CONFLICT (id) DO UPDATE SET
@@ -96,11 +96,11 @@ ON CONFLICT (id) DO UPDATE SET
 
 DELETE FROM mentor_expertise WHERE mentor_id = lower(:p_mentorId);
 INSERT OR IGNORE INTO mentor_expertise (mentor_id, expertise)
-    SELECT lower(:p_mentorId), value FROM json_each(:payload, '$.expertiseAreas');
+    SELECT lower(:p_mentorId), value FROM json_each(:json_expertiseAreas);
 
 DELETE FROM mentor_languages WHERE mentor_id = lower(:p_mentorId);
 INSERT OR IGNORE INTO mentor_languages (mentor_id, language)
-    SELECT lower(:p_mentorId), value FROM json_each(:payload, '$.languages');
+    SELECT lower(:p_mentorId), value FROM json_each(:json_languages);
 
 -- @on mentoring.mentor-verified
 UPDATE mentors SET verified = 1, verified_at = :p_at, updated_at = :p_at, position = :position WHERE id = lower(:p_mentorId);

@@ -60,12 +60,12 @@ INSERT INTO scholarships (
     created_at, created_by, updated_at, position
 ) VALUES (
     lower(:p_scholarshipId), :p_title, :p_description, :p_provider,
-    json_extract(:payload, '$.amount.amount'), json_extract(:payload, '$.amount.currency'),
-    json_extract(:payload, '$.applicationFee.amount'), json_extract(:payload, '$.applicationFee.currency'),
+    json_extract(:json_amount, '$.amount'), json_extract(:json_amount, '$.currency'),
+    json_extract(:json_applicationFee, '$.amount'), json_extract(:json_applicationFee, '$.currency'),
     :p_deadline, :p_applicationUrl, :p_eligibility,
-    coalesce(json_array_length(:payload, '$.eligibility.countries'), 0) = 0,
-    coalesce(json_array_length(:payload, '$.eligibility.educationLevels'), 0) = 0,
-    coalesce(json_array_length(:payload, '$.eligibility.fieldsOfStudy'), 0) = 0,
+    coalesce(json_array_length(:json_eligibility, '$.countries'), 0) = 0,
+    coalesce(json_array_length(:json_eligibility, '$.educationLevels'), 0) = 0,
+    coalesce(json_array_length(:json_eligibility, '$.fieldsOfStudy'), 0) = 0,
     :p_at, lower(:p_by), :p_at, :position
 )
 ON CONFLICT (id) DO UPDATE SET
@@ -78,15 +78,15 @@ ON CONFLICT (id) DO UPDATE SET
 
 DELETE FROM scholarship_countries WHERE scholarship_id = lower(:p_scholarshipId);
 INSERT INTO scholarship_countries (scholarship_id, country)
-    SELECT DISTINCT lower(:p_scholarshipId), value FROM json_each(:payload, '$.eligibility.countries');
+    SELECT DISTINCT lower(:p_scholarshipId), value FROM json_each(:json_eligibility, '$.countries');
 
 DELETE FROM scholarship_levels WHERE scholarship_id = lower(:p_scholarshipId);
 INSERT INTO scholarship_levels (scholarship_id, level)
-    SELECT DISTINCT lower(:p_scholarshipId), value FROM json_each(:payload, '$.eligibility.educationLevels');
+    SELECT DISTINCT lower(:p_scholarshipId), value FROM json_each(:json_eligibility, '$.educationLevels');
 
 DELETE FROM scholarship_fields WHERE scholarship_id = lower(:p_scholarshipId);
 INSERT OR IGNORE INTO scholarship_fields (scholarship_id, field)
-    SELECT lower(:p_scholarshipId), value FROM json_each(:payload, '$.eligibility.fieldsOfStudy');
+    SELECT lower(:p_scholarshipId), value FROM json_each(:json_eligibility, '$.fieldsOfStudy');
 
 -- @on scholarships.scholarship-closed
 UPDATE scholarships

@@ -36,6 +36,17 @@ CREATE INDEX docs_by_owner ON docs (owner);
 
 CREATE VIRTUAL TABLE search USING fts5 (kind, title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
 
+-- What the batch being applied does to `search`: the document's new text, or a removal (kind NULL).
+-- Written to `search` once, at the end of the batch (`-- @after-batch`), and emptied. FTS5 writes
+-- its buffered terms to disk at every statement savepoint that follows one of its writes in the
+-- transaction; writing it per event made a new index segment per event and cost 4x more.
+CREATE TABLE search_pending (
+    doc   INTEGER PRIMARY KEY,
+    kind  TEXT,
+    title TEXT,
+    body  TEXT
+);
+
 CREATE TABLE tags (
     doc   INTEGER NOT NULL,
     facet TEXT NOT NULL,
@@ -88,7 +99,7 @@ CREATE TRIGGER people_indexed AFTER UPDATE ON people WHEN NEW.erased = 0 BEGIN
             lower(trim(NEW.first_name || ' ' || NEW.last_name)))
     ON CONFLICT (kind, ref) DO UPDATE SET title = excluded.title, summary = excluded.summary, visibility = excluded.visibility,
         sort_key = excluded.sort_key;
-    INSERT OR REPLACE INTO search (rowid, kind, title, body)
+    INSERT OR REPLACE INTO search_pending (doc, kind, title, body)
     SELECT doc, 'person', title, coalesce(NEW.field, '') || ' ' || coalesce(NEW.bio, '') || ' ' || coalesce(NEW.skills, '') || ' '
         || coalesce(NEW.interests, '') || ' ' || coalesce(NEW.goals, '') || ' ' || coalesce(NEW.city, '')
     FROM docs WHERE kind = 'person' AND ref = NEW.user_id;
@@ -110,7 +121,7 @@ CREATE TRIGGER mentor_indexed AFTER UPDATE ON mentor_profiles BEGIN
     FROM people p WHERE p.user_id = NEW.mentor_id AND p.erased = 0
     ON CONFLICT (kind, ref) DO UPDATE SET title = excluded.title, summary = excluded.summary, visibility = excluded.visibility,
         sort_key = excluded.sort_key;
-    INSERT OR REPLACE INTO search (rowid, kind, title, body)
+    INSERT OR REPLACE INTO search_pending (doc, kind, title, body)
     SELECT doc, 'mentor', title, coalesce(summary, '') FROM docs WHERE kind = 'mentor' AND ref = NEW.mentor_id;
     DELETE FROM tags WHERE doc = (SELECT doc FROM docs WHERE kind = 'mentor' AND ref = NEW.mentor_id);
     INSERT OR IGNORE INTO tags (doc, facet, value)
@@ -124,7 +135,7 @@ END;
 
 -- Erasure: every document holding the person's data goes, with its text and tags.
 CREATE TRIGGER people_erased AFTER UPDATE OF erased ON people WHEN NEW.erased = 1 BEGIN
-    DELETE FROM search WHERE rowid IN (SELECT doc FROM docs WHERE owner = NEW.user_id);
+    INSERT OR REPLACE INTO search_pending (doc) SELECT doc FROM docs WHERE owner = NEW.user_id;
     DELETE FROM tags WHERE doc IN (SELECT doc FROM docs WHERE owner = NEW.user_id);
     DELETE FROM docs WHERE owner = NEW.user_id;
 END;
@@ -148,17 +159,17 @@ INSERT INTO people (user_id) VALUES (lower(:p_userId)) ON CONFLICT (user_id) DO 
 UPDATE people SET
     first_name = coalesce(:p_firstName, first_name),
     last_name = coalesce(:p_lastName, last_name),
-    bio = CASE WHEN json_type(:payload, '$.bio') IS NULL THEN bio ELSE nullif(:p_bio, '') END,
-    field = CASE WHEN json_type(:payload, '$.fieldOfStudy') IS NULL THEN field ELSE nullif(:p_fieldOfStudy, '') END,
+    bio = CASE WHEN json_type(:json_bio) IS NULL THEN bio ELSE nullif(:p_bio, '') END,
+    field = CASE WHEN json_type(:json_fieldOfStudy) IS NULL THEN field ELSE nullif(:p_fieldOfStudy, '') END,
     level = coalesce(:p_currentEducationLevel, level),
-    country = CASE WHEN json_type(:payload, '$.countryCode') IS NULL THEN country ELSE nullif(upper(:p_countryCode), '') END,
-    city = CASE WHEN json_type(:payload, '$.city') IS NULL THEN city ELSE nullif(:p_city, '') END,
-    skills = CASE WHEN json_type(:payload, '$.skills') IS NULL THEN skills
-        ELSE (SELECT group_concat(json_extract(value, '$.name'), ' ') FROM json_each(:payload, '$.skills')) END,
-    interests = CASE WHEN json_type(:payload, '$.interests') IS NULL THEN interests
-        ELSE (SELECT group_concat(value, ' ') FROM json_each(:payload, '$.interests')) END,
-    goals = CASE WHEN json_type(:payload, '$.careerGoals') IS NULL THEN goals
-        ELSE (SELECT group_concat(value, ' ') FROM json_each(:payload, '$.careerGoals')) END
+    country = CASE WHEN json_type(:json_countryCode) IS NULL THEN country ELSE nullif(upper(:p_countryCode), '') END,
+    city = CASE WHEN json_type(:json_city) IS NULL THEN city ELSE nullif(:p_city, '') END,
+    skills = CASE WHEN json_type(:json_skills) IS NULL THEN skills
+        ELSE (SELECT group_concat(json_extract(value, '$.name'), ' ') FROM json_each(:json_skills)) END,
+    interests = CASE WHEN json_type(:json_interests) IS NULL THEN interests
+        ELSE (SELECT group_concat(value, ' ') FROM json_each(:json_interests)) END,
+    goals = CASE WHEN json_type(:json_careerGoals) IS NULL THEN goals
+        ELSE (SELECT group_concat(value, ' ') FROM json_each(:json_careerGoals)) END
 WHERE user_id = lower(:p_userId);
 
 -- @on profiles.preferences-changed
@@ -178,7 +189,7 @@ INSERT OR IGNORE INTO members (community_id, user_id) VALUES (lower(:p_community
 INSERT INTO docs (kind, ref, title, summary, community, private, sort_key)
 VALUES ('community', lower(:p_communityId), :p_name, :p_description, lower(:p_communityId), :p_isPrivate, lower(:p_name))
 ON CONFLICT (kind, ref) DO NOTHING;
-INSERT OR REPLACE INTO search (rowid, kind, title, body)
+INSERT OR REPLACE INTO search_pending (doc, kind, title, body)
 SELECT doc, 'community', title, coalesce(summary, '') || ' ' || :p_category || ' ' || coalesce(:p_city, '')
 FROM docs WHERE kind = 'community' AND ref = lower(:p_communityId);
 INSERT OR IGNORE INTO tags (doc, facet, value)
@@ -199,18 +210,18 @@ SELECT 'post', lower(:p_postId), coalesce(nullif(:p_title, ''), substr(:p_body, 
        printf('%012d', 99999999999 - CAST(strftime('%s', :p_at) AS INTEGER))
 WHERE true
 ON CONFLICT (kind, ref) DO NOTHING;
-INSERT OR REPLACE INTO search (rowid, kind, title, body)
+INSERT OR REPLACE INTO search_pending (doc, kind, title, body)
 SELECT doc, 'post', coalesce(:p_title, ''), :p_body FROM docs WHERE kind = 'post' AND ref = lower(:p_postId);
 
 -- @on communities.post-removed
-DELETE FROM search WHERE rowid = (SELECT doc FROM docs WHERE kind = 'post' AND ref = lower(:p_postId));
+INSERT OR REPLACE INTO search_pending (doc) SELECT doc FROM docs WHERE kind = 'post' AND ref = lower(:p_postId);
 DELETE FROM docs WHERE kind = 'post' AND ref = lower(:p_postId);
 
 -- @on gatherings.event-created
 INSERT INTO docs (kind, ref, title, summary, date, online, sort_key)
 VALUES ('event', lower(:p_eventId), :p_title, :p_description, :p_startDate, :p_isOnline, :p_startDate)
 ON CONFLICT (kind, ref) DO NOTHING;
-INSERT OR REPLACE INTO search (rowid, kind, title, body)
+INSERT OR REPLACE INTO search_pending (doc, kind, title, body)
 SELECT doc, 'event', title, coalesce(summary, '') || ' ' || :p_eventType || ' ' || coalesce(:p_location, '')
 FROM docs WHERE kind = 'event' AND ref = lower(:p_eventId);
 INSERT OR IGNORE INTO tags (doc, facet, value)
@@ -224,23 +235,28 @@ INSERT INTO docs (kind, ref, title, summary, date, sort_key)
 VALUES ('scholarship', lower(:p_scholarshipId), :p_title, :p_provider, :p_deadline, :p_deadline)
 ON CONFLICT (kind, ref) DO UPDATE SET title = excluded.title, summary = excluded.summary, date = excluded.date,
     sort_key = excluded.sort_key;
-INSERT OR REPLACE INTO search (rowid, kind, title, body)
+INSERT OR REPLACE INTO search_pending (doc, kind, title, body)
 SELECT doc, 'scholarship', title, :p_description || ' ' || :p_provider || ' '
-    || coalesce((SELECT group_concat(value, ' ') FROM json_each(:payload, '$.eligibility.fieldsOfStudy')), '') || ' '
-    || coalesce((SELECT group_concat(value, ' ') FROM json_each(:payload, '$.eligibility.preferences')), '') || ' '
-    || coalesce((SELECT group_concat(value, ' ') FROM json_each(:payload, '$.eligibility.requirements')), '')
+    || coalesce((SELECT group_concat(value, ' ') FROM json_each(:json_eligibility, '$.fieldsOfStudy')), '') || ' '
+    || coalesce((SELECT group_concat(value, ' ') FROM json_each(:json_eligibility, '$.preferences')), '') || ' '
+    || coalesce((SELECT group_concat(value, ' ') FROM json_each(:json_eligibility, '$.requirements')), '')
 FROM docs WHERE kind = 'scholarship' AND ref = lower(:p_scholarshipId);
 DELETE FROM tags WHERE doc = (SELECT doc FROM docs WHERE kind = 'scholarship' AND ref = lower(:p_scholarshipId));
 INSERT OR IGNORE INTO tags (doc, facet, value)
 SELECT d.doc, t.facet, t.value FROM docs d, (
-    SELECT 'country' AS facet, value FROM json_each(:payload, '$.eligibility.countries')
-    UNION ALL SELECT 'country', '*' WHERE coalesce(json_array_length(:payload, '$.eligibility.countries'), 0) = 0
-    UNION ALL SELECT 'level', value FROM json_each(:payload, '$.eligibility.educationLevels')
-    UNION ALL SELECT 'level', '*' WHERE coalesce(json_array_length(:payload, '$.eligibility.educationLevels'), 0) = 0
-    UNION ALL SELECT 'field', value FROM json_each(:payload, '$.eligibility.fieldsOfStudy')
-    UNION ALL SELECT 'field', '*' WHERE coalesce(json_array_length(:payload, '$.eligibility.fieldsOfStudy'), 0) = 0
+    SELECT 'country' AS facet, value FROM json_each(:json_eligibility, '$.countries')
+    UNION ALL SELECT 'country', '*' WHERE coalesce(json_array_length(:json_eligibility, '$.countries'), 0) = 0
+    UNION ALL SELECT 'level', value FROM json_each(:json_eligibility, '$.educationLevels')
+    UNION ALL SELECT 'level', '*' WHERE coalesce(json_array_length(:json_eligibility, '$.educationLevels'), 0) = 0
+    UNION ALL SELECT 'field', value FROM json_each(:json_eligibility, '$.fieldsOfStudy')
+    UNION ALL SELECT 'field', '*' WHERE coalesce(json_array_length(:json_eligibility, '$.fieldsOfStudy'), 0) = 0
 ) t
 WHERE d.kind = 'scholarship' AND d.ref = lower(:p_scholarshipId);
 
 -- @on scholarships.scholarship-closed
 UPDATE docs SET closed = 1 WHERE kind = 'scholarship' AND ref = lower(:p_scholarshipId);
+
+-- @after-batch
+DELETE FROM search WHERE rowid IN (SELECT doc FROM search_pending WHERE kind IS NULL);
+INSERT OR REPLACE INTO search (rowid, kind, title, body) SELECT doc, kind, title, body FROM search_pending WHERE kind IS NOT NULL;
+DELETE FROM search_pending;

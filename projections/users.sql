@@ -99,7 +99,7 @@ UPDATE profiles SET
     languages = coalesce(:p_languages, languages),
     skills = coalesce(:p_skills, skills),
     -- an erased CV arrives as the string "[erased]": keep an empty list, never the marker
-    experience = CASE json_type(:payload, '$.experience') WHEN 'array' THEN :p_experience WHEN 'text' THEN '[]' ELSE experience END,
+    experience = CASE json_type(:json_experience) WHEN 'array' THEN :p_experience WHEN 'text' THEN '[]' ELSE experience END,
     country_code = CASE WHEN :p_countryCode IS NULL THEN country_code ELSE nullif(:p_countryCode, '') END,
     city = CASE WHEN :p_city IS NULL THEN city ELSE nullif(:p_city, '') END,
     updated_at = :p_at

@@ -41,8 +41,9 @@ struct EventBinder {
                 case "actor": source = .actor
                 case "payload": source = .payload
                 default:
-                    // `p_<field>`, the only other name the parser lets through.
-                    let field = Array(name.utf8.dropFirst(2))
+                    // `p_<field>` or `json_<field>`, the only other names the parser lets through:
+                    // both take the field's JSON text (the parser wrapped `:p_` in json_extract).
+                    let field = Array(name.utf8.dropFirst(name.hasPrefix("json_") ? 5 : 2))
                     source = .field(field)
                     fields.append(field)
                 }

@@ -7,11 +7,11 @@ public struct ProjectionDefinition: Sendable, Equatable {
         public var sql: String
         /// The 1-based line where the statement starts in the file.
         public var line: Int
-        /// The parameters it reads (`p_<field>` for `:p_<field>`).
+        /// The parameters it reads (`p_<field>` for `:p_<field>`, `json_<field>` for `:json_<field>`).
         public var parameters: Set<String>
 
         /// Whether it reads the payload, whole or a field (else it need not be decrypted for it).
-        public var usesPayload: Bool { parameters.contains { $0 == "payload" || $0.hasPrefix("p_") } }
+        public var usesPayload: Bool { parameters.contains { $0 == "payload" || $0.hasPrefix("p_") || $0.hasPrefix("json_") } }
     }
 
     /// The `-- @schema` section, executed as a whole on an empty database.
@@ -22,6 +22,9 @@ public struct ProjectionDefinition: Sendable, Equatable {
     public var handlers: [String: [Statement]]
     /// Statements of the `-- @on *` section, run after the type's own for every event.
     public var everyEvent: [Statement]
+    /// Statements of the `-- @after-batch` section, run once at the end of every batch, in its
+    /// transaction, before the checkpoint; they take no parameter.
+    public var afterBatch: [Statement] = []
 
     /// The statements that apply an event of `type` (its own, then the `*` ones).
     public func statements(for type: String) -> [Statement] {

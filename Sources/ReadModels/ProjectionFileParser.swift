@@ -1,9 +1,10 @@
 /// Parses the projection file format (`docs/projections.md`): a `-- @schema` section, then
-/// `-- @on <event-type> [<event-type> ...]` sections of SQL statements with named parameters.
+/// `-- @on <event-type> [<event-type> ...]` sections of SQL statements with named parameters, and
+/// at most one `-- @after-batch` section (statements without parameters, once per batch).
 ///
 /// Strict: text before the first directive must be comments, directives must be known, an event
 /// type has one section, every statement's parameters must be among `parameterNames` or
-/// `:p_<field>`, and `?` placeholders are refused. Errors carry the file and line.
+/// `:p_<field>` or `:json_<field>`, and `?` placeholders are refused. Errors carry the file and line.
 enum ProjectionFileParser {
     /// The parameters bound from every event.
     static let parameterNames: Set<String> = [
@@ -14,6 +15,7 @@ enum ProjectionFileParser {
         case preamble
         case schema(line: Int)
         case on(types: [String], line: Int)
+        case afterBatch(line: Int)
     }
 
     static func parse(_ text: String, file: String) throws(ProjectionFileError) -> ProjectionDefinition {
@@ -21,6 +23,7 @@ enum ProjectionFileParser {
         var section = Section.preamble
         var body: [(line: Int, text: String)] = []
         var sawOn = false
+        var sawAfterBatch = false
 
         func fail(_ line: Int, _ message: String) -> ProjectionFileError {
             ProjectionFileError(file: file, line: line, message: message)
@@ -47,6 +50,13 @@ enum ProjectionFileParser {
                         definition.handlers[type] = statements
                     }
                 }
+            case .afterBatch(let line):
+                let statements = try split(body, file: file)
+                if statements.isEmpty { throw fail(line, "the section '-- @after-batch' has no statement") }
+                if let bound = statements.first(where: { !$0.parameters.isEmpty }) {
+                    throw fail(bound.line, "the statements of '-- @after-batch' run once per batch, not per event: they take no parameter")
+                }
+                definition.afterBatch = statements
             }
             body = []
         }
@@ -84,8 +94,13 @@ enum ProjectionFileParser {
                 }
                 sawOn = true
                 section = .on(types: types, line: lineNumber)
+            case "@after-batch":
+                guard words.count == 1 else { throw fail(lineNumber, "'-- @after-batch' takes no argument") }
+                guard definition.afterBatch.isEmpty, !sawAfterBatch else { throw fail(lineNumber, "'-- @after-batch' must come once") }
+                sawAfterBatch = true
+                section = .afterBatch(line: lineNumber)
             default:
-                throw fail(lineNumber, "unknown directive '\(words[0])': the directives are '-- @schema' and '-- @on <event-type> ...'")
+                throw fail(lineNumber, "unknown directive '\(words[0])': the directives are '-- @schema', '-- @on <event-type> ...' and '-- @after-batch'")
             }
         }
         try close()
@@ -162,12 +177,17 @@ enum ProjectionFileParser {
                         // its result types and JSON subtype, and parses a few bytes, not the payload.
                         current += "json_extract(:\(name), '$')"
                         parameters.insert(name)
+                    } else if name.hasPrefix("json_"), name.count > 5 {
+                        // The field's JSON text as it is, for SQLite's JSON functions (json_type,
+                        // json_each, json_array_length, nested json_extract) without the whole payload.
+                        current += ":" + name
+                        parameters.insert(name)
                     } else if parameterNames.contains(name) {
                         current += ":" + name
                         parameters.insert(name)
                     } else {
                         let known = parameterNames.sorted().map { ":" + $0 }.joined(separator: ", ")
-                        throw ProjectionFileError(file: file, line: lineNumber, message: "unknown parameter '\(c)\(name)': the parameters are \(known) and :p_<top-level payload field>")
+                        throw ProjectionFileError(file: file, line: lineNumber, message: "unknown parameter '\(c)\(name)': the parameters are \(known) and :p_<field> or :json_<field> for a top-level payload field")
                     }
                     i = j
                 default:

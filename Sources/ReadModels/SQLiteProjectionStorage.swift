@@ -191,6 +191,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
                 } else {
                     try Self.applyAll(events[...], plans, db)
                 }
+                try Self.finishBatch(events[...], plans, db)
                 try Self.saveCheckpoint(db, position: events[events.count - 1].record.position, failure: nil)
             }
             return nil
@@ -198,11 +199,18 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             // The batch rolled back: apply what came before the failing event and record the failure, atomically.
             let applied = events[..<failed.index]
             let checkpoint = applied.last?.record.position
-            try writer.write { db in
-                try Self.applyAll(applied, plans, db)
-                try Self.saveCheckpoint(db, position: checkpoint, failure: failed.failure)
+            do {
+                try writer.write { db in
+                    try Self.applyAll(applied, plans, db)
+                    if !applied.isEmpty { try Self.finishBatch(applied, plans, db) }
+                    try Self.saveCheckpoint(db, position: checkpoint, failure: failed.failure)
+                }
+                return failed.failure
+            } catch let again as FailedAt {
+                // The after-batch statements fail on what came before: keep none of the batch.
+                try writer.write { db in try Self.saveCheckpoint(db, position: nil, failure: again.failure) }
+                return again.failure
             }
-            return failed.failure
         }
     }
 
@@ -287,6 +295,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     private struct Plans: Sendable {
         var byType: [String: Plan]
         var other: Plan
+        var afterBatch: [ProjectionDefinition.Statement]
         /// The projection file, for error messages.
         var file: String
 
@@ -297,6 +306,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
                 byType[type] = Plan(statements: definition.statements(for: type), parameters: definition.parameters(for: type))
             }
             other = Plan(statements: definition.everyEvent, parameters: definition.parameters(for: ""))
+            afterBatch = definition.afterBatch
             file = projection.file
         }
     }
@@ -337,6 +347,19 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         }
     }
 
+    /// Runs the `-- @after-batch` statements once for the batch `events` just applied. A failure
+    /// is reported at the batch's first event: none of the batch is kept.
+    private static func finishBatch(_ events: ArraySlice<ProjectionEvent>, _ plans: Plans, _ db: Database) throws {
+        for statement in plans.afterBatch {
+            do {
+                try db.cachedStatement(sql: statement.sql).execute()
+            } catch {
+                let first = events[events.startIndex]
+                throw FailedAt(index: events.startIndex, failure: StatementFailure(statement: statement, error: error).failure(first, file: plans.file))
+            }
+        }
+    }
+
     private static func saveCheckpoint(_ db: Database, position: Int64?, failure: ProjectionFailure?) throws {
         if let position {
             try db.cachedStatement(sql: "UPDATE _projection_state SET position = ? WHERE id = 1").execute(arguments: [position])
@@ -358,7 +381,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
 
     /// Prepares every handler statement once, so SQL errors surface at build time with their line.
     private static func prepareAll(_ projection: Projection, _ db: Database) throws {
-        let all = projection.definition.handlers.values.flatMap { $0 } + projection.definition.everyEvent
+        let all = projection.definition.handlers.values.flatMap { $0 } + projection.definition.everyEvent + projection.definition.afterBatch
         for statement in all {
             do {
                 _ = try db.makeStatement(sql: statement.sql)

@@ -49,6 +49,47 @@ import Testing
         }
     }
 
+    /// `:json_<field>` is the field's JSON text as it is, for SQLite's JSON functions.
+    static let raw = """
+        -- @schema
+        CREATE TABLE raws (position INTEGER PRIMARY KEY, bound_type TEXT, extracted_type TEXT, bound_length INTEGER,
+                           extracted_length INTEGER, bound_items TEXT, extracted_items TEXT);
+        -- @on test.shaped
+        INSERT INTO raws VALUES (
+            :position, json_type(:json_v), json_type(:payload, '$.v'),
+            CASE WHEN json_type(:json_v) IN ('array', 'object') THEN json_array_length(:json_v) END,
+            CASE WHEN json_type(:payload, '$.v') IN ('array', 'object') THEN json_array_length(:payload, '$.v') END,
+            (SELECT group_concat(key || '=' || quote(value), ',') FROM json_each(:json_v)),
+            (SELECT group_concat(key || '=' || quote(value), ',') FROM json_each(:payload, '$.v')));
+        """
+
+    @Test func rawFieldsGiveWhatTheJSONFunctionsGiveOnThePayload() async throws {
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        let payloads = [
+            #"{"v":"plain"}"#, #"{"v":42}"#, #"{"v":true}"#, #"{"v":null}"#, #"{"other":1}"#, #"{}"#,
+            #"{"v":{"b":[1,{"c":"}]"}],"a":"x"}}"#, #"{"v":[1,"two",null,{"three":3}]}"#, #"{"v":[]}"#,
+            #"{ "w" : { "v" : 1 } , "v" : [ "spaced" ] }"#, #"{"nested":{"v":"not top level"}}"#,
+        ]
+        let events = payloads.map { ProposedEvent(type: "test.shaped", metadata: EventMetadata(actor: "t"), payload: Array($0.utf8)) }
+        let head = try await fixture.log.append(to: "shapes", events: events).lastPosition
+        let (storage, runner) = try fixture.runner(try fixture.projection("raws", Self.raw))
+        try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: .seconds(30))) }
+        #expect(runner.status.failure == nil)
+        // Each row as (bound, extracted) pairs: type, length, items.
+        let rows = try storage.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM raws ORDER BY position").map { row -> [[String?]] in
+                [[row["bound_type"], row["extracted_type"]], [(row["bound_length"] as Int?).map(String.init), (row["extracted_length"] as Int?).map(String.init)],
+                 [row["bound_items"], row["extracted_items"]]]
+            }
+        }
+        #expect(rows.count == payloads.count)
+        for (row, payload) in zip(rows, payloads) {
+            for pair in row { #expect(pair[0] == pair[1], "\(payload)") }
+        }
+        #expect(rows.filter { $0[2][0] != nil }.count == 3) // the three non-empty arrays and objects were walked
+    }
+
     struct Pair: Sendable {
         var bound: DatabaseValue
         var extracted: DatabaseValue
