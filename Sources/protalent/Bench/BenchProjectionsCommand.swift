@@ -22,6 +22,20 @@ struct BenchProjectionsCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Build the log and read models here and keep them (for `protalent rebuild` or a profiler); default: a temporary directory.")
     var dataDirectory: String?
     @Flag(name: .customLong("skip-alone"), help: "Do not rebuild each projection alone after the full rebuild.") var skipAlone = false
+    @Option(help: "What the log holds: 'activity' (a working platform: sign-ins, posts, joins, registrations, sessions, a few new items) or 'items' (only new people, mentors, communities, posts, events and scholarships: the costliest events for the read models).")
+    var mix: Mix = .activity
+
+    enum Mix: String, ExpressibleByArgument, CaseIterable {
+        case activity, items
+
+        var corpus: PlatformCorpus.Mix { self == .activity ? PlatformCorpus.activity : PlatformCorpus.documents }
+        var description: String {
+            switch self {
+            case .activity: "platform activity (per ~108 events: 24 token refreshes, 14 sign-in, 15 new accounts with profiles, 6 profile edits, 15 posts, 8 joins, 8 event registrations, 15 of 2 mentoring sessions, a few new items)"
+            case .items: "new items only (per 20: 8 people with profiles, 1 mentor, 1 community, 5 posts, 2 events, 3 scholarships)"
+            }
+        }
+    }
 
     func validate() throws {
         guard events >= 1_000, appends >= 1 else { throw ValidationError("--events must be at least 1000 and --appends at least 1") }
@@ -35,11 +49,16 @@ struct BenchProjectionsCommand: AsyncParsableCommand {
         options.durability = .unsafeNoSync // generating the log is set-up, not what is measured
         let log = try EventLog.open(directory: scratch.path + "/log", options: options)
         defer { log.close() }
-        try await generate(into: log)
+        // Personal data is encrypted as the server writes it, and revealed by the runners with the keys.
+        let keys = try KeyStore(dataDirectory: scratch, environment: [:])
+        var corpus = PlatformCorpus(seed: 11, codec: EventCodec(cipher: KeyStoreCipher(keyStore: keys)),
+                                    now: Date(timeIntervalSince1970: 1_795_000_000), mix: mix.corpus)
+        try await corpus.generate(events: events, into: log, progress: !json && isatty(STDERR_FILENO) == 1)
+        let total = log.head
         var logger = Logger(label: "protalent.bench")
         logger.logLevel = .warning
         let set = try ProjectionSet(projectionsDirectory: URL(fileURLWithPath: projections), dataDirectory: scratch,
-                                    log: log, keyStore: nil, logger: logger)
+                                    log: log, keyStore: keys, logger: logger)
 
         // Full rebuild of every projection together, as `protalent rebuild` and the server do.
         let started = ContinuousClock.now
@@ -51,18 +70,19 @@ struct BenchProjectionsCommand: AsyncParsableCommand {
             for runner in set.runners {
                 let begin = ContinuousClock.now
                 try await set.rebuild([runner.projection.name])
-                perProjection[runner.projection.name] = Double(events) / (ContinuousClock.now - begin).seconds
+                perProjection[runner.projection.name] = Double(total) / (ContinuousClock.now - begin).seconds
             }
         }
 
-        // Live catch-up: runners follow the log; each durable append is timed until every model has it.
+        // Live catch-up: runners follow the log; each durable append of the next action of the mix
+        // is timed until every model has it.
         let live = Task { try await set.run() }
         var samples: [Double] = []
-        let admin = UUID()
-        for i in 0..<appends {
-            let event = try scholarshipEvent(index: events + i, admin: admin)
+        for _ in 0..<appends {
+            while corpus.pendingEvents == 0 { try corpus.step() }
+            let action = corpus.takeAppends()
             let begin = ContinuousClock.now
-            let result = try await log.append(to: "scholarship-live-\(i)", expectedVersion: .noStream, events: [event])
+            let result = try await log.append(action)
             _ = await set.waitUntil(position: result.lastPosition, timeout: .seconds(5))
             samples.append((ContinuousClock.now - begin).seconds * 1_000)
         }
@@ -71,54 +91,18 @@ struct BenchProjectionsCommand: AsyncParsableCommand {
         samples.sort()
         let p50 = samples[samples.count / 2]
         let p99 = samples[min(samples.count - 1, samples.count * 99 / 100)]
-        let rate = Double(events) / rebuildSeconds
+        let rate = Double(total) / rebuildSeconds
         if json {
             let perJSON = perProjection.keys.sorted().map { "\"\($0)\":\(perProjection[$0]!)" }.joined(separator: ",")
-            print("{\"events\":\(events),\"eventsPerSecond\":\(rate),\"seconds\":\(rebuildSeconds),\"perProjection\":{\(perJSON)},"
+            print("{\"events\":\(total),\"mix\":\"\(mix.rawValue)\",\"eventsPerSecond\":\(rate),\"seconds\":\(rebuildSeconds),\"perProjection\":{\(perJSON)},"
                   + "\"catchUpP50Millis\":\(p50),\"catchUpP99Millis\":\(p99),\"projections\":\(set.runners.count)}")
             return
         }
-        print("conditions: \(events) events (25% scholarships.* through the real decider and codec, 75% other types), "
-              + "\(set.runners.count) projections from \(projections), all rebuilt together (one read of the log, \(ProcessInfo.processInfo.activeProcessorCount) cores), then each alone")
+        print("conditions: \(total) events of \(mix.description), made by the real deciders and codec with personal data encrypted, "
+              + "\(set.runners.count) projections from \(projections), all rebuilt together (one read of the log, \(ProcessInfo.processInfo.activeProcessorCount) cores), then each alone; catch-up on the next actions of the same mix")
         print("full rebuild: \(formatted(rate, digits: 0)) events/s (\(formatted(rebuildSeconds, digits: 2)) s for all projections)")
         for name in perProjection.keys.sorted() { print("  \(name) alone: \(formatted(perProjection[name]!, digits: 0)) events/s") }
         print("catch-up after one durable append (append + every model applied it): p50 \(formatted(p50, digits: 2)) ms, "
               + "p99 \(formatted(p99, digits: 2)) ms over \(appends) appends")
-    }
-
-    private func scholarshipEvent(index: Int, admin: UUID) throws -> ProposedEvent {
-        let now = Date(timeIntervalSince1970: 1_790_000_000)
-        let details = Scholarships.Details(
-            title: "Bourse \(index)", description: "Financement pour étudiants: promotion \(index % 97).", provider: "Fondation \(index % 13)",
-            amount: Money(amount: "\(1000 + index % 9000).00", currency: "EUR"), deadline: now.addingTimeInterval(86_400 * 60),
-            eligibility: .init(educationLevels: [.master], countries: index % 2 == 0 ? ["SN", "CI"] : [], requirements: ["Dossier"])
-        )
-        let decided = try Scholarships.decide(.create(scholarshipID: UUID(), details, by: .user(admin, .admin), now: now), Scholarships.initialState)
-        return try EventCodec().encode(decided[0], eventId: SecureRandom.uuid(), metadata: EventMetadata(actor: admin.uuidString.lowercased()))
-    }
-
-    /// Appends `events` events in chunks of 1,000 (each a multi-stream append).
-    private func generate(into log: EventLog) async throws {
-        var workload = Workload(seed: 11)
-        let admin = UUID()
-        var progress = Progress()
-        var index = 0
-        while index < events {
-            var appends: [StreamAppend] = []
-            for _ in 0..<min(1_000, events - index) {
-                let event: ProposedEvent
-                if index % 4 == 0 {
-                    event = try scholarshipEvent(index: index, admin: admin)
-                } else {
-                    let template = workload.event()
-                    event = ProposedEvent(type: template.type, metadata: EventMetadata(actor: "bench"), payload: template.payload)
-                }
-                appends.append(StreamAppend(stream: "bench-\(index)", expectedVersion: .noStream, events: [event]))
-                index += 1
-            }
-            _ = try await log.append(appends)
-            progress.update("generating: \(index)/\(events) events")
-        }
-        progress.finish()
     }
 }

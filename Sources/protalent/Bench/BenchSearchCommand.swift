@@ -90,7 +90,7 @@ struct BenchSearchCommand: AsyncParsableCommand {
         defer { log.close() }
         let keys = try KeyStore(dataDirectory: scratch, environment: [:])
         let now = Date(timeIntervalSince1970: 1_795_000_000)
-        var corpus = SearchCorpus(seed: 2026, codec: EventCodec(cipher: KeyStoreCipher(keyStore: keys)), now: now)
+        var corpus = PlatformCorpus(seed: 2026, codec: EventCodec(cipher: KeyStoreCipher(keyStore: keys)), now: now)
         try await corpus.generate(documents: documents, into: log, progress: progress)
 
         var logger = Logger(label: "protalent.bench")

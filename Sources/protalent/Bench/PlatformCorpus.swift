@@ -3,13 +3,30 @@ import EventLog
 import EventSourcing
 import Foundation
 
-/// Generates a realistic platform through the real deciders and codec — people with profiles,
-/// verified mentors with ratings, communities with posts, events and scholarships, in French and
-/// English — and appends it to a log: the documents `bench search` indexes and queries.
-struct SearchCorpus {
+/// Generates a realistic platform through the real deciders and codec, in French and English, and
+/// appends it to a log: either the documents `bench search` indexes and queries (people with
+/// profiles, verified mentors with ratings, communities with posts, events and scholarships), or
+/// the day-to-day activity `bench projections` rebuilds from (the same items, plus sign-ins, token
+/// refreshes, profile edits, joins, event registrations and whole mentoring sessions).
+struct PlatformCorpus {
+    /// What one round of the mix adds, and how many of each.
+    typealias Mix = [(kind: String, count: Int)]
+
     /// Per 20 documents: 8 people, 1 mentor, 1 community, 5 posts, 2 events, 3 scholarships.
-    static let mix: [(kind: String, count: Int)] = [
+    static let documents: Mix = [
         ("person", 8), ("mentor", 1), ("community", 1), ("post", 5), ("event", 2), ("scholarship", 3),
+    ]
+
+    /// One round of platform activity: 77 actions, about 108 events. What people do most is sign in
+    /// and stay signed in (a 15-minute access token is refreshed while the app is open), then post,
+    /// join, register for events and book mentors; new mentors, communities, events and
+    /// scholarships are rare. Events per round: refresh 24, login 14, person 15 (account,
+    /// verification, profile), profile 6, post 15, join 8, attend 8, session 15 (request, accept
+    /// with both calendars, complete, feedback, rating), and 1–3 each for scholarship, event,
+    /// community and mentor.
+    static let activity: Mix = [
+        ("refresh", 24), ("login", 7), ("person", 3), ("profile", 6), ("post", 15), ("join", 8), ("attend", 8),
+        ("session", 2), ("scholarship", 1), ("event", 1), ("community", 1), ("mentor", 1),
     ]
 
     static let fields = ["Informatique", "Génie civil", "Médecine", "Data science", "Économie", "Droit", "Agronomie", "Finance",
@@ -36,17 +53,40 @@ struct SearchCorpus {
     /// The clock of the generated history; queries run at this instant.
     let now: Date
     let admin = UUID()
+    let mix: Mix
     /// Students with a full profile, for recommendation requests.
     private(set) var students: [UUID] = []
     private var owners: [UUID: (owner: UUID, state: Communities.State)] = [:]
     private var communities: [UUID] = []
+    /// Recent accounts (at most `activeUsers`) with their state, and their open logins.
+    private var accounts: [UUID: Identity.Account.State] = [:]
+    private var active: [UUID] = []
+    private var logins: [(user: UUID, family: UUID, token: String)] = []
+    private var gatherings: [UUID: Gathering.State] = [:]
+    private var gatheringIDs: [UUID] = []
+    private var bookable: [(id: UUID, state: Mentoring.Mentor.State)] = []
     private var pending: [(stream: String, event: ProposedEvent)] = []
     private var sequence = 0
+    /// Where the next action of `mix` is: its kind and how many of that kind are done.
+    private var cursor = (kind: 0, done: 0)
+    private static let activeUsers = 5_000
 
-    init(seed: UInt64, codec: EventCodec, now: Date) {
+    init(seed: UInt64, codec: EventCodec, now: Date, mix: Mix = Self.documents) {
         random = Workload(seed: seed)
         self.codec = codec
         self.now = now
+        self.mix = mix
+    }
+
+    /// The events made so far and not yet appended.
+    var pendingEvents: Int { pending.count }
+
+    /// Adds the next action of the mix (its events wait in `pending`).
+    mutating func step() throws {
+        let (kind, count) = mix[cursor.kind]
+        try add(kind)
+        cursor.done += 1
+        if cursor.done >= count { cursor = ((cursor.kind + 1) % mix.count, 0) }
     }
 
     /// Appends `documents` documents to `log`, in multi-stream appends of about 1,000 events.
@@ -54,19 +94,33 @@ struct SearchCorpus {
         var report = Progress()
         var made = 0
         while made < documents {
-            for (kind, count) in Self.mix where made < documents {
-                for _ in 0..<count where made < documents {
-                    try add(kind)
-                    made += 1
-                }
-            }
+            try step()
+            made += 1
             if pending.count >= 1_000 || made == documents { try await flush(into: log) }
-            if progress { report.update("generating: \(made)/\(documents) documents") }
+            if progress, made % 1_000 == 0 || made == documents { report.update("generating: \(made)/\(documents) documents") }
         }
         if progress { report.finish() }
     }
 
-    private mutating func flush(into log: EventLog) async throws {
+    /// Appends actions of the mix to `log` until it holds at least `events` more events, in
+    /// multi-stream appends of about 1,000 events.
+    mutating func generate(events: Int, into log: EventLog, progress: Bool) async throws {
+        var report = Progress()
+        var made = 0
+        while made < events {
+            try step()
+            if pending.count >= 1_000 {
+                made += pending.count
+                try await flush(into: log)
+                if progress { report.update("generating: \(made)/\(events) events") }
+            }
+        }
+        if !pending.isEmpty { try await flush(into: log) }
+        if progress { report.finish() }
+    }
+
+    /// The pending events as one atomic append, grouped by stream in first-seen order.
+    mutating func takeAppends() -> [StreamAppend] {
         var order: [String] = []
         var grouped: [String: [ProposedEvent]] = [:]
         for (stream, event) in pending {
@@ -74,8 +128,21 @@ struct SearchCorpus {
             grouped[stream, default: []].append(event)
         }
         pending.removeAll(keepingCapacity: true)
-        guard !order.isEmpty else { return }
-        _ = try await log.append(order.map { StreamAppend(stream: $0, expectedVersion: .any, events: grouped[$0]!) })
+        return order.map { StreamAppend(stream: $0, expectedVersion: .any, events: grouped[$0]!) }
+    }
+
+    private mutating func flush(into log: EventLog) async throws {
+        let appends = takeAppends()
+        guard !appends.isEmpty else { return }
+        _ = try await log.append(appends)
+    }
+
+    /// The time of the current action: activity spreads over days (15 s apart), so that per-day
+    /// and per-week figures have many buckets.
+    private var moment: Date { now.addingTimeInterval(-150 * 86_400 + Double(sequence) * 15) }
+
+    private mutating func hash() -> String {
+        (random.uuid() + random.uuid()).replacingOccurrences(of: "-", with: "")
     }
 
     private mutating func record<E: DomainEvent>(_ stream: String, _ events: [E]) throws {
@@ -103,7 +170,14 @@ struct SearchCorpus {
             countryCode: random.pick(Self.countries), verification: IssuedToken(tokenHash: "bench", expiresAt: now.addingTimeInterval(86_400)),
             now: now
         )
-        try record("account-\(id)", try Identity.Account.decide(.register(registration), Identity.Account.initialState))
+        var account = Identity.Account.initialState
+        var events = try Identity.Account.decide(.register(registration), account)
+        account = events.reduce(account, Identity.Account.evolve)
+        let verified = try Identity.Account.decide(.verifyEmail(tokenHash: "bench", now: now), account)
+        account = verified.reduce(account, Identity.Account.evolve)
+        events += verified
+        try record("account-\(id)", events)
+        remember(id, account)
         let update = Profiles.ProfileUpdate(
             bio: sentence(12), currentEducationLevel: random.pick(EducationLevel.allCases), fieldOfStudy: random.pick(Self.fields),
             careerGoals: some(Self.goals, 2), interests: some(Self.interests, 3),
@@ -131,7 +205,7 @@ struct SearchCorpus {
                 expertiseAreas: some(Self.fields + Self.interests, 3), experienceYears: Int(random.next() % 20) + 1,
                 languages: random.next() % 3 == 0 ? ["fr", "en"] : ["fr"],
                 timeZone: random.pick(["Africa/Dakar", "Africa/Abidjan", "Africa/Douala", "Europe/Paris", "America/Toronto"]),
-                availability: [AvailabilitySlot(day: random.pick(Weekday.allCases), start: "09:00", end: "17:00")]
+                availability: Weekday.allCases.map { AvailabilitySlot(day: $0, start: "08:00", end: "20:00") }
             )
             var state = Mentoring.Mentor.initialState
             func apply(_ command: Mentoring.Mentor.Command) throws -> [Mentoring.Mentor.Event] {
@@ -145,6 +219,7 @@ struct SearchCorpus {
                 events += try apply(.recordRating(mentorID: id, sessionID: UUID(), rating: Int(random.next() % 3) + 3, now: now))
             }
             try record("mentor-\(id)", events)
+            if state.verified { bookable.append((id, state)) }
         case "community":
             let id = UUID(), owner = students.isEmpty ? UUID() : random.pick(students)
             let field = random.pick(Self.fields)
@@ -177,7 +252,14 @@ struct SearchCorpus {
                 isOnline: online, location: online ? nil : "Dakar", meetingUrl: online ? "https://meet.exemple.org/\(id)" : nil
             )
             let created = min(now, start.addingTimeInterval(-86_400))
-            try record("event-\(id)", try Gathering.decide(.create(eventID: id, details, by: .user(admin, .admin), now: created), Gathering.initialState))
+            let events = try Gathering.decide(.create(eventID: id, details, by: .user(admin, .admin), now: created), Gathering.initialState)
+            try record("event-\(id)", events)
+            if start > now {
+                gatherings[id] = events.reduce(Gathering.initialState, Gathering.evolve)
+                gatheringIDs.append(id)
+            }
+        case "login", "refresh", "profile", "join", "attend", "session":
+            try activity(kind)
         default:
             let id = UUID()
             let field = random.pick(Self.fields)
@@ -200,6 +282,96 @@ struct SearchCorpus {
                 events += try Scholarships.decide(.close(by: .user(admin, .admin), now: now), events.reduce(Scholarships.initialState, Scholarships.evolve))
             }
             try record("scholarship-\(id)", events)
+        }
+    }
+
+    /// Keeps `account` among the recent accounts that sign in (the oldest one leaves when full).
+    private mutating func remember(_ id: UUID, _ account: Identity.Account.State) {
+        if accounts[id] == nil {
+            active.append(id)
+            if active.count > Self.activeUsers {
+                let gone = active.removeFirst()
+                accounts[gone] = nil
+                logins.removeAll { $0.user == gone }
+            }
+        }
+        accounts[id] = account
+    }
+
+    /// The everyday actions on existing accounts and items; each falls back to adding the item it
+    /// needs when there is none yet.
+    private mutating func activity(_ kind: String) throws {
+        let at = moment
+        switch kind {
+        case "login":
+            guard !active.isEmpty else { return try add("person") }
+            let user = random.pick(active)
+            guard let account = accounts[user] else { return }
+            let family = random.uuid(), token = hash()
+            let attempt = Identity.Account.LoginAttempt(passwordMatches: true, familyID: UUID(uuidString: family)!,
+                                                       refreshToken: IssuedToken(tokenHash: token, expiresAt: at.addingTimeInterval(30 * 86_400)), now: at)
+            let events = try Identity.Account.decide(.logIn(attempt), account)
+            accounts[user] = events.reduce(account, Identity.Account.evolve)
+            try record(StreamName.account(user), events)
+            logins.append((user, UUID(uuidString: family)!, token))
+            if logins.count > Self.activeUsers { logins.removeFirst() }
+        case "refresh":
+            guard !logins.isEmpty else { return try activity("login") }
+            let index = Int(random.next() % UInt64(logins.count))
+            let login = logins[index]
+            guard let account = accounts[login.user] else { return }
+            let next = hash()
+            let events = try Identity.Account.decide(.refresh(familyID: login.family, presentedTokenHash: login.token,
+                                                              next: IssuedToken(tokenHash: next, expiresAt: at.addingTimeInterval(30 * 86_400)), now: at), account)
+            accounts[login.user] = events.reduce(account, Identity.Account.evolve)
+            try record(StreamName.account(login.user), events)
+            logins[index].token = next
+        case "profile":
+            guard !students.isEmpty else { return try add("person") }
+            let user = random.pick(students)
+            let update = Profiles.ProfileUpdate(bio: sentence(14), interests: some(Self.interests, 3), skills: some(Self.skills, 3).map { Profiles.Skill(name: $0) })
+            try record(StreamName.profile(user), try Profiles.decide(.update(userID: user, update, by: .user(user, .student), now: at), Profiles.initialState))
+        case "join":
+            guard !communities.isEmpty, !students.isEmpty else { return try add("community") }
+            let id = random.pick(communities), user = random.pick(students)
+            guard var entry = owners[id], let events = try? Communities.decide(.join(by: .user(user, .student), now: at), entry.state) else { return }
+            entry.state = events.reduce(entry.state, Communities.evolve)
+            owners[id] = entry
+            try record(StreamName.community(id), events)
+        case "attend":
+            guard !gatheringIDs.isEmpty, !students.isEmpty else { return try add("event") }
+            let id = random.pick(gatheringIDs), user = random.pick(students)
+            guard let state = gatherings[id], let events = try? Gathering.decide(.register(by: .user(user, .student), now: now), state) else { return }
+            gatherings[id] = events.reduce(state, Gathering.evolve)
+            try record(StreamName.gathering(id), events)
+        default: // a whole mentoring session: request, accept (both calendars), complete, the mentee's feedback (the mentor's rating)
+            guard !bookable.isEmpty, !students.isEmpty else { return try add("mentor") }
+            let pick = Int(random.next() % UInt64(bookable.count))
+            let mentor = bookable[pick], mentee = random.pick(students)
+            let day = (at.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
+            let start = Date(timeIntervalSince1970: day + Double(2 + random.next() % 20) * 86_400 + 14 * 3_600)
+            let sessionID = UUID()
+            let request = Mentoring.Session.Request(sessionID: sessionID, mentorID: mentor.id, title: sentence(4).capitalized,
+                                                    description: sentence(16), scheduledAt: start, durationMinutes: 60)
+            var session = Mentoring.Session.initialState
+            var mentorState = mentor.state
+            let steps: [Mentoring.Session.Command] = [
+                .request(request, mentor: mentor.state, by: .user(mentee, .student), now: at),
+                .accept(mentorCalendar: Mentoring.BookingCalendar.initialState, menteeCalendar: Mentoring.BookingCalendar.initialState,
+                         by: .user(mentor.id, .mentor), now: at.addingTimeInterval(3_600)),
+                .complete(by: .user(mentor.id, .mentor), now: start.addingTimeInterval(3_600)),
+                .giveFeedback(rating: 3 + Int(random.next() % 3), comment: sentence(8), by: .user(mentee, .student), now: start.addingTimeInterval(7_200)),
+            ]
+            for command in steps {
+                let decision = try Mentoring.decide(command, session: session, mentor: mentorState)
+                session = decision.session.reduce(session, Mentoring.Session.evolve)
+                mentorState = decision.mentor.reduce(mentorState, Mentoring.Mentor.evolve)
+                try record(StreamName.session(sessionID), decision.session)
+                try record(StreamName.calendar(mentor.id), decision.mentorCalendar)
+                try record(StreamName.calendar(mentee), decision.menteeCalendar)
+                try record(StreamName.mentor(mentor.id), decision.mentor)
+            }
+            bookable[pick].state = mentorState
         }
     }
 }
