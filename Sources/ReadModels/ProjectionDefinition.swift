@@ -22,8 +22,8 @@ public struct ProjectionDefinition: Sendable, Equatable {
     public var handlers: [String: [Statement]]
     /// Statements of the `-- @on *` section, run after the type's own for every event.
     public var everyEvent: [Statement]
-    /// Statements of the `-- @after-batch` section, run once at the end of every batch, in its
-    /// transaction, before the checkpoint; they take no parameter.
+    /// Statements of the `-- @after-batch` section, run once at the end of every batch holding an
+    /// event the projection handles, in its transaction, before the checkpoint; they take no parameter.
     public var afterBatch: [Statement] = []
 
     /// The statements that apply an event of `type` (its own, then the `*` ones).

@@ -1,12 +1,13 @@
 import EventLog
+import Synchronization
 
 /// Rebuilds several projections together, blue/green: the one code path of `protalent rebuild`,
 /// `ProjectionRunner.rebuild`, and the rebuilds a running `ProjectionSet` starts (changed file, on
 /// demand, stale model at start-up).
 ///
-/// The log is read and decoded once per batch and the batch fanned out to every build, each
-/// applied on its own task (its own database, so they run in parallel) while the next batch is
-/// read. Then each build catches up to the head under its runner's live lock and is swapped in.
+/// The log is read, decoded and its personal data revealed once per batch, and the batch handed to
+/// every build, each applying on its own task (its own database, so they run in parallel) at its
+/// own pace, up to `window` batches behind the reader. Then each build catches up to the head under its runner's live lock and is swapped in.
 /// A build whose file changes meanwhile is abandoned (a new rebuild follows); one whose event
 /// fails stops alone and is reported in its runner's status.
 enum ProjectionRebuild {
@@ -53,50 +54,81 @@ enum ProjectionRebuild {
         }
 
         let total = log.head
-        var position: Int64 = 0
-        var events = active.isEmpty ? [] : try log.read(from: 1, maxCount: batchSize)
-        while !events.isEmpty, !active.isEmpty {
-            try Task.checkCancellation()
-            let batch = events
-            let last = batch[batch.count - 1].position
-            // Not at the head yet: read the next batch while this one is applied.
-            let readNext = last < log.head
+        var built: Int64 = 0
+        if !active.isEmpty {
             let workers = active
-            let (next, failed) = try await withThrowingTaskGroup(of: Outcome.self) { group in
-                if readNext {
-                    group.addTask { .read(try log.read(from: last + 1, maxCount: batchSize)) }
-                }
+            let revealer = workers[0].revealer
+            let definitions = workers.compactMap { $0.buildProjection?.definition }
+            let channels = workers.map { _ in AsyncStream.makeStream(of: RevealedBatch.self) }
+            let shared = Tally(builds: workers.count)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                defer { for channel in channels { channel.continuation.finish() } }
                 for (index, runner) in workers.enumerated() {
-                    group.addTask { .applied(index, try runner.applyBuild(batch)) }
-                }
-                var next: [RecordedEvent] = []
-                var failed: Set<Int> = []
-                for try await outcome in group {
-                    switch outcome {
-                    case .read(let events): next = events
-                    case .applied(let index, let ok): if !ok { failed.insert(index) }
+                    let batches = channels[index].stream
+                    group.addTask {
+                        do {
+                            for await batch in batches {
+                                let ok = try runner.applyBuild(batch)
+                                let last = batch.events[batch.events.count - 1].position
+                                let step = RebuildProgress(done: last, total: max(total, last))
+                                runner.buildProgressed(step)
+                                report?(runner.projection.name, step)
+                                let leaving = !ok || runner.buildSuperseded
+                                shared.state.withLock { state in
+                                    state.done[index] += 1
+                                    if leaving { state.left.insert(index) }
+                                }
+                                if leaving { return }
+                            }
+                        } catch {
+                            shared.state.withLock { _ = $0.left.insert(index) }
+                            throw error
+                        }
                     }
                 }
-                return (next, failed)
+                // The log is read (and personal data revealed) once, a batch ahead of the builds,
+                // each applying on its own task at its own pace, at most `window` batches behind.
+                var sent = 0
+                var stopped: Set<Int> = []
+                var events = try log.read(from: 1, maxCount: batchSize)
+                while !events.isEmpty {
+                    try Task.checkCancellation()
+                    let (left, slowest) = shared.state.withLock { state in
+                        (state.left, state.done.indices.filter { !state.left.contains($0) }.map { state.done[$0] }.min())
+                    }
+                    let newlyLeft = left.subtracting(stopped)
+                    if !newlyLeft.isEmpty {
+                        for index in newlyLeft { channels[index].continuation.finish() }
+                        stopped.formUnion(newlyLeft)
+                        // Release them at once, so that a new rebuild of a changed file can start.
+                        retain { runner in !newlyLeft.contains { workers[$0] === runner } }
+                    }
+                    guard let slowest else { break } // every build left
+                    if sent - slowest >= window {
+                        try await Task.sleep(for: .milliseconds(1))
+                        continue
+                    }
+                    let batch = RevealedBatch(events, revealer: revealer) { type in definitions.contains { $0.needsPayload(type) } }
+                    for index in workers.indices where !stopped.contains(index) { channels[index].continuation.yield(batch) }
+                    sent += 1
+                    let last = events[events.count - 1].position
+                    built = last
+                    events = last < log.head ? try log.read(from: last + 1, maxCount: batchSize) : []
+                }
+                for channel in channels { channel.continuation.finish() }
+                try await group.waitForAll()
             }
-            let failedRunners = failed.map { workers[$0] }
-            retain { runner in !failedRunners.contains { $0 === runner } && !runner.buildSuperseded }
-            position = last
-            let step = RebuildProgress(done: position, total: max(total, position))
-            for runner in active {
-                runner.buildProgressed(step)
-                report?(runner.projection.name, step)
-            }
-            events = next
+            let failed = shared.state.withLock { $0.left }
+            retain { runner in !failed.contains { workers[$0] === runner } }
         }
 
         retain { !$0.buildSuperseded }
+        let reached = built
         var swapped: Set<String> = []
-        let built = position
         try await withThrowingTaskGroup(of: String?.self) { group in
             for runner in active {
                 group.addTask {
-                    guard let end = try runner.finishBuild(from: built) else { return nil }
+                    guard let end = try runner.finishBuild(from: reached) else { return nil }
                     report?(runner.projection.name, RebuildProgress(done: end, total: max(total, end)))
                     return runner.projection.name
                 }
@@ -108,8 +140,13 @@ enum ProjectionRebuild {
         return swapped
     }
 
-    private enum Outcome: Sendable {
-        case read([RecordedEvent])
-        case applied(Int, Bool)
+    /// Per build of a rebuild: batches applied, and whether it left (failed or superseded).
+    private final class Tally: Sendable {
+        let state: Mutex<(done: [Int], left: Set<Int>)>
+        init(builds: Int) { state = Mutex((Array(repeating: 0, count: builds), [])) }
     }
+
+    /// How many batches the reader may be ahead of the slowest build: enough to keep both cores
+    /// busy while one build lags on a costly batch, few enough to bound memory (batches are shared).
+    static let window = 4
 }

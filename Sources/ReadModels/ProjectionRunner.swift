@@ -26,7 +26,8 @@ public final class ProjectionRunner: Sendable {
     /// Where failures (error), rebuilds and swaps (debug) are logged; never with personal data.
     public let logger: Logger
 
-    private let revealer: PersonalDataRevealer
+    /// Reveals personal data for the statements (shared with the rebuilds of this runner).
+    let revealer: PersonalDataRevealer
     private let progress: Mutex<Progress>
     /// Serialises writes to the live model and the swap: the follower and a rebuild's final
     /// catch-up never interleave. Held only around synchronous storage calls.
@@ -242,10 +243,18 @@ public final class ProjectionRunner: Sendable {
         progress.withLock { $0.rebuild = step }
     }
 
+    /// The version being built, if a build is under way.
+    var buildProjection: Projection? { progress.withLock { $0.build } }
+
     /// Applies a batch to the build; `false` (failure reported) when an event fails.
-    func applyBuild(_ events: [RecordedEvent]) throws -> Bool {
-        let (prepared, revealFailure) = prepare(events, for: progress.withLock { $0.build })
-        if let failure = try storage.apply(prepared, to: .building) {
+    func applyBuild(_ batch: RevealedBatch) throws -> Bool {
+        let (prepared, revealFailure) = prepare(batch.events, for: progress.withLock { $0.build }) { index, event in
+            if let payload = batch.payloads[index] { return payload }
+            if let failure = batch.failures[index] { throw RevealFailure(description: failure) }
+            return String(decoding: try self.revealer.reveal(event.payload), as: UTF8.self) // not asked for by the batch
+        }
+        let last = revealFailure.map { $0.position - 1 } ?? batch.events[batch.events.count - 1].position
+        if let failure = try storage.apply(prepared, through: last, to: .building) {
             buildFailed(failure)
             return false
         }
@@ -267,7 +276,8 @@ public final class ProjectionRunner: Sendable {
                 let events = try log.read(from: position + 1, maxCount: batchSize)
                 if events.isEmpty { break }
                 let (prepared, revealFailure) = prepare(events, for: building)
-                if let failure = try storage.apply(prepared, to: .building) { return failure }
+                let last = revealFailure.map { $0.position - 1 } ?? events[events.count - 1].position
+                if let failure = try storage.apply(prepared, through: last, to: .building) { return failure }
                 if let revealFailure {
                     try storage.recordFailure(revealFailure, in: .building)
                     return revealFailure
@@ -298,20 +308,26 @@ public final class ProjectionRunner: Sendable {
         }
     }
 
-    /// Reveals personal data for the statements of `projection` (the version of the target
-    /// model); stops at the first payload that cannot be revealed.
-    private func prepare(_ events: some Collection<RecordedEvent>, for projection: Projection?) -> ([ProjectionEvent], ProjectionFailure?) {
+    /// The events of a batch that `projection` (the version of the target model) handles, with
+    /// their personal data revealed for its statements, through `reveal` (given the event's offset
+    /// in `events`) or else the runner's revealer; stops at the first payload that cannot be
+    /// revealed. The others need no row, only the checkpoint.
+    private func prepare(
+        _ events: some Collection<RecordedEvent>, for projection: Projection?,
+        reveal: ((Int, RecordedEvent) throws -> String)? = nil
+    ) -> ([ProjectionEvent], ProjectionFailure?) {
         var prepared: [ProjectionEvent] = []
         prepared.reserveCapacity(events.count)
         let definition = projection?.definition
-        for event in events {
+        for (offset, event) in events.enumerated() {
+            if let definition, !definition.handles(event.type) { continue }
             if let definition, !definition.needsPayload(event.type) {
                 prepared.append(ProjectionEvent(record: event, payload: ""))
                 continue
             }
             do {
-                let payload = try revealer.reveal(event.payload)
-                prepared.append(ProjectionEvent(record: event, payload: String(decoding: payload, as: UTF8.self)))
+                let payload = try reveal?(offset, event) ?? String(decoding: try revealer.reveal(event.payload), as: UTF8.self)
+                prepared.append(ProjectionEvent(record: event, payload: payload))
             } catch {
                 return (prepared, ProjectionFailure(position: event.position, eventType: event.type,
                                                     message: "personal data cannot be revealed: \(error)"))
@@ -327,7 +343,8 @@ public final class ProjectionRunner: Sendable {
             let fresh = events.drop { $0.position <= checkpoint }
             guard !fresh.isEmpty else { return nil }
             let (prepared, revealFailure) = prepare(fresh, for: progress.withLock { $0.live })
-            if let failure = try storage.apply(prepared, to: .live) {
+            let last = revealFailure.map { $0.position - 1 } ?? fresh[fresh.index(before: fresh.endIndex)].position
+            if let failure = try storage.apply(prepared, through: last, to: .live) {
                 advance(to: failure.position - 1, failure: failure)
                 return failure
             }
@@ -377,4 +394,9 @@ public final class ProjectionRunner: Sendable {
         }
         if !batch.isEmpty { _ = try applyLive(batch) }
     }
+}
+
+/// A payload that a shared batch could not reveal, reported as the runner reports its own.
+private struct RevealFailure: Error, CustomStringConvertible {
+    let description: String
 }

@@ -121,6 +121,7 @@ public final class ProjectionSet: Sendable {
             }
             group.addTask { await self.watchFiles() }
             group.addTask { await self.serveRebuilds(wakes) }
+            group.addTask { await self.checkpointEverySecond() }
         }
     }
 
@@ -176,6 +177,22 @@ public final class ProjectionSet: Sendable {
                 }
             }
             do { try await Task.sleep(for: pollInterval) } catch { return }
+        }
+    }
+
+    /// Checkpoints every live model's write-ahead log once a second, on a thread of its own: the
+    /// fsyncs stay off the runners' commits and the cooperative threads (see `checkpointWAL`).
+    private func checkpointEverySecond() async {
+        let queue = DispatchQueue(label: "protalent.readmodels.checkpoints")
+        let storages = Array(databases.values)
+        while true {
+            do { try await Task.sleep(for: .seconds(1)) } catch { return }
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                queue.async {
+                    for storage in storages { storage.checkpointWAL() }
+                    done.resume()
+                }
+            }
         }
     }
 

@@ -61,9 +61,11 @@ public enum ProjectionTarget: Sendable, Equatable {
 /// Where a projection's rows live: the seam that keeps `ProjectionRunner` independent of SQLite
 /// (`SQLiteProjectionStorage` today; a PostgreSQL target could follow).
 ///
-/// Contract: `apply` writes the rows of every event and the checkpoint (the last event's position)
-/// atomically. If the event at index k fails, the events before it are applied and the failure
-/// recorded with the checkpoint at the position before k, atomically, and the failure returned.
+/// Contract: `apply` writes the rows of the events and moves the checkpoint to the batch's last
+/// position, atomically; the events are those of the batch the projection handles (the others need
+/// no row, only the checkpoint). If the event at index k fails, the events before it are applied and
+/// the failure recorded with the checkpoint at the position before event k, atomically, and the
+/// failure returned.
 public protocol ProjectionStorage: Sendable {
     /// The projection the next build uses (see `adopt`).
     var projection: Projection { get }
@@ -77,8 +79,8 @@ public protocol ProjectionStorage: Sendable {
     func state(of target: ProjectionTarget) throws -> ProjectionState?
     /// Discards any unfinished build and creates an empty model (schema, version, position 0).
     func beginBuild() throws
-    /// Applies `events` to `target` (see the contract above).
-    func apply(_ events: [ProjectionEvent], to target: ProjectionTarget) throws -> ProjectionFailure?
+    /// Applies `events` to `target` and moves its checkpoint to `position` (see the contract above).
+    func apply(_ events: [ProjectionEvent], through position: Int64, to target: ProjectionTarget) throws -> ProjectionFailure?
     /// Records a failure that happened before storage (a payload that could not be revealed).
     func recordFailure(_ failure: ProjectionFailure, in target: ProjectionTarget) throws
     /// Makes the build the live model, atomically for readers.

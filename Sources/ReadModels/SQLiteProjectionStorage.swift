@@ -1,6 +1,7 @@
 import EventLog
 public import Foundation
 public import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// A projection's read model in SQLite files under `<data>/readmodels/`, in WAL mode, read through
@@ -107,6 +108,28 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         return false
     }
 
+    /// Copies the live model's write-ahead log into its database file: a passive checkpoint on a
+    /// connection of its own, so the runner's writes never wait for it (they no longer checkpoint
+    /// when they commit). `ProjectionSet.run()` calls it every second off the runners' threads; a
+    /// model closed meanwhile is checkpointed by SQLite as it closes. Returns the WAL frames left
+    /// to copy (readers on old snapshots can hold some back), `nil` when there is no live model.
+    @discardableResult
+    public func checkpointWAL() -> Int32? {
+        guard let file = state.withLock({ $0.live?.file }) else { return nil }
+        var handle: OpaquePointer?
+        let path = directory.appendingPathComponent(file).path
+        defer { sqlite3_close_v2(handle) }
+        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK else { return nil }
+        // Through the pragma, not sqlite3_wal_checkpoint_v2: a connection that has read nothing yet
+        // has not opened the WAL, and the C call then reports -1 frames and copies none.
+        var statement: OpaquePointer?
+        defer { sqlite3_finalize(statement) }
+        guard sqlite3_prepare_v2(handle, "PRAGMA wal_checkpoint(PASSIVE)", -1, &statement, nil) == SQLITE_OK,
+              sqlite3_step(statement) == SQLITE_ROW else { return nil }
+        let frames = sqlite3_column_int(statement, 1), copied = sqlite3_column_int(statement, 2)
+        return max(frames - copied, 0)
+    }
+
     /// The live model's pool, to hold for several reads (it stays usable after a swap).
     public var reader: (any DatabaseReader)? { state.withLock { $0.live?.pool } }
 
@@ -169,8 +192,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         state.withLock { $0.building = Build(file: nextFile, queue: queue, plans: Plans(projection)) }
     }
 
-    public func apply(_ events: [ProjectionEvent], to target: ProjectionTarget) throws -> ProjectionFailure? {
-        guard !events.isEmpty else { return nil }
+    public func apply(_ events: [ProjectionEvent], through position: Int64, to target: ProjectionTarget) throws -> ProjectionFailure? {
         let found = state.withLock { state -> (any DatabaseWriter, Plans?)? in
             switch target {
             case .live: state.live.map { ($0.pool, $0.plans) }
@@ -191,14 +213,14 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
                 } else {
                     try Self.applyAll(events[...], plans, db)
                 }
-                try Self.finishBatch(events[...], plans, db)
-                try Self.saveCheckpoint(db, position: events[events.count - 1].record.position, failure: nil)
+                if !events.isEmpty { try Self.finishBatch(events[...], plans, db) }
+                try Self.saveCheckpoint(db, position: position, failure: nil)
             }
             return nil
         } catch let failed as FailedAt {
             // The batch rolled back: apply what came before the failing event and record the failure, atomically.
             let applied = events[..<failed.index]
-            let checkpoint = applied.last?.record.position
+            let checkpoint = failed.failure.position - 1 // what lies between was not the projection's
             do {
                 try writer.write { db in
                     try Self.applyAll(applied, plans, db)
@@ -401,6 +423,9 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             // Deleted and overwritten content is zeroed, not left in free pages: after an
             // erasure, `scrub()` then leaves no copy of the person's rows in the file.
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            // No checkpoint inside a commit: it fsyncs, and made the commit that crossed 1,000 WAL
+            // pages the slowest of a hundred. `checkpointWAL()` does it on its own connection.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         return try DatabasePool(path: path, configuration: configuration)
     }

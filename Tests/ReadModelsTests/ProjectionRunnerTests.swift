@@ -119,6 +119,25 @@ func counted(_ storage: SQLiteProjectionStorage, table: String = "counted") thro
         }
     }
 
+    @Test func aFailureAfterEventsOfOtherTypesCheckpointsJustBeforeIt() async throws {
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        let projection = try fixture.projection("picky", """
+            -- @schema
+            CREATE TABLE counted (position INTEGER PRIMARY KEY, n INTEGER NOT NULL CHECK (n <> 7));
+            -- @on test.counted
+            INSERT INTO counted (position, n) VALUES (:position, :p_n);
+            """)
+        _ = try await fixture.append(2)                                  // positions 1, 2: n = 1, 2
+        _ = try await fixture.append(2, type: "test.other", from: 3)      // 3, 4: not the projection's
+        _ = try await fixture.append(1, from: 7)                          // 5: n = 7 fails
+        let (storage, runner) = try fixture.runner(projection)
+        try await runner.run() // one batch; returns once stopped
+        #expect(runner.status.failure?.position == 5)
+        #expect(runner.status.checkpoint == 4)
+        #expect(try counted(storage) == Counted(rows: 2, sum: 3, checkpoint: 4))
+    }
+
     @Test func waitUntilAnswersReadYourWrites() async throws {
         let fixture = try ReadModelFixture()
         defer { fixture.close() }
