@@ -103,14 +103,21 @@ CREATE TRIGGER people_indexed AFTER UPDATE ON people WHEN NEW.erased = 0 BEGIN
     SELECT doc, 'person', title, coalesce(NEW.field, '') || ' ' || coalesce(NEW.bio, '') || ' ' || coalesce(NEW.skills, '') || ' '
         || coalesce(NEW.interests, '') || ' ' || coalesce(NEW.goals, '') || ' ' || coalesce(NEW.city, '')
     FROM docs WHERE kind = 'person' AND ref = NEW.user_id;
-    DELETE FROM tags WHERE doc = (SELECT doc FROM docs WHERE kind = 'person' AND ref = NEW.user_id);
+    -- Tags only when one of their values changed (most edits are of the bio, skills, interests).
+    DELETE FROM tags
+    WHERE (NEW.role IS NOT OLD.role OR NEW.country IS NOT OLD.country OR NEW.field IS NOT OLD.field OR NEW.level IS NOT OLD.level)
+      AND doc = (SELECT doc FROM docs WHERE kind = 'person' AND ref = NEW.user_id);
     INSERT OR IGNORE INTO tags (doc, facet, value)
     SELECT d.doc, t.facet, t.value FROM docs d,
         (SELECT 'role' AS facet, NEW.role AS value UNION ALL SELECT 'country', NEW.country
          UNION ALL SELECT 'field', NEW.field UNION ALL SELECT 'level', NEW.level) t
-    WHERE d.kind = 'person' AND d.ref = NEW.user_id AND t.value IS NOT NULL AND t.value <> '';
-    -- A mentor's document carries the person's name and visibility.
-    UPDATE mentor_profiles SET verified = verified WHERE mentor_id = NEW.user_id;
+    WHERE (NEW.role IS NOT OLD.role OR NEW.country IS NOT OLD.country OR NEW.field IS NOT OLD.field OR NEW.level IS NOT OLD.level)
+      AND d.kind = 'person' AND d.ref = NEW.user_id AND t.value IS NOT NULL AND t.value <> '';
+    -- A mentor's document carries the person's name, visibility and country.
+    UPDATE mentor_profiles SET verified = verified
+    WHERE (NEW.first_name IS NOT OLD.first_name OR NEW.last_name IS NOT OLD.last_name OR NEW.visibility IS NOT OLD.visibility
+           OR NEW.country IS NOT OLD.country)
+      AND mentor_id = NEW.user_id;
 END;
 
 CREATE TRIGGER mentor_indexed AFTER UPDATE ON mentor_profiles BEGIN

@@ -182,4 +182,33 @@ import Testing
         #expect(results.page.items.map(\.title) == ["Vérifiée Ndiaye"])
         #expect(results.page.items.first?.summary == "Data science")
     }
+
+    /// The person's tags and their mentor document are rewritten only when their values change:
+    /// they must still follow every edit that does change them.
+    @Test func tagsAndTheMentorDocumentFollowTheEditsThatChangeThem() async throws {
+        let world = try DiscoveryWorld()
+        defer { world.close() }
+        let mentor = try await world.mentor("Kofi", "Mensah", country: "SN", expertise: ["Data science"])
+        try await world.profile(mentor, .init(bio: "Ingénieur données", fieldOfStudy: "Informatique"))
+        try await world.profile(mentor, .init(bio: "Ingénieur données à Dakar")) // text only: tags as they were
+        func people(_ filters: SearchFilters) async throws -> [String] {
+            try await world.discovery().search(SearchRequest(kinds: [.person], filters: filters), viewer: .anonymous, now: world.now).page.items.map(\.title)
+        }
+        func mentors(_ text: String, _ filters: SearchFilters = .init()) async throws -> [String] {
+            try await world.discovery().search(SearchRequest(text: text, kinds: [.mentor], filters: filters), viewer: .anonymous, now: world.now)
+                .page.items.map(\.title)
+        }
+        #expect(try await people(.init(country: "SN", field: "informatique")) == ["Kofi Mensah"])
+        #expect(try await mentors("data", .init(country: "SN")) == ["Kofi Mensah"])
+
+        try await world.profile(mentor, .init(firstName: "Kwame", fieldOfStudy: "Droit", countryCode: "CI"))
+        #expect(try await people(.init(country: "SN")).isEmpty)
+        #expect(try await people(.init(country: "CI", field: "droit")) == ["Kwame Mensah"])
+        #expect(try await mentors("data", .init(country: "CI")) == ["Kwame Mensah"])
+        #expect(try await mentors("data", .init(country: "SN")).isEmpty)
+
+        try await world.visibility(mentor, .private)
+        #expect(try await mentors("data").isEmpty)
+        #expect(try await people(.init(country: "CI")).isEmpty)
+    }
 }
