@@ -5,11 +5,12 @@ import Synchronization
 /// `ProjectionRunner.rebuild`, and the rebuilds a running `ProjectionSet` starts (changed file, on
 /// demand, stale model at start-up).
 ///
-/// The log is read, decoded and its personal data revealed once per batch, and the batch handed to
-/// every build, each applying on its own task (its own database, so they run in parallel) at its
-/// own pace, up to `window` batches behind the reader. Then each build catches up to the head under its runner's live lock and is swapped in.
-/// A build whose file changes meanwhile is abandoned (a new rebuild follows); one whose event
-/// fails stops alone and is reported in its runner's status.
+/// The log is read, decoded and its personal data revealed once per batch (`buildBatchFactor`
+/// live batches), and the batch handed to every build, each applying on its own task (its own
+/// database, so they run in parallel) at its own pace, up to `window` batches behind the reader.
+/// Then each build catches up to the head under its runner's live lock and is swapped in. A build
+/// whose file changes meanwhile is abandoned (a new rebuild follows); one whose event fails stops
+/// alone and is reported in its runner's status.
 enum ProjectionRebuild {
     /// When a runner already rebuilding is asked to rebuild again.
     enum Claim {
@@ -54,6 +55,7 @@ enum ProjectionRebuild {
         }
 
         let total = log.head
+        let batchSize = batchSize * Self.buildBatchFactor
         var built: Int64 = 0
         if !active.isEmpty {
             let workers = active
@@ -146,8 +148,15 @@ enum ProjectionRebuild {
         init(builds: Int) { state = Mutex((Array(repeating: 0, count: builds), [])) }
     }
 
+    /// Builds read and commit batches this many times the live batch size: nobody reads a build,
+    /// so a longer transaction costs only memory, and an index page dirtied by many events is
+    /// written once per commit. On 1,000,995 events of platform activity, batches of 5,000 →
+    /// 20,000 → 50,000 rebuilt at 23,972 → 29,154 → 29,615 events/s (sys time 9.2 → 4.8 → 4.1 s).
+    static let buildBatchFactor = 4
+
     /// How many batches the reader may be ahead of the slowest build: enough that the cheap builds
-    /// do not wait on the costliest at every batch, few enough to bound memory (8 × 5,000 events,
-    /// shared). Measured on 200,000 events: 4 to 24 rebuild within noise of each other, 40 is slower.
-    static let window = 8
+    /// do not wait on the costliest at every batch, few enough to bound memory (3 × 20,000 events,
+    /// shared). On 200,000 events and batches of 5,000, 4 to 24 batches rebuilt within noise of
+    /// each other.
+    static let window = 3
 }

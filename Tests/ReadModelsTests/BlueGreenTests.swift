@@ -55,7 +55,7 @@ import Testing
         defer { fixture.close() }
         let head = try await fixture.append(2_000)
         let projection = try fixture.projection("counting", countingProjection)
-        let (storage, runner) = try fixture.runner(projection, batchSize: 300)
+        let (storage, runner) = try fixture.runner(projection, batchSize: 75) // builds read 4 × 75 = 300 events at a time
         try await whileRunning(runner) {
             #expect(await runner.waitUntil(position: head, timeout: .seconds(30)))
             let oldFile = try #require(storage.liveFile)
