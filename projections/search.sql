@@ -35,6 +35,10 @@ CREATE INDEX docs_by_kind_sort ON docs (kind, sort_key, doc);
 CREATE INDEX docs_by_owner ON docs (owner);
 
 CREATE VIRTUAL TABLE search USING fts5 (kind, title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+-- FTS5 merges its segments a little at many writes (automerge 4) or, from 16 segments at a level, in
+-- larger steps: with 4, some live commits merged for ~10 ms (catch-up p99 10.8 ms on a log of new
+-- items, 1.4 ms with 16); searches after a rebuild measured the same.
+INSERT INTO search (search, rank) VALUES ('automerge', 16);
 
 -- What the batch being applied does to `search`: the document's new text, or a removal (kind NULL).
 -- Written to `search` once, at the end of the batch (`-- @after-batch`), and emptied. FTS5 writes

@@ -59,7 +59,7 @@ enum ProjectionRebuild {
         var built: Int64 = 0
         if !active.isEmpty {
             let workers = active
-            let revealer = workers[0].revealer
+            let revealer = workers[0].revealer // the runners of one set share one key store
             let definitions = workers.compactMap { $0.buildProjection?.definition }
             let channels = workers.map { _ in AsyncStream.makeStream(of: RevealedBatch.self) }
             let shared = Tally(builds: workers.count)

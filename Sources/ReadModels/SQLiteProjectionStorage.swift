@@ -229,8 +229,8 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
                 }
                 return failed.failure
             } catch let again as FailedAt {
-                // The after-batch statements fail on what came before: keep none of the batch.
-                try writer.write { db in try Self.saveCheckpoint(db, position: nil, failure: again.failure) }
+                // The after-batch statements fail on what came before: keep none of the batch's rows.
+                try writer.write { db in try Self.saveCheckpoint(db, position: again.failure.position - 1, failure: again.failure) }
                 return again.failure
             }
         }
