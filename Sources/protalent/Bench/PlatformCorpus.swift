@@ -176,7 +176,7 @@ struct PlatformCorpus {
         let verified = try Identity.Account.decide(.verifyEmail(tokenHash: "bench", now: now), account)
         account = verified.reduce(account, Identity.Account.evolve)
         events += verified
-        try record("account-\(id)", events)
+        try record(StreamName.account(id), events)
         remember(id, account)
         let update = Profiles.ProfileUpdate(
             bio: sentence(12), currentEducationLevel: random.pick(EducationLevel.allCases), fieldOfStudy: random.pick(Self.fields),
@@ -184,10 +184,10 @@ struct PlatformCorpus {
             languages: [.init(code: "fr", level: .native)] + (random.next() % 2 == 0 ? [.init(code: "en", level: .b2)] : []),
             skills: some(Self.skills, 3).map { Profiles.Skill(name: $0) }
         )
-        try record("profile-\(id)", try Profiles.decide(.update(userID: id, update, by: .user(id, role), now: now), Profiles.initialState))
+        try record(StreamName.profile(id), try Profiles.decide(.update(userID: id, update, by: .user(id, role), now: now), Profiles.initialState))
         if random.next() % 10 == 0 {
             let visibility: ProfileVisibility = random.next() % 2 == 0 ? .members : .private
-            try record("profile-\(id)", try Profiles.decide(.setPreferences(userID: id, .init(profileVisibility: visibility), by: .user(id, role), now: now),
+            try record(StreamName.profile(id), try Profiles.decide(.setPreferences(userID: id, .init(profileVisibility: visibility), by: .user(id, role), now: now),
                                                             Profiles.initialState))
         }
         return id
@@ -218,7 +218,7 @@ struct PlatformCorpus {
             for _ in 0..<(random.next() % 6) {
                 events += try apply(.recordRating(mentorID: id, sessionID: UUID(), rating: Int(random.next() % 3) + 3, now: now))
             }
-            try record("mentor-\(id)", events)
+            try record(StreamName.mentor(id), events)
             if state.verified { bookable.append((id, state)) }
         case "community":
             let id = UUID(), owner = students.isEmpty ? UUID() : random.pick(students)
@@ -232,7 +232,7 @@ struct PlatformCorpus {
             let events = try Communities.decide(.create(communityID: id, details, by: .user(owner, .student), now: created), Communities.initialState)
             owners[id] = (owner, events.reduce(Communities.initialState, Communities.evolve))
             communities.append(id)
-            try record("community-\(id)", events)
+            try record(StreamName.community(id), events)
         case "post":
             guard !communities.isEmpty else { return try add("scholarship") }
             let id = random.pick(communities)
@@ -241,7 +241,7 @@ struct PlatformCorpus {
                                                       by: .user(entry.owner, .student), now: now.addingTimeInterval(-Double(sequence))), entry.state)
             entry.state = events.reduce(entry.state, Communities.evolve)
             owners[id] = entry
-            try record("community-\(id)", events)
+            try record(StreamName.community(id), events)
         case "event":
             let id = UUID()
             let start = now.addingTimeInterval(Double(Int(random.next() % 120) - 20) * 86_400)
@@ -253,7 +253,7 @@ struct PlatformCorpus {
             )
             let created = min(now, start.addingTimeInterval(-86_400))
             let events = try Gathering.decide(.create(eventID: id, details, by: .user(admin, .admin), now: created), Gathering.initialState)
-            try record("event-\(id)", events)
+            try record(StreamName.gathering(id), events)
             if start > now {
                 gatherings[id] = events.reduce(Gathering.initialState, Gathering.evolve)
                 gatheringIDs.append(id)
@@ -281,7 +281,7 @@ struct PlatformCorpus {
             if random.next() % 10 == 0 {
                 events += try Scholarships.decide(.close(by: .user(admin, .admin), now: now), events.reduce(Scholarships.initialState, Scholarships.evolve))
             }
-            try record("scholarship-\(id)", events)
+            try record(StreamName.scholarship(id), events)
         }
     }
 
@@ -307,13 +307,13 @@ struct PlatformCorpus {
             guard !active.isEmpty else { return try add("person") }
             let user = random.pick(active)
             guard let account = accounts[user] else { return }
-            let family = random.uuid(), token = hash()
-            let attempt = Identity.Account.LoginAttempt(passwordMatches: true, familyID: UUID(uuidString: family)!,
+            let family = UUID(uuidString: random.uuid())!, token = hash()
+            let attempt = Identity.Account.LoginAttempt(passwordMatches: true, familyID: family,
                                                        refreshToken: IssuedToken(tokenHash: token, expiresAt: at.addingTimeInterval(30 * 86_400)), now: at)
             let events = try Identity.Account.decide(.logIn(attempt), account)
             accounts[user] = events.reduce(account, Identity.Account.evolve)
             try record(StreamName.account(user), events)
-            logins.append((user, UUID(uuidString: family)!, token))
+            logins.append((user, family, token))
             if logins.count > Self.activeUsers { logins.removeFirst() }
         case "refresh":
             guard !logins.isEmpty else { return try activity("login") }
