@@ -25,6 +25,9 @@ public struct ProjectionDefinition: Sendable, Equatable {
     /// Statements of the `-- @after-batch` section, run once at the end of every batch holding an
     /// event the projection handles, in its transaction, before the checkpoint; they take no parameter.
     public var afterBatch: [Statement] = []
+    /// Statements of the `-- @indexes` section (`CREATE INDEX` only): run once a build's rows are in,
+    /// before it goes live, instead of with the schema, so a build does not maintain them row by row.
+    public var deferredIndexes: [Statement] = []
 
     /// The statements that apply an event of `type` (its own, then the `*` ones).
     public func statements(for type: String) -> [Statement] {

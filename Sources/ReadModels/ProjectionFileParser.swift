@@ -1,6 +1,7 @@
 /// Parses the projection file format (`docs/projections.md`): a `-- @schema` section, then
 /// `-- @on <event-type> [<event-type> ...]` sections of SQL statements with named parameters, and
-/// at most one `-- @after-batch` section (statements without parameters, once per batch).
+/// at most one `-- @after-batch` section (statements without parameters, once per batch) and one
+/// `-- @indexes` section (`CREATE INDEX` statements run when a build's rows are in).
 ///
 /// Strict: text before the first directive must be comments, directives must be known, an event
 /// type has one section, every statement's parameters must be among `parameterNames` or
@@ -16,6 +17,7 @@ enum ProjectionFileParser {
         case schema(line: Int)
         case on(types: [String], line: Int)
         case afterBatch(line: Int)
+        case indexes(line: Int)
     }
 
     static func parse(_ text: String, file: String) throws(ProjectionFileError) -> ProjectionDefinition {
@@ -24,6 +26,7 @@ enum ProjectionFileParser {
         var body: [(line: Int, text: String)] = []
         var sawOn = false
         var sawAfterBatch = false
+        var sawIndexes = false
 
         func fail(_ line: Int, _ message: String) -> ProjectionFileError {
             ProjectionFileError(file: file, line: line, message: message)
@@ -57,6 +60,17 @@ enum ProjectionFileParser {
                     throw fail(bound.line, "the statements of '-- @after-batch' run once per batch, not per event: they take no parameter")
                 }
                 definition.afterBatch = statements
+            case .indexes(let line):
+                let statements = try split(body, file: file)
+                if statements.isEmpty { throw fail(line, "the section '-- @indexes' has no statement") }
+                for statement in statements {
+                    if !statement.parameters.isEmpty { throw fail(statement.line, "the statements of '-- @indexes' take no parameter") }
+                    let words = statement.sql.uppercased().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+                    guard words.count > 2, words[0] == "CREATE", words[1] == "INDEX" else {
+                        throw fail(statement.line, "only CREATE INDEX goes in '-- @indexes' (a UNIQUE index is a constraint the handlers rely on: keep it in '-- @schema')")
+                    }
+                }
+                definition.deferredIndexes = statements
             }
             body = []
         }
@@ -94,13 +108,18 @@ enum ProjectionFileParser {
                 }
                 sawOn = true
                 section = .on(types: types, line: lineNumber)
+            case "@indexes":
+                guard words.count == 1 else { throw fail(lineNumber, "'-- @indexes' takes no argument") }
+                guard !sawIndexes else { throw fail(lineNumber, "'-- @indexes' must come once") }
+                sawIndexes = true
+                section = .indexes(line: lineNumber)
             case "@after-batch":
                 guard words.count == 1 else { throw fail(lineNumber, "'-- @after-batch' takes no argument") }
                 guard definition.afterBatch.isEmpty, !sawAfterBatch else { throw fail(lineNumber, "'-- @after-batch' must come once") }
                 sawAfterBatch = true
                 section = .afterBatch(line: lineNumber)
             default:
-                throw fail(lineNumber, "unknown directive '\(words[0])': the directives are '-- @schema', '-- @on <event-type> ...' and '-- @after-batch'")
+                throw fail(lineNumber, "unknown directive '\(words[0])': the directives are '-- @schema', '-- @on <event-type> ...', '-- @after-batch' and '-- @indexes'")
             }
         }
         try close()

@@ -271,6 +271,7 @@ public final class ProjectionRunner: Sendable {
     func finishBuild(from start: Int64) throws -> Int64? {
         var position = start
         guard let building = progress.withLock({ $0.build }) else { throw ReadModelError.noBuild(projection.name) }
+        try storage.indexBuild() // the long part, before the lock: the live model keeps following meanwhile
         let outcome = try liveLock.withLock { _ throws -> ProjectionFailure? in
             while true {
                 let events = try log.read(from: position + 1, maxCount: batchSize)

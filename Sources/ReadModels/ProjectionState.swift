@@ -83,6 +83,9 @@ public protocol ProjectionStorage: Sendable {
     func apply(_ events: [ProjectionEvent], through position: Int64, to target: ProjectionTarget) throws -> ProjectionFailure?
     /// Records a failure that happened before storage (a payload that could not be revealed).
     func recordFailure(_ failure: ProjectionFailure, in target: ProjectionTarget) throws
+    /// Creates the indexes the file defers to the end of a build (`-- @indexes`), once;
+    /// `promoteBuild` does it first if it was not done.
+    func indexBuild() throws
     /// Makes the build the live model, atomically for readers.
     func promoteBuild() throws
 }

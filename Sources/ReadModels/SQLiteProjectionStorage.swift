@@ -40,6 +40,9 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         var file: String
         var queue: DatabaseQueue
         var plans: Plans
+        /// The statements of `-- @indexes`, run once by `indexBuild`.
+        var deferredIndexes: [ProjectionDefinition.Statement]
+        var indexed = false
     }
 
     private final class Retired {
@@ -189,7 +192,9 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             try db.execute(sql: "INSERT INTO _projection_state (id, version, position) VALUES (1, ?, 0)", arguments: [projection.version])
             try Self.prepareAll(projection, db)
         }
-        state.withLock { $0.building = Build(file: nextFile, queue: queue, plans: Plans(projection)) }
+        state.withLock {
+            $0.building = Build(file: nextFile, queue: queue, plans: Plans(projection), deferredIndexes: projection.definition.deferredIndexes)
+        }
     }
 
     public func apply(_ events: [ProjectionEvent], through position: Int64, to target: ProjectionTarget) throws -> ProjectionFailure? {
@@ -244,7 +249,21 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         try writer.write { db in try Self.saveCheckpoint(db, position: nil, failure: failure) }
     }
 
+    public func indexBuild() throws {
+        guard let building = state.withLock({ $0.building }) else { throw ReadModelError.noBuild(name) }
+        guard !building.indexed else { return }
+        // Sorting the finished rows once is several times cheaper than keeping the b-trees up to date
+        // row by row (audit's four indexes on a million rows: 4.9 s against 12.0 s).
+        try building.queue.write { db in
+            for statement in building.deferredIndexes { try db.execute(sql: statement.sql) }
+        }
+        state.withLock { state in
+            if state.building?.file == building.file { state.building?.indexed = true }
+        }
+    }
+
     public func promoteBuild() throws {
+        try indexBuild()
         guard let building = state.withLock({ $0.building }) else { throw ReadModelError.noBuild(name) }
         // Make the build durable (it was written without fsync), then reopen it as a WAL pool.
         try building.queue.close()
@@ -403,7 +422,8 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
 
     /// Prepares every handler statement once, so SQL errors surface at build time with their line.
     private static func prepareAll(_ projection: Projection, _ db: Database) throws {
-        let all = projection.definition.handlers.values.flatMap { $0 } + projection.definition.everyEvent + projection.definition.afterBatch
+        let definition = projection.definition
+        let all = definition.handlers.values.flatMap { $0 } + definition.everyEvent + definition.afterBatch + definition.deferredIndexes
         for statement in all {
             do {
                 _ = try db.makeStatement(sql: statement.sql)

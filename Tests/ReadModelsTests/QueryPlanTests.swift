@@ -14,6 +14,7 @@ import Testing
         let all = try Projection.loadAll(in: Self.projections)
         #expect(!all.isEmpty)
         for projection in all {
+            // The schema alone, as during a build: no handler may rely on an index of `-- @indexes`.
             let database = try DatabaseQueue()
             try database.write { db in try db.execute(sql: projection.definition.schema) }
             let statements = projection.definition.handlers.values.flatMap { $0 } + projection.definition.everyEvent
@@ -137,11 +138,14 @@ import Testing
         try database.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String? ?? "" } }
     }
 
-    /// An empty model of projection `name` (its schema only).
+    /// An empty live model of projection `name`: its schema and its `-- @indexes`.
     private static func model(_ name: String) throws -> DatabaseQueue {
         let projection = try Projection.load(contentsOf: projections.appendingPathComponent("\(name).sql"))
         let database = try DatabaseQueue()
-        try database.write { db in try db.execute(sql: projection.definition.schema) }
+        try database.write { db in
+            try db.execute(sql: projection.definition.schema)
+            for index in projection.definition.deferredIndexes { try db.execute(sql: index.sql) }
+        }
         return database
     }
 
