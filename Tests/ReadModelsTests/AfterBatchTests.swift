@@ -67,14 +67,6 @@ import Testing
             (head + "-- @after-batch\n-- nothing\n", 5, "has no statement"),
             (head + "-- @after-batch now\nDELETE FROM t;\n", 5, "takes no argument"),
         ]
-        for (source, line, words) in cases {
-            do {
-                _ = try Projection(name: "t", source: Array(source.utf8), file: "t.sql")
-                Issue.record("accepted \(source)")
-            } catch {
-                #expect(error.line == line, "\(source)")
-                #expect(error.description.contains(words), "\(error.description)")
-            }
-        }
+        expectRefused(cases)
     }
 }

@@ -50,14 +50,6 @@ import Testing
             (head + "-- @indexes\nCREATE INDEX t_x ON t (x);\n-- @indexes\nCREATE INDEX t_y ON t (x);\n", 7, "must come once"),
             (head + "-- @indexes\n", 5, "has no statement"),
         ]
-        for (source, line, words) in cases {
-            do {
-                _ = try Projection(name: "t", source: Array(source.utf8), file: "t.sql")
-                Issue.record("accepted \(source)")
-            } catch {
-                #expect(error.line == line, "\(source)")
-                #expect(error.description.contains(words), "\(error.description)")
-            }
-        }
+        expectRefused(cases)
     }
 }

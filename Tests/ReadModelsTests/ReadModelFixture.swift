@@ -5,6 +5,7 @@ import GRDB
 import Synchronization
 import ReadModels
 import TestSupport
+import Testing
 
 /// A data directory with a real log and key store, and helpers to run SQL-file projections on it.
 final class ReadModelFixture: Sendable {
@@ -81,5 +82,18 @@ final class CountedReader: Sendable {
         stopped.store(true, ordering: .relaxed)
         guard let reading = task.withLock({ $0 }) else { return [] }
         return await reading.value
+    }
+}
+
+/// Expects each projection file text to be refused when read, at `line`, with `words` in the message.
+func expectRefused(_ cases: [(source: String, line: Int, words: String)]) {
+    for (source, line, words) in cases {
+        do {
+            _ = try Projection(name: "t", source: Array(source.utf8), file: "t.sql")
+            Issue.record("accepted \(source)")
+        } catch {
+            #expect(error.line == line, "\(source)")
+            #expect(error.description.contains(words), "\(error.description)")
+        }
     }
 }
