@@ -13,6 +13,24 @@ public struct Projection: Sendable, Equatable {
     /// Where it was read from (for error messages).
     public let file: String
 
+    /// What the projection does with an event of one type.
+    public struct EventUse: Sendable, Equatable {
+        /// Some statement runs for it.
+        public var handled: Bool
+        /// Some statement that runs for it reads the payload (so it must be revealed).
+        public var readsPayload: Bool
+    }
+
+    /// The use of each type the file names, and of every other type, worked out once: the runners
+    /// ask for each event of every batch.
+    private let uses: [String: EventUse]
+    private let otherUse: EventUse
+
+    /// What the projection does with events of `type`.
+    public func use(of type: String) -> EventUse {
+        uses[type] ?? otherUse
+    }
+
     /// Parses `source`, the contents of the projection file `file` named `name`.
     public init(name: String, source: [UInt8], file: String) throws(ProjectionFileError) {
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
@@ -21,7 +39,14 @@ public struct Projection: Sendable, Equatable {
         self.name = name
         self.file = file
         version = Self.version(of: source)
-        definition = try ProjectionFileParser.parse(String(decoding: source, as: UTF8.self), file: file)
+        let definition = try ProjectionFileParser.parse(String(decoding: source, as: UTF8.self), file: file)
+        self.definition = definition
+        var uses: [String: EventUse] = [:]
+        for type in definition.handlers.keys {
+            uses[type] = EventUse(handled: true, readsPayload: definition.needsPayload(type))
+        }
+        self.uses = uses
+        otherUse = EventUse(handled: !definition.everyEvent.isEmpty, readsPayload: definition.everyEvent.contains(where: \.usesPayload))
     }
 
     /// The version of a projection file: the lowercase hex SHA-256 of its bytes.

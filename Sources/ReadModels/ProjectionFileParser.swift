@@ -25,8 +25,7 @@ enum ProjectionFileParser {
         var section = Section.preamble
         var body: [(line: Int, text: String)] = []
         var sawOn = false
-        var sawAfterBatch = false
-        var sawIndexes = false
+        var seenOnce: Set<String> = [] // the sections that may come once at most
 
         func fail(_ line: Int, _ message: String) -> ProjectionFileError {
             ProjectionFileError(file: file, line: line, message: message)
@@ -54,17 +53,10 @@ enum ProjectionFileParser {
                     }
                 }
             case .afterBatch(let line):
-                let statements = try split(body, file: file)
-                if statements.isEmpty { throw fail(line, "the section '-- @after-batch' has no statement") }
-                if let bound = statements.first(where: { !$0.parameters.isEmpty }) {
-                    throw fail(bound.line, "the statements of '-- @after-batch' run once per batch, not per event: they take no parameter")
-                }
-                definition.afterBatch = statements
+                definition.afterBatch = try parameterless("@after-batch", line, "run once per batch, not per event: they ")
             case .indexes(let line):
-                let statements = try split(body, file: file)
-                if statements.isEmpty { throw fail(line, "the section '-- @indexes' has no statement") }
+                let statements = try parameterless("@indexes", line, "")
                 for statement in statements {
-                    if !statement.parameters.isEmpty { throw fail(statement.line, "the statements of '-- @indexes' take no parameter") }
                     let words = statement.sql.uppercased().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
                     guard words.count > 2, words[0] == "CREATE", words[1] == "INDEX" else {
                         throw fail(statement.line, "only CREATE INDEX goes in '-- @indexes' (a UNIQUE index is a constraint the handlers rely on: keep it in '-- @schema')")
@@ -73,6 +65,16 @@ enum ProjectionFileParser {
                 definition.deferredIndexes = statements
             }
             body = []
+        }
+
+        /// The statements of a section run apart from any event: at least one, none with a parameter.
+        func parameterless(_ directive: String, _ line: Int, _ why: String) throws(ProjectionFileError) -> [ProjectionDefinition.Statement] {
+            let statements = try split(body, file: file)
+            if statements.isEmpty { throw fail(line, "the section '-- \(directive)' has no statement") }
+            if let bound = statements.first(where: { !$0.parameters.isEmpty }) {
+                throw fail(bound.line, "the statements of '-- \(directive)' \(why)take no parameter")
+            }
+            return statements
         }
 
         var seenTypes: Set<String> = []
@@ -108,16 +110,10 @@ enum ProjectionFileParser {
                 }
                 sawOn = true
                 section = .on(types: types, line: lineNumber)
-            case "@indexes":
-                guard words.count == 1 else { throw fail(lineNumber, "'-- @indexes' takes no argument") }
-                guard !sawIndexes else { throw fail(lineNumber, "'-- @indexes' must come once") }
-                sawIndexes = true
-                section = .indexes(line: lineNumber)
-            case "@after-batch":
-                guard words.count == 1 else { throw fail(lineNumber, "'-- @after-batch' takes no argument") }
-                guard definition.afterBatch.isEmpty, !sawAfterBatch else { throw fail(lineNumber, "'-- @after-batch' must come once") }
-                sawAfterBatch = true
-                section = .afterBatch(line: lineNumber)
+            case "@after-batch", "@indexes":
+                guard words.count == 1 else { throw fail(lineNumber, "'-- \(words[0])' takes no argument") }
+                guard seenOnce.insert(words[0]).inserted else { throw fail(lineNumber, "'-- \(words[0])' must come once") }
+                section = words[0] == "@indexes" ? .indexes(line: lineNumber) : .afterBatch(line: lineNumber)
             default:
                 throw fail(lineNumber, "unknown directive '\(words[0])': the directives are '-- @schema', '-- @on <event-type> ...', '-- @after-batch' and '-- @indexes'")
             }

@@ -60,7 +60,7 @@ enum ProjectionRebuild {
         if !active.isEmpty {
             let workers = active
             let revealer = workers[0].revealer // the runners of one set share one key store
-            let definitions = workers.compactMap { $0.buildProjection?.definition }
+            let projections = workers.compactMap(\.buildProjection)
             let channels = workers.map { _ in AsyncStream.makeStream(of: RevealedBatch.self) }
             let shared = Tally(builds: workers.count)
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -110,7 +110,7 @@ enum ProjectionRebuild {
                         try await Task.sleep(for: .milliseconds(1))
                         continue
                     }
-                    let batch = RevealedBatch(events, revealer: revealer) { type in definitions.contains { $0.needsPayload(type) } }
+                    let batch = RevealedBatch(events, revealer: revealer) { type in projections.contains { $0.use(of: type).readsPayload } }
                     for index in workers.indices where !stopped.contains(index) { channels[index].continuation.yield(batch) }
                     sent += 1
                     let last = events[events.count - 1].position

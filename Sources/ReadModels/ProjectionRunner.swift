@@ -319,12 +319,13 @@ public final class ProjectionRunner: Sendable {
     ) -> ([ProjectionEvent], ProjectionFailure?) {
         var prepared: [ProjectionEvent] = []
         prepared.reserveCapacity(events.count)
-        let definition = projection?.definition
         for (offset, event) in events.enumerated() {
-            if let definition, !definition.handles(event.type) { continue }
-            if let definition, !definition.needsPayload(event.type) {
-                prepared.append(ProjectionEvent(record: event, payload: ""))
-                continue
+            if let use = projection?.use(of: event.type) {
+                if !use.handled { continue }
+                if !use.readsPayload {
+                    prepared.append(ProjectionEvent(record: event, payload: ""))
+                    continue
+                }
             }
             do {
                 let payload = try reveal?(offset, event) ?? String(decoding: try revealer.reveal(event.payload), as: UTF8.self)
