@@ -4,26 +4,28 @@ import GRDB
 import GRDBSQLite
 
 /// Binds an event's values to a prepared handler statement straight through the SQLite C API, by
-/// parameter index worked out once per statement: no argument dictionary per event, and each
-/// `:p_<field>` gets only the JSON text of its top-level field (`TopLevelJSONFields`), so the
-/// `json_extract(:p_<field>, '$')` the parser wrote parses a few bytes, not the whole payload.
+/// parameter index worked out once per statement: no argument dictionary per event. A top-level
+/// field is found by one scan of the payload per event (`TopLevelJSONFields`): `:json_<field>`
+/// gets its JSON text, `:p_<field>` its value (`JSONFieldValue`). Text taken from the payload is
+/// bound without a copy: the statement runs while the payload's bytes are in hand.
 struct EventBinder {
     /// What one parameter index takes from the event.
     private enum Source {
         case position, stream, version, type, eventId, time, timeMicros, actor, payload
-        case field([UInt8])
+        /// `:json_<field>`: the field's JSON text.
+        case json([UInt8])
+        /// `:p_<field>`: the field's value.
+        case value([UInt8])
     }
 
     let statement: Statement
     private let sources: [(index: Int32, source: Source)]
-    private let fields: [[UInt8]]
 
     /// Prepares `statement`'s bindings (its parameters are those the parser allows).
     init(_ statement: Statement) {
         self.statement = statement
         let handle = statement.sqliteStatement
         var sources: [(Int32, Source)] = []
-        var fields: [[UInt8]] = []
         let count = sqlite3_bind_parameter_count(handle)
         if count > 0 {
             for index in 1...count {
@@ -41,17 +43,17 @@ struct EventBinder {
                 case "actor": source = .actor
                 case "payload": source = .payload
                 default:
-                    // `p_<field>` or `json_<field>`, the only other names the parser lets through:
-                    // both take the field's JSON text (the parser wrapped `:p_` in json_extract).
-                    let field = Array(name.utf8.dropFirst(name.hasPrefix("json_") ? 5 : 2))
-                    source = .field(field)
-                    fields.append(field)
+                    // `json_<field>` or `p_<field>`, the only other names the parser lets through.
+                    if name.hasPrefix("json_") {
+                        source = .json(Array(name.utf8.dropFirst(5)))
+                    } else {
+                        source = .value(Array(name.utf8.dropFirst(2)))
+                    }
                 }
                 sources.append((index, source))
             }
         }
         self.sources = sources
-        self.fields = fields
         // GRDB runs a statement only once it considers its arguments bound: bind "none" once, then
         // every event's values below, through the C API.
         statement.setUncheckedArguments(StatementArguments())
@@ -62,23 +64,27 @@ struct EventBinder {
         let handle = statement.sqliteStatement
         _ = sqlite3_reset(handle) // keep bindings; GRDB resets again before stepping
         let record = event.record
-        for (index, source) in sources {
-            switch source {
-            case .position: sqlite3_bind_int64(handle, index, record.position)
-            case .stream: bindText(handle, index, record.stream)
-            case .version: sqlite3_bind_int64(handle, index, record.streamVersion)
-            case .type: bindText(handle, index, record.type)
-            case .eventId: bindText(handle, index, values.eventId(record))
-            case .time: bindText(handle, index, values.time(record))
-            case .timeMicros: sqlite3_bind_int64(handle, index, record.timestampMicros)
-            case .actor:
-                if let actor = record.metadata.actor { bindText(handle, index, actor) } else { sqlite3_bind_null(handle, index) }
-            case .payload: bindText(handle, index, event.payload)
-            case .field(let name):
-                values.bindField(name, of: event.payload, to: handle, at: index)
+        var payload = event.payload
+        try payload.withUTF8 { bytes in
+            for (index, source) in sources {
+                switch source {
+                case .position: sqlite3_bind_int64(handle, index, record.position)
+                case .stream: bindText(handle, index, record.stream)
+                case .version: sqlite3_bind_int64(handle, index, record.streamVersion)
+                case .type: bindText(handle, index, record.type)
+                case .eventId: bindText(handle, index, values.eventId(record))
+                case .time: bindText(handle, index, values.time(record))
+                case .timeMicros: sqlite3_bind_int64(handle, index, record.timestampMicros)
+                case .actor:
+                    if let actor = record.metadata.actor { bindText(handle, index, actor) } else { sqlite3_bind_null(handle, index) }
+                case .payload: bindStatic(handle, index, bytes, 0..<bytes.count)
+                case .json(let name): try values.bindJSON(name, of: bytes, to: handle, at: index)
+                case .value(let name): try values.bindValue(name, of: bytes, to: handle, at: index)
+                }
             }
+            defer { sqlite3_clear_bindings(handle) } // no binding outlives the payload's bytes
+            try statement.execute()
         }
-        try statement.execute()
     }
 }
 
@@ -95,4 +101,14 @@ private func bindText(_ handle: OpaquePointer, _ index: Int32, _ text: String) {
             _ = sqlite3_bind_text(handle, index, "", 0, sqliteTransient)
         }
     }
+}
+
+/// Binds `bytes[range]` as TEXT without a copy: valid until the statement is reset or rebound.
+func bindStatic(_ handle: OpaquePointer, _ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+    guard !range.isEmpty, let base = bytes.baseAddress else {
+        _ = sqlite3_bind_text(handle, index, "", 0, sqliteTransient)
+        return
+    }
+    let text = UnsafeRawPointer(base + range.lowerBound).assumingMemoryBound(to: CChar.self)
+    _ = sqlite3_bind_text(handle, index, text, Int32(range.count), nil) // nil: SQLITE_STATIC
 }

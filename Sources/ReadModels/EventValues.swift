@@ -9,10 +9,11 @@ struct EventValues {
     private var cachedTime = ""
     private var fieldsPosition: Int64 = -1
     private var fields = TopLevelJSONFields()
+    private var scratch: [UInt8] = []
 
     mutating func eventId(_ record: RecordedEvent) -> String {
         refresh(record)
-        if cachedEventId.isEmpty { cachedEventId = record.eventId.uuidString.lowercased() }
+        if cachedEventId.isEmpty { cachedEventId = UUIDText.lowercase(record.eventId) }
         return cachedEventId
     }
 
@@ -22,29 +23,48 @@ struct EventValues {
         return cachedTime
     }
 
-    /// Binds the JSON text of the payload's top-level `name` field, NULL when it is missing; the
-    /// whole payload when it is not a JSON object, so that `json_extract` reports it malformed.
-    mutating func bindField(_ name: [UInt8], of payload: String, to handle: OpaquePointer, at index: Int32) {
-        var payload = payload
-        payload.withUTF8 { bytes in
-            if fieldsPosition != position || position < 0 {
-                fields.scan(bytes)
-                fieldsPosition = position
-            }
-            guard let base = bytes.baseAddress.map({ UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }) else {
-                _ = sqlite3_bind_text(handle, index, "", 0, sqliteTransient) // empty: malformed for json_extract
-                return
-            }
-            guard fields.isObject else {
-                _ = sqlite3_bind_text(handle, index, base, Int32(bytes.count), sqliteTransient)
-                return
-            }
-            guard let range = fields.value(of: name, in: bytes) else {
-                sqlite3_bind_null(handle, index)
-                return
-            }
-            _ = sqlite3_bind_text(handle, index, base + range.lowerBound, Int32(range.count), sqliteTransient)
+    /// Binds the JSON text of the payload's top-level `name` field, NULL when it is missing.
+    mutating func bindJSON(_ name: [UInt8], of payload: UnsafeBufferPointer<UInt8>, to handle: OpaquePointer, at index: Int32) throws {
+        guard let range = try field(name, of: payload) else {
+            sqlite3_bind_null(handle, index)
+            return
         }
+        bindStatic(handle, index, payload, range)
+    }
+
+    /// Binds the value of the payload's top-level `name` field as `json_extract` would return it,
+    /// NULL when it is missing.
+    mutating func bindValue(_ name: [UInt8], of payload: UnsafeBufferPointer<UInt8>, to handle: OpaquePointer, at index: Int32) throws {
+        guard let range = try field(name, of: payload) else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        switch try JSONFieldValue.decode(payload, range, scratch: &scratch) {
+        case .null: sqlite3_bind_null(handle, index)
+        case .integer(let value): sqlite3_bind_int64(handle, index, value)
+        case .real(let value): sqlite3_bind_double(handle, index, value)
+        case .slice(let text): bindStatic(handle, index, payload, text)
+        case .rewritten:
+            // The scratch buffer is reused by the next field: SQLite copies it.
+            scratch.withUnsafeBufferPointer { bytes in
+                if let base = bytes.baseAddress, !bytes.isEmpty {
+                    let text = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+                    _ = sqlite3_bind_text(handle, index, text, Int32(bytes.count), sqliteTransient)
+                } else {
+                    _ = sqlite3_bind_text(handle, index, "", 0, sqliteTransient)
+                }
+            }
+        }
+    }
+
+    /// The range of a top-level field's JSON text; the payload is scanned once per event.
+    private mutating func field(_ name: [UInt8], of payload: UnsafeBufferPointer<UInt8>) throws(JSONFieldValue.Malformed) -> Range<Int>? {
+        if fieldsPosition != position || position < 0 {
+            fields.scan(payload)
+            fieldsPosition = position
+        }
+        guard fields.isObject else { throw JSONFieldValue.Malformed(description: "malformed JSON: the payload is not a JSON object") }
+        return fields.value(of: name, in: payload)
     }
 
     private mutating func refresh(_ record: RecordedEvent) {

@@ -187,17 +187,10 @@ enum ProjectionFileParser {
                         continue
                     }
                     startLine = startLine ?? lineNumber
-                    if name.hasPrefix("p_"), name.count > 2 {
-                        // Bound with the field's JSON text alone (`EventBinder`): json_extract keeps
-                        // its result types and JSON subtype, and parses a few bytes, not the payload.
-                        current += "json_extract(:\(name), '$')"
-                        parameters.insert(name)
-                    } else if name.hasPrefix("json_"), name.count > 5 {
-                        // The field's JSON text as it is, for SQLite's JSON functions (json_type,
-                        // json_each, json_array_length, nested json_extract) without the whole payload.
-                        current += ":" + name
-                        parameters.insert(name)
-                    } else if parameterNames.contains(name) {
+                    if (name.hasPrefix("p_") && name.count > 2) || (name.hasPrefix("json_") && name.count > 5)
+                        || parameterNames.contains(name) {
+                        // `:p_<field>` (the field's value) and `:json_<field>` (its JSON text) are
+                        // worked out by `EventBinder` from one scan of the payload.
                         current += ":" + name
                         parameters.insert(name)
                     } else {

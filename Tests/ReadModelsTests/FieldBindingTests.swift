@@ -4,8 +4,9 @@ import GRDB
 import ReadModels
 import Testing
 
-/// `:p_<field>` is bound with the field's JSON text alone; it must give exactly what
-/// `json_extract(:payload, '$.<field>')` gives: value, type and JSON subtype.
+/// `:p_<field>` is bound with the field's value, decoded in Swift (`JSONFieldValue`); it must give
+/// exactly the value and type `json_extract(:payload, '$.<field>')` gives. An object or array is
+/// its JSON text without the JSON subtype: `json(:p_<field>)` embeds it as JSON.
 @Suite struct FieldBindingTests {
     static let both = """
         -- @schema
@@ -14,7 +15,8 @@ import Testing
         -- @on test.shaped
         INSERT INTO pairs VALUES (
             :position, :p_v, json_extract(:payload, '$.v'), typeof(:p_v), typeof(json_extract(:payload, '$.v')),
-            json_object('v', :p_v), json_object('v', json_extract(:payload, '$.v')));
+            json_object('v', CASE WHEN json_type(:json_v) IN ('object', 'array') THEN json(:p_v) ELSE :p_v END),
+            json_object('v', json_extract(:payload, '$.v')));
         """
 
     @Test func fieldsBindAsJSONExtractWouldReturnThem() async throws {
@@ -26,6 +28,13 @@ import Testing
             #"{"v":true}"#, #"{"v":false}"#, #"{"v":null}"#, #"{"other":1}"#, #"{}"#,
             #"{"v":{"b":[1,{"c":"}]"}],"a":"x"}}"#, #"{"v":[1,"two",null,{"three":3}]}"#, #"{"v":[]}"#,
             #"{ "w" : { "v" : 1 } , "v" : "spaced" }"#, #"{"v":"first","v":"second"}"#, #"{"nested":{"v":"not top level"}}"#,
+            // Numbers at and past the 64-bit limits, fractions and exponents.
+            #"{"v":-9223372036854775808}"#, #"{"v":9223372036854775808}"#, #"{"v":-9223372036854775809}"#,
+            #"{"v":123456789012345678901234}"#, #"{"v":-0}"#, #"{"v":0.1}"#, #"{"v":-1.5e-2}"#, #"{"v":1.5E+2}"#, #"{"v":1.0}"#,
+            // Escapes: a pair, lone surrogates, U+0000 (SQLite ends the text there), every short escape.
+            #"{"v":"\ud83d\ude00 \ud83d x \udc00"}"#, #"{"v":"a\u0000b"}"#, #"{"v":"\b\f\n\r\t\"\\\/\u00E9"}"#,
+            // Structures keep strings and numbers as written and lose their whitespace.
+            #"{"v":[ "a\/b" , "\u00e9", 1.50, -0, true, null, { "k" : [ ] } ]}"#, #"{"v":{ }}"#, #"{"v":[[[["deep"]]]]}"#,
         ]
         var events: [ProposedEvent] = []
         for payload in payloads {
@@ -88,6 +97,41 @@ import Testing
             for pair in row { #expect(pair[0] == pair[1], "\(payload)") }
         }
         #expect(rows.filter { $0[2][0] != nil }.count == 3) // the three non-empty arrays and objects were walked
+    }
+
+    /// A field SQLite would call malformed stops the projection at its event, as json_extract did.
+    @Test(arguments: [
+        #"{"v":tru}"#, #"{"v":01}"#, #"{"v":1.}"#, #"{"v":-}"#, #"{"v":"\x"}"#, #"{"v":"\u12"}"#, "{\"v\":\"a\u{09}b\"}",
+        #"{"v":[1,]}"#, #"{"v":[1 2]}"#, #"{"v":{"k" 1}}"#, #"{"v":{1:2}}"#, #"{"v":[1,2}"#,
+    ])
+    func aMalformedFieldStopsTheProjectionAtItsEvent(payload: String) async throws {
+        // Each is malformed for json_extract too.
+        let queue = try DatabaseQueue()
+        #expect(throws: DatabaseError.self, "\(payload)") {
+            try queue.read { db in try DatabaseValue.fetchOne(db, sql: "SELECT json_extract(?, '$.v')", arguments: [payload]) }
+        }
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        let projection = try fixture.projection("strict", """
+            -- @schema
+            CREATE TABLE t (position INTEGER PRIMARY KEY, v);
+            -- @on test.shaped
+            INSERT INTO t VALUES (:position, :p_v);
+            """)
+        _ = try await fixture.log.append(to: "s", events: [
+            ProposedEvent(type: "test.shaped", metadata: EventMetadata(actor: "t"), payload: Array(#"{"v":1}"#.utf8)),
+            ProposedEvent(type: "test.shaped", metadata: EventMetadata(actor: "t"), payload: Array(payload.utf8)),
+        ])
+        let (storage, runner) = try fixture.runner(projection)
+        try await whileRunning(runner) {
+            #expect(await runner.waitUntil(position: 1, timeout: .seconds(30)))
+            let failed = try await eventually { runner.status.failure != nil }
+            #expect(failed)
+        }
+        let failure = try #require(runner.status.failure)
+        #expect(failure.position == 2)
+        #expect(failure.message.contains("malformed JSON"), "\(failure.message)")
+        #expect(try storage.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t") } == 1)
     }
 
     struct Pair: Sendable {

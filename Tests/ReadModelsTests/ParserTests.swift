@@ -18,7 +18,7 @@ import Testing
         let projection = try Projection(name: "t", source: Array(source.utf8), file: "t.sql")
         let one = projection.definition.statements(for: "a.one")
         #expect(one.count == 3)
-        #expect(one[0].sql == "INSERT INTO t (id, n) VALUES (json_extract(:p_id, '$'), :position)")
+        #expect(one[0].sql == "INSERT INTO t (id, n) VALUES (:p_id, :position)")
         #expect(one[0].parameters == ["p_id", "position"])
         #expect(one[0].usesPayload)
         #expect(one[0].line == 5)

@@ -1,5 +1,6 @@
 public import Foundation
 import Cryptography
+import EventLog
 import Synchronization
 
 /// Per-subject 256-bit data keys for personal data, kept outside the log in `<data>/keys/`.
@@ -219,7 +220,7 @@ public final class KeyStore: Sendable {
     }
 
     private func keyPath(_ subject: UUID) -> String {
-        directory.path + "/" + subject.uuidString.lowercased()
+        directory.path + "/" + UUIDText.lowercase(subject)
     }
 
     private func tombstonePath(_ subject: UUID) -> String {
@@ -227,7 +228,7 @@ public final class KeyStore: Sendable {
     }
 
     private static func associatedData(_ subject: UUID) -> [UInt8] {
-        Array("protalent.data-key.v1:\(subject.uuidString.lowercased())".utf8)
+        Array("protalent.data-key.v1:\(UUIDText.lowercase(subject))".utf8)
     }
 
     private static func decodeMasterKey(_ text: String, origin: String) throws(Error) -> [UInt8] {

@@ -1,4 +1,5 @@
 import Cryptography
+import EventLog
 import Foundation
 
 /// Encrypts `Personal` fields under their subject's data key from a `KeyStore` (crypto-shredding).
@@ -77,7 +78,7 @@ public struct KeyStoreCipher: PersonalDataCipher {
 
     /// The additional authenticated data of a field sealed for `subject` (also used by `PersonalDataRevealer`).
     static func associatedData(_ subject: UUID) -> [UInt8] {
-        Array(subject.uuidString.lowercased().utf8)
+        Array(UUIDText.lowercase(subject).utf8)
     }
 
     private enum Field: String, CodingKey {

@@ -1,4 +1,5 @@
 import Cryptography
+import EventLog
 import Foundation
 
 /// Rewrites a stored JSON payload for readers that work on JSON rather than on typed events
@@ -89,10 +90,9 @@ public struct PersonalDataRevealer: Sendable {
         cursor += Self.subInfix.count
         let subStart = cursor
         while cursor < payload.count, payload[cursor] != UInt8(ascii: "\"") { cursor += 1 }
-        let subText = String(decoding: payload[subStart..<min(cursor, payload.count)], as: UTF8.self)
         guard cursor + 1 < payload.count, payload[cursor + 1] == UInt8(ascii: "}") else { return nil }
         let end = cursor + 2
-        guard let subject = UUID(uuidString: subText) else {
+        guard let subject = UUIDText.parse(payload[subStart..<min(cursor, payload.count)]) else {
             throw PersonalDataError.malformed("'sub' is not a UUID", at: [])
         }
         guard let box = Base64.decode(String(decoding: encText, as: UTF8.self)) else {
