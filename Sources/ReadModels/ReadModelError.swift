@@ -9,6 +9,7 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
         case unexpectedValue(String, String, String)
         case invalidCursor(String)
         case stale(String)
+        case failedBuild(String)
     }
 
     private let reason: Reason
@@ -29,6 +30,8 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
     }
     /// The live model was built by a version of the file this process does not have: rebuild it.
     public static func stale(_ name: String) -> Self { Self(reason: .stale(name)) }
+    /// The build stopped at an event (see the runner's status): it cannot go live.
+    public static func failedBuild(_ name: String) -> Self { Self(reason: .failedBuild(name)) }
     /// A file operation failed.
     static func io(_ operation: String, _ path: String, _ code: Int32) -> Self { Self(reason: .io(operation, path, code)) }
 
@@ -43,6 +46,7 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
         case .invalidCursor(let list):
             "the cursor does not belong to the \(list) list: pass the nextCursor of the previous page of this list"
         case .stale(let name): "the read model '\(name)' was built by another version of its file: rebuild it before it follows the log"
+        case .failedBuild(let name): "the build of '\(name)' stopped at an event and cannot go live: fix the projection file, which starts a new build"
         case .io(let operation, let path, let code): "\(operation) failed on \(path): errno \(code)"
         }
     }

@@ -50,6 +50,48 @@ import Testing
         #expect(old == sum)
     }
 
+    /// A build has no rollback journal: a failed batch cannot be undone, so the build is emptied,
+    /// keeps its failure and checkpoint, and can never go live; the live model keeps answering.
+    @Test func aBuildThatFailsAtAnEventNeverGoesLiveAndTheLiveModelKeepsAnswering() async throws {
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        let head = try await fixture.append(1_000)
+        let sum = 1_000 * 1_001 / 2
+        let v1 = try fixture.projection("counting", countingProjection)
+        do {
+            let (_, runner) = try fixture.runner(v1)
+            try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: .seconds(30))) }
+        }
+        // Version 2 refuses n = 700: its build fails in the middle of a batch of 400 (4 × 100).
+        let v2 = try fixture.projection("counting", countingProjection.replacingOccurrences(
+            of: "n INTEGER NOT NULL,", with: "n INTEGER NOT NULL CHECK (n <> 700),"))
+        let (storage, runner) = try fixture.runner(v2, batchSize: 100)
+        let liveFile = try #require(storage.liveFile)
+        try await whileRunning(runner) {
+            let failed = try await eventually { runner.status.failure != nil }
+            #expect(failed)
+        }
+        let failure = try #require(runner.status.failure)
+        #expect(failure.position == 700)
+        #expect(failure.message.contains("CHECK constraint failed"))
+        #expect(storage.liveFile == liveFile)
+        #expect(try counted(storage) == Counted(rows: 1_000, sum: sum, checkpoint: head))
+        let build = try #require(try storage.state(of: .building))
+        #expect(build.position == 699)
+        #expect(build.failure == failure)
+        #expect(throws: ReadModelError.failedBuild("counting")) { try storage.promoteBuild() }
+        #expect(storage.liveFile == liveFile)
+
+        // The fixed file builds and goes live.
+        let v3 = try fixture.projection("counting", Self.doubling)
+        let (fixed, again) = try fixture.runner(v3, batchSize: 100)
+        try await whileRunning(again) {
+            let swapped = try await eventually { again.status.liveVersion == v3.version && again.status.checkpoint == head }
+            #expect(swapped)
+        }
+        #expect(try counted(fixed) == Counted(rows: 1_000, sum: 2 * sum, checkpoint: head))
+    }
+
     @Test func rebuildOnDemandReportsProgressAndRetiresTheOldFile() async throws {
         let fixture = try ReadModelFixture()
         defer { fixture.close() }
