@@ -33,8 +33,6 @@ CREATE TABLE community_members (
     joined_at    TEXT NOT NULL,
     PRIMARY KEY (community_id, user_id)
 ) WITHOUT ROWID;
-CREATE INDEX community_members_by_joined ON community_members (community_id, joined_at, user_id);
-CREATE INDEX community_members_by_user ON community_members (user_id, community_id);
 
 -- Pending requests to join a private community.
 CREATE TABLE community_join_requests (
@@ -67,9 +65,6 @@ CREATE TABLE community_posts (
     removed_at   TEXT,
     position     INTEGER NOT NULL
 );
--- Newest first within a community, removed posts out of the way.
-CREATE INDEX community_posts_by_community ON community_posts (community_id, removed, created_at, id);
-CREATE INDEX community_posts_by_author ON community_posts (author_id, created_at, id);
 
 -- @on communities.community-created
 INSERT INTO communities (
@@ -142,3 +137,11 @@ DELETE FROM community_members WHERE community_id = lower(:p_communityId) AND use
 DELETE FROM community_join_requests WHERE community_id = lower(:p_communityId) AND user_id = lower(:p_userId);
 INSERT OR REPLACE INTO community_bans (community_id, user_id, banned_by, banned_at)
 VALUES (lower(:p_communityId), lower(:p_userId), lower(:p_by), strftime('%Y-%m-%dT%H:%M:%SZ', :p_at));
+
+-- Indexes only queries use: a build creates them once its rows are in (see audit.sql).
+-- @indexes
+CREATE INDEX community_members_by_joined ON community_members (community_id, joined_at, user_id);
+CREATE INDEX community_members_by_user ON community_members (user_id, community_id);
+-- Posts newest first within a community, removed posts out of the way.
+CREATE INDEX community_posts_by_community ON community_posts (community_id, removed, created_at, id);
+CREATE INDEX community_posts_by_author ON community_posts (author_id, created_at, id);

@@ -44,7 +44,6 @@ CREATE TABLE event_registrations (
     sequence          INTEGER NOT NULL DEFAULT 0, -- changes of status since the first registration
     PRIMARY KEY (event_id, user_id)
 ) WITHOUT ROWID;
-CREATE INDEX event_registrations_by_user ON event_registrations (user_id, event_id);
 CREATE INDEX event_registrations_by_waitlist ON event_registrations (event_id, waitlist_position);
 
 -- @on gatherings.event-created
@@ -108,3 +107,7 @@ UPDATE events
 SET cancelled = 1, cancelled_at = strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), cancel_reason = :p_reason,
     sequence = sequence + 1, position = :position
 WHERE id = lower(:p_eventId);
+
+-- Indexes only queries use: a build creates them once its rows are in (see audit.sql).
+-- @indexes
+CREATE INDEX event_registrations_by_user ON event_registrations (user_id, event_id);

@@ -100,7 +100,6 @@ CREATE TABLE registrations (
     state    TEXT NOT NULL,                         -- registered, waitlisted
     PRIMARY KEY (user_id, event_id)
 ) WITHOUT ROWID;
-CREATE INDEX registrations_by_event ON registrations (event_id);
 
 CREATE TABLE communities (
     id          TEXT PRIMARY KEY,
@@ -125,7 +124,6 @@ CREATE TABLE posts (
     author_id    TEXT NOT NULL,
     at           TEXT NOT NULL
 );
-CREATE INDEX posts_by_author ON posts (author_id, at);
 
 -- @on identity.account-registered
 INSERT INTO profiles (user_id, first_name, last_name, role, country)
@@ -271,3 +269,8 @@ VALUES (lower(:p_postId), lower(:p_communityId), lower(:p_authorId), :p_at);
 
 -- @on communities.post-removed
 DELETE FROM posts WHERE post_id = lower(:p_postId);
+
+-- Indexes only queries use: a build creates them once its rows are in (see audit.sql).
+-- @indexes
+CREATE INDEX registrations_by_event ON registrations (event_id);
+CREATE INDEX posts_by_author ON posts (author_id, at);

@@ -31,7 +31,6 @@ CREATE TABLE docs (
     sort_key   TEXT NOT NULL,                  -- order of a list without text query
     UNIQUE (kind, ref)
 );
-CREATE INDEX docs_by_kind_sort ON docs (kind, sort_key, doc);
 CREATE INDEX docs_by_owner ON docs (owner);
 
 CREATE VIRTUAL TABLE search USING fts5 (kind, title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
@@ -57,7 +56,6 @@ CREATE TABLE tags (
     value TEXT NOT NULL COLLATE NOCASE,
     PRIMARY KEY (doc, facet, value)
 ) WITHOUT ROWID;
-CREATE INDEX tags_by_value ON tags (facet, value, doc);
 
 -- Members of communities, to show the posts of a private community to its members only.
 CREATE TABLE members (
@@ -271,3 +269,8 @@ UPDATE docs SET closed = 1 WHERE kind = 'scholarship' AND ref = lower(:p_scholar
 DELETE FROM search WHERE rowid IN (SELECT doc FROM search_pending WHERE kind IS NULL);
 INSERT OR REPLACE INTO search (rowid, kind, title, body) SELECT doc, kind, title, body FROM search_pending WHERE kind IS NOT NULL;
 DELETE FROM search_pending;
+
+-- Indexes only queries use: a build creates them once its rows are in (see audit.sql).
+-- @indexes
+CREATE INDEX docs_by_kind_sort ON docs (kind, sort_key, doc);
+CREATE INDEX tags_by_value ON tags (facet, value, doc);
