@@ -7,8 +7,9 @@
 -- every filterable attribute as a (facet, value) row of `tags` (country, field, level, role,
 -- category, type, language). A tag value '*' means "no restriction" (a scholarship open to every
 -- country matches any country filter). Facts that several events build up (a person's name,
--- profile, visibility; a mentor's profile) live in `people` and `mentor_profiles`; triggers turn
--- them into documents, so each event section only records its facts.
+-- profile, visibility; a mentor's profile) live in `people` and `mentor_profiles`; triggers note
+-- whose facts changed and the end of each batch turns them into documents, so each event section
+-- only records its facts.
 --
 -- Personal data: names, bios and posts are revealed or '[erased]'. An erased account removes
 -- every document that holds its data (person, mentor, its posts) at once; a rebuild never
@@ -93,28 +94,29 @@ CREATE TABLE mentor_profiles (
     verified   INTEGER NOT NULL DEFAULT 0
 );
 
--- A person's document, text and tags, rebuilt whenever their facts change. A mentor's document
--- holds the name and the expertise only: recommendations match expertise against its body.
+-- People and mentors whose facts changed in the batch being applied: their documents' text and
+-- tags are rebuilt once, at the end of the batch, for all of them together. A new account
+-- changes its person two or three times in a few events (registration, profile, preferences);
+-- rebuilding the document at each change, row by row in a trigger, was a third of this
+-- projection's time. The triggers still create each document (empty until the end of the batch,
+-- which no reader sees) at the event that first needs it, so documents are numbered in the order
+-- of the log whatever the batches: a rebuild numbers them as the live model did.
+CREATE TABLE people_changed (
+    user_id TEXT PRIMARY KEY,
+    tags    INTEGER NOT NULL             -- role, country, field or level changed
+) WITHOUT ROWID;
+CREATE TABLE mentors_changed (
+    mentor_id TEXT PRIMARY KEY
+) WITHOUT ROWID;
+
 CREATE TRIGGER people_indexed AFTER UPDATE ON people WHEN NEW.erased = 0 BEGIN
-    INSERT INTO docs (kind, ref, title, summary, owner, visibility, sort_key)
-    VALUES ('person', NEW.user_id, trim(NEW.first_name || ' ' || NEW.last_name), NEW.field, NEW.user_id, NEW.visibility,
-            lower(trim(NEW.first_name || ' ' || NEW.last_name)))
-    ON CONFLICT (kind, ref) DO UPDATE SET title = excluded.title, summary = excluded.summary, visibility = excluded.visibility,
-        sort_key = excluded.sort_key;
-    INSERT OR REPLACE INTO search_pending (doc, kind, title, body)
-    SELECT doc, 'person', title, coalesce(NEW.field, '') || ' ' || coalesce(NEW.bio, '') || ' ' || coalesce(NEW.skills, '') || ' '
-        || coalesce(NEW.interests, '') || ' ' || coalesce(NEW.goals, '') || ' ' || coalesce(NEW.city, '')
-    FROM docs WHERE kind = 'person' AND ref = NEW.user_id;
-    -- Tags only when one of their values changed (most edits are of the bio, skills, interests).
-    DELETE FROM tags
-    WHERE (NEW.role IS NOT OLD.role OR NEW.country IS NOT OLD.country OR NEW.field IS NOT OLD.field OR NEW.level IS NOT OLD.level)
-      AND doc = (SELECT doc FROM docs WHERE kind = 'person' AND ref = NEW.user_id);
-    INSERT OR IGNORE INTO tags (doc, facet, value)
-    SELECT d.doc, t.facet, t.value FROM docs d,
-        (SELECT 'role' AS facet, NEW.role AS value UNION ALL SELECT 'country', NEW.country
-         UNION ALL SELECT 'field', NEW.field UNION ALL SELECT 'level', NEW.level) t
-    WHERE (NEW.role IS NOT OLD.role OR NEW.country IS NOT OLD.country OR NEW.field IS NOT OLD.field OR NEW.level IS NOT OLD.level)
-      AND d.kind = 'person' AND d.ref = NEW.user_id AND t.value IS NOT NULL AND t.value <> '';
+    INSERT INTO docs (kind, ref, title, owner, visibility, sort_key)
+    VALUES ('person', NEW.user_id, '', NEW.user_id, NEW.visibility, '')
+    ON CONFLICT (kind, ref) DO NOTHING;
+    INSERT INTO people_changed (user_id, tags)
+    VALUES (NEW.user_id,
+            NEW.role IS NOT OLD.role OR NEW.country IS NOT OLD.country OR NEW.field IS NOT OLD.field OR NEW.level IS NOT OLD.level)
+    ON CONFLICT (user_id) DO UPDATE SET tags = tags OR excluded.tags;
     -- A mentor's document carries the person's name, visibility and country.
     UPDATE mentor_profiles SET verified = verified
     WHERE (NEW.first_name IS NOT OLD.first_name OR NEW.last_name IS NOT OLD.last_name OR NEW.visibility IS NOT OLD.visibility
@@ -123,23 +125,10 @@ CREATE TRIGGER people_indexed AFTER UPDATE ON people WHEN NEW.erased = 0 BEGIN
 END;
 
 CREATE TRIGGER mentor_indexed AFTER UPDATE ON mentor_profiles BEGIN
-    INSERT INTO docs (kind, ref, title, summary, owner, visibility, sort_key)
-    SELECT 'mentor', p.user_id, trim(p.first_name || ' ' || p.last_name),
-           (SELECT group_concat(value, ', ') FROM json_each(NEW.expertise)), p.user_id, p.visibility,
-           lower(trim(p.first_name || ' ' || p.last_name))
-    FROM people p WHERE p.user_id = NEW.mentor_id AND p.erased = 0
-    ON CONFLICT (kind, ref) DO UPDATE SET title = excluded.title, summary = excluded.summary, visibility = excluded.visibility,
-        sort_key = excluded.sort_key;
-    INSERT OR REPLACE INTO search_pending (doc, kind, title, body)
-    SELECT doc, 'mentor', title, coalesce(summary, '') FROM docs WHERE kind = 'mentor' AND ref = NEW.mentor_id;
-    DELETE FROM tags WHERE doc = (SELECT doc FROM docs WHERE kind = 'mentor' AND ref = NEW.mentor_id);
-    INSERT OR IGNORE INTO tags (doc, facet, value)
-    SELECT d.doc, 'field', e.value FROM docs d, json_each(NEW.expertise) e WHERE d.kind = 'mentor' AND d.ref = NEW.mentor_id
-    UNION ALL SELECT d.doc, 'language', l.value FROM docs d, json_each(NEW.languages) l WHERE d.kind = 'mentor' AND d.ref = NEW.mentor_id
-    UNION ALL SELECT d.doc, 'country', p.country FROM docs d JOIN people p ON p.user_id = d.ref
-        WHERE d.kind = 'mentor' AND d.ref = NEW.mentor_id AND p.country IS NOT NULL
-    UNION ALL SELECT d.doc, 'verified', CASE NEW.verified WHEN 1 THEN 'true' ELSE 'false' END FROM docs d
-        WHERE d.kind = 'mentor' AND d.ref = NEW.mentor_id;
+    INSERT INTO docs (kind, ref, title, owner, visibility, sort_key)
+    SELECT 'mentor', p.user_id, '', p.user_id, p.visibility, '' FROM people p WHERE p.user_id = NEW.mentor_id AND p.erased = 0
+    ON CONFLICT (kind, ref) DO NOTHING;
+    INSERT OR IGNORE INTO mentors_changed (mentor_id) VALUES (NEW.mentor_id);
 END;
 
 -- Erasure: every document holding the person's data goes, with its text and tags.
@@ -266,6 +255,51 @@ WHERE d.kind = 'scholarship' AND d.ref = lower(:p_scholarshipId);
 UPDATE docs SET closed = 1 WHERE kind = 'scholarship' AND ref = lower(:p_scholarshipId);
 
 -- @after-batch
+-- People: a person's document holds the name, the field as its summary, and the profile as its text.
+UPDATE docs SET (title, summary, visibility, sort_key) = (
+    SELECT trim(p.first_name || ' ' || p.last_name), p.field, p.visibility, lower(trim(p.first_name || ' ' || p.last_name))
+    FROM people p WHERE p.user_id = docs.ref)
+WHERE kind = 'person' AND ref IN (SELECT user_id FROM people_changed);
+INSERT OR REPLACE INTO search_pending (doc, kind, title, body)
+SELECT d.doc, 'person', d.title, coalesce(p.field, '') || ' ' || coalesce(p.bio, '') || ' ' || coalesce(p.skills, '') || ' '
+    || coalesce(p.interests, '') || ' ' || coalesce(p.goals, '') || ' ' || coalesce(p.city, '')
+FROM people_changed c CROSS JOIN docs d ON d.kind = 'person' AND d.ref = c.user_id CROSS JOIN people p ON p.user_id = c.user_id;
+-- Tags only when one of their values changed (most edits are of the bio, skills, interests).
+DELETE FROM tags WHERE doc IN (
+    SELECT d.doc FROM people_changed c CROSS JOIN docs d ON d.kind = 'person' AND d.ref = c.user_id WHERE c.tags);
+INSERT OR IGNORE INTO tags (doc, facet, value)
+SELECT doc, facet, value FROM (
+    SELECT d.doc, f.facet,
+           CASE f.facet WHEN 'role' THEN p.role WHEN 'country' THEN p.country WHEN 'field' THEN p.field ELSE p.level END AS value
+    FROM people_changed c CROSS JOIN docs d ON d.kind = 'person' AND d.ref = c.user_id CROSS JOIN people p ON p.user_id = c.user_id,
+        (SELECT 'role' AS facet UNION ALL SELECT 'country' UNION ALL SELECT 'field' UNION ALL SELECT 'level') f
+    WHERE c.tags)
+WHERE value IS NOT NULL AND value <> '';
+DELETE FROM people_changed;
+
+-- Mentors: the name and the expertise only (recommendations match expertise against the text).
+UPDATE docs SET (title, summary, visibility, sort_key) = (
+    SELECT trim(p.first_name || ' ' || p.last_name), (SELECT group_concat(value, ', ') FROM json_each(m.expertise)), p.visibility,
+           lower(trim(p.first_name || ' ' || p.last_name))
+    FROM people p CROSS JOIN mentor_profiles m ON m.mentor_id = p.user_id WHERE p.user_id = docs.ref)
+WHERE kind = 'mentor' AND ref IN (SELECT mentor_id FROM mentors_changed);
+INSERT OR REPLACE INTO search_pending (doc, kind, title, body)
+SELECT d.doc, 'mentor', d.title, coalesce(d.summary, '')
+FROM mentors_changed c CROSS JOIN docs d ON d.kind = 'mentor' AND d.ref = c.mentor_id;
+DELETE FROM tags WHERE doc IN (SELECT d.doc FROM mentors_changed c CROSS JOIN docs d ON d.kind = 'mentor' AND d.ref = c.mentor_id);
+INSERT OR IGNORE INTO tags (doc, facet, value)
+SELECT d.doc, 'field', e.value FROM mentors_changed c CROSS JOIN docs d ON d.kind = 'mentor' AND d.ref = c.mentor_id
+    CROSS JOIN mentor_profiles m ON m.mentor_id = c.mentor_id, json_each(m.expertise) e
+UNION ALL SELECT d.doc, 'language', l.value FROM mentors_changed c CROSS JOIN docs d ON d.kind = 'mentor' AND d.ref = c.mentor_id
+    CROSS JOIN mentor_profiles m ON m.mentor_id = c.mentor_id, json_each(m.languages) l
+UNION ALL SELECT d.doc, 'country', p.country FROM mentors_changed c CROSS JOIN docs d ON d.kind = 'mentor' AND d.ref = c.mentor_id
+    CROSS JOIN people p ON p.user_id = c.mentor_id WHERE p.country IS NOT NULL
+UNION ALL SELECT d.doc, 'verified', CASE m.verified WHEN 1 THEN 'true' ELSE 'false' END
+    FROM mentors_changed c CROSS JOIN docs d ON d.kind = 'mentor' AND d.ref = c.mentor_id
+    CROSS JOIN mentor_profiles m ON m.mentor_id = c.mentor_id;
+DELETE FROM mentors_changed;
+
+-- The full-text index, written once per batch.
 DELETE FROM search WHERE rowid IN (SELECT doc FROM search_pending WHERE kind IS NULL);
 INSERT OR REPLACE INTO search (rowid, kind, title, body) SELECT doc, kind, title, body FROM search_pending WHERE kind IS NOT NULL;
 DELETE FROM search_pending;

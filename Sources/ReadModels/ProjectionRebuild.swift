@@ -8,7 +8,8 @@ import Synchronization
 /// The log is read, decoded and its personal data revealed once per batch (`buildBatchFactor`
 /// live batches), and the batch handed to every build, each applying on its own task (its own
 /// database, so they run in parallel) at its own pace, up to `window` batches behind the reader.
-/// Then each build catches up to the head under its runner's live lock and is swapped in. A build
+/// Each build creates its deferred indexes as soon as its last batch is in; then each catches up
+/// to the head under its runner's live lock and is swapped in. A build
 /// whose file changes meanwhile is abandoned (a new rebuild follows); one whose event fails stops
 /// alone and is reported in its runner's status.
 enum ProjectionRebuild {
@@ -82,6 +83,9 @@ enum ProjectionRebuild {
                                 }
                                 if leaving { return }
                             }
+                            // Its last batch is in: create its deferred indexes now, while the
+                            // slower builds still apply theirs (`finishBuild` then skips them).
+                            if !Task.isCancelled, !runner.buildSuperseded { try runner.storage.indexBuild() }
                         } catch {
                             shared.state.withLock { _ = $0.left.insert(index) }
                             throw error

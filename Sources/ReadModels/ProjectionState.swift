@@ -65,7 +65,8 @@ public enum ProjectionTarget: Sendable, Equatable {
 /// position, atomically; the events are those of the batch the projection handles (the others need
 /// no row, only the checkpoint). If the event at index k fails, the events before it are applied and
 /// the failure recorded with the checkpoint at the position before event k, atomically, and the
-/// failure returned.
+/// failure returned. A build (never read, never resumed) may instead keep only the failure and
+/// that checkpoint, without rows, and then refuses to be promoted.
 public protocol ProjectionStorage: Sendable {
     /// The projection the next build uses (see `adopt`).
     var projection: Projection { get }
