@@ -72,7 +72,7 @@ enum ProjectionRebuild {
                         do {
                             for await batch in batches {
                                 let ok = try runner.applyBuild(batch)
-                                let last = batch.events[batch.events.count - 1].position
+                                let last = batch.lastPosition
                                 let step = RebuildProgress(done: last, total: max(total, last))
                                 runner.buildProgressed(step)
                                 report?(runner.projection.name, step)

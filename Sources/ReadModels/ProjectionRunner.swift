@@ -248,12 +248,26 @@ public final class ProjectionRunner: Sendable {
 
     /// Applies a batch to the build; `false` (failure reported) when an event fails.
     func applyBuild(_ batch: RevealedBatch) throws -> Bool {
-        let (prepared, revealFailure) = prepare(batch.events, for: progress.withLock { $0.build }) { index, event in
-            if let payload = batch.payloads[index] { return payload }
-            if let failure = batch.failures[index] { throw RevealFailure(description: failure) }
-            return String(decoding: try self.revealer.reveal(event.payload), as: UTF8.self) // not asked for by the batch
+        // The batch's events are shared by every build: keep the ones this version handles.
+        let building = progress.withLock { $0.build }
+        var prepared: [ProjectionEvent] = []
+        prepared.reserveCapacity(batch.events.count)
+        var revealFailure: ProjectionFailure?
+        for index in batch.events.indices {
+            let use = building?.use(of: batch.events[index].record.type)
+            if use?.handled == false { continue }
+            if use?.readsPayload != false, !batch.revealed[index] {
+                // Failed in the reader, or not asked for by the batch (no build said it reads it).
+                switch reveal(batch.events[index].record, known: batch.failures[index]) {
+                case .success(let revealed): prepared.append(revealed)
+                case .failure(let failure): revealFailure = failure
+                }
+                if revealFailure != nil { break }
+                continue
+            }
+            prepared.append(batch.events[index])
         }
-        let last = revealFailure.map { $0.position - 1 } ?? batch.events[batch.events.count - 1].position
+        let last = revealFailure.map { $0.position - 1 } ?? batch.lastPosition
         if let failure = try storage.apply(prepared, through: last, to: .building) {
             buildFailed(failure)
             return false
@@ -310,16 +324,12 @@ public final class ProjectionRunner: Sendable {
     }
 
     /// The events of a batch that `projection` (the version of the target model) handles, with
-    /// their personal data revealed for its statements, through `reveal` (given the event's offset
-    /// in `events`) or else the runner's revealer; stops at the first payload that cannot be
+    /// their personal data revealed for its statements; stops at the first payload that cannot be
     /// revealed. The others need no row, only the checkpoint.
-    private func prepare(
-        _ events: some Collection<RecordedEvent>, for projection: Projection?,
-        reveal: ((Int, RecordedEvent) throws -> String)? = nil
-    ) -> ([ProjectionEvent], ProjectionFailure?) {
+    private func prepare(_ events: some Collection<RecordedEvent>, for projection: Projection?) -> ([ProjectionEvent], ProjectionFailure?) {
         var prepared: [ProjectionEvent] = []
         prepared.reserveCapacity(events.count)
-        for (offset, event) in events.enumerated() {
+        for event in events {
             if let use = projection?.use(of: event.type) {
                 if !use.handled { continue }
                 if !use.readsPayload {
@@ -327,15 +337,29 @@ public final class ProjectionRunner: Sendable {
                     continue
                 }
             }
-            do {
-                let payload = try reveal?(offset, event) ?? String(decoding: try revealer.reveal(event.payload), as: UTF8.self)
-                prepared.append(ProjectionEvent(record: event, payload: payload))
-            } catch {
-                return (prepared, ProjectionFailure(position: event.position, eventType: event.type,
-                                                    message: "personal data cannot be revealed: \(error)"))
+            switch reveal(event) {
+            case .success(let revealed): prepared.append(revealed)
+            case .failure(let failure): return (prepared, failure)
             }
         }
         return (prepared, nil)
+    }
+
+    /// `record` with its personal data revealed, or why it cannot be (`known`: the reason the
+    /// rebuild's reader already found).
+    private func reveal(_ record: RecordedEvent, known: String? = nil) -> Revealed {
+        do {
+            if let known { throw RevealFailure(description: known) }
+            return .success(ProjectionEvent(record: record, payload: String(decoding: try revealer.reveal(record.payload), as: UTF8.self)))
+        } catch {
+            return .failure(ProjectionFailure(position: record.position, eventType: record.type,
+                                              message: "personal data cannot be revealed: \(error)"))
+        }
+    }
+
+    private enum Revealed {
+        case success(ProjectionEvent)
+        case failure(ProjectionFailure)
     }
 
     /// Applies events to the live model (skipping those a swap already covered). Returns `false` on failure.

@@ -93,6 +93,41 @@ enum Greeting: DomainEvent {
         }
     }
 
+    /// A sealed field that no longer authenticates stops the projection at its event, live and in
+    /// a rebuild (where the reader revealed it once for every build): never skipped, never applied.
+    @Test func anAlteredSealedFieldStopsTheProjectionAtItsEventLiveAndInARebuild() async throws {
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        let codec = EventCodec(cipher: KeyStoreCipher(keyStore: fixture.keys))
+        var events: [ProposedEvent] = []
+        for name in ["Awa", "Bob", "Chloé"] {
+            let event = Greeting.greeted(.init(personId: UUID(), name: Personal(name), address: Personal(Greeting.Address(city: "Dakar")), tags: []))
+            events.append(try codec.encode(event, eventId: UUID()))
+        }
+        // Flip one character of the second event's first ciphertext (still base64, no longer authentic).
+        var payload = String(decoding: events[1].payload, as: UTF8.self)
+        let enc = try #require(payload.range(of: #""enc":""#))
+        let flipped = payload[enc.upperBound] == "A" ? "B" : "A"
+        payload.replaceSubrange(enc.upperBound...enc.upperBound, with: flipped)
+        events[1] = ProposedEvent(eventId: events[1].eventId, type: events[1].type, metadata: events[1].metadata, payload: Array(payload.utf8))
+        _ = try await fixture.log.append(to: "greetings", events: events)
+
+        let (storage, runner) = try fixture.runner(try fixture.projection("people", Self.people))
+        try await whileRunning(runner) {
+            let failed = try await eventually { runner.status.failure != nil }
+            #expect(failed)
+        }
+        let live = try #require(runner.status.failure)
+        #expect(live.position == 2)
+        #expect(live.message.contains("personal data cannot be revealed"))
+        #expect(try people(storage) == [Person(name: "Awa", city: "Dakar")])
+
+        let rebuilt = try await runner.rebuild(progress: nil)
+        #expect(!rebuilt)
+        #expect(runner.status.failure == live)
+        #expect(try people(storage) == [Person(name: "Awa", city: "Dakar")]) // the live model, untouched
+    }
+
     @Test func revealerKeepsOtherBytesAndMarksErasure() throws {
         let fixture = try ReadModelFixture()
         defer { fixture.close() }

@@ -26,12 +26,19 @@ public enum UUIDText {
     }
 
     /// The id written in `text` in either case, as `UUID(uuidString:)` reads it; `nil` otherwise.
-    public static func parse(_ text: some Collection<UInt8>) -> UUID? {
+    public static func parse(_ text: [UInt8]) -> UUID? {
+        parse(text[...])
+    }
+
+    /// The id written in `text` in either case, as `UUID(uuidString:)` reads it; `nil` otherwise.
+    /// (Not generic: an unspecialised generic walk across modules cost more than the parse.)
+    public static func parse(_ text: ArraySlice<UInt8>) -> UUID? {
         guard text.count == 36 else { return nil }
         var bytes = [UInt8](repeating: 0, count: 16)
         var high: UInt8? = nil
         var count = 0
-        for (offset, char) in text.enumerated() {
+        for offset in 0..<36 {
+            let char = text[text.startIndex + offset]
             if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
                 guard char == UInt8(ascii: "-") else { return nil }
                 continue
