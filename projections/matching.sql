@@ -144,18 +144,18 @@ INSERT INTO profiles (user_id) VALUES (lower(:p_userId)) ON CONFLICT (user_id) D
 UPDATE profiles SET
     first_name = coalesce(:p_firstName, first_name),
     last_name = coalesce(:p_lastName, last_name),
-    has_bio = CASE WHEN json_type(:json_bio) IS NULL THEN has_bio ELSE coalesce(:p_bio, '') NOT IN ('', '[erased]') END,
-    has_city = CASE WHEN json_type(:json_city) IS NULL THEN has_city ELSE coalesce(:p_city, '') NOT IN ('', '[erased]') END,
-    has_experience = CASE WHEN json_type(:json_experience) IS NULL THEN has_experience
+    has_bio = CASE WHEN :json_bio IS NULL THEN has_bio ELSE coalesce(:p_bio, '') NOT IN ('', '[erased]') END,
+    has_city = CASE WHEN :json_city IS NULL THEN has_city ELSE coalesce(:p_city, '') NOT IN ('', '[erased]') END,
+    has_experience = CASE WHEN :json_experience IS NULL THEN has_experience
         ELSE json_type(:json_experience) = 'array' AND json_array_length(:json_experience) > 0 END,
     level = coalesce(:p_currentEducationLevel, level),
-    field = CASE WHEN json_type(:json_fieldOfStudy) IS NULL THEN field ELSE nullif(:p_fieldOfStudy, '') END,
-    country = CASE WHEN json_type(:json_countryCode) IS NULL THEN country ELSE nullif(upper(:p_countryCode), '') END,
+    field = CASE WHEN :json_fieldOfStudy IS NULL THEN field ELSE nullif(:p_fieldOfStudy, '') END,
+    country = CASE WHEN :json_countryCode IS NULL THEN country ELSE nullif(upper(:p_countryCode), '') END,
     goals = coalesce(:p_careerGoals, goals),
     interests = coalesce(:p_interests, interests),
-    skills = CASE WHEN json_type(:json_skills) IS NULL THEN skills
+    skills = CASE WHEN :json_skills IS NULL THEN skills
         ELSE (SELECT json_group_array(json_extract(value, '$.name')) FROM json_each(:json_skills)) END,
-    languages = CASE WHEN json_type(:json_languages) IS NULL THEN languages
+    languages = CASE WHEN :json_languages IS NULL THEN languages
         ELSE (SELECT json_group_array(lower(json_extract(value, '$.code'))) FROM json_each(:json_languages)) END
 WHERE user_id = lower(:p_userId);
 

@@ -157,16 +157,16 @@ INSERT INTO people (user_id) VALUES (lower(:p_userId)) ON CONFLICT (user_id) DO 
 UPDATE people SET
     first_name = coalesce(:p_firstName, first_name),
     last_name = coalesce(:p_lastName, last_name),
-    bio = CASE WHEN json_type(:json_bio) IS NULL THEN bio ELSE nullif(:p_bio, '') END,
-    field = CASE WHEN json_type(:json_fieldOfStudy) IS NULL THEN field ELSE nullif(:p_fieldOfStudy, '') END,
+    bio = CASE WHEN :json_bio IS NULL THEN bio ELSE nullif(:p_bio, '') END,
+    field = CASE WHEN :json_fieldOfStudy IS NULL THEN field ELSE nullif(:p_fieldOfStudy, '') END,
     level = coalesce(:p_currentEducationLevel, level),
-    country = CASE WHEN json_type(:json_countryCode) IS NULL THEN country ELSE nullif(upper(:p_countryCode), '') END,
-    city = CASE WHEN json_type(:json_city) IS NULL THEN city ELSE nullif(:p_city, '') END,
-    skills = CASE WHEN json_type(:json_skills) IS NULL THEN skills
+    country = CASE WHEN :json_countryCode IS NULL THEN country ELSE nullif(upper(:p_countryCode), '') END,
+    city = CASE WHEN :json_city IS NULL THEN city ELSE nullif(:p_city, '') END,
+    skills = CASE WHEN :json_skills IS NULL THEN skills
         ELSE (SELECT group_concat(json_extract(value, '$.name'), ' ') FROM json_each(:json_skills)) END,
-    interests = CASE WHEN json_type(:json_interests) IS NULL THEN interests
+    interests = CASE WHEN :json_interests IS NULL THEN interests
         ELSE (SELECT group_concat(value, ' ') FROM json_each(:json_interests)) END,
-    goals = CASE WHEN json_type(:json_careerGoals) IS NULL THEN goals
+    goals = CASE WHEN :json_careerGoals IS NULL THEN goals
         ELSE (SELECT group_concat(value, ' ') FROM json_each(:json_careerGoals)) END
 WHERE user_id = lower(:p_userId);
 
