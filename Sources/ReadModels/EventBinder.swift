@@ -66,6 +66,7 @@ struct EventBinder {
         let record = event.record
         var payload = event.payload
         try payload.withUTF8 { bytes in
+            defer { sqlite3_clear_bindings(handle) } // no binding outlives the payload's bytes, even on a throw
             for (index, source) in sources {
                 switch source {
                 case .position: sqlite3_bind_int64(handle, index, record.position)
@@ -82,7 +83,6 @@ struct EventBinder {
                 case .value(let name): try values.bindValue(name, of: bytes, to: handle, at: index)
                 }
             }
-            defer { sqlite3_clear_bindings(handle) } // no binding outlives the payload's bytes
             try statement.execute()
         }
     }

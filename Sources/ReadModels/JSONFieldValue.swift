@@ -1,5 +1,3 @@
-import GRDBSQLite
-
 /// The SQL value of one payload field's JSON text, as `json_extract(text, '$')` returns it in
 /// SQLite 3.40, worked out in Swift: what `:p_<field>` binds.
 ///
