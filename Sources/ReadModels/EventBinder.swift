@@ -8,24 +8,30 @@ import GRDBSQLite
 /// field is found by one scan of the payload per event (`TopLevelJSONFields`): `:json_<field>`
 /// gets its JSON text, `:p_<field>` its value (`JSONFieldValue`). Text taken from the payload is
 /// bound without a copy: the statement runs while the payload's bytes are in hand.
-struct EventBinder {
+final class EventBinder {
     /// What one parameter index takes from the event.
     private enum Source {
         case position, stream, version, type, eventId, time, timeMicros, actor, payload
-        /// `:json_<field>`: the field's JSON text.
-        case json([UInt8])
+        /// `:json_<field>`: the field's JSON text (the field's name by index in `names`).
+        case json(Int)
         /// `:p_<field>`: the field's value.
-        case value([UInt8])
+        case value(Int)
     }
 
     let statement: Statement
+    /// The statement as the projection file has it (for error messages).
+    let source: ProjectionDefinition.Statement
     private let sources: [(index: Int32, source: Source)]
+    /// The field names the parameters read (an enum payload of arrays was retained at each use).
+    private let names: [[UInt8]]
 
     /// Prepares `statement`'s bindings (its parameters are those the parser allows).
-    init(_ statement: Statement) {
+    init(_ statement: Statement, source: ProjectionDefinition.Statement) {
         self.statement = statement
+        self.source = source
         let handle = statement.sqliteStatement
         var sources: [(Int32, Source)] = []
+        var names: [[UInt8]] = []
         let count = sqlite3_bind_parameter_count(handle)
         if count > 0 {
             for index in 1...count {
@@ -44,16 +50,15 @@ struct EventBinder {
                 case "payload": source = .payload
                 default:
                     // `json_<field>` or `p_<field>`, the only other names the parser lets through.
-                    if name.hasPrefix("json_") {
-                        source = .json(Array(name.utf8.dropFirst(5)))
-                    } else {
-                        source = .value(Array(name.utf8.dropFirst(2)))
-                    }
+                    let json = name.hasPrefix("json_")
+                    names.append(Array(name.utf8.dropFirst(json ? 5 : 2)))
+                    source = json ? .json(names.count - 1) : .value(names.count - 1)
                 }
                 sources.append((index, source))
             }
         }
         self.sources = sources
+        self.names = names
         // GRDB runs a statement only once it considers its arguments bound: bind "none" once, then
         // every event's values below, through the C API.
         statement.setUncheckedArguments(StatementArguments())
@@ -63,28 +68,32 @@ struct EventBinder {
     func execute(_ event: ProjectionEvent, _ values: inout EventValues) throws {
         let handle = statement.sqliteStatement
         _ = sqlite3_reset(handle) // keep bindings; GRDB resets again before stepping
-        let record = event.record
-        var payload = event.payload
-        try payload.withUTF8 { bytes in
+        // The record and payload are borrowed from the event, not copied (a copy retains each of
+        // their strings and arrays, for every statement of every event).
+        func run(_ bytes: UnsafeBufferPointer<UInt8>) throws {
             defer { sqlite3_clear_bindings(handle) } // no binding outlives the payload's bytes, even on a throw
-            for (index, source) in sources {
-                switch source {
-                case .position: sqlite3_bind_int64(handle, index, record.position)
-                case .stream: bindText(handle, index, record.stream)
-                case .version: sqlite3_bind_int64(handle, index, record.streamVersion)
-                case .type: bindText(handle, index, record.type)
-                case .eventId: bindText(handle, index, values.eventId(record))
-                case .time: bindText(handle, index, values.time(record))
-                case .timeMicros: sqlite3_bind_int64(handle, index, record.timestampMicros)
+            for index in sources.indices {
+                let parameter = sources[index].index
+                switch sources[index].source {
+                case .position: sqlite3_bind_int64(handle, parameter, event.record.position)
+                case .stream: bindText(handle, parameter, event.record.stream)
+                case .version: sqlite3_bind_int64(handle, parameter, event.record.streamVersion)
+                case .type: bindText(handle, parameter, event.record.type)
+                case .eventId: bindText(handle, parameter, values.eventId(event.record))
+                case .time: bindText(handle, parameter, values.time(event.record))
+                case .timeMicros: sqlite3_bind_int64(handle, parameter, event.record.timestampMicros)
                 case .actor:
-                    if let actor = record.metadata.actor { bindText(handle, index, actor) } else { sqlite3_bind_null(handle, index) }
-                case .payload: bindStatic(handle, index, bytes, 0..<bytes.count)
-                case .json(let name): try values.bindJSON(name, of: bytes, to: handle, at: index)
-                case .value(let name): try values.bindValue(name, of: bytes, to: handle, at: index)
+                    if let actor = event.record.metadata.actor { bindText(handle, parameter, actor) } else { sqlite3_bind_null(handle, parameter) }
+                case .payload: bindStatic(handle, parameter, bytes, 0..<bytes.count)
+                case .json(let name): try values.bindJSON(names[name], of: bytes, to: handle, at: parameter)
+                case .value(let name): try values.bindValue(names[name], of: bytes, to: handle, at: parameter)
                 }
             }
             try statement.execute()
         }
+        if let done = try event.payload.utf8.withContiguousStorageIfAvailable(run) { return done }
+        var payload = event.payload // not contiguous UTF-8 (a bridged string): make it so
+        try payload.withUTF8(run)
     }
 }
 

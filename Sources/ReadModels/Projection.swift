@@ -22,13 +22,27 @@ public struct Projection: Sendable, Equatable {
     }
 
     /// The use of each type the file names, and of every other type, worked out once: the runners
-    /// ask for each event of every batch.
-    private let uses: [String: EventUse]
-    private let otherUse: EventUse
+    /// ask for each event of every batch (through this value alone, which is cheaper to hold than
+    /// the whole projection).
+    public struct EventUses: Sendable, Equatable {
+        fileprivate let byType: [String: EventUse]
+        fileprivate let other: EventUse
+
+        /// What the projection does with events of `type`.
+        public func use(of type: String) -> EventUse {
+            byType[type] ?? other
+        }
+
+        /// Every event handled with its payload: what a runner assumes without a projection.
+        static let everything = EventUses(byType: [:], other: EventUse(handled: true, readsPayload: true))
+    }
+
+    /// What the projection does with each event type.
+    public let eventUses: EventUses
 
     /// What the projection does with events of `type`.
     public func use(of type: String) -> EventUse {
-        uses[type] ?? otherUse
+        eventUses.use(of: type)
     }
 
     /// Parses `source`, the contents of the projection file `file` named `name`.
@@ -45,8 +59,8 @@ public struct Projection: Sendable, Equatable {
         for type in definition.handlers.keys {
             uses[type] = EventUse(handled: true, readsPayload: definition.needsPayload(type))
         }
-        self.uses = uses
-        otherUse = EventUse(handled: !definition.everyEvent.isEmpty, readsPayload: definition.everyEvent.contains(where: \.usesPayload))
+        eventUses = EventUses(byType: uses, other: EventUse(handled: !definition.everyEvent.isEmpty,
+                                                            readsPayload: definition.everyEvent.contains(where: \.usesPayload)))
     }
 
     /// The version of a projection file: the lowercase hex SHA-256 of its bytes.

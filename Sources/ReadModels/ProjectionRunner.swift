@@ -250,13 +250,15 @@ public final class ProjectionRunner: Sendable {
     func applyBuild(_ batch: RevealedBatch) throws -> Bool {
         // The batch's events are shared by every build: keep the ones this version handles.
         let building = progress.withLock { $0.build }
+        let uses = building?.eventUses ?? .everything
+        let useOfType = batch.types.map { uses.use(of: $0) } // by type index: no look-up per event
         var prepared: [ProjectionEvent] = []
         prepared.reserveCapacity(batch.events.count)
         var revealFailure: ProjectionFailure?
         for index in batch.events.indices {
-            let use = building?.use(of: batch.events[index].record.type)
-            if use?.handled == false { continue }
-            if use?.readsPayload != false, !batch.revealed[index] {
+            let use = useOfType[batch.typeIndexes[index]]
+            if !use.handled { continue }
+            if use.readsPayload, !batch.revealed[index] {
                 // Failed in the reader, or not asked for by the batch (no build said it reads it).
                 switch reveal(batch.events[index].record, known: batch.failures[index]) {
                 case .success(let revealed): prepared.append(revealed)
@@ -327,15 +329,15 @@ public final class ProjectionRunner: Sendable {
     /// their personal data revealed for its statements; stops at the first payload that cannot be
     /// revealed. The others need no row, only the checkpoint.
     private func prepare(_ events: some Collection<RecordedEvent>, for projection: Projection?) -> ([ProjectionEvent], ProjectionFailure?) {
+        let uses = projection?.eventUses ?? .everything
         var prepared: [ProjectionEvent] = []
         prepared.reserveCapacity(events.count)
         for event in events {
-            if let use = projection?.use(of: event.type) {
-                if !use.handled { continue }
-                if !use.readsPayload {
-                    prepared.append(ProjectionEvent(record: event, payload: ""))
-                    continue
-                }
+            let use = uses.use(of: event.type)
+            if !use.handled { continue }
+            if !use.readsPayload {
+                prepared.append(ProjectionEvent(record: event, payload: ""))
+                continue
             }
             switch reveal(event) {
             case .success(let revealed): prepared.append(revealed)

@@ -11,6 +11,10 @@ struct RevealedBatch: Sendable {
     let revealed: [Bool]
     /// Why an event's personal data cannot be revealed, by index in `events`.
     let failures: [Int: String]
+    /// The distinct event types of the batch, and each event's type as an index in it: a build
+    /// looks its types up once per batch, not once per event.
+    let types: [String]
+    let typeIndexes: [Int]
 
     /// Reveals the payloads of the events whose type `needsPayload` says some build reads.
     init(_ records: [RecordedEvent], revealer: PersonalDataRevealer, needsPayload: (String) -> Bool) {
@@ -19,18 +23,26 @@ struct RevealedBatch: Sendable {
         var revealed: [Bool] = []
         revealed.reserveCapacity(records.count)
         var failures: [Int: String] = [:]
-        var needed: [String: Bool] = [:] // by type, asked once per batch
+        var types: [String] = []
+        var typeIndexes: [Int] = []
+        typeIndexes.reserveCapacity(records.count)
+        var needs: [Bool] = [] // by type index, asked once per batch
+        var indexOfType: [String: Int] = [:]
         for index in records.indices {
             let type = records[index].type
-            let needs: Bool
-            if let known = needed[type] {
-                needs = known
+            let typeIndex: Int
+            if let known = indexOfType[type] {
+                typeIndex = known
             } else {
-                needs = needsPayload(type)
-                needed[type] = needs
+                typeIndex = types.count
+                types.append(type)
+                needs.append(needsPayload(type))
+                indexOfType[type] = typeIndex
             }
+            typeIndexes.append(typeIndex)
+            let needed = needs[typeIndex]
             var payload = ""
-            if needs {
+            if needed {
                 do {
                     payload = String(decoding: try revealer.reveal(records[index].payload), as: UTF8.self)
                 } catch {
@@ -38,11 +50,13 @@ struct RevealedBatch: Sendable {
                 }
             }
             events.append(ProjectionEvent(record: records[index], payload: payload))
-            revealed.append(needs && failures[index] == nil)
+            revealed.append(needed && failures[index] == nil)
         }
         self.events = events
         self.revealed = revealed
         self.failures = failures
+        self.types = types
+        self.typeIndexes = typeIndexes
     }
 
     /// The position of the batch's last event.

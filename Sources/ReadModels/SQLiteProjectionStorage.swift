@@ -395,16 +395,15 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         for index in events.indices {
             let event = events[index]
             let type = event.record.type
-            let plan = plans.byType[type] ?? plans.other
-            guard !plan.statements.isEmpty else { continue } // nothing to bind: only the checkpoint moves
             let forType: [EventBinder]
             if let known = binders[type] {
                 forType = known
             } else {
+                // The statements of this type, prepared once per call (none: only the checkpoint moves).
                 var made: [EventBinder] = []
-                for statement in plan.statements {
+                for statement in (plans.byType[type] ?? plans.other).statements {
                     do {
-                        made.append(EventBinder(try db.cachedStatement(sql: statement.sql)))
+                        made.append(EventBinder(try db.cachedStatement(sql: statement.sql), source: statement))
                     } catch {
                         throw FailedAt(index: index, failure: StatementFailure(statement: statement, error: error).failure(event, file: plans.file))
                     }
@@ -412,12 +411,13 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
                 binders[type] = made
                 forType = made
             }
+            guard !forType.isEmpty else { continue }
             values.reset(for: event.record)
-            for (number, binder) in forType.enumerated() {
+            for number in forType.indices { // by index: iterating copies each binder
                 do {
-                    try binder.execute(event, &values)
+                    try forType[number].execute(event, &values)
                 } catch {
-                    throw FailedAt(index: index, failure: StatementFailure(statement: plan.statements[number], error: error).failure(event, file: plans.file))
+                    throw FailedAt(index: index, failure: StatementFailure(statement: forType[number].source, error: error).failure(event, file: plans.file))
                 }
             }
         }
