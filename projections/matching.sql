@@ -253,15 +253,15 @@ INSERT OR IGNORE INTO memberships (user_id, community_id) VALUES (lower(:p_owner
 UPDATE communities SET members = (SELECT count(*) FROM memberships WHERE community_id = lower(:p_communityId))
 WHERE id = lower(:p_communityId);
 
+-- changes() is the number of rows the statement just before added or removed (0 for a member
+-- already in, or already gone): the count moves without recounting a large community at each join.
 -- @on communities.member-joined communities.join-approved
 INSERT OR IGNORE INTO memberships (user_id, community_id) VALUES (lower(:p_userId), lower(:p_communityId));
-UPDATE communities SET members = (SELECT count(*) FROM memberships WHERE community_id = lower(:p_communityId))
-WHERE id = lower(:p_communityId);
+UPDATE communities SET members = members + changes() WHERE id = lower(:p_communityId);
 
 -- @on communities.member-left communities.member-banned
 DELETE FROM memberships WHERE user_id = lower(:p_userId) AND community_id = lower(:p_communityId);
-UPDATE communities SET members = (SELECT count(*) FROM memberships WHERE community_id = lower(:p_communityId))
-WHERE id = lower(:p_communityId);
+UPDATE communities SET members = members - changes() WHERE id = lower(:p_communityId);
 
 -- @on communities.post-published
 INSERT OR IGNORE INTO posts (post_id, community_id, author_id, at)

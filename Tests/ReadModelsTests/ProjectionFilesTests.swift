@@ -135,3 +135,34 @@ let projectionsDirectory = URL(fileURLWithPath: #filePath)
         #expect(failed.failure?.message.contains("picky.sql:4") == true)
     }
 }
+
+/// `matching.sql` moves a community's member count by the rows its join or leave just changed:
+/// a repeated join or leave (a replayed command's event, a ban after a leave) must not move it.
+@Suite struct MatchingMemberCountTests {
+    @Test func repeatedJoinsAndLeavesCountEachMemberOnce() async throws {
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        let source = try String(contentsOf: projectionsDirectory.appendingPathComponent("matching.sql"), encoding: .utf8)
+        let community = UUID(), owner = UUID(), awa = UUID(), bob = UUID()
+        func event(_ type: String, _ fields: String) -> ProposedEvent {
+            ProposedEvent(type: type, metadata: EventMetadata(actor: "t"), payload: Array("{\(fields)}".utf8))
+        }
+        let joined = { (user: UUID) in event("communities.member-joined", #""communityId":"\#(community)","userId":"\#(user)","at":"2026-11-30T10:00:00.000Z""#) }
+        let left = { (user: UUID) in event("communities.member-left", #""communityId":"\#(community)","userId":"\#(user)","at":"2026-11-30T11:00:00.000Z""#) }
+        let banned = { (user: UUID) in event("communities.member-banned", #""communityId":"\#(community)","userId":"\#(user)","by":"\#(owner)","at":"2026-11-30T12:00:00.000Z""#) }
+        let head = try await fixture.log.append(to: "community-\(community)", events: [
+            event("communities.community-created", #""communityId":"\#(community)","ownerId":"\#(owner)","name":"Dakar","category":"academic","isPrivate":false,"at":"2026-11-30T09:00:00.000Z""#),
+            joined(awa), joined(awa), joined(bob), joined(owner), // the owner is a member already
+            left(awa), left(awa), banned(awa),                    // gone once
+        ]).lastPosition
+        let (storage, runner) = try fixture.runner(try fixture.projection("matching", source))
+        try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: .seconds(30))) }
+        #expect(runner.status.failure == nil)
+        let (members, rows) = try storage.read { db in
+            (try Int.fetchOne(db, sql: "SELECT members FROM communities WHERE id = ?", arguments: ["\(community)".lowercased()]),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM memberships WHERE community_id = ?", arguments: ["\(community)".lowercased()]))
+        }
+        #expect(rows == 2) // the owner and Bob
+        #expect(members == rows)
+    }
+}
