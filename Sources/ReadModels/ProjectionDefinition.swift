@@ -35,16 +35,6 @@ public struct ProjectionDefinition: Sendable, Equatable {
         return everyEvent.isEmpty ? own : own + everyEvent
     }
 
-    /// Whether events of `type` run any statement.
-    public func handles(_ type: String) -> Bool {
-        !everyEvent.isEmpty || handlers[type] != nil
-    }
-
-    /// The parameters the statements run for `type` read.
-    public func parameters(for type: String) -> Set<String> {
-        statements(for: type).reduce(into: Set<String>()) { $0.formUnion($1.parameters) }
-    }
-
     /// Whether a statement run for `type` reads the payload.
     public func needsPayload(_ type: String) -> Bool {
         everyEvent.contains(where: \.usesPayload) || (handlers[type]?.contains(where: \.usesPayload) ?? false)

@@ -361,28 +361,15 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         let failure: ProjectionFailure
     }
 
-    /// The statements and parameters of each event type, worked out once.
-    private struct Plan: Sendable {
-        var statements: [ProjectionDefinition.Statement]
-        var parameters: Set<String>
-    }
-
-    /// A projection version's plans, kept with the model built by it.
+    /// A projection version's statements, kept with the model built by it (`applyAll` prepares
+    /// those of each event type once per batch).
     private struct Plans: Sendable {
-        var byType: [String: Plan]
-        var other: Plan
-        var afterBatch: [ProjectionDefinition.Statement]
+        var definition: ProjectionDefinition
         /// The projection file, for error messages.
         var file: String
 
         init(_ projection: Projection) {
-            let definition = projection.definition
-            byType = [:]
-            for type in definition.handlers.keys {
-                byType[type] = Plan(statements: definition.statements(for: type), parameters: definition.parameters(for: type))
-            }
-            other = Plan(statements: definition.everyEvent, parameters: definition.parameters(for: ""))
-            afterBatch = definition.afterBatch
+            definition = projection.definition
             file = projection.file
         }
     }
@@ -401,7 +388,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             } else {
                 // The statements of this type, prepared once per call (none: only the checkpoint moves).
                 var made: [EventBinder] = []
-                for statement in (plans.byType[type] ?? plans.other).statements {
+                for statement in plans.definition.statements(for: type) {
                     do {
                         made.append(EventBinder(try db.cachedStatement(sql: statement.sql), source: statement))
                     } catch {
@@ -426,7 +413,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     /// Runs the `-- @after-batch` statements once for the batch `events` just applied. A failure
     /// is reported at the batch's first event: none of the batch is kept.
     private static func finishBatch(_ events: ArraySlice<ProjectionEvent>, _ plans: Plans, _ db: Database) throws {
-        for statement in plans.afterBatch {
+        for statement in plans.definition.afterBatch {
             do {
                 try db.cachedStatement(sql: statement.sql).execute()
             } catch {

@@ -67,11 +67,7 @@ import Testing
             of: "n INTEGER NOT NULL,", with: "n INTEGER NOT NULL CHECK (n <> 700),"))
         let (storage, runner) = try fixture.runner(v2, batchSize: 100)
         let liveFile = try #require(storage.liveFile)
-        try await whileRunning(runner) {
-            let failed = try await eventually { runner.status.failure != nil }
-            #expect(failed)
-        }
-        let failure = try #require(runner.status.failure)
+        let failure = try await failureWhileRunning(runner)
         #expect(failure.position == 700)
         #expect(failure.message.contains("CHECK constraint failed"))
         #expect(storage.liveFile == liveFile)

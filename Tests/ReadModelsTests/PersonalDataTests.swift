@@ -113,11 +113,7 @@ enum Greeting: DomainEvent {
         _ = try await fixture.log.append(to: "greetings", events: events)
 
         let (storage, runner) = try fixture.runner(try fixture.projection("people", Self.people))
-        try await whileRunning(runner) {
-            let failed = try await eventually { runner.status.failure != nil }
-            #expect(failed)
-        }
-        let live = try #require(runner.status.failure)
+        let live = try await failureWhileRunning(runner)
         #expect(live.position == 2)
         #expect(live.message.contains("personal data cannot be revealed"))
         #expect(try people(storage) == [Person(name: "Awa", city: "Dakar")])

@@ -58,6 +58,13 @@ func whileRunning<T>(_ runner: ProjectionRunner, _ body: () async throws -> T) a
     return result
 }
 
+/// Runs `runner` until it reports a failure, and returns it (an issue when none comes).
+func failureWhileRunning(_ runner: ProjectionRunner) async throws -> ProjectionFailure {
+    let failed = try await whileRunning(runner) { try await eventually { runner.status.failure != nil } }
+    #expect(failed, "the runner reported no failure")
+    return try #require(runner.status.failure)
+}
+
 /// A reader asking `counted(storage)` over and over on its own task until stopped: what queries
 /// saw while a model was swapped.
 final class CountedReader: Sendable {
