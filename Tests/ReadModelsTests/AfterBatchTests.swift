@@ -36,7 +36,7 @@ import Testing
         defer { fixture.close() }
         let head = try await fixture.append(10) // n = 1...10, appended before the runner starts: batches of 4, 4, 2
         let (storage, runner) = try fixture.runner(try fixture.projection("batched", Self.source()), batchSize: 4)
-        try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: .seconds(30))) }
+        try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: patience)) }
         #expect(runner.status.failure == nil)
         #expect(try Self.batches(storage) == [Batch(events: 4, total: 10), Batch(events: 4, total: 26), Batch(events: 2, total: 19)])
         #expect(try storage.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM staged") } == 0)

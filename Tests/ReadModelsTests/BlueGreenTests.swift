@@ -16,7 +16,7 @@ import Testing
         let sum = 3_000 * 3_001 / 2
         do {
             let (_, runner) = try fixture.runner(try fixture.projection("counting", countingProjection))
-            try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: .seconds(30))) }
+            try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: patience)) }
         }
 
         let v2 = try fixture.projection("counting", Self.doubling)
@@ -60,7 +60,7 @@ import Testing
         let v1 = try fixture.projection("counting", countingProjection)
         do {
             let (_, runner) = try fixture.runner(v1)
-            try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: .seconds(30))) }
+            try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: patience)) }
         }
         // Version 2 refuses n = 700: its build fails in the middle of a batch of 400 (4 × 100).
         let v2 = try fixture.projection("counting", countingProjection.replacingOccurrences(
@@ -95,7 +95,7 @@ import Testing
         let projection = try fixture.projection("counting", countingProjection)
         let (storage, runner) = try fixture.runner(projection, batchSize: 75) // builds read 4 × 75 = 300 events at a time
         try await whileRunning(runner) {
-            #expect(await runner.waitUntil(position: head, timeout: .seconds(30)))
+            #expect(await runner.waitUntil(position: head, timeout: patience))
             let oldFile = try #require(storage.liveFile)
             let reports = Mutex<[RebuildProgress]>([])
             let oldAnswers = Mutex<[Counted]>([])
@@ -115,7 +115,7 @@ import Testing
             #expect(!files.contains { $0.hasPrefix(oldFile) })
             // The follower goes on with the new model.
             let next = try await fixture.append(5, from: 2_001)
-            #expect(await runner.waitUntil(position: next, timeout: .seconds(30)))
+            #expect(await runner.waitUntil(position: next, timeout: patience))
             #expect(try counted(storage) == Counted(rows: 2_005, sum: 2_005 * 2_006 / 2, checkpoint: next))
         }
     }

@@ -29,7 +29,7 @@ import Testing
         var head: Int64 = 0
         try await whileRunning(runner) { // starts from an empty live model
             head = try await fixture.append(1_000)
-            #expect(await runner.waitUntil(position: head, timeout: .seconds(30)))
+            #expect(await runner.waitUntil(position: head, timeout: patience))
         }
         #expect(try Self.indexes(storage) == ["counted_by_n", "counted_by_stream"])
         try await runner.rebuild { _ in }

@@ -134,7 +134,7 @@ final class DiscoveryWorld: @unchecked Sendable {
         for storage in [search, matching] {
             let runner = try ProjectionRunner(storage: storage, log: fixture.log, keyStore: fixture.keys, batchSize: 500)
             let head = self.head
-            let caughtUp = try await whileRunning(runner) { await runner.waitUntil(position: head, timeout: .seconds(30)) }
+            let caughtUp = try await whileRunning(runner) { await runner.waitUntil(position: head, timeout: patience) }
             if !caughtUp || runner.status.failure != nil {
                 throw DiscoveryWorldError(message: "\(storage.projection.name) did not reach \(head): \(String(describing: runner.status.failure))")
             }

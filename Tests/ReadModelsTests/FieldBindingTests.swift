@@ -42,7 +42,7 @@ import Testing
         }
         let head = try await fixture.log.append(to: "shapes", events: events).lastPosition
         let (storage, runner) = try fixture.runner(try fixture.projection("pairs", Self.both))
-        try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: .seconds(30))) }
+        try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: patience)) }
         #expect(runner.status.failure == nil)
         let rows = try storage.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM pairs ORDER BY position").map { row in
@@ -83,7 +83,7 @@ import Testing
         let events = payloads.map { ProposedEvent(type: "test.shaped", metadata: EventMetadata(actor: "t"), payload: Array($0.utf8)) }
         let head = try await fixture.log.append(to: "shapes", events: events).lastPosition
         let (storage, runner) = try fixture.runner(try fixture.projection("raws", Self.raw))
-        try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: .seconds(30))) }
+        try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: patience)) }
         #expect(runner.status.failure == nil)
         // Each row as (bound, extracted) pairs: type, length, items.
         let rows = try storage.read { db in

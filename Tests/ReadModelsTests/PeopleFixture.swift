@@ -166,7 +166,7 @@ final class PeopleFixture: Sendable {
     func caughtUp() async throws {
         let head = log.head
         for runner in set.runners {
-            guard await runner.waitUntil(position: head, timeout: .seconds(30)) else {
+            guard await runner.waitUntil(position: head, timeout: patience) else {
                 throw NotCaughtUp(projection: runner.projection.name, head: head)
             }
         }

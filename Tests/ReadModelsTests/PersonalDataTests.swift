@@ -76,7 +76,7 @@ enum Greeting: DomainEvent {
 
         let (storage, runner) = try fixture.runner(try fixture.projection("people", Self.people))
         try await whileRunning(runner) {
-            #expect(await runner.waitUntil(position: head, timeout: .seconds(30)))
+            #expect(await runner.waitUntil(position: head, timeout: patience))
             #expect(try people(storage) == [Person(name: "Awa Ndiaye", city: "Dakar"), Person(name: "Bob", city: "Lyon")])
             let tags = try storage.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM tags")! }
             #expect(tags == 4)

@@ -60,7 +60,7 @@ let projectionsDirectory = URL(fileURLWithPath: #filePath)
         #expect(set.runners.map(\.projection.name).contains("audit"))
         let task = Task { try await set.run() }
         for runner in set.runners {
-            #expect(await runner.waitUntil(position: appended, timeout: .seconds(30)))
+            #expect(await runner.waitUntil(position: appended, timeout: patience))
         }
         task.cancel()
         _ = await task.result
@@ -115,11 +115,11 @@ let projectionsDirectory = URL(fileURLWithPath: #filePath)
         #expect(set.runners.map(\.projection.name) == ["counting", "picky"])
         let task = Task { try await set.run() }
         let counting = try #require(set.runner(named: "counting"))
-        #expect(await counting.waitUntil(position: head, timeout: .seconds(30)))
+        #expect(await counting.waitUntil(position: head, timeout: patience))
         let picked = try #require(set.runner(named: "picky"))
         #expect(await picked.waitUntil(position: head, timeout: .milliseconds(200)) == false)
         let more = try await fixture.append(5, from: 21)
-        #expect(await counting.waitUntil(position: more, timeout: .seconds(30))) // the other keeps going
+        #expect(await counting.waitUntil(position: more, timeout: patience)) // the other keeps going
         task.cancel()
         _ = await task.result
 
@@ -156,7 +156,7 @@ let projectionsDirectory = URL(fileURLWithPath: #filePath)
             left(awa), left(awa), banned(awa),                    // gone once
         ]).lastPosition
         let (storage, runner) = try fixture.runner(try fixture.projection("matching", source))
-        try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: .seconds(30))) }
+        try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: patience)) }
         #expect(runner.status.failure == nil)
         let (members, rows) = try storage.read { db in
             (try Int.fetchOne(db, sql: "SELECT members FROM communities WHERE id = ?", arguments: ["\(community)".lowercased()]),

@@ -39,7 +39,7 @@ func counted(_ storage: SQLiteProjectionStorage, table: String = "counted") thro
         let head = try await fixture.append(2_500)
         let (storage, runner) = try fixture.runner(try fixture.projection("counting", countingProjection))
         try await whileRunning(runner) {
-            #expect(await runner.waitUntil(position: head, timeout: .seconds(30)))
+            #expect(await runner.waitUntil(position: head, timeout: patience))
             // Every snapshot a reader sees has exactly as many rows as the checkpoint says.
             let seen = try counted(storage)
             #expect(seen.rows == 2_500)
@@ -64,7 +64,7 @@ func counted(_ storage: SQLiteProjectionStorage, table: String = "counted") thro
         do {
             let (_, runner) = try fixture.runner(projection)
             try await whileRunning(runner) {
-                #expect(await runner.waitUntil(position: first, timeout: .seconds(30)))
+                #expect(await runner.waitUntil(position: first, timeout: patience))
             }
         }
         let last = try await fixture.append(500, from: 1_001)
@@ -72,7 +72,7 @@ func counted(_ storage: SQLiteProjectionStorage, table: String = "counted") thro
         #expect(runner.status.checkpoint == first)
         let liveFile = storage.liveFile
         try await whileRunning(runner) {
-            #expect(await runner.waitUntil(position: last, timeout: .seconds(30)))
+            #expect(await runner.waitUntil(position: last, timeout: patience))
         }
         #expect(storage.liveFile == liveFile) // resumed, not rebuilt
         #expect(try counted(storage) == Counted(rows: 1_500, sum: 1_500 * 1_501 / 2, checkpoint: last))
@@ -86,7 +86,7 @@ func counted(_ storage: SQLiteProjectionStorage, table: String = "counted") thro
         let head = try await fixture.append(10, type: "test.ignored", stream: "other")
         let (storage, runner) = try fixture.runner(try fixture.projection("counting", countingProjection))
         try await whileRunning(runner) {
-            #expect(await runner.waitUntil(position: head, timeout: .seconds(30)))
+            #expect(await runner.waitUntil(position: head, timeout: patience))
         }
         #expect(try counted(storage) == Counted(rows: 3, sum: 6, checkpoint: head))
     }
@@ -146,7 +146,7 @@ func counted(_ storage: SQLiteProjectionStorage, table: String = "counted") thro
             #expect(await runner.waitUntil(position: 1, timeout: .milliseconds(50)) == false)
             for round in 1...20 {
                 let position = try await fixture.append(1, from: round)
-                #expect(await runner.waitUntil(position: position, timeout: .seconds(30)))
+                #expect(await runner.waitUntil(position: position, timeout: patience))
                 #expect(try counted(storage).rows == round) // the row is there as soon as the wait returns
             }
         }

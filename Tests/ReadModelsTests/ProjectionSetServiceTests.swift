@@ -54,7 +54,7 @@ import TestSupport
         let storage = try #require(set.databases["counting"])
         let runner = try #require(set.runner(named: "counting"))
         let task = Task { try await set.run() }
-        #expect(await set.waitUntil(position: head, timeout: .seconds(30)))
+        #expect(await set.waitUntil(position: head, timeout: patience))
         let oldVersion = runner.projection.version
         let oldFile = storage.liveFile
 
@@ -74,7 +74,7 @@ import TestSupport
         }
         // The new model follows the log.
         let next = try await setup.fixture.append(10, from: 2_001)
-        #expect(await set.waitUntil(position: next, timeout: .seconds(30)))
+        #expect(await set.waitUntil(position: next, timeout: patience))
         #expect(try counted(storage) == Counted(rows: 2_010, sum: 2 * 2_010 * 2_011 / 2, checkpoint: next))
         task.cancel()
         try await task.value // returns once cancelled
@@ -94,11 +94,11 @@ import TestSupport
         #expect(await set.waitUntil(position: head, timeout: .milliseconds(100)) == false)
 
         try setup.write("counting", countingProjection)
-        #expect(await set.waitUntil(position: head, timeout: .seconds(30)))
+        #expect(await set.waitUntil(position: head, timeout: patience))
         #expect(runner.status.failure == nil)
         #expect(runner.status.liveVersion == runner.projection.version)
         let next = try await setup.fixture.append(3, from: 301)
-        #expect(await set.waitUntil(position: next, timeout: .seconds(30)))
+        #expect(await set.waitUntil(position: next, timeout: patience))
         #expect(try counted(#require(set.databases["counting"])) == Counted(rows: 303, sum: 303 * 304 / 2, checkpoint: next))
         task.cancel()
         try await task.value
@@ -116,10 +116,10 @@ import TestSupport
         for status in set.status() { #expect(status.liveVersion != status.version) }
         let task = Task { try await set.run() }
         #expect(try await eventually { set.status().allSatisfy { $0.liveVersion == $0.version && $0.rebuild == nil } })
-        #expect(await set.waitUntil(position: head, timeout: .seconds(30)))
+        #expect(await set.waitUntil(position: head, timeout: patience))
         #expect(try counted(#require(set.databases["counting"])) == Counted(rows: 1_000, sum: 1_000 * 1_001, checkpoint: head))
         let next = try await setup.fixture.append(2, from: 1_001)
-        #expect(await set.waitUntil(position: next, timeout: .seconds(30)))
+        #expect(await set.waitUntil(position: next, timeout: patience))
         #expect(try counted(#require(set.databases["counting"])) == Counted(rows: 1_002, sum: 1_002 * 1_003, checkpoint: next))
         task.cancel()
         try await task.value
@@ -133,12 +133,12 @@ import TestSupport
         let runner = try #require(set.runner(named: "counting"))
         let version = runner.projection.version
         let task = Task { try await set.run() }
-        #expect(await set.waitUntil(position: head, timeout: .seconds(30)))
+        #expect(await set.waitUntil(position: head, timeout: patience))
         try setup.write("counting", countingProjection + "\n-- @nope\n")
         try await Task.sleep(for: .milliseconds(300)) // several polls
         #expect(runner.projection.version == version)
         let next = try await setup.fixture.append(5, from: 101)
-        #expect(await set.waitUntil(position: next, timeout: .seconds(30)))
+        #expect(await set.waitUntil(position: next, timeout: patience))
         task.cancel()
         try await task.value
     }
@@ -152,7 +152,7 @@ import TestSupport
         let runner = try #require(set.runner(named: "counting"))
         #expect(throws: ReadModelError.unknown("nope")) { try set.requestRebuild(of: "nope") }
         let task = Task { try await set.run() }
-        #expect(await set.waitUntil(position: head, timeout: .seconds(30)))
+        #expect(await set.waitUntil(position: head, timeout: patience))
         let oldFile = storage.liveFile
 
         try set.requestRebuild(of: "counting") // returns at once
@@ -175,7 +175,7 @@ import TestSupport
         let set = try setup.set(batchSize: 50)
         let task = Task { try await set.run() }
         let position = try await setup.fixture.append(1_000)
-        #expect(await set.waitUntil(position: position, timeout: .seconds(30)))
+        #expect(await set.waitUntil(position: position, timeout: patience))
         for status in set.status() { #expect(status.checkpoint >= position) }
         // A position the log has not reached: false once the timeout passes.
         #expect(await set.waitUntil(position: position + 1, timeout: .milliseconds(100)) == false)
@@ -189,7 +189,7 @@ import TestSupport
         let first = try await setup.fixture.append(200)
         let set = try setup.set()
         let task = Task { try await set.run() }
-        #expect(await set.waitUntil(position: first, timeout: .seconds(30)))
+        #expect(await set.waitUntil(position: first, timeout: patience))
         task.cancel()
         try await task.value
         // Nothing follows the log any more.
@@ -205,7 +205,7 @@ import TestSupport
         let oldFile = storage.liveFile
         try set.requestRebuild(of: "counting") // asked before the run starts: served when it does
         let again = Task { try await set.run() }
-        #expect(await set.waitUntil(position: later, timeout: .seconds(30)))
+        #expect(await set.waitUntil(position: later, timeout: patience))
         #expect(try await eventually { storage.liveFile != oldFile && set.runner(named: "counting")?.status.rebuild == nil })
         #expect(try counted(storage) == Counted(rows: 205, sum: 205 * 206 / 2, checkpoint: later))
         again.cancel()

@@ -58,6 +58,11 @@ func whileRunning<T>(_ runner: ProjectionRunner, _ body: () async throws -> T) a
     return result
 }
 
+/// How long a test waits for a runner to reach a position: a bound on liveness, not a timing
+/// assertion. With the whole suite running at once on two cores and the disk shared with the
+/// crash tests, catching up 2,000 events in 75-event commits once took more than 30 s.
+let patience: Duration = .seconds(120)
+
 /// Runs `runner` until it reports a failure, and returns it (an issue when none comes).
 func failureWhileRunning(_ runner: ProjectionRunner) async throws -> ProjectionFailure {
     let failed = try await whileRunning(runner) { try await eventually { runner.status.failure != nil } }

@@ -28,7 +28,7 @@ import Testing
         try await whileRunning(runner) {
             for round in 0..<6 { // 6,000 rows of 2 KB: 12 MB through the write-ahead log
                 head = try await fixture.append(1_000, from: round * 1_000 + 1)
-                #expect(await runner.waitUntil(position: head, timeout: .seconds(30)))
+                #expect(await runner.waitUntil(position: head, timeout: patience))
             }
         }
         // An automatic checkpoint at 1,000 pages would have started the log over at about 6 MB.
@@ -37,7 +37,7 @@ import Testing
         #expect(storage.checkpointWAL() == 0)
         try await whileRunning(runner) {
             head = try await fixture.append(1_000, from: 6_001)
-            #expect(await runner.waitUntil(position: head, timeout: .seconds(30)))
+            #expect(await runner.waitUntil(position: head, timeout: patience))
         }
         let after = try walSize(storage)
         #expect(after == grown, "\(after) vs \(grown)") // written from the start again, not appended
