@@ -1,22 +1,21 @@
 -- Audit index, behind GET /admin/audit: which stream, event type and actor, when → the position
 -- of the event in the log (the log itself is the tamper-evident record; this only finds it fast).
--- One row per event of every type.
+-- One row per event of every type, kept small (a million events make a million rows and four
+-- index entries each): the event id and the stream version are in the log at that position, and the
+-- time's text is made from `time_micros` when a page is read.
 
 -- @schema
 CREATE TABLE audit (
     position       INTEGER PRIMARY KEY,  -- the event's global position in the log
     stream         TEXT    NOT NULL,
-    stream_version INTEGER NOT NULL,
     type           TEXT    NOT NULL,
-    event_id       TEXT    NOT NULL,     -- lowercase UUID
     actor          TEXT,                 -- user id, 'system' or an operator; NULL when unknown
-    time           TEXT    NOT NULL,     -- ISO 8601 UTC with milliseconds
-    time_micros    INTEGER NOT NULL      -- microseconds since 1970, for ranges
+    time_micros    INTEGER NOT NULL      -- microseconds since 1970 (the log's time)
 );
 
 -- @on *
-INSERT INTO audit (position, stream, stream_version, type, event_id, actor, time, time_micros)
-VALUES (:position, :stream, :version, :type, :eventId, :actor, :time, :timeMicros);
+INSERT INTO audit (position, stream, type, actor, time_micros)
+VALUES (:position, :stream, :type, :actor, :timeMicros);
 
 -- The handler only inserts, so a build creates these once its rows are in (sorting a million rows
 -- once is cheaper than keeping four b-trees up to date row by row); live models have them.

@@ -1,5 +1,6 @@
 import API
 import Domain
+import EventLog
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -28,6 +29,13 @@ import Testing
             #expect(items.compactMap { $0["type"] as? String } == ["scholarships.scholarship-closed", "scholarships.scholarship-created"])
             #expect(items.allSatisfy { $0["actor"] as? String == admin.userID && $0["chain"] as? String == "verified" })
             #expect(items.first?["position"] as? Int == Int(closed.logPosition ?? 0))
+            // The index keeps the time as a number; each item shows the log's time of its event (to the second, as every API date).
+            for item in items {
+                let position = try #require(item["position"] as? Int)
+                let record = try #require(try fixture.platform.log.read(from: Int64(position), maxCount: 1).first)
+                let shown = try #require(ISO8601DateFormatter().date(from: item["time"] as? String ?? ""))
+                #expect(Int64(shown.timeIntervalSince1970) == record.timestampMicros / 1_000_000)
+            }
             let verification = try #require(stream["verification"] as? [String: Any])
             #expect(verification["intact"] as? Bool == true)
             #expect((verification["verifiedThrough"] as? Int ?? 0) >= Int(closed.logPosition ?? 0))

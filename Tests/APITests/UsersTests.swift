@@ -70,6 +70,11 @@ let minPosition = HTTPField.Name("X-Min-Position")!
             let audit = try #require(data["auditEntries"] as? [[String: Any]])
             #expect(audit.contains { $0["type"] as? String == "identity.account-registered" })
             #expect(audit.contains { $0["type"] as? String == "profiles.preferences-changed" })
+            for entry in audit { // each with the log's time of its event, to the millisecond
+                let position = try #require(entry["position"] as? Int)
+                let record = try #require(try fixture.platform.log.read(from: Int64(position), maxCount: 1).first)
+                #expect(entry["time"] as? String == ISO8601Micros.format(record.timestampMicros))
+            }
 
             let erased = try await client.send(.delete, "/users/me", token: owner.access)
             let gone: HTTPFields = [minPosition: String(try #require(erased.logPosition))]

@@ -29,7 +29,7 @@ extension AuditQueries {
         if let from = filter.from { query.require("position >= coalesce(\(firstAtOrAfter), 9223372036854775807)", [micros(from)]) }
         if let to = filter.to { query.require("position < coalesce(\(firstAtOrAfter), 9223372036854775807)", [micros(to)]) }
         if let before { query.require("position < ?", [before]) }
-        return query.sql(select: "position, stream, type, actor, time", from: "audit", orderBy: "position DESC", limit: limit)
+        return query.sql(select: "position, stream, type, actor, time_micros", from: "audit", orderBy: "position DESC", limit: limit)
     }
 
     static func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down)) }

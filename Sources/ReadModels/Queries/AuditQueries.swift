@@ -1,5 +1,6 @@
 public import Foundation
 public import GRDB
+import EventLog
 
 extension ProjectionSet {
     /// Queries over the audit index (`projections/audit.sql`).
@@ -18,6 +19,21 @@ public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord {
     public var actor: String?
     /// ISO 8601 UTC with milliseconds.
     public var time: String
+
+    public init(position: Int64, stream: String, type: String, actor: String?, time: String) {
+        self.position = position
+        self.stream = stream
+        self.type = type
+        self.actor = actor
+        self.time = time
+    }
+
+    /// From a row of `position, stream, type, actor, time_micros` (the model keeps the time as a
+    /// number only; its text is made here, as the runner makes `:time`).
+    public init(row: Row) throws {
+        self.init(position: row["position"], stream: row["stream"], type: row["type"], actor: row["actor"],
+                  time: ISO8601Micros.format(row["time_micros"]))
+    }
 }
 
 /// Reads the audit index: the entries concerning a user (their data export).
@@ -36,9 +52,9 @@ public struct AuditQueries: Sendable {
         let actor = userID.uuidString.lowercased()
         return try storage.read { db in
             try AuditEntry.fetchAll(db, sql: """
-                SELECT position, stream, type, actor, time FROM audit WHERE stream IN (?, ?, ?, ?)
+                SELECT position, stream, type, actor, time_micros FROM audit WHERE stream IN (?, ?, ?, ?)
                 UNION
-                SELECT position, stream, type, actor, time FROM audit WHERE actor = ?
+                SELECT position, stream, type, actor, time_micros FROM audit WHERE actor = ?
                 ORDER BY position LIMIT ?
                 """, arguments: [streams[0], streams[1], streams[2], streams[3], actor, limit])
         }
