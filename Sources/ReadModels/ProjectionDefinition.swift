@@ -2,8 +2,8 @@
 public struct ProjectionDefinition: Sendable, Equatable {
     /// One SQL statement of a handler, with where it came from.
     public struct Statement: Sendable, Equatable {
-        /// The SQL, `:p_<field>` already rewritten to `json_extract(:p_<field>, '$')` (the parameter is
-        /// bound with the JSON text of the payload's top-level field).
+        /// The SQL as the file has it; `EventBinder` binds each parameter from the event (`:p_<field>`
+        /// with the top-level field's value, `:json_<field>` with its JSON text).
         public var sql: String
         /// The 1-based line where the statement starts in the file.
         public var line: Int

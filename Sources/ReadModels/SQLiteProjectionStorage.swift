@@ -473,8 +473,8 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     }
 
     /// The connection of a build: nobody reads it before it is promoted and a crash discards it,
-    /// so no fsync and no WAL (each page is written once); the journal, in memory, still lets a
-    /// failing batch roll back. A large cache keeps the indexes being filled in memory.
+    /// so no fsync, no WAL and no rollback journal (a failed batch empties the build instead). A
+    /// large cache keeps the indexes being filled in memory.
     private static func openBuild(_ path: String) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.label = URL(fileURLWithPath: path).lastPathComponent
