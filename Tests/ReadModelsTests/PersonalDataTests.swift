@@ -137,6 +137,31 @@ enum Greeting: DomainEvent {
         try fixture.keys.erase(subject: person)
         #expect(String(decoding: try revealer.reveal(payload), as: UTF8.self).contains("\"name\":\"[erased]\""))
     }
+
+    @Test func revealerReplacesAdjacentFieldsAndKeepsEveryByteAroundThem() throws {
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        let codec = EventCodec(cipher: KeyStoreCipher(keyStore: fixture.keys))
+        // Two sealed values of one subject, cut out of real payloads, then laid out back to back, at
+        // the start and end of arrays and objects, next to braces that open no personal field.
+        let person = UUID()
+        func sealed(_ name: String) throws -> String {
+            let event = Greeting.greeted(.init(personId: person, name: Personal(name), address: .erased, tags: []))
+            let text = String(decoding: try codec.encode(event, eventId: UUID()).payload, as: UTF8.self)
+            let start = try #require(text.range(of: "\"name\":")).upperBound
+            let end = try #require(text.range(of: "}", range: start..<text.endIndex)).upperBound
+            return String(text[start..<end])
+        }
+        let awa = try sealed("Awa"), zoe = try sealed("Zoé")
+        #expect(awa.hasPrefix("{\"enc\":\"") && zoe.hasPrefix("{\"enc\":\""))
+        let erased = "{\"erased\":true}"
+        let payload = "{\"a\":[\(awa),\(zoe)],\"b\":{},\"c\":{\"d\":\(zoe)},\"e\":\"{x}\",\"f\":[\(erased),{}],\"g\":\(awa)}"
+        let revealer = PersonalDataRevealer(keyStore: fixture.keys)
+        let expected = "{\"a\":[\"Awa\",\"Zoé\"],\"b\":{},\"c\":{\"d\":\"Zoé\"},\"e\":\"{x}\",\"f\":[\"[erased]\",{}],\"g\":\"Awa\"}"
+        #expect(String(decoding: try revealer.reveal(Array(payload.utf8)), as: UTF8.self) == expected)
+        let plain = "{\"a\":[{},{\"b\":1}],\"c\":\"{\\\"enc\\\":\"}"
+        #expect(try revealer.reveal(Array(plain.utf8)) == Array(plain.utf8)) // nothing personal: the same bytes
+    }
 }
 
 @Suite struct TamperedPersonalDataTests {

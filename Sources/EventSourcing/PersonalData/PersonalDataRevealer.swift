@@ -33,35 +33,35 @@ public struct PersonalDataRevealer: Sendable {
     ///   `.malformed` when an encrypted field is not well-formed, `KeyStore.Error` when a key file
     ///   cannot be read.
     public func reveal(_ payload: [UInt8]) throws -> [UInt8] {
-        guard let first = firstBrace(in: payload, from: 0) else { return payload }
+        guard var brace = firstBrace(in: payload, from: 0) else { return payload }
         var output: [UInt8] = []
         output.reserveCapacity(payload.count)
-        output.append(contentsOf: payload[..<first])
-        var index = first
-        while index < payload.count {
-            if payload[index] == UInt8(ascii: "{") {
-                if let (replacement, end) = try field(in: payload, at: index) {
-                    output.append(contentsOf: replacement)
-                    index = end
-                    continue
-                }
+        var kept = 0 // payload[..<kept] is in `output`
+        while true {
+            // What lies between personal fields is copied in one piece, not byte by byte.
+            if let (replacement, end) = try field(in: payload, at: brace) {
+                output.append(contentsOf: payload[kept..<brace])
+                output.append(contentsOf: replacement)
+                kept = end
+                brace = end
+            } else {
+                brace += 1
             }
-            output.append(payload[index])
-            index += 1
+            guard let next = firstBrace(in: payload, from: brace) else { break }
+            brace = next
         }
+        output.append(contentsOf: payload[kept...])
         return output
     }
 
+    /// The index of the next `{` from `start` that opens a personal field's marker.
     private func firstBrace(in payload: [UInt8], from start: Int) -> Int? {
         // Cheap test first: most payloads have no personal data.
         guard payload.count >= Self.erasedMarker.count else { return nil }
-        var index = start
-        while index < payload.count {
-            if payload[index] == UInt8(ascii: "{"),
-               matches(payload, at: index, Self.encPrefix) || matches(payload, at: index, Self.erasedMarker) {
-                return index
-            }
-            index += 1
+        var from = start
+        while from < payload.count, let index = payload[from...].firstIndex(of: UInt8(ascii: "{")) {
+            if matches(payload, at: index, Self.encPrefix) || matches(payload, at: index, Self.erasedMarker) { return index }
+            from = index + 1
         }
         return nil
     }
