@@ -145,9 +145,12 @@ struct PlatformCorpus {
         (random.uuid() + random.uuid()).replacingOccurrences(of: "-", with: "")
     }
 
-    private mutating func record<E: DomainEvent>(_ stream: String, _ events: [E]) throws {
+    /// Queues `events` of one command issued by `actor` (a user id, else `system`), with the
+    /// metadata the HTTP layer gives them: the request's correlation id and the actor.
+    private mutating func record<E: DomainEvent>(_ stream: String, _ events: [E], by actor: UUID?) throws {
+        let metadata = EventMetadata(correlationId: UUID(), actor: actor.map { $0.uuidString.lowercased() } ?? "system")
         for event in events {
-            pending.append((stream, try codec.encode(event, eventId: UUID(), metadata: EventMetadata(actor: "bench"))))
+            pending.append((stream, try codec.encode(event, eventId: UUID(), metadata: metadata)))
         }
     }
 
@@ -171,12 +174,12 @@ struct PlatformCorpus {
             now: now
         )
         var account = Identity.Account.initialState
-        var events = try Identity.Account.decide(.register(registration), account)
-        account = events.reduce(account, Identity.Account.evolve)
+        let registered = try Identity.Account.decide(.register(registration), account)
+        account = registered.reduce(account, Identity.Account.evolve)
+        try record(StreamName.account(id), registered, by: id)
         let verified = try Identity.Account.decide(.verifyEmail(tokenHash: "bench", now: now), account)
         account = verified.reduce(account, Identity.Account.evolve)
-        events += verified
-        try record(StreamName.account(id), events)
+        try record(StreamName.account(id), verified, by: id)
         remember(id, account)
         let update = Profiles.ProfileUpdate(
             bio: sentence(12), currentEducationLevel: random.pick(EducationLevel.allCases), fieldOfStudy: random.pick(Self.fields),
@@ -184,11 +187,11 @@ struct PlatformCorpus {
             languages: [.init(code: "fr", level: .native)] + (random.next() % 2 == 0 ? [.init(code: "en", level: .b2)] : []),
             skills: some(Self.skills, 3).map { Profiles.Skill(name: $0) }
         )
-        try record(StreamName.profile(id), try Profiles.decide(.update(userID: id, update, by: .user(id, role), now: now), Profiles.initialState))
+        try record(StreamName.profile(id), try Profiles.decide(.update(userID: id, update, by: .user(id, role), now: now), Profiles.initialState), by: id)
         if random.next() % 10 == 0 {
             let visibility: ProfileVisibility = random.next() % 2 == 0 ? .members : .private
             try record(StreamName.profile(id), try Profiles.decide(.setPreferences(userID: id, .init(profileVisibility: visibility), by: .user(id, role), now: now),
-                                                            Profiles.initialState))
+                                                            Profiles.initialState), by: id)
         }
         return id
     }
@@ -208,17 +211,16 @@ struct PlatformCorpus {
                 availability: Weekday.allCases.map { AvailabilitySlot(day: $0, start: "08:00", end: "20:00") }
             )
             var state = Mentoring.Mentor.initialState
-            func apply(_ command: Mentoring.Mentor.Command) throws -> [Mentoring.Mentor.Event] {
+            func apply(_ command: Mentoring.Mentor.Command, by actor: UUID?) throws {
                 let events = try Mentoring.Mentor.decide(command, state)
                 state = events.reduce(state, Mentoring.Mentor.evolve)
-                return events
+                try record(StreamName.mentor(id), events, by: actor)
             }
-            var events = try apply(.apply(application, by: .user(id, .mentor), now: now))
-            if random.next() % 5 != 0 { events += try apply(.verify(mentorID: id, by: .user(admin, .admin), now: now)) }
-            for _ in 0..<(random.next() % 6) {
-                events += try apply(.recordRating(mentorID: id, sessionID: UUID(), rating: Int(random.next() % 3) + 3, now: now))
+            try apply(.apply(application, by: .user(id, .mentor), now: now), by: id)
+            if random.next() % 5 != 0 { try apply(.verify(mentorID: id, by: .user(admin, .admin), now: now), by: admin) }
+            for _ in 0..<(random.next() % 6) { // ratings of sessions held elsewhere: the system records them
+                try apply(.recordRating(mentorID: id, sessionID: UUID(), rating: Int(random.next() % 3) + 3, now: now), by: nil)
             }
-            try record(StreamName.mentor(id), events)
             if state.verified { bookable.append((id, state)) }
         case "community":
             let id = UUID(), owner = students.isEmpty ? UUID() : random.pick(students)
@@ -232,7 +234,7 @@ struct PlatformCorpus {
             let events = try Communities.decide(.create(communityID: id, details, by: .user(owner, .student), now: created), Communities.initialState)
             owners[id] = (owner, events.reduce(Communities.initialState, Communities.evolve))
             communities.append(id)
-            try record(StreamName.community(id), events)
+            try record(StreamName.community(id), events, by: owner)
         case "post":
             guard !communities.isEmpty else { return try add("scholarship") }
             let id = random.pick(communities)
@@ -241,7 +243,7 @@ struct PlatformCorpus {
                                                       by: .user(entry.owner, .student), now: now.addingTimeInterval(-Double(sequence))), entry.state)
             entry.state = events.reduce(entry.state, Communities.evolve)
             owners[id] = entry
-            try record(StreamName.community(id), events)
+            try record(StreamName.community(id), events, by: entry.owner)
         case "event":
             let id = UUID()
             let start = now.addingTimeInterval(Double(Int(random.next() % 120) - 20) * 86_400)
@@ -253,7 +255,7 @@ struct PlatformCorpus {
             )
             let created = min(now, start.addingTimeInterval(-86_400))
             let events = try Gathering.decide(.create(eventID: id, details, by: .user(admin, .admin), now: created), Gathering.initialState)
-            try record(StreamName.gathering(id), events)
+            try record(StreamName.gathering(id), events, by: admin)
             if start > now {
                 gatherings[id] = events.reduce(Gathering.initialState, Gathering.evolve)
                 gatheringIDs.append(id)
@@ -281,7 +283,7 @@ struct PlatformCorpus {
             if random.next() % 10 == 0 {
                 events += try Scholarships.decide(.close(by: .user(admin, .admin), now: now), events.reduce(Scholarships.initialState, Scholarships.evolve))
             }
-            try record(StreamName.scholarship(id), events)
+            try record(StreamName.scholarship(id), events, by: admin)
         }
     }
 
@@ -312,7 +314,7 @@ struct PlatformCorpus {
                                                        refreshToken: IssuedToken(tokenHash: token, expiresAt: at.addingTimeInterval(30 * 86_400)), now: at)
             let events = try Identity.Account.decide(.logIn(attempt), account)
             accounts[user] = events.reduce(account, Identity.Account.evolve)
-            try record(StreamName.account(user), events)
+            try record(StreamName.account(user), events, by: user)
             logins.append((user, family, token))
             if logins.count > Self.activeUsers { logins.removeFirst() }
         case "refresh":
@@ -324,26 +326,26 @@ struct PlatformCorpus {
             let events = try Identity.Account.decide(.refresh(familyID: login.family, presentedTokenHash: login.token,
                                                               next: IssuedToken(tokenHash: next, expiresAt: at.addingTimeInterval(30 * 86_400)), now: at), account)
             accounts[login.user] = events.reduce(account, Identity.Account.evolve)
-            try record(StreamName.account(login.user), events)
+            try record(StreamName.account(login.user), events, by: login.user)
             logins[index].token = next
         case "profile":
             guard !students.isEmpty else { return try add("person") }
             let user = random.pick(students)
             let update = Profiles.ProfileUpdate(bio: sentence(14), interests: some(Self.interests, 3), skills: some(Self.skills, 3).map { Profiles.Skill(name: $0) })
-            try record(StreamName.profile(user), try Profiles.decide(.update(userID: user, update, by: .user(user, .student), now: at), Profiles.initialState))
+            try record(StreamName.profile(user), try Profiles.decide(.update(userID: user, update, by: .user(user, .student), now: at), Profiles.initialState), by: user)
         case "join":
             guard !communities.isEmpty, !students.isEmpty else { return try add("community") }
             let id = random.pick(communities), user = random.pick(students)
             guard var entry = owners[id], let events = try? Communities.decide(.join(by: .user(user, .student), now: at), entry.state) else { return }
             entry.state = events.reduce(entry.state, Communities.evolve)
             owners[id] = entry
-            try record(StreamName.community(id), events)
+            try record(StreamName.community(id), events, by: user)
         case "attend":
             guard !gatheringIDs.isEmpty, !students.isEmpty else { return try add("event") }
             let id = random.pick(gatheringIDs), user = random.pick(students)
             guard let state = gatherings[id], let events = try? Gathering.decide(.register(by: .user(user, .student), now: now), state) else { return }
             gatherings[id] = events.reduce(state, Gathering.evolve)
-            try record(StreamName.gathering(id), events)
+            try record(StreamName.gathering(id), events, by: user)
         default: // a whole mentoring session: request, accept (both calendars), complete, the mentee's feedback (the mentor's rating)
             guard !bookable.isEmpty, !students.isEmpty else { return try add("mentor") }
             let pick = Int(random.next() % UInt64(bookable.count))
@@ -355,21 +357,22 @@ struct PlatformCorpus {
                                                     description: sentence(16), scheduledAt: start, durationMinutes: 60)
             var session = Mentoring.Session.initialState
             var mentorState = mentor.state
-            let steps: [Mentoring.Session.Command] = [
-                .request(request, mentor: mentor.state, by: .user(mentee, .student), now: at),
-                .accept(mentorCalendar: Mentoring.BookingCalendar.initialState, menteeCalendar: Mentoring.BookingCalendar.initialState,
-                         by: .user(mentor.id, .mentor), now: at.addingTimeInterval(3_600)),
-                .complete(by: .user(mentor.id, .mentor), now: start.addingTimeInterval(3_600)),
-                .giveFeedback(rating: 3 + Int(random.next() % 3), comment: sentence(8), by: .user(mentee, .student), now: start.addingTimeInterval(7_200)),
+            let steps: [(command: Mentoring.Session.Command, by: UUID)] = [
+                (.request(request, mentor: mentor.state, by: .user(mentee, .student), now: at), mentee),
+                (.accept(mentorCalendar: Mentoring.BookingCalendar.initialState, menteeCalendar: Mentoring.BookingCalendar.initialState,
+                         by: .user(mentor.id, .mentor), now: at.addingTimeInterval(3_600)), mentor.id),
+                (.complete(by: .user(mentor.id, .mentor), now: start.addingTimeInterval(3_600)), mentor.id),
+                (.giveFeedback(rating: 3 + Int(random.next() % 3), comment: sentence(8), by: .user(mentee, .student), now: start.addingTimeInterval(7_200)),
+                 mentee),
             ]
-            for command in steps {
-                let decision = try Mentoring.decide(command, session: session, mentor: mentorState)
+            for step in steps {
+                let decision = try Mentoring.decide(step.command, session: session, mentor: mentorState)
                 session = decision.session.reduce(session, Mentoring.Session.evolve)
                 mentorState = decision.mentor.reduce(mentorState, Mentoring.Mentor.evolve)
-                try record(StreamName.session(sessionID), decision.session)
-                try record(StreamName.calendar(mentor.id), decision.mentorCalendar)
-                try record(StreamName.calendar(mentee), decision.menteeCalendar)
-                try record(StreamName.mentor(mentor.id), decision.mentor)
+                try record(StreamName.session(sessionID), decision.session, by: step.by)
+                try record(StreamName.calendar(mentor.id), decision.mentorCalendar, by: step.by)
+                try record(StreamName.calendar(mentee), decision.menteeCalendar, by: step.by)
+                try record(StreamName.mentor(mentor.id), decision.mentor, by: step.by)
             }
             bookable[pick].state = mentorState
         }
