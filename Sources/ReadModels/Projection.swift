@@ -76,9 +76,22 @@ public struct Projection: Sendable, Equatable {
 
     /// Every `*.sql` file of `directory`, sorted by name.
     public static func loadAll(in directory: URL) throws -> [Projection] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-        return try names.filter { $0.hasSuffix(".sql") }.sorted().map { name in
-            try load(contentsOf: directory.appendingPathComponent(name))
+        try files(in: directory).map { name in try load(contentsOf: directory.appendingPathComponent(name)) }
+    }
+
+    /// The names of the `*.sql` files of `directory`, sorted.
+    ///
+    /// - Throws: `ReadModelError` naming the directory when it cannot be listed.
+    static func files(in directory: URL) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) else {
+            throw ReadModelError.projectionsDirectory(directory.path, "no such directory")
+        }
+        guard isDirectory.boolValue else { throw ReadModelError.projectionsDirectory(directory.path, "not a directory") }
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".sql") }.sorted()
+        } catch {
+            throw ReadModelError.projectionsDirectory(directory.path, "not readable")
         }
     }
 }

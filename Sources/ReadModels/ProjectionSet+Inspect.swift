@@ -14,7 +14,7 @@ extension ProjectionSet {
     /// - Parameter head: the log's head position, for the lag.
     public static func inspect(projectionsDirectory: URL, dataDirectory: URL, head: Int64) throws -> [ProjectionStatus] {
         let readModels = dataDirectory.appendingPathComponent("readmodels", isDirectory: true)
-        let names = try FileManager.default.contentsOfDirectory(atPath: projectionsDirectory.path).filter { $0.hasSuffix(".sql") }.sorted()
+        let names = try Projection.files(in: projectionsDirectory)
         let files = (try? FileManager.default.contentsOfDirectory(atPath: readModels.path)) ?? []
         return try names.map { file in
             let name = String(file.dropLast(4))

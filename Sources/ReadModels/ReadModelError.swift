@@ -10,6 +10,7 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
         case invalidCursor(String)
         case stale(String)
         case failedBuild(String)
+        case projectionsDirectory(String, String)
     }
 
     private let reason: Reason
@@ -32,6 +33,8 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
     public static func stale(_ name: String) -> Self { Self(reason: .stale(name)) }
     /// The build stopped at an event (see the runner's status): it cannot go live.
     public static func failedBuild(_ name: String) -> Self { Self(reason: .failedBuild(name)) }
+    /// The directory of projection files cannot be listed (missing, not a directory, not readable).
+    static func projectionsDirectory(_ path: String, _ why: String) -> Self { Self(reason: .projectionsDirectory(path, why)) }
     /// A file operation failed.
     static func io(_ operation: String, _ path: String, _ code: Int32) -> Self { Self(reason: .io(operation, path, code)) }
 
@@ -47,6 +50,8 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
             "the cursor does not belong to the \(list) list: pass the nextCursor of the previous page of this list"
         case .stale(let name): "the read model '\(name)' was built by another version of its file: rebuild it before it follows the log"
         case .failedBuild(let name): "the build of '\(name)' stopped at an event and cannot go live: fix the projection file, which starts a new build"
+        case .projectionsDirectory(let path, let why):
+            "cannot read the projections directory \(path): \(why) (pass the directory of the .sql files with --projections)"
         case .io(let operation, let path, let code): "\(operation) failed on \(path): errno \(code)"
         }
     }

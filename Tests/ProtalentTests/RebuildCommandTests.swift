@@ -22,5 +22,20 @@ import TestSupport
         let unknown = try ProtalentBinary.run(["rebuild", "--data-dir", directory.path, "--projections", projections, "nope"])
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains("no projection named 'nope'"))
+
+        // A projections directory that is missing, or a file: the error names it, nothing is built.
+        let file = directory.path + "/log/not-a-directory"
+        #expect(FileManager.default.createFile(atPath: file, contents: Data()))
+        for (path, why) in [(directory.path + "/missing", "no such directory"), (file, "not a directory")] {
+            let message = "cannot read the projections directory \(path): \(why)"
+            let refused = try ProtalentBinary.run(["rebuild", "--data-dir", directory.path, "--projections", path])
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains(message), "\(refused.stderr)")
+            // `stats` still prints the log's figures, then says why it has no projection to show.
+            let stats = try ProtalentBinary.run(["stats", "--data-dir", directory.path, "--projections", path])
+            #expect(stats.status == 0, "\(stats.stderr)")
+            #expect(stats.stdout.contains("events: 25") && stats.stdout.contains("projections: \(message)"), "\(stats.stdout)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/readmodels").filter { !$0.hasPrefix("audit") }.isEmpty)
     }
 }
