@@ -9,4 +9,10 @@ public enum Base64 {
     public static func decode(_ string: some StringProtocol) -> [UInt8]? {
         Base64Codec.standard.decode(string)
     }
+
+    /// Decodes padded base64 given as its UTF-8 bytes (no `String` made of them), or returns `nil`
+    /// when it is not canonical base64.
+    public static func decode(utf8 bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        Base64Codec.standard.decode(utf8: bytes)
+    }
 }

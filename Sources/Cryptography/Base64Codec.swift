@@ -53,21 +53,26 @@ struct Base64Codec: Sendable {
     }
 
     func decode(_ string: some StringProtocol) -> [UInt8]? {
-        var characters = Array(string.utf8)
+        Array(string.utf8).withUnsafeBufferPointer { decode(utf8: $0) }
+    }
+
+    /// Decodes the base64 text `characters` (UTF-8 bytes), or `nil` when it is not canonical.
+    func decode(utf8 characters: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var count = characters.count
         if padded {
-            guard characters.count % 4 == 0 else { return nil }
+            guard count % 4 == 0 else { return nil }
             var padding = 0
-            while padding < 2, characters.last == UInt8(ascii: "=") {
-                characters.removeLast()
+            while padding < 2, count > 0, characters[count - 1] == UInt8(ascii: "=") {
+                count -= 1
                 padding += 1
             }
         }
-        guard characters.count % 4 != 1 else { return nil }
+        guard count % 4 != 1 else { return nil }
         var out: [UInt8] = []
-        out.reserveCapacity(characters.count * 3 / 4)
+        out.reserveCapacity(count * 3 / 4)
         var accumulator: UInt32 = 0
         var bits = 0
-        for character in characters {
+        for character in characters[..<count] {
             let value = values[Int(character)]
             guard value != 0xFF else { return nil }
             accumulator = accumulator << 6 | UInt32(value)

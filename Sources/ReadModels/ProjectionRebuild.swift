@@ -114,10 +114,10 @@ enum ProjectionRebuild {
                         try await Task.sleep(for: .milliseconds(1))
                         continue
                     }
-                    let batch = RevealedBatch(events, revealer: revealer) { type in projections.contains { $0.use(of: type).readsPayload } }
+                    let last = events[events.count - 1].position
+                    let batch = RevealedBatch(consume events, revealer: revealer) { type in projections.contains { $0.use(of: type).readsPayload } }
                     for index in workers.indices where !stopped.contains(index) { channels[index].continuation.yield(batch) }
                     sent += 1
-                    let last = events[events.count - 1].position
                     built = last
                     events = last < log.head ? try log.read(from: last + 1, maxCount: batchSize) : []
                 }

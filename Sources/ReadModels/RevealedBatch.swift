@@ -17,7 +17,7 @@ struct RevealedBatch: Sendable {
     let typeIndexes: [Int]
 
     /// Reveals the payloads of the events whose type `needsPayload` says some build reads.
-    init(_ records: [RecordedEvent], revealer: PersonalDataRevealer, needsPayload: (String) -> Bool) {
+    init(_ records: consuming [RecordedEvent], revealer: PersonalDataRevealer, needsPayload: (String) -> Bool) {
         var events: [ProjectionEvent] = []
         events.reserveCapacity(records.count)
         var revealed: [Bool] = []
@@ -28,8 +28,14 @@ struct RevealedBatch: Sendable {
         typeIndexes.reserveCapacity(records.count)
         var needs: [Bool] = [] // by type index, asked once per batch
         var indexOfType: [String: Int] = [:]
-        for index in records.indices {
-            let type = records[index].type
+        // Each record is moved out of the array into its event, not copied (a copy retains each of
+        // its strings and arrays, and the array's release then drops them again).
+        var records = records
+        records.reverse()
+        var index = 0
+        while let record = records.popLast() {
+            defer { index += 1 }
+            let type = record.type
             let typeIndex: Int
             if let known = indexOfType[type] {
                 typeIndex = known
@@ -44,12 +50,12 @@ struct RevealedBatch: Sendable {
             var payload = ""
             if needed {
                 do {
-                    payload = String(decoding: try revealer.reveal(records[index].payload), as: UTF8.self)
+                    payload = String(decoding: try revealer.reveal(record.payload), as: UTF8.self)
                 } catch {
                     failures[index] = "\(error)"
                 }
             }
-            events.append(ProjectionEvent(record: records[index], payload: payload))
+            events.append(ProjectionEvent(record: record, payload: payload))
             revealed.append(needed && failures[index] == nil)
         }
         self.events = events

@@ -75,6 +75,7 @@ import Testing
     func rfc4648(plain: String, encoded: String) {
         #expect(Base64.encode(Array(plain.utf8)) == encoded)
         #expect(Base64.decode(encoded) == Array(plain.utf8))
+        #expect(Array(encoded.utf8).withUnsafeBufferPointer { Base64.decode(utf8: $0) } == Array(plain.utf8))
         let unpadded = String(encoded.prefix { $0 != "=" })
         #expect(Base64URL.encode(Array(plain.utf8)) == unpadded)
         #expect(Base64URL.decode(unpadded) == Array(plain.utf8))
@@ -92,8 +93,9 @@ import Testing
         #expect(Base64URL.decode(input) == nil)
     }
 
-    @Test(arguments: ["Zg", "Zg=", "Zh==", "Z===", "Zm9v=", "Z=g=", "-_-_"])
+    @Test(arguments: ["Zg", "Zg=", "Zh==", "Z===", "Zm9v=", "Z=g=", "-_-_", "===="])
     func strictBase64Decoding(input: String) {
         #expect(Base64.decode(input) == nil)
+        #expect(Array(input.utf8).withUnsafeBufferPointer { Base64.decode(utf8: $0) } == nil)
     }
 }

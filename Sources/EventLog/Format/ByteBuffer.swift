@@ -57,8 +57,12 @@ struct ByteReader: ~Copyable {
     }
 
     mutating func readString(length: Int) throws(FormatError) -> String {
-        let raw = try readBytes(length)
-        guard let string = String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self) else {
+        let bytes = try readBytes(length).bindMemory(to: UInt8.self)
+        // `String(validating:as:)` is generic and instantiated its metadata at each call (4 % of a
+        // log read); decoding repairs invalid UTF-8 with U+FFFD, so the bytes come back unchanged
+        // exactly when they were valid.
+        var string = String(decoding: bytes, as: UTF8.self)
+        guard string.utf8.count == bytes.count, string.withUTF8({ $0.elementsEqual(bytes) }) else {
             throw FormatError("invalid UTF-8 at offset \(offset - length)")
         }
         return string

@@ -80,12 +80,13 @@ public struct PersonalDataRevealer: Sendable {
         }
         guard matches(payload, at: index, Self.encPrefix) else { return nil }
         var cursor = index + Self.encPrefix.count
-        var encText: [UInt8] = []
+        let encStart = cursor
+        var escaped = false // `\/`: the codec writes none, but JSON allows it
         while cursor < payload.count, payload[cursor] != UInt8(ascii: "\"") {
-            if payload[cursor] == UInt8(ascii: "\\") { cursor += 1; guard cursor < payload.count else { break } } // `\/`
-            encText.append(payload[cursor])
+            if payload[cursor] == UInt8(ascii: "\\") { escaped = true; cursor += 1 }
             cursor += 1
         }
+        let encEnd = min(cursor, payload.count)
         guard matches(payload, at: cursor, Self.subInfix) else { return nil }
         cursor += Self.subInfix.count
         let subStart = cursor
@@ -95,7 +96,20 @@ public struct PersonalDataRevealer: Sendable {
         guard let subject = UUIDText.parse(payload[subStart..<min(cursor, payload.count)]) else {
             throw PersonalDataError.malformed("'sub' is not a UUID", at: [])
         }
-        guard let box = Base64.decode(String(decoding: encText, as: UTF8.self)) else {
+        let decoded: [UInt8]?
+        if escaped {
+            var encText: [UInt8] = []
+            var at = encStart
+            while at < encEnd {
+                if payload[at] == UInt8(ascii: "\\") { at += 1; guard at < encEnd else { break } }
+                encText.append(payload[at])
+                at += 1
+            }
+            decoded = encText.withUnsafeBufferPointer { Base64.decode(utf8: $0) }
+        } else {
+            decoded = payload.withUnsafeBufferPointer { Base64.decode(utf8: UnsafeBufferPointer(rebasing: $0[encStart..<encEnd])) }
+        }
+        guard let box = decoded else {
             throw PersonalDataError.malformed("'enc' is not base64", at: [])
         }
         guard let keyStore, let key = try keyStore.key(for: subject, create: false) else {
