@@ -93,9 +93,10 @@ VALUES (lower(:p_communityId), lower(:p_userId), strftime('%Y-%m-%dT%H:%M:%SZ', 
 -- @on communities.join-rejected
 DELETE FROM community_join_requests WHERE community_id = lower(:p_communityId) AND user_id = lower(:p_userId);
 
+-- changes(): the rows the DELETE removed, so a leave of someone who is not a member counts nothing.
 -- @on communities.member-left
 DELETE FROM community_members WHERE community_id = lower(:p_communityId) AND user_id = lower(:p_userId);
-UPDATE communities SET member_count = member_count - 1, position = :position WHERE id = lower(:p_communityId);
+UPDATE communities SET member_count = member_count - changes(), position = :position WHERE id = lower(:p_communityId);
 
 -- @on communities.ownership-transferred
 UPDATE community_members SET role = 'member' WHERE community_id = lower(:p_communityId) AND user_id = lower(:p_from);

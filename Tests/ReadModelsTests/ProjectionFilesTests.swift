@@ -138,31 +138,53 @@ let projectionsDirectory = URL(fileURLWithPath: #filePath)
 
 /// `matching.sql` moves a community's member count by the rows its join or leave just changed:
 /// a repeated join or leave (a replayed command's event, a ban after a leave) must not move it.
-@Suite struct MatchingMemberCountTests {
-    @Test func repeatedJoinsAndLeavesCountEachMemberOnce() async throws {
+/// A community's member counter against its membership rows, through joins, leaves and bans that
+/// the decider would refuse (repeated, or of someone who is not a member).
+@Suite struct MemberCountTests {
+    let community = UUID(), owner = UUID(), awa = UUID(), bob = UUID()
+
+    func event(_ type: String, _ user: UUID) -> ProposedEvent {
+        let fields = #""communityId":"\#(community)","userId":"\#(user)","by":"\#(owner)","at":"2026-11-30T10:00:00.000Z""#
+        return ProposedEvent(type: type, metadata: EventMetadata(actor: "t"), payload: Array("{\(fields)}".utf8))
+    }
+
+    /// Runs `file` over the community's creation then `events`; returns the counter and the rows.
+    func counted(_ file: String, counter: String, members table: String, _ events: [ProposedEvent]) async throws -> (count: Int?, rows: Int?) {
         let fixture = try ReadModelFixture()
         defer { fixture.close() }
-        let source = try String(contentsOf: projectionsDirectory.appendingPathComponent("matching.sql"), encoding: .utf8)
-        let community = UUID(), owner = UUID(), awa = UUID(), bob = UUID()
-        func event(_ type: String, _ fields: String) -> ProposedEvent {
-            ProposedEvent(type: type, metadata: EventMetadata(actor: "t"), payload: Array("{\(fields)}".utf8))
-        }
-        let joined = { (user: UUID) in event("communities.member-joined", #""communityId":"\#(community)","userId":"\#(user)","at":"2026-11-30T10:00:00.000Z""#) }
-        let left = { (user: UUID) in event("communities.member-left", #""communityId":"\#(community)","userId":"\#(user)","at":"2026-11-30T11:00:00.000Z""#) }
-        let banned = { (user: UUID) in event("communities.member-banned", #""communityId":"\#(community)","userId":"\#(user)","by":"\#(owner)","at":"2026-11-30T12:00:00.000Z""#) }
-        let head = try await fixture.log.append(to: "community-\(community)", events: [
-            event("communities.community-created", #""communityId":"\#(community)","ownerId":"\#(owner)","name":"Dakar","category":"academic","isPrivate":false,"at":"2026-11-30T09:00:00.000Z""#),
-            joined(awa), joined(awa), joined(bob), joined(owner), // the owner is a member already
-            left(awa), left(awa), banned(awa),                    // gone once
-        ]).lastPosition
-        let (storage, runner) = try fixture.runner(try fixture.projection("matching", source))
+        let source = try String(contentsOf: projectionsDirectory.appendingPathComponent("\(file).sql"), encoding: .utf8)
+        let created = ProposedEvent(type: "communities.community-created", metadata: EventMetadata(actor: "t"), payload: Array(
+            #"{"communityId":"\#(community)","ownerId":"\#(owner)","name":"Dakar","description":"","category":"academic","isPrivate":false,"at":"2026-11-30T09:00:00.000Z"}"#.utf8))
+        let head = try await fixture.log.append(to: "community-\(community)", events: [created] + events).lastPosition
+        let (storage, runner) = try fixture.runner(try fixture.projection(file, source))
         try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: patience)) }
         #expect(runner.status.failure == nil)
-        let (members, rows) = try storage.read { db in
-            (try Int.fetchOne(db, sql: "SELECT members FROM communities WHERE id = ?", arguments: ["\(community)".lowercased()]),
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM memberships WHERE community_id = ?", arguments: ["\(community)".lowercased()]))
+        let id = "\(community)".lowercased()
+        return try storage.read { db in
+            (try Int.fetchOne(db, sql: "SELECT \(counter) FROM communities WHERE id = ?", arguments: [id]),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE community_id = ?", arguments: [id]))
         }
+    }
+
+    /// `matching.sql`: repeated joins and leaves count each member once.
+    @Test func repeatedJoinsAndLeavesCountEachMemberOnce() async throws {
+        let (members, rows) = try await counted("matching", counter: "members", members: "memberships", [
+            event("communities.member-joined", awa), event("communities.member-joined", awa), event("communities.member-joined", bob),
+            event("communities.member-joined", owner), // the owner is a member already
+            event("communities.member-left", awa), event("communities.member-left", awa), event("communities.member-banned", awa), // gone once
+        ])
         #expect(rows == 2) // the owner and Bob
         #expect(members == rows)
+    }
+
+    /// `communities.sql`: a leave that finds no membership (repeated, or after a ban) subtracts nothing.
+    @Test func aLeaveOfSomeoneWhoIsNotAMemberDoesNotLowerTheCount() async throws {
+        let (count, rows) = try await counted("communities", counter: "member_count", members: "community_members", [
+            event("communities.member-joined", awa), event("communities.member-joined", bob),
+            event("communities.member-left", awa), event("communities.member-left", awa),   // the second finds nobody
+            event("communities.member-banned", bob), event("communities.member-left", bob), // gone with the ban
+        ])
+        #expect(rows == 1) // the owner
+        #expect(count == rows)
     }
 }
