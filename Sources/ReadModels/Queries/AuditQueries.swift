@@ -20,6 +20,7 @@ public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord {
     /// ISO 8601 UTC with milliseconds.
     public var time: String
 
+    /// An entry with the given fields (`time` as ISO 8601 UTC with milliseconds).
     public init(position: Int64, stream: String, type: String, actor: String?, time: String) {
         self.position = position
         self.stream = stream
