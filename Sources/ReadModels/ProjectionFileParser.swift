@@ -12,6 +12,11 @@ enum ProjectionFileParser {
         "position", "stream", "version", "type", "eventId", "time", "timeMicros", "actor", "payload",
     ]
 
+    /// Statements that would begin, end or split the runner's transaction, or reach another file.
+    static let transactionControl: Set<String> = [
+        "BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE", "ATTACH", "DETACH", "VACUUM",
+    ]
+
     private enum Section {
         case preamble
         case schema(line: Int)
@@ -45,6 +50,7 @@ enum ProjectionFileParser {
             case .on(let types, let line):
                 let statements = try split(body, file: file)
                 if statements.isEmpty { throw fail(line, "the section '-- @on \(types.joined(separator: " "))' has no statement") }
+                try refuseTransactionControl(statements)
                 for type in types {
                     if type == "*" {
                         definition.everyEvent = statements
@@ -54,6 +60,7 @@ enum ProjectionFileParser {
                 }
             case .afterBatch(let line):
                 definition.afterBatch = try parameterless("@after-batch", line, "run once per batch, not per event: they ")
+                try refuseTransactionControl(definition.afterBatch)
             case .indexes(let line):
                 let statements = try parameterless("@indexes", line, "")
                 for statement in statements {
@@ -75,6 +82,17 @@ enum ProjectionFileParser {
                 throw fail(bound.line, "the statements of '-- \(directive)' \(why)take no parameter")
             }
             return statements
+        }
+
+        /// A batch, its rows and its checkpoint are one transaction that the runner opens and
+        /// commits: a statement may not begin, end or split it, nor reach another database.
+        func refuseTransactionControl(_ statements: [ProjectionDefinition.Statement]) throws(ProjectionFileError) {
+            for statement in statements {
+                let first = statement.sql.prefix { $0.isLetter }.uppercased()
+                if transactionControl.contains(first) {
+                    throw fail(statement.line, "\(first) is not allowed in a handler: the runner applies each batch and its checkpoint in one transaction of its own")
+                }
+            }
         }
 
         var seenTypes: Set<String> = []

@@ -53,6 +53,23 @@ import Testing
     }
 }
 
+@Suite struct TransactionControlTests {
+    /// The runner's batch, rows and checkpoint are one transaction: no statement may end or split it.
+    @Test func handlersAndAfterBatchStatementsCannotControlTheTransaction() {
+        let head = "-- @schema\nCREATE TABLE t (x);\n-- @on a\nINSERT INTO t VALUES (1);\n"
+        var cases: [(source: String, line: Int, words: String)] = []
+        for statement in ["COMMIT", "commit transaction", "END", "BEGIN IMMEDIATE", "ROLLBACK", "SAVEPOINT s", "RELEASE s",
+                          "ATTACH 'x.sqlite' AS x", "DETACH x", "VACUUM"] {
+            cases.append((head + "-- @on b\nINSERT INTO t VALUES (2);\n  \(statement);\n", 7, "is not allowed in a handler"))
+            cases.append((head + "-- @after-batch\n/* why */ \(statement);\n", 6, "is not allowed in a handler"))
+        }
+        expectRefused(cases)
+        // Words that merely start like one of them are fine.
+        let fine = head + "-- @on b\nUPDATE t SET x = 2 WHERE x = (SELECT 1 AS ended);\nINSERT INTO t SELECT 3 WHERE 'COMMIT' <> '';\n"
+        #expect(throws: Never.self) { try Projection(name: "t", source: Array(fine.utf8), file: "t.sql") }
+    }
+}
+
 @Suite struct TimeFormatTests {
     @Test func formatsISO8601UTCWithTruncatedMilliseconds() {
         let expected: [(Int64, String)] = [
