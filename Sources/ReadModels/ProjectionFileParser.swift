@@ -90,7 +90,7 @@ enum ProjectionFileParser {
             for statement in statements {
                 let first = statement.sql.prefix { $0.isLetter }.uppercased()
                 if transactionControl.contains(first) {
-                    throw fail(statement.line, "\(first) is not allowed in a handler: the runner applies each batch and its checkpoint in one transaction of its own")
+                    throw fail(statement.line, "\(first) is not allowed in an event or after-batch section: the runner applies each batch and its checkpoint in one transaction of its own")
                 }
             }
         }

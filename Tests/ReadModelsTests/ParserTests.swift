@@ -60,8 +60,8 @@ import Testing
         var cases: [(source: String, line: Int, words: String)] = []
         for statement in ["COMMIT", "commit transaction", "END", "BEGIN IMMEDIATE", "ROLLBACK", "SAVEPOINT s", "RELEASE s",
                           "ATTACH 'x.sqlite' AS x", "DETACH x", "VACUUM"] {
-            cases.append((head + "-- @on b\nINSERT INTO t VALUES (2);\n  \(statement);\n", 7, "is not allowed in a handler"))
-            cases.append((head + "-- @after-batch\n/* why */ \(statement);\n", 6, "is not allowed in a handler"))
+            cases.append((head + "-- @on b\nINSERT INTO t VALUES (2);\n  \(statement);\n", 7, "is not allowed in an event or after-batch section"))
+            cases.append((head + "-- @after-batch\n/* why */ \(statement);\n", 6, "is not allowed in an event or after-batch section"))
         }
         expectRefused(cases)
         // Words that merely start like one of them are fine.
