@@ -112,17 +112,19 @@ final class EventBinder {
 }
 
 /// SQLite copies the bytes (they are a Swift string's storage, valid only during the call).
-let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+private let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
 private func bindText(_ handle: OpaquePointer, _ index: Int32, _ text: String) {
     var text = text
-    text.withUTF8 { bytes in
-        let base = bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
-        if let base {
-            _ = sqlite3_bind_text(handle, index, base, Int32(bytes.count), sqliteTransient)
-        } else {
-            _ = sqlite3_bind_text(handle, index, "", 0, sqliteTransient)
-        }
+    text.withUTF8 { bindCopy(handle, index, $0) }
+}
+
+/// Binds `bytes` as TEXT, copied by SQLite (for bytes that do not outlive the call).
+func bindCopy(_ handle: OpaquePointer, _ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+    if let base = bytes.baseAddress, !bytes.isEmpty {
+        _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), sqliteTransient)
+    } else {
+        _ = sqlite3_bind_text(handle, index, "", 0, sqliteTransient)
     }
 }
 

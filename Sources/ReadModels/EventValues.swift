@@ -46,14 +46,7 @@ struct EventValues {
         case .slice(let text): bindStatic(handle, index, payload, text)
         case .rewritten:
             // The scratch buffer is reused by the next field: SQLite copies it.
-            scratch.withUnsafeBufferPointer { bytes in
-                if let base = bytes.baseAddress, !bytes.isEmpty {
-                    let text = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
-                    _ = sqlite3_bind_text(handle, index, text, Int32(bytes.count), sqliteTransient)
-                } else {
-                    _ = sqlite3_bind_text(handle, index, "", 0, sqliteTransient)
-                }
-            }
+            scratch.withUnsafeBufferPointer { bindCopy(handle, index, $0) }
         }
     }
 

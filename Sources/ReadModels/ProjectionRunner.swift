@@ -258,16 +258,17 @@ public final class ProjectionRunner: Sendable {
         for index in batch.events.indices {
             let use = useOfType[batch.typeIndexes[index]]
             if !use.handled { continue }
-            if use.readsPayload, !batch.revealed[index] {
-                // Failed in the reader, or not asked for by the batch (no build said it reads it).
-                switch reveal(batch.events[index].record, known: batch.failures[index]) {
-                case .success(let revealed): prepared.append(revealed)
-                case .failure(let failure): revealFailure = failure
-                }
-                if revealFailure != nil { break }
+            guard use.readsPayload, !batch.revealed[index] else {
+                prepared.append(batch.events[index])
                 continue
             }
-            prepared.append(batch.events[index])
+            // Failed in the reader, or not asked for by the batch (no build said it reads it).
+            do {
+                prepared.append(try reveal(batch.events[index].record, known: batch.failures[index]))
+            } catch {
+                revealFailure = error
+                break
+            }
         }
         let last = revealFailure.map { $0.position - 1 } ?? batch.lastPosition
         if let failure = try storage.apply(prepared, through: last, to: .building) {
@@ -339,9 +340,10 @@ public final class ProjectionRunner: Sendable {
                 prepared.append(ProjectionEvent(record: event, payload: ""))
                 continue
             }
-            switch reveal(event) {
-            case .success(let revealed): prepared.append(revealed)
-            case .failure(let failure): return (prepared, failure)
+            do {
+                prepared.append(try reveal(event))
+            } catch {
+                return (prepared, error)
             }
         }
         return (prepared, nil)
@@ -349,19 +351,16 @@ public final class ProjectionRunner: Sendable {
 
     /// `record` with its personal data revealed, or why it cannot be (`known`: the reason the
     /// rebuild's reader already found).
-    private func reveal(_ record: RecordedEvent, known: String? = nil) -> Revealed {
-        do {
-            if let known { throw RevealFailure(description: known) }
-            return .success(ProjectionEvent(record: record, payload: String(decoding: try revealer.reveal(record.payload), as: UTF8.self)))
-        } catch {
-            return .failure(ProjectionFailure(position: record.position, eventType: record.type,
-                                              message: "personal data cannot be revealed: \(error)"))
+    private func reveal(_ record: RecordedEvent, known: String? = nil) throws(ProjectionFailure) -> ProjectionEvent {
+        func failure(_ why: String) -> ProjectionFailure {
+            ProjectionFailure(position: record.position, eventType: record.type, message: "personal data cannot be revealed: \(why)")
         }
-    }
-
-    private enum Revealed {
-        case success(ProjectionEvent)
-        case failure(ProjectionFailure)
+        if let known { throw failure(known) }
+        do {
+            return ProjectionEvent(record: record, payload: String(decoding: try revealer.reveal(record.payload), as: UTF8.self))
+        } catch {
+            throw failure("\(error)")
+        }
     }
 
     /// Applies events to the live model (skipping those a swap already covered). Returns `false` on failure.
@@ -422,9 +421,4 @@ public final class ProjectionRunner: Sendable {
         }
         if !batch.isEmpty { _ = try applyLive(batch) }
     }
-}
-
-/// A payload that a shared batch could not reveal, reported as the runner reports its own.
-private struct RevealFailure: Error, CustomStringConvertible {
-    let description: String
 }

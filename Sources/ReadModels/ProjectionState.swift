@@ -28,7 +28,7 @@ public struct ProjectionEvent: Sendable {
 }
 
 /// Why a projection stopped: the event it could not apply and the error. It is not skipped.
-public struct ProjectionFailure: Sendable, Equatable, CustomStringConvertible {
+public struct ProjectionFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// The position of the event that failed (the checkpoint is the position before it).
     public var position: Int64
     /// Its type.

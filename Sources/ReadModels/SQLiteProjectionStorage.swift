@@ -33,18 +33,17 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     private struct Model {
         var file: String
         var pool: DatabasePool
-        /// The statements of the version that built it; `nil` when that version's file is gone
-        /// (opened after the file changed): such a model only answers queries until replaced.
-        var plans: Plans?
+        /// The version of the file that built it, whose statements apply events to it; `nil` when
+        /// that version's file is gone (opened after the file changed): such a model only answers
+        /// queries until replaced.
+        var builtBy: Projection?
     }
 
     private struct Build {
         var file: String
         var queue: DatabaseQueue
+        /// The version it is built by (its `-- @indexes` run once, by `indexBuild`).
         var projection: Projection
-        var plans: Plans
-        /// The statements of `-- @indexes`, run once by `indexBuild`.
-        var deferredIndexes: [ProjectionDefinition.Statement]
         var indexed = false
         /// An event failed (or a write did): the file holds no usable rows.
         var failed = false
@@ -81,7 +80,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         if let file = Self.liveFileName(of: projection.name, in: directory) {
             let pool = try Self.openPool(directory.appendingPathComponent(file).path)
             let version = try pool.read { db in try Self.fetchState(db)?.version }
-            initial.live = Model(file: file, pool: pool, plans: version == projection.version ? Plans(projection) : nil)
+            initial.live = Model(file: file, pool: pool, builtBy: version == projection.version ? projection : nil)
         }
         state = Mutex(initial)
         Self.removeFiles(of: projection.name, in: directory, except: initial.live?.file)
@@ -146,7 +145,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
 
     /// Whether the live model exists and can follow the log (it was built by a version whose
     /// statements this process has).
-    public var canApplyToLive: Bool { state.withLock { $0.live?.plans != nil } }
+    public var canApplyToLive: Bool { state.withLock { $0.live?.builtBy != nil } }
 
     // MARK: ProjectionStorage
 
@@ -177,8 +176,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         if let oldBuilding { try? oldBuilding.queue.close() }
         let queue = try Self.createBuild(of: projection, at: directory.appendingPathComponent(nextFile).path)
         state.withLock {
-            $0.building = Build(file: nextFile, queue: queue, projection: projection, plans: Plans(projection),
-                                deferredIndexes: projection.definition.deferredIndexes)
+            $0.building = Build(file: nextFile, queue: queue, projection: projection)
         }
     }
 
@@ -226,27 +224,27 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     }
 
     public func apply(_ events: [ProjectionEvent], through position: Int64, to target: ProjectionTarget) throws -> ProjectionFailure? {
-        let found = state.withLock { state -> (any DatabaseWriter, Plans?)? in
+        let found = state.withLock { state -> (any DatabaseWriter, Projection?)? in
             switch target {
-            case .live: state.live.map { ($0.pool, $0.plans) }
-            case .building: state.building.map { ($0.queue, $0.plans) }
+            case .live: state.live.map { ($0.pool, $0.builtBy) }
+            case .building: state.building.map { ($0.queue, $0.projection) }
             }
         }
         guard let (writer, known) = found else { throw ReadModelError.notBuilt(name) }
-        guard let plans = known else { throw ReadModelError.stale(name) }
+        guard let projection = known else { throw ReadModelError.stale(name) }
         let pause = target == .live ? MidBatchPause.configured : nil
         do {
             try writer.write { db in
                 if let pause {
                     // The test hook stops halfway through the batch, inside its transaction.
                     let half = events.count / 2
-                    try Self.applyAll(events[..<half], plans, db)
+                    try Self.applyAll(events[..<half], projection, db)
                     pause.reached()
-                    try Self.applyAll(events[half...], plans, db)
+                    try Self.applyAll(events[half...], projection, db)
                 } else {
-                    try Self.applyAll(events[...], plans, db)
+                    try Self.applyAll(events[...], projection, db)
                 }
-                if !events.isEmpty { try Self.finishBatch(events[...], plans, db) }
+                if !events.isEmpty { try Self.finishBatch(events[...], projection, db) }
                 try Self.saveCheckpoint(db, position: position, failure: nil)
             }
             return nil
@@ -259,8 +257,8 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             let checkpoint = failed.failure.position - 1 // what lies between was not the projection's
             do {
                 try writer.write { db in
-                    try Self.applyAll(applied, plans, db)
-                    if !applied.isEmpty { try Self.finishBatch(applied, plans, db) }
+                    try Self.applyAll(applied, projection, db)
+                    if !applied.isEmpty { try Self.finishBatch(applied, projection, db) }
                     try Self.saveCheckpoint(db, position: checkpoint, failure: failed.failure)
                 }
                 return failed.failure
@@ -290,7 +288,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         // Sorting the finished rows once is several times cheaper than keeping the b-trees up to date
         // row by row (audit's four indexes on a million rows: 4.9 s against 12.0 s).
         try building.queue.write { db in
-            for statement in building.deferredIndexes { try db.execute(sql: statement.sql) }
+            for statement in building.projection.definition.deferredIndexes { try db.execute(sql: statement.sql) }
         }
         state.withLock { state in
             if state.building?.file == building.file { state.building?.indexed = true }
@@ -311,7 +309,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         }
         close(fd)
         let pool = try Self.openPool(path)
-        let live = Model(file: building.file, pool: pool, plans: building.plans)
+        let live = Model(file: building.file, pool: pool, builtBy: building.projection)
         let pointer = directory.appendingPathComponent("\(name).current")
         let temporary = directory.appendingPathComponent("\(name).current.tmp")
         try Data((building.file + "\n").utf8).write(to: temporary)
@@ -361,22 +359,9 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         let failure: ProjectionFailure
     }
 
-    /// A projection version's statements, kept with the model built by it (`applyAll` prepares
-    /// those of each event type once per batch).
-    private struct Plans: Sendable {
-        var definition: ProjectionDefinition
-        /// The projection file, for error messages.
-        var file: String
-
-        init(_ projection: Projection) {
-            definition = projection.definition
-            file = projection.file
-        }
-    }
-
     /// Applies events to `db` in order, each through its type's statements (bound by `EventBinder`,
     /// prepared once per call); a failing statement throws `FailedAt` with the event's index.
-    private static func applyAll(_ events: ArraySlice<ProjectionEvent>, _ plans: Plans, _ db: Database) throws {
+    private static func applyAll(_ events: ArraySlice<ProjectionEvent>, _ projection: Projection, _ db: Database) throws {
         var binders: [String: [EventBinder]] = [:]
         var values = EventValues()
         for index in events.indices {
@@ -388,11 +373,11 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             } else {
                 // The statements of this type, prepared once per call (none: only the checkpoint moves).
                 var made: [EventBinder] = []
-                for statement in plans.definition.statements(for: type) {
+                for statement in projection.definition.statements(for: type) {
                     do {
                         made.append(EventBinder(try db.cachedStatement(sql: statement.sql), source: statement))
                     } catch {
-                        throw FailedAt(index: index, failure: StatementFailure(statement: statement, error: error).failure(event, file: plans.file))
+                        throw FailedAt(index: index, failure: StatementFailure(statement: statement, error: error).failure(event, file: projection.file))
                     }
                 }
                 binders[type] = made
@@ -404,7 +389,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
                 do {
                     try forType[number].execute(event, &values)
                 } catch {
-                    throw FailedAt(index: index, failure: StatementFailure(statement: forType[number].source, error: error).failure(event, file: plans.file))
+                    throw FailedAt(index: index, failure: StatementFailure(statement: forType[number].source, error: error).failure(event, file: projection.file))
                 }
             }
         }
@@ -412,13 +397,13 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
 
     /// Runs the `-- @after-batch` statements once for the batch `events` just applied. A failure
     /// is reported at the batch's first event: none of the batch is kept.
-    private static func finishBatch(_ events: ArraySlice<ProjectionEvent>, _ plans: Plans, _ db: Database) throws {
-        for statement in plans.definition.afterBatch {
+    private static func finishBatch(_ events: ArraySlice<ProjectionEvent>, _ projection: Projection, _ db: Database) throws {
+        for statement in projection.definition.afterBatch {
             do {
                 try db.cachedStatement(sql: statement.sql).execute()
             } catch {
                 let first = events[events.startIndex]
-                throw FailedAt(index: events.startIndex, failure: StatementFailure(statement: statement, error: error).failure(first, file: plans.file))
+                throw FailedAt(index: events.startIndex, failure: StatementFailure(statement: statement, error: error).failure(first, file: projection.file))
             }
         }
     }
