@@ -1,7 +1,10 @@
+import GRDBSQLite
+
 /// Parses the projection file format (`docs/projections.md`): a `-- @schema` section, then
 /// `-- @on <event-type> [<event-type> ...]` sections of SQL statements with named parameters, and
 /// at most one `-- @after-batch` section (statements without parameters, once per batch) and one
-/// `-- @indexes` section (`CREATE INDEX` statements run when a build's rows are in).
+/// `-- @indexes` section (what a build creates once its rows are in: indexes, and triggers with
+/// the INSERT that fills in one pass what they would keep current row by row).
 ///
 /// Strict: text before the first directive must be comments, directives must be known, an event
 /// type has one section, every statement's parameters must be among `parameterNames` or
@@ -65,8 +68,9 @@ enum ProjectionFileParser {
                 let statements = try parameterless("@indexes", line, "")
                 for statement in statements {
                     let words = statement.sql.uppercased().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
-                    guard words.count > 2, words[0] == "CREATE", words[1] == "INDEX" else {
-                        throw fail(statement.line, "only CREATE INDEX goes in '-- @indexes' (a UNIQUE index is a constraint the handlers rely on: keep it in '-- @schema')")
+                    let allowed = words.count > 2 && (words[0] == "INSERT" || (words[0] == "CREATE" && (words[1] == "INDEX" || words[1] == "TRIGGER")))
+                    guard allowed else {
+                        throw fail(statement.line, "only CREATE INDEX, CREATE TRIGGER and INSERT go in '-- @indexes' (a UNIQUE index is a constraint the handlers rely on: keep it in '-- @schema')")
                     }
                 }
                 definition.deferredIndexes = statements
@@ -182,6 +186,10 @@ enum ProjectionFileParser {
                 case "/" where i + 1 < chars.count && chars[i + 1] == "*":
                     inBlockComment = true
                     i += 2
+                case ";" where isInsideTrigger(current):
+                    // A `CREATE TRIGGER`'s body holds statements of its own, up to its `END;`.
+                    current.unicodeScalars.append(c)
+                    i += 1
                 case ";":
                     if let start = startLine, !current.trimmingSpaces.isEmpty {
                         statements.append(.init(sql: current.trimmingSpaces, line: start, parameters: parameters))
@@ -228,6 +236,14 @@ enum ProjectionFileParser {
             statements.append(.init(sql: current.trimmingSpaces, line: start, parameters: parameters))
         }
         return statements
+    }
+
+    /// Whether `sql`, ended by a `;`, would still be an unfinished `CREATE TRIGGER` (SQLite's own
+    /// judgement: `sqlite3_complete` knows where a trigger's body ends).
+    private static func isInsideTrigger(_ sql: String) -> Bool {
+        let words = sql.uppercased().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).prefix(3)
+        guard words.first == "CREATE", words.contains("TRIGGER") else { return false }
+        return sqlite3_complete(sql + ";") == 0
     }
 }
 

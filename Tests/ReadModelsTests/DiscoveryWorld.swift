@@ -2,6 +2,7 @@ import Domain
 import EventLog
 import EventSourcing
 import Foundation
+import GRDB
 import ReadModels
 
 /// A small platform built through the real deciders and codec onto a real log, projected by the
@@ -140,6 +141,24 @@ final class DiscoveryWorld: @unchecked Sendable {
             }
         }
         return Discovery(search: search, matching: matching)
+    }
+
+    /// Every token the live full-text index holds (term, document, column, offset), in order, read
+    /// through FTS5's `fts5vocab` on a connection of the test's own.
+    func fullTextIndex() throws -> [String] {
+        guard let file = search.liveFile else { throw DiscoveryWorldError(message: "search has no live model") }
+        let queue = try DatabaseQueue(path: search.directory.appendingPathComponent(file).path)
+        defer { try? queue.close() }
+        return try queue.write { db in
+            try db.execute(sql: "CREATE VIRTUAL TABLE temp.tokens USING fts5vocab(main, search, instance)")
+            return try String.fetchAll(db, sql: "SELECT term || ' ' || doc || ' ' || col || ' ' || offset FROM temp.tokens ORDER BY term, doc, col, offset")
+        }
+    }
+
+    /// Rebuilds `search.sql`'s model from the log (blue/green, as a changed file would).
+    func rebuildSearch() async throws {
+        let runner = try ProjectionRunner(storage: search, log: fixture.log, keyStore: fixture.keys, batchSize: 500)
+        guard try await runner.rebuild(progress: nil) else { throw DiscoveryWorldError(message: "the search rebuild did not go live") }
     }
 
     struct DiscoveryWorldError: Error, CustomStringConvertible {

@@ -183,6 +183,36 @@ import Testing
         #expect(results.page.items.first?.summary == "Data science")
     }
 
+    /// A build indexes each document's final text once; the live model's triggers move the index at
+    /// each change of that text (a new document, an edit, an erasure): both must end with the same
+    /// index, token for token.
+    @Test func theLiveFullTextIndexEqualsTheOneARebuildMakes() async throws {
+        let world = try DiscoveryWorld()
+        defer { world.close() }
+        let mentor = try await world.mentor("Kofi", "Mensah", expertise: ["Énergie solaire"])
+        let student = try await world.user("Awa", "Diop", .init(bio: "Étudiante en data science"))
+        let community = try await world.community("Énergie Afrique", owner: student, description: "Entraide")
+        try await world.join(community, mentor)
+        try await world.post(community, by: mentor, title: "Panneaux", body: "Les panneaux solaires de Kofi")
+        try await world.post(community, by: student, title: nil, body: "Mon avis sur le solaire")
+        _ = try await world.event("Atelier CV", description: "Relire son CV")
+        _ = try await world.scholarship("Bourse solaire")
+        _ = try await world.discovery() // the live model has what came so far
+        try await world.profile(student, .init(bio: "Étudiante en énergie", fieldOfStudy: "Physique"))
+        try await world.profile(mentor, .init(firstName: "Kwame"))
+        try await world.erase(mentor)
+        let discovery = try await world.discovery()
+        #expect(try discovery.search(SearchRequest(text: "physique"), viewer: .anonymous, now: world.now).page.items.map(\.title) == ["Awa Diop"])
+
+        let live = try world.fullTextIndex()
+        #expect(live.contains { $0.hasPrefix("physique ") })
+        #expect(!live.contains { $0.hasPrefix("kofi ") || $0.hasPrefix("kwame ") }, "the erased mentor's name stayed in the index")
+        try await world.rebuildSearch()
+        let rebuilt = try world.fullTextIndex()
+        #expect(rebuilt.count > 20)
+        #expect(live == rebuilt)
+    }
+
     /// The person's tags and their mentor document are rewritten only when their values change:
     /// they must still follow every edit that does change them.
     @Test func tagsAndTheMentorDocumentFollowTheEditsThatChangeThem() async throws {
