@@ -47,7 +47,17 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         var indexed = false
         /// An event failed (or a write did): the file holds no usable rows.
         var failed = false
+        /// Batches applied since the build's last commit (`buildCommitBatches`).
+        var uncommitted = 0
     }
+
+    /// A build commits every this many batches, not at each: nobody reads it before it goes live
+    /// and a crash discards it, so its batches need not be durable one by one, and a page that
+    /// many batches dirty (a leaf of an index on random ids) is written to the file once per
+    /// commit. On 1M events of platform activity, `protalent rebuild` of all ten took 32.8 CPU-s
+    /// (16.8-17.2 s) committing every 5 batches of 20,000 events against 33.8-36.8 (17.9-19.3 s) at
+    /// each; never committing before the indexes measured the same as every 5.
+    static let buildCommitBatches = 5
 
     private final class Retired {
         let file: String
@@ -234,7 +244,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         guard let projection = known else { throw ReadModelError.stale(name) }
         let pause = target == .live ? MidBatchPause.configured : nil
         do {
-            try writer.write { db in
+            let body = { (db: Database) throws in
                 if let pause {
                     // The test hook stops halfway through the batch, inside its transaction.
                     let half = events.count / 2
@@ -246,6 +256,11 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
                 }
                 if !events.isEmpty { try Self.finishBatch(events[...], projection, db) }
                 try Self.saveCheckpoint(db, position: position, failure: nil)
+            }
+            if target == .building, let queue = writer as? DatabaseQueue {
+                try writeBuild(queue, body)
+            } else {
+                try writer.write(body)
             }
             return nil
         } catch let failed as FailedAt where target == .building {
@@ -278,12 +293,38 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             target == .live ? state.live?.pool : state.building?.queue
         }
         guard let writer else { throw ReadModelError.notBuilt(name) }
+        if let queue = writer as? DatabaseQueue { try Self.commitBuild(queue) }
         try writer.write { db in try Self.saveCheckpoint(db, position: nil, failure: failure) }
+    }
+
+    /// Runs `body` in the build's transaction, begun by the first batch after a commit, and
+    /// commits every `buildCommitBatches` batches.
+    private func writeBuild(_ queue: DatabaseQueue, _ body: (Database) throws -> Void) throws {
+        let due = state.withLock { state -> Bool in
+            guard state.building?.queue === queue else { return true }
+            state.building?.uncommitted += 1
+            guard state.building?.uncommitted ?? 0 >= Self.buildCommitBatches else { return false }
+            state.building?.uncommitted = 0
+            return true
+        }
+        try queue.writeWithoutTransaction { db in
+            if !db.isInsideTransaction { try db.beginTransaction() }
+            try body(db)
+            if due { try db.commit() }
+        }
+    }
+
+    /// Commits what a build applied since its last commit.
+    private static func commitBuild(_ queue: DatabaseQueue) throws {
+        try queue.writeWithoutTransaction { db in
+            if db.isInsideTransaction { try db.commit() }
+        }
     }
 
     public func indexBuild() throws {
         guard let building = state.withLock({ $0.building }) else { throw ReadModelError.noBuild(name) }
         guard !building.failed else { throw ReadModelError.failedBuild(name) }
+        try Self.commitBuild(building.queue)
         guard !building.indexed else { return }
         // Sorting the finished rows once is several times cheaper than keeping the b-trees up to date
         // row by row (audit's four indexes on a million rows: 4.9 s against 12.0 s).
@@ -464,6 +505,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         var configuration = Configuration()
         configuration.label = URL(fileURLWithPath: path).lastPathComponent
         configuration.busyMode = .timeout(10) // `protalent stats` may be reading its checkpoint
+        configuration.allowsUnsafeTransactions = true // a transaction spans several batches
         configuration.prepareDatabase { db in
             // No rollback journal: copying each page a batch first touches into it cost 13 % of a
             // rebuild. A failed batch empties the build instead (`failBuild`).

@@ -62,10 +62,11 @@ import Testing
             let (_, runner) = try fixture.runner(v1)
             try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: patience)) }
         }
-        // Version 2 refuses n = 700: its build fails in the middle of a batch of 400 (4 × 100).
+        // Version 2 refuses n = 700: its build fails in the middle of a batch of 40 (4 × 10), two
+        // batches after its third commit (a build commits every 5 batches).
         let v2 = try fixture.projection("counting", countingProjection.replacingOccurrences(
             of: "n INTEGER NOT NULL,", with: "n INTEGER NOT NULL CHECK (n <> 700),"))
-        let (storage, runner) = try fixture.runner(v2, batchSize: 100)
+        let (storage, runner) = try fixture.runner(v2, batchSize: 10)
         let liveFile = try #require(storage.liveFile)
         let failure = try await failureWhileRunning(runner)
         #expect(failure.position == 700)
