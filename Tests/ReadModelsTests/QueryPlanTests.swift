@@ -256,7 +256,7 @@ import Testing
     }
 
     /// The audit page reads one position range backwards, through the index of its filter; a time
-    /// window becomes a position range found through `audit_by_time`.
+    /// window has become a position range (`AuditQueries.firstPosition`).
     @Test func theAuditListReadsOnePositionRange() throws {
         let from = Date(timeIntervalSince1970: 1_790_000_000), to = Date(timeIntervalSince1970: 1_790_086_400)
         for before in [nil, Int64(500)] {
@@ -265,7 +265,8 @@ import Testing
                 (AuditFilter(stream: "session-1"), "audit_by_stream"), (AuditFilter(type: "mentoring.session-accepted", from: from), "audit_by_type"),
                 (AuditFilter(actor: "system", to: to), "audit_by_actor"),
             ] {
-                let (sql, arguments) = AuditQueries.listSQL(filter, before: before, limit: 20)
+                let (sql, arguments) = AuditQueries.listSQL(filter, from: filter.from.map { _ in 100 }, to: filter.to.map { _ in 900 },
+                                                            before: before, limit: 20)
                 let plan = try Self.plan("audit", sql, arguments)
                 #expect(plan.contains { $0.contains(index == "audit" ? "INTEGER PRIMARY KEY" : index) || (before == nil && filter.from == nil && filter.to == nil && $0 == "SCAN audit") },
                         "\(filter): \(plan)")
