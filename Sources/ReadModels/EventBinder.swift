@@ -88,9 +88,7 @@ final class EventBinder {
             }
             try step(handle)
         }
-        if let done = try event.payload.utf8.withContiguousStorageIfAvailable(run) { return done }
-        var payload = event.payload // not contiguous UTF-8 (a bridged string): make it so
-        try payload.withUTF8(run)
+        try event.payload.withUnsafeBufferPointer(run)
     }
 
     /// Runs the statement to its end through the C API rather than GRDB's `execute()`, whose

@@ -337,7 +337,7 @@ public final class ProjectionRunner: Sendable {
             let use = uses.use(of: event.type)
             if !use.handled { continue }
             if !use.readsPayload {
-                prepared.append(ProjectionEvent(record: event, payload: ""))
+                prepared.append(ProjectionEvent(record: event, payload: []))
                 continue
             }
             do {
@@ -357,7 +357,7 @@ public final class ProjectionRunner: Sendable {
         }
         if let known { throw failure(known) }
         do {
-            return ProjectionEvent(record: record, payload: String(decoding: try revealer.reveal(record.payload), as: UTF8.self))
+            return ProjectionEvent(record: record, payload: try revealer.reveal(record.payload))
         } catch {
             throw failure("\(error)")
         }

@@ -7,8 +7,8 @@ public import EventLog
 public struct ProjectionEvent: Sendable {
     private final class Storage: Sendable {
         let record: RecordedEvent
-        let payload: String
-        init(record: RecordedEvent, payload: String) {
+        let payload: [UInt8]
+        init(record: RecordedEvent, payload: [UInt8]) {
             self.record = record
             self.payload = payload
         }
@@ -18,11 +18,13 @@ public struct ProjectionEvent: Sendable {
 
     /// The event as stored.
     public var record: RecordedEvent { _read { yield storage.record } }
-    /// The payload JSON, `{"enc":…,"sub":…}` fields replaced (see `PersonalDataRevealer`).
-    public var payload: String { _read { yield storage.payload } }
+    /// The payload's JSON bytes, `{"enc":…,"sub":…}` fields replaced (see `PersonalDataRevealer`);
+    /// bytes rather than a `String`, which would copy and validate them once more (they were
+    /// written from Swift strings, and the log checks every batch).
+    public var payload: [UInt8] { _read { yield storage.payload } }
 
     /// Creates an event for a projection.
-    public init(record: RecordedEvent, payload: String) {
+    public init(record: RecordedEvent, payload: [UInt8]) {
         storage = Storage(record: record, payload: payload)
     }
 }

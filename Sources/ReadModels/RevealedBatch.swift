@@ -47,10 +47,10 @@ struct RevealedBatch: Sendable {
             }
             typeIndexes.append(typeIndex)
             let needed = needs[typeIndex]
-            var payload = ""
+            var payload: [UInt8] = []
             if needed {
                 do {
-                    payload = String(decoding: try revealer.reveal(record.payload), as: UTF8.self)
+                    payload = try revealer.reveal(record.payload)
                 } catch {
                     failures[index] = "\(error)"
                 }

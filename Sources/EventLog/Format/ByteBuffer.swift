@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Little-endian writing into a growable byte array: the log's on-disk integers are all little-endian.
 struct ByteWriter {
     var bytes: [UInt8]
@@ -61,8 +67,11 @@ struct ByteReader: ~Copyable {
         // `String(validating:as:)` is generic and instantiated its metadata at each call (4 % of a
         // log read); decoding repairs invalid UTF-8 with U+FFFD, so the bytes come back unchanged
         // exactly when they were valid.
+        var high: UInt8 = 0
+        for byte in bytes { high |= byte } // one pass the compiler vectorizes
+        if high < 0x80 { return String(decoding: bytes, as: UTF8.self) } // ASCII (ids, types, streams): nothing to repair
         var string = String(decoding: bytes, as: UTF8.self)
-        guard string.utf8.count == bytes.count, string.withUTF8({ $0.elementsEqual(bytes) }) else {
+        guard string.utf8.count == bytes.count, string.withUTF8({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) else {
             throw FormatError("invalid UTF-8 at offset \(offset - length)")
         }
         return string
