@@ -5,7 +5,7 @@ import GRDBSQLite
 
 /// Binds an event's values to a prepared handler statement straight through the SQLite C API, by
 /// parameter index worked out once per statement: no argument dictionary per event. A top-level
-/// field is found by one scan of the payload per event (`TopLevelJSONFields`): `:json_<field>`
+/// field is found by one scan of the payload per event, shared by every build (`TopLevelJSONFields`): `:json_<field>`
 /// gets its JSON text, `:p_<field>` its value (`JSONFieldValue`). Text taken from the payload is
 /// bound without a copy: the statement runs while the payload's bytes are in hand.
 final class EventBinder {
@@ -82,8 +82,8 @@ final class EventBinder {
                 case .actor:
                     if let actor = event.record.metadata.actor { bindText(handle, parameter, actor) } else { sqlite3_bind_null(handle, parameter) }
                 case .payload: bindStatic(handle, parameter, bytes, 0..<bytes.count)
-                case .json(let name): try values.bindJSON(names[name], of: bytes, to: handle, at: parameter)
-                case .value(let name): try values.bindValue(names[name], of: bytes, to: handle, at: parameter)
+                case .json(let name): try values.bindJSON(names[name], of: bytes, event.fields, to: handle, at: parameter)
+                case .value(let name): try values.bindValue(names[name], of: bytes, event.fields, to: handle, at: parameter)
                 }
             }
             try step(handle)

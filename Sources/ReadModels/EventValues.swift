@@ -7,8 +7,6 @@ struct EventValues {
     private var position: Int64 = -1
     private var cachedEventId = ""
     private var cachedTime = ""
-    private var fieldsPosition: Int64 = -1
-    private var fields = TopLevelJSONFields()
     private var scratch: [UInt8] = []
 
     mutating func eventId(_ record: RecordedEvent) -> String {
@@ -24,8 +22,9 @@ struct EventValues {
     }
 
     /// Binds the JSON text of the payload's top-level `name` field, NULL when it is missing.
-    mutating func bindJSON(_ name: [UInt8], of payload: UnsafeBufferPointer<UInt8>, to handle: OpaquePointer, at index: Int32) throws {
-        guard let range = try field(name, of: payload) else {
+    mutating func bindJSON(_ name: [UInt8], of payload: UnsafeBufferPointer<UInt8>, _ fields: TopLevelJSONFields,
+                           to handle: OpaquePointer, at index: Int32) throws {
+        guard let range = try Self.field(name, of: payload, fields) else {
             sqlite3_bind_null(handle, index)
             return
         }
@@ -34,8 +33,9 @@ struct EventValues {
 
     /// Binds the value of the payload's top-level `name` field as `json_extract` would return it,
     /// NULL when it is missing.
-    mutating func bindValue(_ name: [UInt8], of payload: UnsafeBufferPointer<UInt8>, to handle: OpaquePointer, at index: Int32) throws {
-        guard let range = try field(name, of: payload) else {
+    mutating func bindValue(_ name: [UInt8], of payload: UnsafeBufferPointer<UInt8>, _ fields: TopLevelJSONFields,
+                            to handle: OpaquePointer, at index: Int32) throws {
+        guard let range = try Self.field(name, of: payload, fields) else {
             sqlite3_bind_null(handle, index)
             return
         }
@@ -50,12 +50,8 @@ struct EventValues {
         }
     }
 
-    /// The range of a top-level field's JSON text; the payload is scanned once per event.
-    private mutating func field(_ name: [UInt8], of payload: UnsafeBufferPointer<UInt8>) throws(JSONFieldValue.Malformed) -> Range<Int>? {
-        if fieldsPosition != position || position < 0 {
-            fields.scan(payload)
-            fieldsPosition = position
-        }
+    /// The range of a top-level field's JSON text (`fields`: the event's, found when it was made).
+    private static func field(_ name: [UInt8], of payload: UnsafeBufferPointer<UInt8>, _ fields: TopLevelJSONFields) throws(JSONFieldValue.Malformed) -> Range<Int>? {
         guard fields.isObject else { throw JSONFieldValue.Malformed(description: "malformed JSON: the payload is not a JSON object") }
         return fields.value(of: name, in: payload)
     }

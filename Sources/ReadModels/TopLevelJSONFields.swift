@@ -3,7 +3,7 @@
 ///
 /// Lenient only where `json_extract` would fail anyway: text that is not an object, or that ends
 /// early, leaves `isObject` false (the caller then hands SQLite the whole text to report).
-struct TopLevelJSONFields {
+struct TopLevelJSONFields: Sendable {
     private var keys: [Range<Int>] = []
     private var values: [Range<Int>] = []
     /// Whether the last scanned text was a well-formed top-level object (as far as its outline).
