@@ -9,9 +9,11 @@ public struct ProjectionEvent: Sendable {
         let record: RecordedEvent
         let payload: [UInt8]
         let fields: TopLevelJSONFields
-        init(record: RecordedEvent, payload: [UInt8]) {
+        let typeNumber: Int
+        init(record: RecordedEvent, payload: [UInt8], typeNumber: Int) {
             self.record = record
             self.payload = payload
+            self.typeNumber = typeNumber
             var fields = TopLevelJSONFields()
             if !payload.isEmpty { payload.withUnsafeBufferPointer { fields.scan($0) } }
             self.fields = fields
@@ -29,10 +31,18 @@ public struct ProjectionEvent: Sendable {
     /// Where the payload's top-level fields are: found once per event, when it is made, for every
     /// build that binds them (each scanned it again: ~3 % of a rebuild).
     var fields: TopLevelJSONFields { _read { yield storage.fields } }
+    /// The number of the event's type in the rebuild batch that made it (`RevealedBatch.types`),
+    /// -1 outside one: a build finds its statements by it, not by hashing the type per event.
+    var typeNumber: Int { storage.typeNumber }
 
     /// Creates an event for a projection.
     public init(record: RecordedEvent, payload: [UInt8]) {
-        storage = Storage(record: record, payload: payload)
+        storage = Storage(record: record, payload: payload, typeNumber: -1)
+    }
+
+    /// An event of a rebuild batch whose distinct types are numbered (`RevealedBatch`).
+    init(record: RecordedEvent, payload: [UInt8], typeNumber: Int) {
+        storage = Storage(record: record, payload: payload, typeNumber: typeNumber)
     }
 }
 

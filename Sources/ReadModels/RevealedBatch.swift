@@ -55,7 +55,7 @@ struct RevealedBatch: Sendable {
                     failures[index] = "\(error)"
                 }
             }
-            events.append(ProjectionEvent(record: record, payload: payload))
+            events.append(ProjectionEvent(record: record, payload: payload, typeNumber: typeIndex))
             revealed.append(needed && failures[index] == nil)
         }
         self.events = events

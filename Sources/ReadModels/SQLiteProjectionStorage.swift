@@ -403,15 +403,19 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     /// Applies events to `db` in order, each through its type's statements (bound by `EventBinder`,
     /// prepared once per call); a failing statement throws `FailedAt` with the event's index.
     private static func applyAll(_ events: ArraySlice<ProjectionEvent>, _ projection: Projection, _ db: Database) throws {
-        var binders: [String: [EventBinder]] = [:]
+        var binders: [String: [EventBinder]] = [:] // by type, for events of no rebuild batch
+        var numbered: [[EventBinder]?] = [] // by the rebuild batch's type number
         var values = EventValues()
         for index in events.indices {
             let event = events[index]
-            let type = event.record.type
+            let number = event.typeNumber
             let forType: [EventBinder]
-            if let known = binders[type] {
+            if number >= 0, number < numbered.count, let known = numbered[number] {
+                forType = known
+            } else if number < 0, let known = binders[event.record.type] {
                 forType = known
             } else {
+                let type = event.record.type
                 // The statements of this type, prepared once per call (none: only the checkpoint moves).
                 var made: [EventBinder] = []
                 for statement in projection.definition.statements(for: type) {
@@ -421,16 +425,21 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
                         throw FailedAt(index: index, failure: StatementFailure(statement: statement, error: error).failure(event, file: projection.file))
                     }
                 }
-                binders[type] = made
+                if number >= 0 {
+                    if numbered.count <= number { numbered.append(contentsOf: repeatElement(nil, count: number + 1 - numbered.count)) }
+                    numbered[number] = made
+                } else {
+                    binders[type] = made
+                }
                 forType = made
             }
             guard !forType.isEmpty else { continue }
             values.reset(for: event.record)
-            for number in forType.indices { // by index: iterating copies each binder
+            for statement in forType.indices { // by index: iterating copies each binder
                 do {
-                    try forType[number].execute(event, &values)
+                    try forType[statement].execute(event, &values)
                 } catch {
-                    throw FailedAt(index: index, failure: StatementFailure(statement: forType[number].source, error: error).failure(event, file: projection.file))
+                    throw FailedAt(index: index, failure: StatementFailure(statement: forType[statement].source, error: error).failure(event, file: projection.file))
                 }
             }
         }
