@@ -107,7 +107,7 @@ struct AuthController {
         let email = try normalizedEmail(body.email)
         try validatePassword(body.password, field: "password")
         let now = platform.clock.now()
-        let userID = SecureRandom.uuid()
+        let userID = SecureRandom.timeOrderedUUID()
         let mailToken = platform.tokens.mailToken(userID: userID, lifetime: TokenService.verificationLifetime, now: now)
         let registration = Identity.Account.Registration(
             userID: userID, email: body.email, emailKey: emailKey(email),

@@ -134,7 +134,7 @@ struct CommunitiesController {
     func create(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.requireUser()
         let details = try await request.decodeJSON(CreateCommunityBody.self).details()
-        let communityID = SecureRandom.uuid()
+        let communityID = SecureRandom.timeOrderedUUID()
         let committed = try await run(.create(communityID: communityID, details, by: (try context.requirePrincipal()), now: platform.clock.now()), communityID, context)
         return try JSONResponse.command(CommunityCreated(communityId: communityID.uuidString.lowercased()), status: .created, position: committed.position)
     }
@@ -167,7 +167,7 @@ struct CommunitiesController {
         _ = try context.requireUser()
         let communityID = try context.parameters.uuid("id", what: "community")
         let body = try await request.decodeJSON(CreatePostBody.self)
-        let postID = SecureRandom.uuid()
+        let postID = SecureRandom.timeOrderedUUID()
         let committed = try await run(
             .post(postID: postID, title: body.title, body: body.body, by: (try context.requirePrincipal()), now: platform.clock.now()), communityID, context
         )

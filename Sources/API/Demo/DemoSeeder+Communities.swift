@@ -41,7 +41,7 @@ extension DemoSeeder {
         guard accounts.count >= 10 else { return }
         let start = platform.clock.now().addingTimeInterval(-45 * 86_400)
         for (index, spec) in Self.demoCommunities.enumerated() {
-            let communityID = SecureRandom.uuid()
+            let communityID = SecureRandom.timeOrderedUUID()
             let stream = StreamName.community(communityID)
             let owner = accounts[random.next(below: accounts.count)]
             var clock = start.addingTimeInterval(Double(index) * 3_600)
@@ -69,10 +69,10 @@ extension DemoSeeder {
             for (number, author) in ([owner] + members.prefix(4)).enumerated() {
                 let post = Self.demoPosts[(index + number) % Self.demoPosts.count]
                 clock += Double(1_800 + random.next(below: 7_200))
-                try await run(.post(postID: SecureRandom.uuid(), title: post.0, body: post.1, by: author.principal, now: clock), author.principal)
+                try await run(.post(postID: SecureRandom.timeOrderedUUID(), title: post.0, body: post.1, by: author.principal, now: clock), author.principal)
             }
             if index == 1, let troll = members.last, members.count > 2 {
-                let spam = SecureRandom.uuid()
+                let spam = SecureRandom.timeOrderedUUID()
                 try await run(.post(postID: spam, title: "PROMO", body: "Gagnez de l'argent facilement, cliquez ici !!!",
                                     by: troll.principal, now: clock + 60), troll.principal)
                 try await run(.removePost(postID: spam, by: owner.principal, now: clock + 90), owner.principal)

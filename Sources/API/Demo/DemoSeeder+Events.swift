@@ -26,7 +26,7 @@ extension DemoSeeder {
         guard !organizers.isEmpty, accounts.count >= 10 else { return }
         let now = platform.clock.now()
         for (index, spec) in Self.demoEvents.enumerated() {
-            let eventID = SecureRandom.uuid()
+            let eventID = SecureRandom.timeOrderedUUID()
             let stream = StreamName.gathering(eventID)
             let organizer = organizers[index % organizers.count]
             let startDate = (now + spec.daysFromNow * 86_400).addingTimeInterval(Double(9 + index % 8) * 3_600)

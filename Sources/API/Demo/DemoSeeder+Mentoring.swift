@@ -100,7 +100,7 @@ extension DemoSeeder {
             let (mentorID, availability) = mentors[mentor]
             let menteeID = mentees[mentee % mentees.count]
             guard let start = Self.slot(availability, near: near, backwards: backwards) else { return }
-            let sessionID = SecureRandom.uuid()
+            let sessionID = SecureRandom.timeOrderedUUID()
             let title = titles[random.next(below: titles.count)]
             let request = Mentoring.Session.Request(
                 sessionID: sessionID, mentorID: mentorID, title: title, description: "Session de démonstration", scheduledAt: start, durationMinutes: 60

@@ -64,7 +64,7 @@ extension DemoSeeder {
         let admin = Principal.user(adminID, .admin)
         let day: TimeInterval = 86_400
         for (index, demo) in Self.demoScholarships.enumerated() {
-            let id = SecureRandom.uuid()
+            let id = SecureRandom.timeOrderedUUID()
             let deadline = (now + demo.deadlineInDays * day).addingTimeInterval(TimeInterval(random.next(below: 24)) * 3_600)
             let publishedAt = min(now, deadline - 60 * day)
             let details = Scholarships.Details(

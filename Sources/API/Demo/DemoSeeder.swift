@@ -62,7 +62,7 @@ struct DemoSeeder {
     }
 
     mutating func register(email: String, first: String, last: String, role: Role, country: String, now: Date) async throws -> UUID {
-        let id = SecureRandom.uuid()
+        let id = SecureRandom.timeOrderedUUID()
         let token = platform.tokens.mailToken(userID: id, lifetime: TokenService.verificationLifetime, now: now)
         let registration = Identity.Account.Registration(
             userID: id, email: email, emailKey: platform.emailKey(email),

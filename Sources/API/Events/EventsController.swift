@@ -101,7 +101,7 @@ struct EventsController {
     func create(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.requireUser()
         let details = try await request.decodeJSON(CreateEventBody.self).details()
-        let eventID = SecureRandom.uuid()
+        let eventID = SecureRandom.timeOrderedUUID()
         let committed = try await run(.create(eventID: eventID, details, by: (try context.requirePrincipal()), now: platform.clock.now()), eventID, context)
         return try JSONResponse.command(EventCreated(eventId: eventID.uuidString.lowercased()), status: .created, position: committed.position)
     }

@@ -123,7 +123,7 @@ struct MentorsController {
         let principal = (try context.requirePrincipal())
         let body = try await request.decodeJSON(SessionRequestBody.self)
         let mentorID = try body.mentorID()
-        let sessionID = SecureRandom.uuid()
+        let sessionID = SecureRandom.timeOrderedUUID()
         let now = platform.clock.now()
         let details = Mentoring.Session.Request(
             sessionID: sessionID, mentorID: mentorID, title: body.title, description: body.description,

@@ -66,7 +66,7 @@ struct ScholarshipsController {
 
     func create(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         let details = try await request.decodeJSON(ScholarshipBody.self).details()
-        let id = SecureRandom.uuid()
+        let id = SecureRandom.timeOrderedUUID()
         let committed = try await platform.execute(
             .create(scholarshipID: id, details, by: (try context.requirePrincipal()), now: platform.clock.now()),
             on: Scholarships.self, stream: StreamName.scholarship(id), by: context.principal

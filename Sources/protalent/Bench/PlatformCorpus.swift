@@ -1,3 +1,4 @@
+import Cryptography
 import Domain
 import EventLog
 import EventSourcing
@@ -141,6 +142,12 @@ struct PlatformCorpus {
     /// and per-week figures have many buckets.
     private var moment: Date { now.addingTimeInterval(-150 * 86_400 + Double(sequence) * 15) }
 
+    /// A new entity's id, time-ordered as the API makes them (`SecureRandom.timeOrderedUUID`): the
+    /// time of the current action, then random bits of the seeded workload.
+    private mutating func timeOrderedID() -> UUID {
+        UUID.timeOrdered(milliseconds: UInt64(moment.timeIntervalSince1970 * 1_000), random: (random.next(), random.next()))
+    }
+
     private mutating func hash() -> String {
         (random.uuid() + random.uuid()).replacingOccurrences(of: "-", with: "")
     }
@@ -165,7 +172,7 @@ struct PlatformCorpus {
     }
 
     private mutating func person(role: Role) throws -> UUID {
-        let id = UUID()
+        let id = timeOrderedID()
         let first = random.pick(Self.firstNames), last = random.pick(Self.lastNames)
         let registration = Identity.Account.Registration(
             userID: id, email: "\(id.uuidString.prefix(8))@exemple.org", emailKey: id.uuidString,
@@ -219,11 +226,11 @@ struct PlatformCorpus {
             try apply(.apply(application, by: .user(id, .mentor), now: now), by: id)
             if random.next() % 5 != 0 { try apply(.verify(mentorID: id, by: .user(admin, .admin), now: now), by: admin) }
             for _ in 0..<(random.next() % 6) { // ratings of sessions held elsewhere: the system records them
-                try apply(.recordRating(mentorID: id, sessionID: UUID(), rating: Int(random.next() % 3) + 3, now: now), by: nil)
+                try apply(.recordRating(mentorID: id, sessionID: timeOrderedID(), rating: Int(random.next() % 3) + 3, now: now), by: nil)
             }
             if state.verified { bookable.append((id, state)) }
         case "community":
-            let id = UUID(), owner = students.isEmpty ? UUID() : random.pick(students)
+            let id = timeOrderedID(), owner = students.isEmpty ? timeOrderedID() : random.pick(students)
             let field = random.pick(Self.fields)
             let details = Communities.Details(
                 name: "\(random.pick(["Club", "Réseau", "Cercle", "Communauté", "Network"])) \(field) \(sequence)",
@@ -239,13 +246,13 @@ struct PlatformCorpus {
             guard !communities.isEmpty else { return try add("scholarship") }
             let id = random.pick(communities)
             guard var entry = owners[id] else { return }
-            let events = try Communities.decide(.post(postID: UUID(), title: sentence(4).capitalized, body: sentence(25),
+            let events = try Communities.decide(.post(postID: timeOrderedID(), title: sentence(4).capitalized, body: sentence(25),
                                                       by: .user(entry.owner, .student), now: now.addingTimeInterval(-Double(sequence))), entry.state)
             entry.state = events.reduce(entry.state, Communities.evolve)
             owners[id] = entry
             try record(StreamName.community(id), events, by: entry.owner)
         case "event":
-            let id = UUID()
+            let id = timeOrderedID()
             let start = now.addingTimeInterval(Double(Int(random.next() % 120) - 20) * 86_400)
             let online = random.next() % 2 == 0
             let details = Gathering.Details(
@@ -263,7 +270,7 @@ struct PlatformCorpus {
         case "login", "refresh", "profile", "join", "attend", "session":
             try activity(kind)
         default:
-            let id = UUID()
+            let id = timeOrderedID()
             let field = random.pick(Self.fields)
             let deadline = now.addingTimeInterval(Double(Int(random.next() % 240) - 40) * 86_400)
             let details = Scholarships.Details(
@@ -352,7 +359,7 @@ struct PlatformCorpus {
             let mentor = bookable[pick], mentee = random.pick(students)
             let day = (at.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
             let start = Date(timeIntervalSince1970: day + Double(2 + random.next() % 20) * 86_400 + 14 * 3_600)
-            let sessionID = UUID()
+            let sessionID = timeOrderedID()
             let request = Mentoring.Session.Request(sessionID: sessionID, mentorID: mentor.id, title: sentence(4).capitalized,
                                                     description: sentence(16), scheduledAt: start, durationMinutes: 60)
             var session = Mentoring.Session.initialState
