@@ -138,6 +138,36 @@ enum Greeting: DomainEvent {
         #expect(String(decoding: try revealer.reveal(payload), as: UTF8.self).contains("\"name\":\"[erased]\""))
     }
 
+    /// The revealer looks a subject's key up once for consecutive fields of that subject: fields of
+    /// two people, one of them erased, interleaved, must each get their own person's answer, and a
+    /// sealed value moved under the other person's id must not open.
+    @Test func revealerKeepsEachFieldToItsOwnSubject() throws {
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        let codec = EventCodec(cipher: KeyStoreCipher(keyStore: fixture.keys))
+        func sealed(_ name: String, of person: UUID) throws -> String {
+            let event = Greeting.greeted(.init(personId: person, name: Personal(name), address: .erased, tags: []))
+            let text = String(decoding: try codec.encode(event, eventId: UUID()).payload, as: UTF8.self)
+            let start = try #require(text.range(of: "\"name\":")).upperBound
+            let end = try #require(text.range(of: "}", range: start..<text.endIndex)).upperBound
+            return String(text[start..<end])
+        }
+        let awa = UUID(), zoe = UUID()
+        let a1 = try sealed("Awa", of: awa), z1 = try sealed("Zoé", of: zoe), a2 = try sealed("Diop", of: awa)
+        let payload = Array("{\"x\":[\(a1),\(z1),\(a2),\(z1),\(z1),\(a1)]}".utf8)
+        let revealer = PersonalDataRevealer(keyStore: fixture.keys)
+        #expect(String(decoding: try revealer.reveal(payload), as: UTF8.self) == "{\"x\":[\"Awa\",\"Zoé\",\"Diop\",\"Zoé\",\"Zoé\",\"Awa\"]}")
+        try fixture.keys.erase(subject: zoe)
+        #expect(String(decoding: try revealer.reveal(payload), as: UTF8.self)
+            == "{\"x\":[\"Awa\",\"[erased]\",\"Diop\",\"[erased]\",\"[erased]\",\"Awa\"]}")
+        // Awa's second ciphertext relabelled as another (living) person's: it authenticates Awa's id only.
+        let other = UUID()
+        _ = try fixture.keys.key(for: other, create: true)
+        let moved = a2.replacingOccurrences(of: awa.uuidString.lowercased(), with: other.uuidString.lowercased())
+        #expect(moved != a2)
+        #expect(throws: PersonalDataError.self) { try revealer.reveal(Array("{\"x\":[\(a1),\(moved)]}".utf8)) }
+    }
+
     @Test func revealerReplacesAdjacentFieldsAndKeepsEveryByteAroundThem() throws {
         let fixture = try ReadModelFixture()
         defer { fixture.close() }

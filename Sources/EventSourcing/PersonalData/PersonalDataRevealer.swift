@@ -34,12 +34,13 @@ public struct PersonalDataRevealer: Sendable {
     ///   cannot be read.
     public func reveal(_ payload: [UInt8]) throws -> [UInt8] {
         guard var brace = firstBrace(in: payload, from: 0) else { return payload }
+        var subject: Subject? // the fields of a payload are mostly one person's: one key look-up
         var output: [UInt8] = []
         output.reserveCapacity(payload.count)
         var kept = 0 // payload[..<kept] is in `output`
         while true {
             // What lies between personal fields is copied in one piece, not byte by byte.
-            if let (replacement, end) = try field(in: payload, at: brace) {
+            if let (replacement, end) = try field(in: payload, at: brace, &subject) {
                 output.append(contentsOf: payload[kept..<brace])
                 output.append(contentsOf: replacement)
                 kept = end
@@ -72,9 +73,18 @@ public struct PersonalDataRevealer: Sendable {
         return true
     }
 
+    /// The subject of the last field revealed: its id as written, its key (`nil`: erased) and the
+    /// additional data its ciphertexts authenticate.
+    private struct Subject {
+        var text: ArraySlice<UInt8>
+        var id: UUID
+        var key: [UInt8]?
+        var associatedData: [UInt8]
+    }
+
     /// The replacement of the personal field starting at `index`, and the index after it; `nil` when
-    /// no personal field starts there.
-    private func field(in payload: [UInt8], at index: Int) throws -> ([UInt8], Int)? {
+    /// no personal field starts there. `subject`: the last field's, reused when this one names it too.
+    private func field(in payload: [UInt8], at index: Int, _ subject: inout Subject?) throws -> ([UInt8], Int)? {
         if matches(payload, at: index, Self.erasedMarker) {
             return (Self.erasedJSON, index + Self.erasedMarker.count)
         }
@@ -93,8 +103,13 @@ public struct PersonalDataRevealer: Sendable {
         while cursor < payload.count, payload[cursor] != UInt8(ascii: "\"") { cursor += 1 }
         guard cursor + 1 < payload.count, payload[cursor + 1] == UInt8(ascii: "}") else { return nil }
         let end = cursor + 2
-        guard let subject = UUIDText.parse(payload[subStart..<min(cursor, payload.count)]) else {
-            throw PersonalDataError.malformed("'sub' is not a UUID", at: [])
+        let subjectText = payload[subStart..<min(cursor, payload.count)]
+        if subject.map({ !$0.text.elementsEqual(subjectText) }) ?? true {
+            guard let id = UUIDText.parse(subjectText) else {
+                throw PersonalDataError.malformed("'sub' is not a UUID", at: [])
+            }
+            let key = try keyStore?.key(for: id, create: false)
+            subject = Subject(text: subjectText, id: id, key: key, associatedData: KeyStoreCipher.associatedData(id))
         }
         let decoded: [UInt8]?
         if escaped {
@@ -112,13 +127,13 @@ public struct PersonalDataRevealer: Sendable {
         guard let box = decoded else {
             throw PersonalDataError.malformed("'enc' is not base64", at: [])
         }
-        guard let keyStore, let key = try keyStore.key(for: subject, create: false) else {
+        guard let known = subject, let key = known.key else {
             return (Self.erasedJSON, end)
         }
         do {
-            return (try AES256GCM.open(box, key: key, authenticating: KeyStoreCipher.associatedData(subject)), end)
+            return (try AES256GCM.open(box, key: key, authenticating: known.associatedData), end)
         } catch {
-            throw PersonalDataError.tampered(subject: subject, at: [])
+            throw PersonalDataError.tampered(subject: known.id, at: [])
         }
     }
 }
