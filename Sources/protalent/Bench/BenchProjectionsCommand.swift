@@ -60,6 +60,10 @@ struct BenchProjectionsCommand: AsyncParsableCommand {
         let set = try ProjectionSet(projectionsDirectory: URL(fileURLWithPath: projections), dataDirectory: scratch,
                                     log: log, keyStore: keys, logger: logger)
 
+        // The log was written without fsync: have the kernel write it back now, not while the
+        // rebuild is timed (set-up, as `protalent rebuild` on a log written earlier would find it).
+        sync()
+
         // Full rebuild of every projection together, as `protalent rebuild` and the server do.
         let started = ContinuousClock.now
         try await set.rebuild()
