@@ -73,46 +73,73 @@ public enum AES256GCM {
         key: some ContiguousBytesSequence,
         authenticating additionalData: some ContiguousBytesSequence = [UInt8]()
     ) throws(Error) -> [UInt8] {
-        try checkKey(key)
-        let boxCount = box.withUnsafeBytes { $0.count }
-        guard boxCount >= nonceByteCount + tagByteCount else { throw .boxTooShort(boxCount) }
-        guard let context = EVP_CIPHER_CTX_new() else { throw .libcrypto("could not allocate a cipher context") }
-        defer { EVP_CIPHER_CTX_free(context) }
+        try Opener(key: key).open(box, authenticating: additionalData)
+    }
 
-        let ciphertextCount = boxCount - nonceByteCount - tagByteCount
-        var plaintext = [UInt8](repeating: 0, count: ciphertextCount)
-        let outcome: Error? = box.withUnsafeBytes { box in
-            let nonce = box.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            let ciphertext = nonce + nonceByteCount
-            var tag = Array(UnsafeBufferPointer(start: ciphertext + ciphertextCount, count: tagByteCount))
+    /// Opens boxes sealed under one key through one cipher context, whose key schedule is set up
+    /// once: what opening several fields of one person costs once per field otherwise.
+    public final class Opener {
+        private let context: OpaquePointer
+
+        /// An opener for `key` (32 bytes).
+        public init(key: some ContiguousBytesSequence) throws(Error) {
+            try checkKey(key)
+            guard let context = EVP_CIPHER_CTX_new() else { throw .libcrypto("could not allocate a cipher context") }
             let initialised = key.withUnsafeBytes { key in
-                EVP_DecryptInit_ex2(context, aes256GCMAlgorithm, key.baseAddress, nonce, nil)
+                EVP_DecryptInit_ex2(context, aes256GCMAlgorithm, key.baseAddress, nil, nil)
             }
-            guard initialised == 1 else { return .libcrypto("EVP_DecryptInit_ex2 failed") }
-            var length: Int32 = 0
-            let aadOK = additionalData.withUnsafeBytes { aad in
-                aad.count == 0 ? 1 : EVP_DecryptUpdate(context, nil, &length, aad.baseAddress, Int32(aad.count))
+            guard initialised == 1 else {
+                EVP_CIPHER_CTX_free(context)
+                throw .libcrypto("EVP_DecryptInit_ex2 failed: \(Libcrypto.drainErrors())")
             }
-            guard aadOK == 1 else { return .libcrypto("could not absorb the additional data") }
-            let finished: Int32 = plaintext.withUnsafeMutableBufferPointer { out in
-                if ciphertextCount > 0 {
-                    guard EVP_DecryptUpdate(context, out.baseAddress, &length, ciphertext, Int32(ciphertextCount)) == 1
-                    else { return 0 }
-                }
-                guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_AEAD_SET_TAG, Int32(tagByteCount), &tag) == 1 else {
-                    return 0
-                }
-                var finalLength: Int32 = 0
-                return EVP_DecryptFinal_ex(context, out.baseAddress.map { $0 + ciphertextCount }, &finalLength)
-            }
-            return finished == 1 ? nil : .authenticationFailed
+            self.context = context
         }
-        if let outcome {
-            plaintext.withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) }
-            _ = Libcrypto.drainErrors()
-            throw outcome
+
+        deinit { EVP_CIPHER_CTX_free(context) }
+
+        /// Checks and decrypts `nonce ‖ ciphertext ‖ tag` as `AES256GCM.open` does.
+        ///
+        /// - Throws: `Error.authenticationFailed` when the box, the additional data or the key differ
+        ///   from those used to seal; no plaintext is returned in that case.
+        public func open(
+            _ box: some ContiguousBytesSequence,
+            authenticating additionalData: some ContiguousBytesSequence = [UInt8]()
+        ) throws(Error) -> [UInt8] {
+            let boxCount = box.withUnsafeBytes { $0.count }
+            guard boxCount >= nonceByteCount + tagByteCount else { throw .boxTooShort(boxCount) }
+            let ciphertextCount = boxCount - nonceByteCount - tagByteCount
+            var plaintext = [UInt8](repeating: 0, count: ciphertextCount)
+            let outcome: Error? = box.withUnsafeBytes { box in
+                let nonce = box.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                let ciphertext = nonce + nonceByteCount
+                var tag = Array(UnsafeBufferPointer(start: ciphertext + ciphertextCount, count: tagByteCount))
+                // The nonce only: the key schedule stays from `init`.
+                guard EVP_DecryptInit_ex2(context, nil, nil, nonce, nil) == 1 else { return .libcrypto("EVP_DecryptInit_ex2 failed") }
+                var length: Int32 = 0
+                let aadOK = additionalData.withUnsafeBytes { aad in
+                    aad.count == 0 ? 1 : EVP_DecryptUpdate(context, nil, &length, aad.baseAddress, Int32(aad.count))
+                }
+                guard aadOK == 1 else { return .libcrypto("could not absorb the additional data") }
+                let finished: Int32 = plaintext.withUnsafeMutableBufferPointer { out in
+                    if ciphertextCount > 0 {
+                        guard EVP_DecryptUpdate(context, out.baseAddress, &length, ciphertext, Int32(ciphertextCount)) == 1
+                        else { return 0 }
+                    }
+                    guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_AEAD_SET_TAG, Int32(tagByteCount), &tag) == 1 else {
+                        return 0
+                    }
+                    var finalLength: Int32 = 0
+                    return EVP_DecryptFinal_ex(context, out.baseAddress.map { $0 + ciphertextCount }, &finalLength)
+                }
+                return finished == 1 ? nil : .authenticationFailed
+            }
+            if let outcome {
+                plaintext.withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) }
+                _ = Libcrypto.drainErrors()
+                throw outcome
+            }
+            return plaintext
         }
-        return plaintext
     }
 
     private static func checkKey(_ key: some ContiguousBytesSequence) throws(Error) {

@@ -67,4 +67,28 @@ import Testing
             try AES256GCM.seal([1, 2, 3] as [UInt8], key: [UInt8](repeating: 0, count: 32), nonce: [UInt8](repeating: 0, count: 8))
         }
     }
+    /// One opener, one key schedule, many boxes: each opens as `AES256GCM.open` would, and a box
+    /// that fails to authenticate leaves the opener usable for the next.
+    @Test func anOpenerOpensManyBoxesOfItsKeyAndSurvivesAFailure() throws {
+        let key = SecureRandom.bytes(count: 32)
+        let opener = try AES256GCM.Opener(key: key)
+        var boxes: [(box: [UInt8], plaintext: [UInt8], aad: [UInt8])] = []
+        for n in 0..<50 {
+            let plaintext = Array("champ \(n) \(String(repeating: "é", count: n))".utf8), aad = Array("subject-\(n % 3)".utf8)
+            boxes.append((try AES256GCM.seal(plaintext, key: key, authenticating: aad), plaintext, aad))
+        }
+        for (index, entry) in boxes.enumerated() {
+            if index % 7 == 3 {
+                #expect(throws: AES256GCM.Error.authenticationFailed) { try opener.open(entry.box, authenticating: Array("other".utf8)) }
+                var tampered = entry.box
+                tampered[tampered.count - 1] ^= 1
+                #expect(throws: AES256GCM.Error.authenticationFailed) { try opener.open(tampered, authenticating: entry.aad) }
+            }
+            #expect(try opener.open(entry.box, authenticating: entry.aad) == entry.plaintext)
+            #expect(try AES256GCM.open(entry.box, key: key, authenticating: entry.aad) == entry.plaintext)
+        }
+        let other = try AES256GCM.Opener(key: SecureRandom.bytes(count: 32))
+        #expect(throws: AES256GCM.Error.authenticationFailed) { try other.open(boxes[0].box, authenticating: boxes[0].aad) }
+        #expect(throws: AES256GCM.Error.invalidKeySize(31)) { try AES256GCM.Opener(key: [UInt8](repeating: 0, count: 31)) }
+    }
 }

@@ -73,12 +73,12 @@ public struct PersonalDataRevealer: Sendable {
         return true
     }
 
-    /// The subject of the last field revealed: its id as written, its key (`nil`: erased) and the
-    /// additional data its ciphertexts authenticate.
+    /// The subject of the last field revealed: its id as written, an opener of its key (`nil`:
+    /// erased) and the additional data its ciphertexts authenticate.
     private struct Subject {
         var text: ArraySlice<UInt8>
         var id: UUID
-        var key: [UInt8]?
+        var opener: AES256GCM.Opener?
         var associatedData: [UInt8]
     }
 
@@ -108,8 +108,8 @@ public struct PersonalDataRevealer: Sendable {
             guard let id = UUIDText.parse(subjectText) else {
                 throw PersonalDataError.malformed("'sub' is not a UUID", at: [])
             }
-            let key = try keyStore?.key(for: id, create: false)
-            subject = Subject(text: subjectText, id: id, key: key, associatedData: KeyStoreCipher.associatedData(id))
+            let opener = try keyStore?.key(for: id, create: false).map { key throws(AES256GCM.Error) in try AES256GCM.Opener(key: key) }
+            subject = Subject(text: subjectText, id: id, opener: opener, associatedData: KeyStoreCipher.associatedData(id))
         }
         let decoded: [UInt8]?
         if escaped {
@@ -127,11 +127,11 @@ public struct PersonalDataRevealer: Sendable {
         guard let box = decoded else {
             throw PersonalDataError.malformed("'enc' is not base64", at: [])
         }
-        guard let known = subject, let key = known.key else {
+        guard let known = subject, let opener = known.opener else {
             return (Self.erasedJSON, end)
         }
         do {
-            return (try AES256GCM.open(box, key: key, authenticating: known.associatedData), end)
+            return (try opener.open(box, authenticating: known.associatedData), end)
         } catch {
             throw PersonalDataError.tampered(subject: known.id, at: [])
         }
