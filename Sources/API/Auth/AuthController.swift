@@ -301,7 +301,7 @@ struct AuthController {
             .startTwoFactor(secretCiphertext: Base64.encode(sealed), by: (try context.requirePrincipal()), now: platform.clock.now()),
             on: Identity.Account.self, stream: StreamName.account(user.id), by: context.principal
         )
-        let label = "user-\(user.id.uuidString.lowercased().prefix(8))"
+        let label = "user-\(user.id.uuidString.lowercased().suffix(8))" // the random end: ids begin with their time
         let setup = TwoFactorSetup(
             secret: Base32.encode(secret), otpauthUri: TOTP(secret: secret).provisioningURI(issuer: "ProTalent", account: label)
         )

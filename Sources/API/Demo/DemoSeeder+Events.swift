@@ -38,7 +38,7 @@ extension DemoSeeder {
             try await run(.create(eventID: eventID, Gathering.Details(
                 title: spec.title, description: "\(spec.title) — animé par un mentor ProTalent.", eventType: spec.type,
                 startDate: startDate, endDate: startDate + spec.hours * 3_600, isOnline: spec.online, location: spec.location,
-                meetingUrl: spec.online ? "https://meet.protalent.app/\(eventID.uuidString.lowercased().prefix(8))" : nil,
+                meetingUrl: spec.online ? "https://meet.protalent.app/\(eventID.uuidString.lowercased().suffix(12))" : nil,
                 maxParticipants: spec.capacity
             ), by: organizer.principal, now: clock), organizer.principal)
             var registered: [DemoAccount] = []

@@ -175,7 +175,7 @@ struct PlatformCorpus {
         let id = timeOrderedID()
         let first = random.pick(Self.firstNames), last = random.pick(Self.lastNames)
         let registration = Identity.Account.Registration(
-            userID: id, email: "\(id.uuidString.prefix(8))@exemple.org", emailKey: id.uuidString,
+            userID: id, email: "\(id.uuidString.suffix(12).lowercased())@exemple.org", emailKey: id.uuidString,
             password: NewPassword(plaintext: "bench password 2026", hash: "$scrypt$bench"), firstName: first, lastName: last, role: role,
             countryCode: random.pick(Self.countries), verification: IssuedToken(tokenHash: "bench", expiresAt: now.addingTimeInterval(86_400)),
             now: now
