@@ -60,7 +60,7 @@ INSERT INTO search (search, rank) VALUES ('hashsize', 16777216);
 
 -- What the batch being applied does to `search_text`: the document's new text, or a removal (kind
 -- NULL). Written to `search_text` once, at the end of the batch (`-- @after-batch`), and emptied:
--- for a live model its triggers write `search` there, in one statement. FTS5 writes
+-- for a live model its triggers write `search` there, in two statements. FTS5 writes
 -- its buffered terms to disk at every statement savepoint that follows one of its writes in the
 -- transaction; writing it per event made a new index segment per event and cost 4x more.
 CREATE TABLE search_pending (
