@@ -42,10 +42,12 @@ let package = Package(
         .target(name: "Domain", dependencies: ["EventSourcing"], swiftSettings: swiftSettings),
         // One SQLite setting that only C can make (sqlite3_config is variadic).
         .target(name: "CSQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
+        // Starting a file's writeback early (sync_file_range, a GNU extension Swift's Glibc omits).
+        .target(name: "CFileWriteback"),
         .target(
             name: "ReadModels",
             dependencies: [
-                "EventLog", "EventSourcing", "Domain", "Cryptography", "CSQLiteTuning",
+                "EventLog", "EventSourcing", "Domain", "Cryptography", "CSQLiteTuning", "CFileWriteback",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

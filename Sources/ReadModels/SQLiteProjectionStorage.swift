@@ -1,3 +1,4 @@
+import CFileWriteback
 import EventLog
 public import Foundation
 public import GRDB
@@ -300,18 +301,29 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     /// Runs `body` in the build's transaction, begun by the first batch after a commit, and
     /// commits every `buildCommitBatches` batches.
     private func writeBuild(_ queue: DatabaseQueue, _ body: (Database) throws -> Void) throws {
-        let due = state.withLock { state -> Bool in
-            guard state.building?.queue === queue else { return true }
+        let (due, file) = state.withLock { state -> (Bool, String?) in
+            guard state.building?.queue === queue else { return (true, nil) }
             state.building?.uncommitted += 1
-            guard state.building?.uncommitted ?? 0 >= Self.buildCommitBatches else { return false }
+            guard state.building?.uncommitted ?? 0 >= Self.buildCommitBatches else { return (false, nil) }
             state.building?.uncommitted = 0
-            return true
+            return (true, state.building?.file)
         }
         try queue.writeWithoutTransaction { db in
             if !db.isInsideTransaction { try db.beginTransaction() }
             try body(db)
             if due { try db.commit() }
         }
+        if let file { Self.startWriteback(directory.appendingPathComponent(file).path) }
+    }
+
+    /// Asks the kernel to start writing the file's dirty pages to disk, without waiting: a build is
+    /// written without fsync, and `promoteBuild`'s fsync then waits only for what is left (the
+    /// promotion of all ten models of 1M events, ~880 MB, took 0.73 s of the rebuild's wall time, 0.3 s so).
+    private static func startWriteback(_ path: String) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return }
+        _ = protalent_start_writeback(fd) // only a hint: the fsync before promotion is what counts
+        close(fd)
     }
 
     /// Commits what a build applied since its last commit.
@@ -331,6 +343,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         try building.queue.write { db in
             for statement in building.projection.definition.deferredIndexes { try db.execute(sql: statement.sql) }
         }
+        Self.startWriteback(directory.appendingPathComponent(building.file).path)
         state.withLock { state in
             if state.building?.file == building.file { state.building?.indexed = true }
         }

@@ -1,0 +1,13 @@
+// A C shim because Swift's Glibc module leaves out the GNU extensions, sync_file_range among them.
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include "file_writeback.h"
+
+int protalent_start_writeback(int fd) {
+#ifdef __linux__
+    return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)fd;
+    return 0;
+#endif
+}
