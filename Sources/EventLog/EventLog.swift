@@ -127,6 +127,12 @@ public final class EventLog: Sendable {
         try core.readStream(stream, from: version, maxCount: maxCount)
     }
 
+    /// The global positions of `stream`'s events, oldest first (the position of version `v` is at
+    /// index `v - 1`); empty when the stream does not exist. The log keeps them in memory.
+    public func positions(ofStream stream: String) -> [Int64] {
+        core.state.withLock { $0.index.streams[stream] ?? [] }
+    }
+
     /// The names of every stream, in no particular order.
     public func streamNames() -> [String] {
         core.state.withLock { Array($0.index.streams.keys) }

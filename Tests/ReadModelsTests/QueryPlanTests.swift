@@ -262,7 +262,7 @@ import Testing
         for before in [nil, Int64(500)] {
             for (filter, index) in [
                 (AuditFilter(), "audit"), (AuditFilter(from: from, to: to), "audit"),
-                (AuditFilter(stream: "session-1"), "audit_by_stream"), (AuditFilter(type: "mentoring.session-accepted", from: from), "audit_by_type"),
+                (AuditFilter(type: "mentoring.session-accepted", from: from), "audit_by_type"),
                 (AuditFilter(actor: "system", to: to), "audit_by_actor"),
             ] {
                 let (sql, arguments) = AuditQueries.listSQL(filter, from: filter.from.map { _ in 100 }, to: filter.to.map { _ in 900 },
@@ -274,5 +274,11 @@ import Testing
                 #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(filter) sorts: \(plan)")
             }
         }
+        // A stream's positions come from the log: its rows are found by position, a chunk at a time.
+        var query = ListQuery()
+        query.require("type = ?", ["mentoring.session-accepted"])
+        let (sql, arguments) = AuditQueries.positionsSQL([3, 9, 27], where: query)
+        let plan = try Self.plan("audit", sql, arguments)
+        #expect(plan.contains { $0.hasPrefix("SEARCH audit") } && Self.scans(plan).isEmpty, "\(plan)")
     }
 }

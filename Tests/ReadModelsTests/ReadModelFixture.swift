@@ -13,10 +13,10 @@ final class ReadModelFixture: Sendable {
     let keys: KeyStore
     let log: EventLog
 
-    init(_ label: String = "readmodels") throws {
+    init(_ label: String = "readmodels", options: EventLogOptions = LogFixtures.options()) throws {
         data = try TemporaryDirectory(label)
         keys = try KeyStore(dataDirectory: data.url, environment: [:])
-        log = try EventLog.open(directory: data.path + "/log", options: LogFixtures.options())
+        log = try EventLog.open(directory: data.path + "/log", options: options)
     }
 
     var readModels: URL { data.url.appendingPathComponent("readmodels") }

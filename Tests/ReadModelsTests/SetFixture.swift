@@ -18,8 +18,8 @@ struct SetFixture {
     let fixture: ReadModelFixture
     let projections: URL
 
-    init(_ files: [String: String]) throws {
-        fixture = try ReadModelFixture("projection-set")
+    init(_ files: [String: String], options: EventLogOptions = LogFixtures.options()) throws {
+        fixture = try ReadModelFixture("projection-set", options: options)
         projections = fixture.data.url.appendingPathComponent("projections")
         try FileManager.default.createDirectory(at: projections, withIntermediateDirectories: true)
         for (name, source) in files { try write(name, source) }

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import GRDB
 
@@ -10,25 +11,53 @@ extension AuditQueries {
             guard let position = Int64(cursor.key), cursor.id == cursor.key else { throw ReadModelError.invalidCursor("audit") }
             return position
         }
+        let stream = filter.stream.map { log.positions(ofStream: $0) }
         let rows = try storage.read { db -> [AuditEntry] in
             guard let window = try Self.positions(of: filter, db) else { return [] }
+            if let stream {
+                return try Self.streamPage(stream, filter, from: window.from, to: window.to, before: before, limit: page.limit, db)
+            }
             let (sql, arguments) = Self.listSQL(filter, from: window.from, to: window.to, before: before, limit: page.limit)
             return try AuditEntry.fetchAll(db, sql: sql, arguments: arguments)
         }
         return page.page(rows) { PageCursor(key: "\($0.position)", id: "\($0.position)") }
     }
 
-    /// The page of `list` within positions `from..<to`: one range of the position-ordered index of
-    /// the most selective filter (stream, type or actor, else the table itself), read backwards.
+    /// The page of `list` within positions `from..<to` when no stream is asked for: one range of
+    /// the position-ordered index of the most selective filter (type or actor, else the table
+    /// itself), read backwards.
     static func listSQL(_ filter: AuditFilter, from: Int64?, to: Int64?, before: Int64?, limit: Int) -> (String, StatementArguments) {
-        var query = ListQuery()
-        if let stream = filter.stream { query.require("stream = ?", [stream]) }
-        if let type = filter.type { query.require("type = ?", [type]) }
-        if let actor = filter.actor { query.require("actor = ?", [actor]) }
+        var query = conditions(filter)
         if let from { query.require("position >= ?", [from]) }
         if let to { query.require("position < ?", [to]) }
         if let before { query.require("position < ?", [before]) }
         return query.sql(select: "position, stream, type, actor, time_micros", from: "audit", orderBy: "position DESC", limit: limit)
+    }
+
+    /// The page of `list` for a stream, whose positions (`stream`, oldest first) the log gives:
+    /// those within `from..<to` and before `before`, newest first, read a chunk at a time until
+    /// `limit + 1` entries pass the other filters.
+    static func streamPage(
+        _ stream: [Int64], _ filter: AuditFilter, from: Int64?, to: Int64?, before: Int64?, limit: Int, _ db: Database
+    ) throws -> [AuditEntry] {
+        let lower = from ?? .min, upper = min(to ?? .max, before ?? .max)
+        var candidates = stream.reversed().drop { $0 >= upper }.prefix { $0 >= lower }[...]
+        let query = conditions(filter)
+        var page: [AuditEntry] = []
+        while page.count <= limit, !candidates.isEmpty {
+            let chunk = candidates.prefix(max(64, 2 * (limit + 1)))
+            candidates = candidates.dropFirst(chunk.count)
+            page += try entries(at: chunk, where: query, db).sorted { $0.position > $1.position }
+        }
+        return Array(page.prefix(limit + 1))
+    }
+
+    /// The type and actor filters (a stream is found through the log).
+    private static func conditions(_ filter: AuditFilter) -> ListQuery {
+        var query = ListQuery()
+        if let type = filter.type { query.require("type = ?", [type]) }
+        if let actor = filter.actor { query.require("actor = ?", [actor]) }
+        return query
     }
 
     /// The positions `from..<to` of the filter's time window (`nil` bounds: none), `nil` when no

@@ -5,7 +5,7 @@ import EventLog
 extension ProjectionSet {
     /// Queries over the audit index (`projections/audit.sql`).
     public var audit: AuditQueries {
-        get throws { AuditQueries(storage: try readModel("audit")) }
+        get throws { AuditQueries(storage: try readModel("audit"), log: log) }
     }
 }
 
@@ -38,8 +38,13 @@ public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord {
 }
 
 /// Reads the audit index: the entries concerning a user (their data export).
+///
+/// A stream's events are found through the log's own stream index (in memory, every stream's
+/// positions): the model keeps no index on stream, which spares a rebuild sorting a million rows
+/// once more for it (1.3 CPU-s of the ten models' ~25 on 1M events).
 public struct AuditQueries: Sendable {
     let storage: SQLiteProjectionStorage
+    let log: EventLog
 
     /// The streams that belong to a user: their account, profile, mentor profile and calendar.
     public static func streams(of userID: UUID) -> [String] {
@@ -49,15 +54,39 @@ public struct AuditQueries: Sendable {
 
     /// Every entry of the user's own streams or issued by them, oldest first (at most `limit`).
     public func entries(concerning userID: UUID, limit: Int = 10_000) throws -> [AuditEntry] {
-        let streams = Self.streams(of: userID)
+        let owned = Self.streams(of: userID).flatMap { log.positions(ofStream: $0) }
         let actor = userID.uuidString.lowercased()
         return try storage.read { db in
-            try AuditEntry.fetchAll(db, sql: """
-                SELECT position, stream, type, actor, time_micros FROM audit WHERE stream IN (?, ?, ?, ?)
-                UNION
-                SELECT position, stream, type, actor, time_micros FROM audit WHERE actor = ?
-                ORDER BY position LIMIT ?
-                """, arguments: [streams[0], streams[1], streams[2], streams[3], actor, limit])
+            var entries = try Self.entries(at: owned, db)
+            let seen = Set(entries.map(\.position))
+            entries += try AuditEntry.fetchAll(db, sql: "\(Self.select) WHERE actor = ? ORDER BY position LIMIT ?", arguments: [actor, limit])
+                .filter { !seen.contains($0.position) }
+            return Array(entries.sorted { $0.position < $1.position }.prefix(limit))
         }
+    }
+
+    /// The columns an `AuditEntry` is read from.
+    static let select = "SELECT position, stream, type, actor, time_micros FROM audit"
+
+    /// The entries at `positions` that the model holds (those past its checkpoint are not in it
+    /// yet), in no particular order, with the extra conditions of `query`; read by primary key, a
+    /// chunk of positions per statement.
+    static func entries(at positions: some Collection<Int64>, where query: ListQuery = ListQuery(), _ db: Database) throws -> [AuditEntry] {
+        var entries: [AuditEntry] = []
+        var rest = positions[...]
+        while !rest.isEmpty {
+            let chunk = rest.prefix(500)
+            rest = rest.dropFirst(chunk.count)
+            let (sql, arguments) = positionsSQL(chunk, where: query)
+            entries += try AuditEntry.fetchAll(db, sql: sql, arguments: arguments)
+        }
+        return entries
+    }
+
+    /// The statement of `entries(at:)` for one chunk: the positions as one JSON array argument.
+    static func positionsSQL(_ positions: some Collection<Int64>, where query: ListQuery) -> (String, StatementArguments) {
+        var conditions = query
+        conditions.require("position IN (SELECT value FROM json_each(?))", ["[" + positions.map(String.init).joined(separator: ",") + "]"])
+        return conditions.sql(select: "position, stream, type, actor, time_micros", from: "audit")
     }
 }

@@ -21,12 +21,18 @@ struct ListQuery {
         require("(" + tests.joined(separator: " OR ") + ")", columns.map { _ in pattern })
     }
 
+    /// `SELECT <columns> FROM <from> WHERE …`, every match in no particular order.
+    func sql(select columns: String, from: String) -> (String, StatementArguments) {
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        return ("SELECT \(columns) FROM \(from)\(filter)", arguments)
+    }
+
     /// `SELECT <columns> FROM <from> WHERE … ORDER BY <order> LIMIT limit + 1`: the extra row says
     /// whether another page exists (`PageRequest.page`).
     func sql(select columns: String, from: String, orderBy order: String, limit: Int) -> (String, StatementArguments) {
-        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let (sql, arguments) = sql(select: columns, from: from)
         var all = arguments
         all += [limit + 1]
-        return ("SELECT \(columns) FROM \(from)\(filter) ORDER BY \(order) LIMIT ?", all)
+        return ("\(sql) ORDER BY \(order) LIMIT ?", all)
     }
 }
