@@ -522,7 +522,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
 
     /// The connection of a build: nobody reads it before it is promoted and a crash discards it,
     /// so no fsync, no WAL and no rollback journal (a failed batch empties the build instead). A
-    /// large cache keeps the indexes being filled in memory.
+    /// page cache of its own keeps the b-trees being filled in memory between commits.
     private static func openBuild(_ path: String) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.label = URL(fileURLWithPath: path).lastPathComponent
@@ -533,7 +533,10 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             // rebuild. A failed batch empties the build instead (`failBuild`).
             try db.execute(sql: "PRAGMA journal_mode = OFF")
             try db.execute(sql: "PRAGMA synchronous = OFF")
-            try db.execute(sql: "PRAGMA cache_size = -131072") // 128 MiB
+            // 32 MiB: with 128, the ten builds of 1M events spent ~0.7 s more of system time
+            // faulting in fresh memory (peak RSS 1.2 against 0.9 GB) for no fewer writes; 8 MiB
+            // made more writes again.
+            try db.execute(sql: "PRAGMA cache_size = -32768")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             // CREATE INDEX may sort with a helper thread: the deferred indexes of the builds that
             // finish last run while other builds are done (all ten on 1M events: 12.85 s twice
