@@ -37,7 +37,9 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "Cryptography", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
-        .target(name: "EventLog", dependencies: ["CLZ4", "Cryptography"], swiftSettings: swiftSettings),
+        // CRC-32C with the processor's instruction (SSE 4.2), which Swift cannot name.
+        .target(name: "CCRC32C"),
+        .target(name: "EventLog", dependencies: ["CLZ4", "CCRC32C", "Cryptography"], swiftSettings: swiftSettings),
         .target(name: "EventSourcing", dependencies: ["EventLog", "Cryptography"], swiftSettings: swiftSettings),
         .target(name: "Domain", dependencies: ["EventSourcing"], swiftSettings: swiftSettings),
         // One SQLite setting that only C can make (sqlite3_config is variadic).
