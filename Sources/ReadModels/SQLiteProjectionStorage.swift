@@ -419,40 +419,46 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
         var binders: [String: [EventBinder]] = [:] // by type, for events of no rebuild batch
         var numbered: [[EventBinder]?] = [] // by the rebuild batch's type number
         var values = EventValues()
-        for index in events.indices {
-            let event = events[index]
-            let number = event.typeNumber
-            let forType: [EventBinder]
-            if number >= 0, number < numbered.count, let known = numbered[number] {
-                forType = known
-            } else if number < 0, let known = binders[event.record.type] {
-                forType = known
-            } else {
-                let type = event.record.type
-                // The statements of this type, prepared once per call (none: only the checkpoint moves).
-                var made: [EventBinder] = []
-                for statement in projection.definition.statements(for: type) {
-                    do {
-                        made.append(EventBinder(try db.cachedStatement(sql: statement.sql), source: statement))
-                    } catch {
-                        throw FailedAt(index: index, failure: StatementFailure(statement: statement, error: error).failure(event, file: projection.file))
-                    }
-                }
-                if number >= 0 {
-                    if numbered.count <= number { numbered.append(contentsOf: repeatElement(nil, count: number + 1 - numbered.count)) }
-                    numbered[number] = made
+        let eventsStart = events.startIndex
+        // Events are read in place: copying one retains its storage, which the ten builds of a
+        // rebuild share across cores, so each copy fought over one cache line (and most builds
+        // skip most events).
+        try events.withUnsafeBufferPointer { events in
+            for offset in events.indices {
+                let index = offset + eventsStart
+                let number = events[offset].typeNumber
+                let forType: [EventBinder]
+                if number >= 0, number < numbered.count, let known = numbered[number] {
+                    forType = known
+                } else if number < 0, let known = binders[events[offset].record.type] {
+                    forType = known
                 } else {
-                    binders[type] = made
+                    let type = events[offset].record.type
+                    // The statements of this type, prepared once per call (none: only the checkpoint moves).
+                    var made: [EventBinder] = []
+                    for statement in projection.definition.statements(for: type) {
+                        do {
+                            made.append(EventBinder(try db.cachedStatement(sql: statement.sql), source: statement))
+                        } catch {
+                            throw FailedAt(index: index, failure: StatementFailure(statement: statement, error: error).failure(events[offset], file: projection.file))
+                        }
+                    }
+                    if number >= 0 {
+                        if numbered.count <= number { numbered.append(contentsOf: repeatElement(nil, count: number + 1 - numbered.count)) }
+                        numbered[number] = made
+                    } else {
+                        binders[type] = made
+                    }
+                    forType = made
                 }
-                forType = made
-            }
-            guard !forType.isEmpty else { continue }
-            values.reset(for: event.record)
-            for statement in forType.indices { // by index: iterating copies each binder
-                do {
-                    try forType[statement].execute(event, &values)
-                } catch {
-                    throw FailedAt(index: index, failure: StatementFailure(statement: forType[statement].source, error: error).failure(event, file: projection.file))
+                guard !forType.isEmpty else { continue }
+                values.reset(for: events[offset].record)
+                for statement in forType.indices { // by index: iterating copies each binder
+                    do {
+                        try forType[statement].execute(events[offset], &values)
+                    } catch {
+                        throw FailedAt(index: index, failure: StatementFailure(statement: forType[statement].source, error: error).failure(events[offset], file: projection.file))
+                    }
                 }
             }
         }
