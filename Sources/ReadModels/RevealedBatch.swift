@@ -29,9 +29,13 @@ struct RevealedBatch: Sendable {
         var needs: [Bool] = [] // by type index, asked once per batch
         var indexOfType: [String: Int] = [:]
         // Each record is moved out of the array into its event, not copied (a copy retains each of
-        // its strings and arrays, and the array's release then drops them again).
-        var records = records
-        records.reverse()
+        // its strings and arrays, and the array's release then drops them again): popped into a
+        // reversed array, then popped from it in order (`reverse()` swapped by copies).
+        var backwards: [RecordedEvent] = []
+        backwards.reserveCapacity(records.count)
+        var given = consume records
+        while let record = given.popLast() { backwards.append(record) }
+        var records = consume backwards
         var index = 0
         while let record = records.popLast() {
             defer { index += 1 }
