@@ -1,3 +1,5 @@
+import Foundation
+
 /// The top-level fields of a JSON object, found in one pass without decoding anything: each key's
 /// raw bytes and the byte range of its value's JSON text. What `:p_<field>` binds.
 ///
@@ -44,15 +46,17 @@ struct TopLevelJSONFields: Sendable {
     /// The range of the value of the first field named `name` (compared byte for byte with the
     /// key as written), `nil` when there is none.
     func value(of name: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
-        for (index, key) in keys.enumerated() where key.count == name.count {
-            var same = true
-            for offset in 0..<name.count where bytes[key.lowerBound + offset] != name[offset] {
-                same = false
-                break
+        guard let payload = bytes.baseAddress else { return nil }
+        return name.withUnsafeBufferPointer { name in
+            for index in keys.indices where keys[index].count == name.count {
+                // memcmp, not a loop of checked byte reads: this runs for every parameter of
+                // every statement a build applies.
+                if name.isEmpty || memcmp(payload + keys[index].lowerBound, name.baseAddress!, name.count) == 0 {
+                    return values[index]
+                }
             }
-            if same { return values[index] }
+            return nil
         }
-        return nil
     }
 
     private func skipSpace(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
