@@ -252,6 +252,27 @@ public final class ProjectionRunner: Sendable {
         let building = progress.withLock { $0.build }
         let uses = building?.eventUses ?? .everything
         let useOfType = batch.types.map { uses.use(of: $0) } // by type index: no look-up per event
+        // Usually the batch goes whole (the statements skip the types they do not handle): a copy
+        // of each handled event into an array of this build's own retained its storage, which
+        // the builds share across cores. Only a batch with no handled event, or with a payload
+        // the reader did not reveal for this build, is sorted here.
+        var handled = false, revealHere = false
+        for index in batch.events.indices {
+            let use = useOfType[batch.typeIndexes[index]]
+            guard use.handled else { continue }
+            handled = true
+            if use.readsPayload, !batch.revealed[index] {
+                revealHere = true
+                break
+            }
+        }
+        if handled, !revealHere {
+            if let failure = try storage.apply(batch.events, through: batch.lastPosition, to: .building) {
+                buildFailed(failure)
+                return false
+            }
+            return true
+        }
         var prepared: [ProjectionEvent] = []
         prepared.reserveCapacity(batch.events.count)
         var revealFailure: ProjectionFailure?

@@ -42,6 +42,23 @@ import Testing
         #expect(try storage.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM staged") } == 0)
     }
 
+    /// A rebuild hands each build the whole batch; the statements run only for the events it
+    /// handles, and the batch step only for a batch holding one (as when following the log).
+    @Test func aRebuildRunsItOnlyForBatchesHoldingAHandledEvent() async throws {
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        // A rebuild reads 4 × batchSize = 16 events at a time: one batch of other events, one
+        // mixed, one of counted events only.
+        try await fixture.append(16, type: "test.other")
+        try await fixture.append(6, type: "test.other", from: 100)
+        try await fixture.append(10, type: "test.counted") // n = 1...10
+        try await fixture.append(16, type: "test.counted", from: 11) // n = 11...26
+        let (storage, runner) = try fixture.runner(try fixture.projection("batched", Self.source()), batchSize: 4)
+        #expect(try await runner.rebuild(progress: nil))
+        #expect(try Self.batches(storage) == [Batch(events: 10, total: 55), Batch(events: 16, total: (11...26).reduce(0, +))])
+        #expect(runner.status.checkpoint == fixture.log.head)
+    }
+
     @Test func aFailureKeepsNoneOfTheBatchAndIsReportedAtItsFirstEvent() async throws {
         let fixture = try ReadModelFixture()
         defer { fixture.close() }
