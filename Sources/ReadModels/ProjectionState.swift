@@ -9,11 +9,9 @@ public struct ProjectionEvent: Sendable {
         let record: RecordedEvent
         let payload: [UInt8]
         let fields: TopLevelJSONFields
-        let typeNumber: Int
-        init(record: RecordedEvent, payload: [UInt8], typeNumber: Int) {
+        init(record: RecordedEvent, payload: [UInt8]) {
             self.record = record
             self.payload = payload
-            self.typeNumber = typeNumber
             var fields = TopLevelJSONFields()
             if !payload.isEmpty { payload.withUnsafeBufferPointer { fields.scan($0) } }
             self.fields = fields
@@ -21,6 +19,11 @@ public struct ProjectionEvent: Sendable {
     }
 
     private let storage: Storage
+    /// The number of the event's type in the rebuild batch that made it (`RevealedBatch.types`),
+    /// -1 outside one: a build finds its statements by it, not by hashing the type per event.
+    /// Beside the storage, not in it: a build skips the events it does not handle by this number
+    /// alone, reading the batch's array without touching each event's storage.
+    let typeNumber: Int
 
     /// The event as stored.
     public var record: RecordedEvent { _read { yield storage.record } }
@@ -31,18 +34,17 @@ public struct ProjectionEvent: Sendable {
     /// Where the payload's top-level fields are: found once per event, when it is made, for every
     /// build that binds them (each scanned it again: ~3 % of a rebuild).
     var fields: TopLevelJSONFields { _read { yield storage.fields } }
-    /// The number of the event's type in the rebuild batch that made it (`RevealedBatch.types`),
-    /// -1 outside one: a build finds its statements by it, not by hashing the type per event.
-    var typeNumber: Int { storage.typeNumber }
 
     /// Creates an event for a projection.
     public init(record: RecordedEvent, payload: [UInt8]) {
-        storage = Storage(record: record, payload: payload, typeNumber: -1)
+        storage = Storage(record: record, payload: payload)
+        typeNumber = -1
     }
 
     /// An event of a rebuild batch whose distinct types are numbered (`RevealedBatch`).
     init(record: RecordedEvent, payload: [UInt8], typeNumber: Int) {
-        storage = Storage(record: record, payload: payload, typeNumber: typeNumber)
+        storage = Storage(record: record, payload: payload)
+        self.typeNumber = typeNumber
     }
 }
 

@@ -418,6 +418,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     private static func applyAll(_ events: ArraySlice<ProjectionEvent>, _ projection: Projection, _ db: Database) throws {
         var binders: [String: [EventBinder]] = [:] // by type, for events of no rebuild batch
         var numbered: [[EventBinder]?] = [] // by the rebuild batch's type number
+        var handles: [Bool] = [] // by type number: whether it has statements (true until known)
         var values = EventValues()
         let eventsStart = events.startIndex
         // Events are read in place: copying one retains its storage, which the ten builds of a
@@ -427,6 +428,9 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             for offset in events.indices {
                 let index = offset + eventsStart
                 let number = events[offset].typeNumber
+                // Most builds handle few of a batch's types: skip those without copying their
+                // (empty) list of statements.
+                if number >= 0, number < handles.count, !handles[number] { continue }
                 let forType: [EventBinder]
                 if number >= 0, number < numbered.count, let known = numbered[number] {
                     forType = known
@@ -446,6 +450,8 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
                     if number >= 0 {
                         if numbered.count <= number { numbered.append(contentsOf: repeatElement(nil, count: number + 1 - numbered.count)) }
                         numbered[number] = made
+                        if handles.count <= number { handles.append(contentsOf: repeatElement(true, count: number + 1 - handles.count)) }
+                        handles[number] = !made.isEmpty
                     } else {
                         binders[type] = made
                     }
