@@ -62,8 +62,8 @@ import Testing
             let (_, runner) = try fixture.runner(v1)
             try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: patience)) }
         }
-        // Version 2 refuses n = 700: its build fails in the middle of a batch of 40 (4 × 10), two
-        // batches after its third commit (a build commits every 5 batches).
+        // Version 2 refuses n = 700: its build fails in the middle of a batch of 40 (4 × 10), inside
+        // a transaction that spans its earlier batches (a build commits every few seconds).
         let v2 = try fixture.projection("counting", countingProjection.replacingOccurrences(
             of: "n INTEGER NOT NULL,", with: "n INTEGER NOT NULL CHECK (n <> 700),"))
         let (storage, runner) = try fixture.runner(v2, batchSize: 10)
