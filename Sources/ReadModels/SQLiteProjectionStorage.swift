@@ -547,9 +547,9 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
             // rebuild. A failed batch empties the build instead (`failBuild`).
             try db.execute(sql: "PRAGMA journal_mode = OFF")
             try db.execute(sql: "PRAGMA synchronous = OFF")
-            // 32 MiB: with 128, the ten builds of 1M events spent ~0.7 s more of system time
-            // faulting in fresh memory (peak RSS 1.2 against 0.9 GB) for no fewer writes; 8 MiB
-            // made more writes again.
+            // 32 MiB: with 128, the ten builds of 1M events spent ~0.7 s more of system time,
+            // faulting in fresh memory (peak RSS 1.2 against 0.9 GB), and were no faster; 16 MiB
+            // measured the same as 32, 8 MiB slower again.
             try db.execute(sql: "PRAGMA cache_size = -32768")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             // CREATE INDEX may sort with a helper thread: the deferred indexes of the builds that
