@@ -31,7 +31,7 @@ extension AuditQueries {
         if let from { query.require("position >= ?", [from]) }
         if let to { query.require("position < ?", [to]) }
         if let before { query.require("position < ?", [before]) }
-        return query.sql(select: "position, stream, type, actor, time_micros", from: "audit", orderBy: "position DESC", limit: limit)
+        return query.sql(select: columns, from: "audit", orderBy: "position DESC", limit: limit)
     }
 
     /// The page of `list` for a stream, whose positions (`stream`, oldest first) the log gives:

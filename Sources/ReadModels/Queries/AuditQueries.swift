@@ -59,14 +59,14 @@ public struct AuditQueries: Sendable {
         return try storage.read { db in
             var entries = try Self.entries(at: owned, db)
             let seen = Set(entries.map(\.position))
-            entries += try AuditEntry.fetchAll(db, sql: "\(Self.select) WHERE actor = ? ORDER BY position LIMIT ?", arguments: [actor, limit])
+            entries += try AuditEntry.fetchAll(db, sql: "SELECT \(Self.columns) FROM audit WHERE actor = ? ORDER BY position LIMIT ?", arguments: [actor, limit])
                 .filter { !seen.contains($0.position) }
             return Array(entries.sorted { $0.position < $1.position }.prefix(limit))
         }
     }
 
     /// The columns an `AuditEntry` is read from.
-    static let select = "SELECT position, stream, type, actor, time_micros FROM audit"
+    static let columns = "position, stream, type, actor, time_micros"
 
     /// The entries at `positions` that the model holds (those past its checkpoint are not in it
     /// yet), in no particular order, with the extra conditions of `query`; read by primary key, a
@@ -87,6 +87,6 @@ public struct AuditQueries: Sendable {
     static func positionsSQL(_ positions: some Collection<Int64>, where query: ListQuery) -> (String, StatementArguments) {
         var conditions = query
         conditions.require("position IN (SELECT value FROM json_each(?))", ["[" + positions.map(String.init).joined(separator: ",") + "]"])
-        return conditions.sql(select: "position, stream, type, actor, time_micros", from: "audit")
+        return conditions.sql(select: columns, from: "audit")
     }
 }
