@@ -23,7 +23,7 @@ struct EventValues {
 
     /// Binds the JSON text of the payload's top-level `name` field, NULL when it is missing.
     func bindJSON(_ name: [UInt8], of payload: UnsafeBufferPointer<UInt8>, _ fields: TopLevelJSONFields,
-                           to handle: OpaquePointer, at index: Int32) throws {
+                  to handle: OpaquePointer, at index: Int32) throws {
         guard let range = try Self.field(name, of: payload, fields) else {
             sqlite3_bind_null(handle, index)
             return

@@ -29,13 +29,11 @@ struct RevealedBatch: Sendable {
         var needs: [Bool] = [] // by type index, asked once per batch
         var indexOfType: [String: Int] = [:]
         // Each record is moved out of the array into its event, not copied (a copy retains each of
-        // its strings and arrays, and the array's release then drops them again): popped into a
-        // reversed array, then popped from it in order (`reverse()` swapped by copies).
-        var backwards: [RecordedEvent] = []
-        backwards.reserveCapacity(records.count)
-        var given = consume records
-        while let record = given.popLast() { backwards.append(record) }
-        var records = consume backwards
+        // its strings and arrays, and the array's release then drops them again): reversed in
+        // place through a buffer, whose swaps move (`Array.reverse()` swapped by copies), then
+        // popped in order.
+        var records = consume records
+        records.withUnsafeMutableBufferPointer { $0.reverse() }
         var index = 0
         while let record = records.popLast() {
             defer { index += 1 }

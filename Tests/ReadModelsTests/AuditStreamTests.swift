@@ -29,7 +29,7 @@ import Testing
             n += 1 + n % 4
         }
         let set = try sets.set()
-        try await Self.catchUp(set, log)
+        try await catchUp(set, log)
         // Appended after the model stopped: in the log's stream index, not in the model.
         let applied = log.head
         try await sets.fixture.append(5, stream: "session-a", actor: "u1")
@@ -84,7 +84,7 @@ import Testing
         try await sets.fixture.append(2, stream: "account-\(otherID)", actor: otherID)
         try await sets.fixture.append(1, stream: "calendar-\(id)", actor: otherID)
         let set = try sets.set()
-        try await Self.catchUp(set, sets.fixture.log)
+        try await catchUp(set, sets.fixture.log)
 
         let entries = try set.audit.entries(concerning: user)
         let records = try sets.fixture.log.read(from: 1, maxCount: 100)
@@ -94,13 +94,4 @@ import Testing
         #expect(try set.audit.entries(concerning: user, limit: 4).map(\.position) == Array(expected.prefix(4)))
     }
 
-    /// Runs `set` until every model applied the log's head, then stops it.
-    static func catchUp(_ set: ProjectionSet, _ log: EventLog) async throws {
-        let head = log.head
-        let task = Task { try await set.run() }
-        for runner in set.runners { _ = await runner.waitUntil(position: head, timeout: patience) }
-        task.cancel()
-        _ = await task.result
-        #expect(set.status().allSatisfy { $0.checkpoint == head && $0.failure == nil })
-    }
 }

@@ -73,16 +73,7 @@ final class DomainHistory: Sendable {
 
     /// Runs `set` until every projection applied the whole log, then stops it.
     func catchUp(_ set: ProjectionSet) async throws {
-        let head = fixture.log.head
-        let task = Task { try await set.run() }
-        for runner in set.runners {
-            _ = await runner.waitUntil(position: head, timeout: .seconds(60))
-        }
-        task.cancel()
-        _ = await task.result
-        for status in set.status() where status.failure != nil || status.checkpoint != head {
-            throw HistoryError(message: "\(status.name) stopped at \(status.checkpoint) of \(head): \(String(describing: status.failure))")
-        }
+        try await ReadModelsTests.catchUp(set, fixture.log)
     }
 
     /// The projections of `projections/`, caught up with the whole log.
@@ -93,9 +84,4 @@ final class DomainHistory: Sendable {
     }
 
     func close() { fixture.close() }
-
-    struct HistoryError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
-    }
 }

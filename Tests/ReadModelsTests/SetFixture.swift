@@ -36,6 +36,26 @@ struct SetFixture {
     }
 }
 
+/// Runs `set` until every projection applied the whole of `log`, then stops it; throws when one
+/// stopped short of the head or failed.
+func catchUp(_ set: ProjectionSet, _ log: EventLog) async throws {
+    let head = log.head
+    let task = Task { try await set.run() }
+    for runner in set.runners {
+        _ = await runner.waitUntil(position: head, timeout: patience)
+    }
+    task.cancel()
+    _ = await task.result
+    for status in set.status() where status.failure != nil || status.checkpoint != head {
+        throw CaughtUpShort(message: "\(status.name) stopped at \(status.checkpoint) of \(head): \(String(describing: status.failure))")
+    }
+}
+
+struct CaughtUpShort: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
 /// Every row of every table of a read model, as text, for comparing models.
 func dump(_ storage: SQLiteProjectionStorage) throws -> [String] {
     try storage.read { db in
