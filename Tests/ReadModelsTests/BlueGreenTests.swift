@@ -118,6 +118,8 @@ import Testing
             let next = try await fixture.append(5, from: 2_001)
             #expect(await runner.waitUntil(position: next, timeout: patience))
             #expect(try counted(storage) == Counted(rows: 2_005, sum: 2_005 * 2_006 / 2, checkpoint: next))
+            // The build chose the page size the live model keeps.
+            #expect(try storage.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 16_384)
         }
     }
 }
