@@ -142,7 +142,7 @@ ON CONFLICT (day) DO UPDATE SET
     lockouts = lockouts + excluded.lockouts, emails_verified = emails_verified + excluded.emails_verified,
     accounts_erased = accounts_erased + excluded.accounts_erased;
 INSERT OR IGNORE INTO active_users_daily (day, user_id)
-SELECT substr(:p_at, 1, 10), lower(:p_userId) WHERE :type = 'identity.login-succeeded';
+SELECT substr(:p_at, 1, 10), :lower_userId WHERE :type = 'identity.login-succeeded';
 
 -- The ISO week of `at`: back to that week's Monday ('-6 days', 'weekday 1'), then its Thursday
 -- gives the year and the week number.
@@ -163,7 +163,7 @@ ON CONFLICT (week) DO UPDATE SET
 
 -- @on gatherings.event-created
 INSERT INTO event_stats (event_id, event_type, start_date, capacity)
-VALUES (lower(:p_eventId), :p_eventType, substr(:p_startDate, 1, 10), :p_maxParticipants);
+VALUES (:lower_eventId, :p_eventType, substr(:p_startDate, 1, 10), :p_maxParticipants);
 
 -- @on gatherings.registered gatherings.waitlisted gatherings.waitlist-promoted gatherings.registration-cancelled gatherings.waitlist-left gatherings.event-cancelled
 UPDATE event_stats SET
@@ -173,14 +173,14 @@ UPDATE event_stats SET
     registrations_cancelled = registrations_cancelled + (:type = 'gatherings.registration-cancelled'),
     waitlist_left = waitlist_left + (:type = 'gatherings.waitlist-left'),
     cancelled = max(cancelled, :type = 'gatherings.event-cancelled')
-WHERE event_id = lower(:p_eventId);
+WHERE event_id = :lower_eventId;
 
 -- @on communities.community-created communities.member-joined communities.join-approved communities.join-requested communities.member-left communities.member-banned communities.post-published communities.post-removed
 INSERT INTO community_weekly (week, community_id, created, joins, join_requests, leaves, bans, posts, posts_removed)
 VALUES (
     strftime('%Y', :p_at, '-6 days', 'weekday 1', '+3 days') || '-W'
         || printf('%02d', (strftime('%j', :p_at, '-6 days', 'weekday 1', '+3 days') - 1) / 7 + 1),
-    lower(:p_communityId), :type = 'communities.community-created',
+    :lower_communityId, :type = 'communities.community-created',
     :type IN ('communities.member-joined', 'communities.join-approved'), :type = 'communities.join-requested',
     :type = 'communities.member-left', :type = 'communities.member-banned',
     :type = 'communities.post-published', :type = 'communities.post-removed'

@@ -71,73 +71,73 @@ INSERT INTO communities (
     id, name, description, category, country_code, city, is_private, owner_id, member_count,
     created_at, last_activity_at, position
 ) VALUES (
-    lower(:p_communityId), :p_name, :p_description, :p_category, :p_countryCode, :p_city, :p_isPrivate,
-    lower(:p_ownerId), 1, strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), :position
+    :lower_communityId, :p_name, :p_description, :p_category, :p_countryCode, :p_city, :p_isPrivate,
+    :lower_ownerId, 1, strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), :position
 );
 INSERT INTO community_members (community_id, user_id, role, joined_at)
-VALUES (lower(:p_communityId), lower(:p_ownerId), 'owner', strftime('%Y-%m-%dT%H:%M:%SZ', :p_at));
+VALUES (:lower_communityId, :lower_ownerId, 'owner', strftime('%Y-%m-%dT%H:%M:%SZ', :p_at));
 
 -- A public join, or an approved request: the request (if any) becomes a membership.
 -- @on communities.member-joined communities.join-approved
-DELETE FROM community_join_requests WHERE community_id = lower(:p_communityId) AND user_id = lower(:p_userId);
+DELETE FROM community_join_requests WHERE community_id = :lower_communityId AND user_id = :lower_userId;
 INSERT INTO community_members (community_id, user_id, role, joined_at)
-VALUES (lower(:p_communityId), lower(:p_userId), 'member', strftime('%Y-%m-%dT%H:%M:%SZ', :p_at));
+VALUES (:lower_communityId, :lower_userId, 'member', strftime('%Y-%m-%dT%H:%M:%SZ', :p_at));
 UPDATE communities
 SET member_count = member_count + 1, last_activity_at = strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), position = :position
-WHERE id = lower(:p_communityId);
+WHERE id = :lower_communityId;
 
 -- @on communities.join-requested
 INSERT INTO community_join_requests (community_id, user_id, requested_at)
-VALUES (lower(:p_communityId), lower(:p_userId), strftime('%Y-%m-%dT%H:%M:%SZ', :p_at));
+VALUES (:lower_communityId, :lower_userId, strftime('%Y-%m-%dT%H:%M:%SZ', :p_at));
 
 -- @on communities.join-rejected
-DELETE FROM community_join_requests WHERE community_id = lower(:p_communityId) AND user_id = lower(:p_userId);
+DELETE FROM community_join_requests WHERE community_id = :lower_communityId AND user_id = :lower_userId;
 
 -- changes(): the rows the DELETE removed, so a leave of someone who is not a member counts nothing.
 -- @on communities.member-left
-DELETE FROM community_members WHERE community_id = lower(:p_communityId) AND user_id = lower(:p_userId);
-UPDATE communities SET member_count = member_count - changes(), position = :position WHERE id = lower(:p_communityId);
+DELETE FROM community_members WHERE community_id = :lower_communityId AND user_id = :lower_userId;
+UPDATE communities SET member_count = member_count - changes(), position = :position WHERE id = :lower_communityId;
 
 -- @on communities.ownership-transferred
-UPDATE community_members SET role = 'member' WHERE community_id = lower(:p_communityId) AND user_id = lower(:p_from);
-UPDATE community_members SET role = 'owner' WHERE community_id = lower(:p_communityId) AND user_id = lower(:p_to);
-UPDATE communities SET owner_id = lower(:p_to), position = :position WHERE id = lower(:p_communityId);
+UPDATE community_members SET role = 'member' WHERE community_id = :lower_communityId AND user_id = :lower_from;
+UPDATE community_members SET role = 'owner' WHERE community_id = :lower_communityId AND user_id = :lower_to;
+UPDATE communities SET owner_id = :lower_to, position = :position WHERE id = :lower_communityId;
 
 -- @on communities.moderator-appointed
-UPDATE community_members SET role = 'moderator' WHERE community_id = lower(:p_communityId) AND user_id = lower(:p_userId);
+UPDATE community_members SET role = 'moderator' WHERE community_id = :lower_communityId AND user_id = :lower_userId;
 
 -- @on communities.post-published
 INSERT INTO community_posts (id, community_id, author_id, title, body, created_at, position)
 VALUES (
-    lower(:p_postId), lower(:p_communityId), lower(:p_authorId), :p_title, :p_body,
+    :lower_postId, :lower_communityId, :lower_authorId, :p_title, :p_body,
     strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), :position
 );
 UPDATE communities
 SET post_count = post_count + 1, last_activity_at = strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), position = :position
-WHERE id = lower(:p_communityId);
+WHERE id = :lower_communityId;
 
 -- The count first, while the post still says whether it was already removed.
 -- @on communities.post-removed
 UPDATE communities
-SET post_count = post_count - (SELECT count(*) FROM community_posts WHERE id = lower(:p_postId) AND removed = 0),
+SET post_count = post_count - (SELECT count(*) FROM community_posts WHERE id = :lower_postId AND removed = 0),
     position = :position
-WHERE id = lower(:p_communityId);
+WHERE id = :lower_communityId;
 UPDATE community_posts
-SET removed = 1, removed_by = lower(:p_removedBy), removed_at = strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), position = :position
-WHERE id = lower(:p_postId);
+SET removed = 1, removed_by = :lower_removedBy, removed_at = strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), position = :position
+WHERE id = :lower_postId;
 
 -- A ban removes the membership (if any) and any pending request; the user cannot come back.
 -- @on communities.member-banned
 UPDATE communities
 SET member_count = member_count - (
-        SELECT count(*) FROM community_members WHERE community_id = lower(:p_communityId) AND user_id = lower(:p_userId)
+        SELECT count(*) FROM community_members WHERE community_id = :lower_communityId AND user_id = :lower_userId
     ),
     position = :position
-WHERE id = lower(:p_communityId);
-DELETE FROM community_members WHERE community_id = lower(:p_communityId) AND user_id = lower(:p_userId);
-DELETE FROM community_join_requests WHERE community_id = lower(:p_communityId) AND user_id = lower(:p_userId);
+WHERE id = :lower_communityId;
+DELETE FROM community_members WHERE community_id = :lower_communityId AND user_id = :lower_userId;
+DELETE FROM community_join_requests WHERE community_id = :lower_communityId AND user_id = :lower_userId;
 INSERT OR REPLACE INTO community_bans (community_id, user_id, banned_by, banned_at)
-VALUES (lower(:p_communityId), lower(:p_userId), lower(:p_by), strftime('%Y-%m-%dT%H:%M:%SZ', :p_at));
+VALUES (:lower_communityId, :lower_userId, :lower_by, strftime('%Y-%m-%dT%H:%M:%SZ', :p_at));
 
 -- Indexes only queries use: a build creates them once its rows are in (see audit.sql).
 -- @indexes

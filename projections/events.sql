@@ -51,62 +51,62 @@ INSERT INTO events (
     id, title, description, event_type, start_date, end_date, is_online, location, meeting_url,
     max_participants, creator_id, created_at, position
 ) VALUES (
-    lower(:p_eventId), :p_title, :p_description, :p_eventType,
+    :lower_eventId, :p_title, :p_description, :p_eventType,
     strftime('%Y-%m-%dT%H:%M:%SZ', :p_startDate), strftime('%Y-%m-%dT%H:%M:%SZ', :p_endDate),
-    :p_isOnline, :p_location, :p_meetingUrl, :p_maxParticipants, lower(:p_createdBy),
+    :p_isOnline, :p_location, :p_meetingUrl, :p_maxParticipants, :lower_createdBy,
     strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), :position
 );
 
 -- A seat; a user who cancelled earlier may register again (same row, next sequence).
 -- @on gatherings.registered
 INSERT INTO event_registrations (event_id, user_id, status, registered_at, updated_at)
-VALUES (lower(:p_eventId), lower(:p_userId), 'registered', strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), strftime('%Y-%m-%dT%H:%M:%SZ', :p_at))
+VALUES (:lower_eventId, :lower_userId, 'registered', strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), strftime('%Y-%m-%dT%H:%M:%SZ', :p_at))
 ON CONFLICT (event_id, user_id) DO UPDATE SET
     status = 'registered', waitlist_position = NULL, registered_at = excluded.registered_at,
     updated_at = excluded.updated_at, sequence = sequence + 1;
-UPDATE events SET seats_taken = seats_taken + 1, position = :position WHERE id = lower(:p_eventId);
+UPDATE events SET seats_taken = seats_taken + 1, position = :position WHERE id = :lower_eventId;
 
 -- The end of the line (positions are dense, so the last one is the largest).
 -- @on gatherings.waitlisted
 INSERT INTO event_registrations (event_id, user_id, status, waitlist_position, registered_at, updated_at)
 VALUES (
-    lower(:p_eventId), lower(:p_userId), 'waitlisted',
-    coalesce((SELECT max(waitlist_position) FROM event_registrations WHERE event_id = lower(:p_eventId)), 0) + 1,
+    :lower_eventId, :lower_userId, 'waitlisted',
+    coalesce((SELECT max(waitlist_position) FROM event_registrations WHERE event_id = :lower_eventId), 0) + 1,
     strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), strftime('%Y-%m-%dT%H:%M:%SZ', :p_at)
 )
 ON CONFLICT (event_id, user_id) DO UPDATE SET
     status = 'waitlisted', waitlist_position = excluded.waitlist_position, registered_at = excluded.registered_at,
     updated_at = excluded.updated_at, sequence = sequence + 1;
-UPDATE events SET waitlist_count = waitlist_count + 1, position = :position WHERE id = lower(:p_eventId);
+UPDATE events SET waitlist_count = waitlist_count + 1, position = :position WHERE id = :lower_eventId;
 
 -- @on gatherings.registration-cancelled
 UPDATE event_registrations
 SET status = 'cancelled', waitlist_position = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), sequence = sequence + 1
-WHERE event_id = lower(:p_eventId) AND user_id = lower(:p_userId);
-UPDATE events SET seats_taken = seats_taken - 1, position = :position WHERE id = lower(:p_eventId);
+WHERE event_id = :lower_eventId AND user_id = :lower_userId;
+UPDATE events SET seats_taken = seats_taken - 1, position = :position WHERE id = :lower_eventId;
 
 -- Leaving the waitlist or being promoted from it: everyone behind moves up one place (first,
 -- while the leaver's row still holds their place), then the leaver's own row changes.
 -- @on gatherings.waitlist-left gatherings.waitlist-promoted
 UPDATE event_registrations
 SET waitlist_position = waitlist_position - 1
-WHERE event_id = lower(:p_eventId)
-  AND waitlist_position > (SELECT waitlist_position FROM event_registrations WHERE event_id = lower(:p_eventId) AND user_id = lower(:p_userId));
+WHERE event_id = :lower_eventId
+  AND waitlist_position > (SELECT waitlist_position FROM event_registrations WHERE event_id = :lower_eventId AND user_id = :lower_userId);
 UPDATE event_registrations
 SET status = CASE :type WHEN 'gatherings.waitlist-promoted' THEN 'registered' ELSE 'cancelled' END,
     waitlist_position = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), sequence = sequence + 1
-WHERE event_id = lower(:p_eventId) AND user_id = lower(:p_userId);
+WHERE event_id = :lower_eventId AND user_id = :lower_userId;
 UPDATE events
 SET waitlist_count = waitlist_count - 1,
     seats_taken = seats_taken + (CASE :type WHEN 'gatherings.waitlist-promoted' THEN 1 ELSE 0 END),
     position = :position
-WHERE id = lower(:p_eventId);
+WHERE id = :lower_eventId;
 
 -- @on gatherings.event-cancelled
 UPDATE events
 SET cancelled = 1, cancelled_at = strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), cancel_reason = :p_reason,
     sequence = sequence + 1, position = :position
-WHERE id = lower(:p_eventId);
+WHERE id = :lower_eventId;
 
 -- Indexes only queries use: a build creates them once its rows are in (see audit.sql).
 -- @indexes

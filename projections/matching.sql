@@ -127,20 +127,20 @@ CREATE TABLE posts (
 
 -- @on identity.account-registered
 INSERT INTO profiles (user_id, first_name, last_name, role, country)
-VALUES (lower(:p_userId), :p_firstName, :p_lastName, :p_role, upper(:p_countryCode))
+VALUES (:lower_userId, :p_firstName, :p_lastName, :p_role, upper(:p_countryCode))
 ON CONFLICT (user_id) DO UPDATE SET first_name = excluded.first_name, last_name = excluded.last_name, role = excluded.role,
     country = excluded.country;
-UPDATE profiles SET has_city = 1 WHERE user_id = lower(:p_userId) AND coalesce(:p_city, '') NOT IN ('', '[erased]');
+UPDATE profiles SET has_city = 1 WHERE user_id = :lower_userId AND coalesce(:p_city, '') NOT IN ('', '[erased]');
 
 -- @on identity.role-changed
-UPDATE profiles SET role = :p_role WHERE user_id = lower(:p_userId);
+UPDATE profiles SET role = :p_role WHERE user_id = :lower_userId;
 
 -- @on identity.account-erased
-UPDATE profiles SET erased = 1, first_name = '[erased]', last_name = '[erased]' WHERE user_id = lower(:p_userId);
+UPDATE profiles SET erased = 1, first_name = '[erased]', last_name = '[erased]' WHERE user_id = :lower_userId;
 
 -- Only the fields present changed; '' or [] clears.
 -- @on profiles.profile-updated
-INSERT INTO profiles (user_id) VALUES (lower(:p_userId)) ON CONFLICT (user_id) DO NOTHING;
+INSERT INTO profiles (user_id) VALUES (:lower_userId) ON CONFLICT (user_id) DO NOTHING;
 UPDATE profiles SET
     first_name = coalesce(:p_firstName, first_name),
     last_name = coalesce(:p_lastName, last_name),
@@ -157,55 +157,55 @@ UPDATE profiles SET
         ELSE (SELECT json_group_array(json_extract(value, '$.name')) FROM json_each(:json_skills)) END,
     languages = CASE WHEN :json_languages IS NULL THEN languages
         ELSE (SELECT json_group_array(lower(json_extract(value, '$.code'))) FROM json_each(:json_languages)) END
-WHERE user_id = lower(:p_userId);
+WHERE user_id = :lower_userId;
 
 -- @on profiles.preferences-changed
 UPDATE profiles SET preferred_language = coalesce(:p_language, preferred_language),
     visibility = coalesce(:p_profileVisibility, visibility)
-WHERE user_id = lower(:p_userId);
+WHERE user_id = :lower_userId;
 
 -- @on profiles.avatar-set
-UPDATE profiles SET has_avatar = 1 WHERE user_id = lower(:p_userId);
+UPDATE profiles SET has_avatar = 1 WHERE user_id = :lower_userId;
 
 -- @on mentoring.mentor-registered mentoring.mentor-profile-updated
 INSERT INTO mentors (mentor_id, expertise, languages, time_zone, slots, experience_years)
-VALUES (lower(:p_mentorId), coalesce((SELECT group_concat(value, char(31)) FROM json_each(:json_expertiseAreas)), ''),
+VALUES (:lower_mentorId, coalesce((SELECT group_concat(value, char(31)) FROM json_each(:json_expertiseAreas)), ''),
         coalesce((SELECT group_concat(lower(value), char(31)) FROM json_each(:json_languages)), ''), :p_timeZone, json_array_length(:json_availability),
         :p_experienceYears)
 ON CONFLICT (mentor_id) DO UPDATE SET expertise = excluded.expertise, languages = excluded.languages,
     time_zone = excluded.time_zone, slots = excluded.slots, experience_years = excluded.experience_years;
 
 -- @on mentoring.mentor-verified
-UPDATE mentors SET verified = 1 WHERE mentor_id = lower(:p_mentorId);
+UPDATE mentors SET verified = 1 WHERE mentor_id = :lower_mentorId;
 
 -- @on mentoring.mentor-rated
-UPDATE mentors SET rating_sum = rating_sum + :p_rating, rating_count = rating_count + 1 WHERE mentor_id = lower(:p_mentorId);
+UPDATE mentors SET rating_sum = rating_sum + :p_rating, rating_count = rating_count + 1 WHERE mentor_id = :lower_mentorId;
 
 -- @on mentoring.session-requested
 INSERT OR IGNORE INTO sessions (session_id, mentor_id, mentee_id, scheduled_at, state)
-VALUES (lower(:p_sessionId), lower(:p_mentorId), lower(:p_menteeId), :p_scheduledAt, 'requested');
+VALUES (:lower_sessionId, :lower_mentorId, :lower_menteeId, :p_scheduledAt, 'requested');
 
 -- @on mentoring.session-accepted
-UPDATE sessions SET state = 'accepted' WHERE session_id = lower(:p_sessionId);
+UPDATE sessions SET state = 'accepted' WHERE session_id = :lower_sessionId;
 
 -- @on mentoring.session-declined
-UPDATE sessions SET state = 'declined' WHERE session_id = lower(:p_sessionId);
+UPDATE sessions SET state = 'declined' WHERE session_id = :lower_sessionId;
 
 -- @on mentoring.session-cancelled
-UPDATE sessions SET state = 'cancelled' WHERE session_id = lower(:p_sessionId);
+UPDATE sessions SET state = 'cancelled' WHERE session_id = :lower_sessionId;
 
 -- @on mentoring.session-started
-UPDATE sessions SET state = 'in_progress' WHERE session_id = lower(:p_sessionId);
+UPDATE sessions SET state = 'in_progress' WHERE session_id = :lower_sessionId;
 
 -- @on mentoring.session-completed
-UPDATE sessions SET state = 'completed' WHERE session_id = lower(:p_sessionId);
+UPDATE sessions SET state = 'completed' WHERE session_id = :lower_sessionId;
 
 -- @on scholarships.scholarship-created scholarships.scholarship-updated
 INSERT INTO scholarships (
     id, title, description, provider, amount, currency, application_fee, fee_currency, deadline,
     levels, fields, countries, requirements, preferences, any_level, any_country
 ) VALUES (
-    lower(:p_scholarshipId), :p_title, :p_description, :p_provider,
+    :lower_scholarshipId, :p_title, :p_description, :p_provider,
     json_extract(:json_amount, '$.amount'), json_extract(:json_amount, '$.currency'),
     json_extract(:json_applicationFee, '$.amount'), json_extract(:json_applicationFee, '$.currency'), :p_deadline,
     coalesce((SELECT group_concat(value, char(31)) FROM json_each(:json_eligibility, '$.educationLevels')), ''),
@@ -222,53 +222,53 @@ ON CONFLICT (id) DO UPDATE SET
     deadline = excluded.deadline, levels = excluded.levels, fields = excluded.fields, countries = excluded.countries,
     requirements = excluded.requirements, preferences = excluded.preferences, any_level = excluded.any_level,
     any_country = excluded.any_country;
-DELETE FROM scholarship_rules WHERE scholarship_id = lower(:p_scholarshipId);
+DELETE FROM scholarship_rules WHERE scholarship_id = :lower_scholarshipId;
 INSERT OR IGNORE INTO scholarship_rules (rule, value, scholarship_id)
-    SELECT 'level', value, lower(:p_scholarshipId) FROM json_each(:json_eligibility, '$.educationLevels')
-    UNION ALL SELECT 'country', upper(value), lower(:p_scholarshipId) FROM json_each(:json_eligibility, '$.countries');
+    SELECT 'level', value, :lower_scholarshipId FROM json_each(:json_eligibility, '$.educationLevels')
+    UNION ALL SELECT 'country', upper(value), :lower_scholarshipId FROM json_each(:json_eligibility, '$.countries');
 
 -- @on scholarships.scholarship-closed
-UPDATE scholarships SET closed = 1 WHERE id = lower(:p_scholarshipId);
+UPDATE scholarships SET closed = 1 WHERE id = :lower_scholarshipId;
 
 -- @on gatherings.event-created
 INSERT OR IGNORE INTO events (id, title, description, type, start_date, online)
-VALUES (lower(:p_eventId), :p_title, :p_description, :p_eventType, :p_startDate, :p_isOnline);
+VALUES (:lower_eventId, :p_title, :p_description, :p_eventType, :p_startDate, :p_isOnline);
 
 -- @on gatherings.event-cancelled
-UPDATE events SET cancelled = 1 WHERE id = lower(:p_eventId);
+UPDATE events SET cancelled = 1 WHERE id = :lower_eventId;
 
 -- @on gatherings.registered gatherings.waitlist-promoted
-INSERT OR REPLACE INTO registrations (user_id, event_id, state) VALUES (lower(:p_userId), lower(:p_eventId), 'registered');
+INSERT OR REPLACE INTO registrations (user_id, event_id, state) VALUES (:lower_userId, :lower_eventId, 'registered');
 
 -- @on gatherings.waitlisted
-INSERT OR REPLACE INTO registrations (user_id, event_id, state) VALUES (lower(:p_userId), lower(:p_eventId), 'waitlisted');
+INSERT OR REPLACE INTO registrations (user_id, event_id, state) VALUES (:lower_userId, :lower_eventId, 'waitlisted');
 
 -- @on gatherings.registration-cancelled gatherings.waitlist-left
-DELETE FROM registrations WHERE user_id = lower(:p_userId) AND event_id = lower(:p_eventId);
+DELETE FROM registrations WHERE user_id = :lower_userId AND event_id = :lower_eventId;
 
 -- @on communities.community-created
 INSERT OR IGNORE INTO communities (id, name, description, category, country, private)
-VALUES (lower(:p_communityId), :p_name, :p_description, :p_category, upper(:p_countryCode), :p_isPrivate);
-INSERT OR IGNORE INTO memberships (user_id, community_id) VALUES (lower(:p_ownerId), lower(:p_communityId));
-UPDATE communities SET members = (SELECT count(*) FROM memberships WHERE community_id = lower(:p_communityId))
-WHERE id = lower(:p_communityId);
+VALUES (:lower_communityId, :p_name, :p_description, :p_category, upper(:p_countryCode), :p_isPrivate);
+INSERT OR IGNORE INTO memberships (user_id, community_id) VALUES (:lower_ownerId, :lower_communityId);
+UPDATE communities SET members = (SELECT count(*) FROM memberships WHERE community_id = :lower_communityId)
+WHERE id = :lower_communityId;
 
 -- changes() is the number of rows the statement just before added or removed (0 for a member
 -- already in, or already gone): the count moves without recounting a large community at each join.
 -- @on communities.member-joined communities.join-approved
-INSERT OR IGNORE INTO memberships (user_id, community_id) VALUES (lower(:p_userId), lower(:p_communityId));
-UPDATE communities SET members = members + changes() WHERE id = lower(:p_communityId);
+INSERT OR IGNORE INTO memberships (user_id, community_id) VALUES (:lower_userId, :lower_communityId);
+UPDATE communities SET members = members + changes() WHERE id = :lower_communityId;
 
 -- @on communities.member-left communities.member-banned
-DELETE FROM memberships WHERE user_id = lower(:p_userId) AND community_id = lower(:p_communityId);
-UPDATE communities SET members = members - changes() WHERE id = lower(:p_communityId);
+DELETE FROM memberships WHERE user_id = :lower_userId AND community_id = :lower_communityId;
+UPDATE communities SET members = members - changes() WHERE id = :lower_communityId;
 
 -- @on communities.post-published
 INSERT OR IGNORE INTO posts (post_id, community_id, author_id, at)
-VALUES (lower(:p_postId), lower(:p_communityId), lower(:p_authorId), :p_at);
+VALUES (:lower_postId, :lower_communityId, :lower_authorId, :p_at);
 
 -- @on communities.post-removed
-DELETE FROM posts WHERE post_id = lower(:p_postId);
+DELETE FROM posts WHERE post_id = :lower_postId;
 
 -- Indexes only queries use: a build creates them once its rows are in (see audit.sql).
 -- @indexes

@@ -65,18 +65,18 @@ CREATE TABLE mentor_sessions (
 );
 
 -- @on identity.account-registered
-INSERT INTO people (user_id, first_name, last_name) VALUES (lower(:p_userId), :p_firstName, :p_lastName)
+INSERT INTO people (user_id, first_name, last_name) VALUES (:lower_userId, :p_firstName, :p_lastName)
 ON CONFLICT (user_id) DO UPDATE SET first_name = excluded.first_name, last_name = excluded.last_name;
 
 -- @on profiles.profile-updated
 UPDATE people SET
     first_name = CASE WHEN :p_firstName IS NULL THEN first_name ELSE nullif(:p_firstName, '') END,
     last_name = CASE WHEN :p_lastName IS NULL THEN last_name ELSE nullif(:p_lastName, '') END
-WHERE user_id = lower(:p_userId);
+WHERE user_id = :lower_userId;
 
 -- @on identity.account-erased
-DELETE FROM people WHERE user_id = lower(:p_userId);
-UPDATE mentors SET erased = 1, updated_at = :p_at, position = :position WHERE id = lower(:p_userId);
+DELETE FROM people WHERE user_id = :lower_userId;
+UPDATE mentors SET erased = 1, updated_at = :p_at, position = :position WHERE id = :lower_userId;
 
 -- The whole profile each time: upsert, then replace the lists.
 -- @on mentoring.mentor-registered mentoring.mentor-profile-updated
@@ -84,7 +84,7 @@ INSERT INTO mentors (
     id, expertise_areas, experience_years, hourly_rate_amount, hourly_rate_currency, languages, time_zone,
     availability, registered_at, updated_at, position
 ) VALUES (
-    lower(:p_mentorId), :p_expertiseAreas, :p_experienceYears,
+    :lower_mentorId, :p_expertiseAreas, :p_experienceYears,
     json_extract(:json_hourlyRate, '$.amount'), json_extract(:json_hourlyRate, '$.currency'),
     :p_languages, :p_timeZone, :p_availability, :p_at, :p_at, :position
 )
@@ -94,16 +94,16 @@ ON CONFLICT (id) DO UPDATE SET
     languages = excluded.languages, time_zone = excluded.time_zone, availability = excluded.availability,
     updated_at = excluded.updated_at, position = excluded.position;
 
-DELETE FROM mentor_expertise WHERE mentor_id = lower(:p_mentorId);
+DELETE FROM mentor_expertise WHERE mentor_id = :lower_mentorId;
 INSERT OR IGNORE INTO mentor_expertise (mentor_id, expertise)
-    SELECT lower(:p_mentorId), value FROM json_each(:json_expertiseAreas);
+    SELECT :lower_mentorId, value FROM json_each(:json_expertiseAreas);
 
-DELETE FROM mentor_languages WHERE mentor_id = lower(:p_mentorId);
+DELETE FROM mentor_languages WHERE mentor_id = :lower_mentorId;
 INSERT OR IGNORE INTO mentor_languages (mentor_id, language)
-    SELECT lower(:p_mentorId), value FROM json_each(:json_languages);
+    SELECT :lower_mentorId, value FROM json_each(:json_languages);
 
 -- @on mentoring.mentor-verified
-UPDATE mentors SET verified = 1, verified_at = :p_at, updated_at = :p_at, position = :position WHERE id = lower(:p_mentorId);
+UPDATE mentors SET verified = 1, verified_at = :p_at, updated_at = :p_at, position = :position WHERE id = :lower_mentorId;
 
 -- @on mentoring.mentor-rated
 UPDATE mentors SET
@@ -111,14 +111,14 @@ UPDATE mentors SET
     rating_sum = rating_sum + :p_rating,
     rating = (5 * 4.0 + rating_sum + :p_rating) / (5 + rating_count + 1),
     updated_at = :p_at, position = :position
-WHERE id = lower(:p_mentorId);
+WHERE id = :lower_mentorId;
 
 -- Session counts: each session's mentor and status are kept (later events carry only the session
 -- id); an event moves one session from its old status to the new one, so the mentor's counters move
 -- by one each (no recount: a mentor with thousands of sessions costs the same).
 -- @on mentoring.session-requested mentoring.session-accepted mentoring.session-declined mentoring.session-cancelled mentoring.session-started mentoring.session-completed
 INSERT INTO mentor_sessions (session_id, mentor_id, status)
-SELECT lower(:p_sessionId), lower(:p_mentorId), '' WHERE :type = 'mentoring.session-requested'
+SELECT :lower_sessionId, :lower_mentorId, '' WHERE :type = 'mentoring.session-requested'
 ON CONFLICT (session_id) DO NOTHING;
 
 UPDATE mentors SET
@@ -137,7 +137,7 @@ FROM (
         WHEN 'mentoring.session-cancelled' THEN 'cancelled'
         WHEN 'mentoring.session-started' THEN 'in_progress'
         WHEN 'mentoring.session-completed' THEN 'completed' END AS new
-    FROM mentor_sessions WHERE session_id = lower(:p_sessionId)
+    FROM mentor_sessions WHERE session_id = :lower_sessionId
 ) AS t
 WHERE mentors.id = t.mentor_id;
 
@@ -148,4 +148,4 @@ UPDATE mentor_sessions SET status = CASE :type
         WHEN 'mentoring.session-cancelled' THEN 'cancelled'
         WHEN 'mentoring.session-started' THEN 'in_progress'
         WHEN 'mentoring.session-completed' THEN 'completed' END
-WHERE session_id = lower(:p_sessionId);
+WHERE session_id = :lower_sessionId;

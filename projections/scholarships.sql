@@ -59,14 +59,14 @@ INSERT INTO scholarships (
     deadline, application_url, eligibility, any_country, any_level, any_field,
     created_at, created_by, updated_at, position
 ) VALUES (
-    lower(:p_scholarshipId), :p_title, :p_description, :p_provider,
+    :lower_scholarshipId, :p_title, :p_description, :p_provider,
     json_extract(:json_amount, '$.amount'), json_extract(:json_amount, '$.currency'),
     json_extract(:json_applicationFee, '$.amount'), json_extract(:json_applicationFee, '$.currency'),
     :p_deadline, :p_applicationUrl, :p_eligibility,
     coalesce(json_array_length(:json_eligibility, '$.countries'), 0) = 0,
     coalesce(json_array_length(:json_eligibility, '$.educationLevels'), 0) = 0,
     coalesce(json_array_length(:json_eligibility, '$.fieldsOfStudy'), 0) = 0,
-    :p_at, lower(:p_by), :p_at, :position
+    :p_at, :lower_by, :p_at, :position
 )
 ON CONFLICT (id) DO UPDATE SET
     title = excluded.title, description = excluded.description, provider = excluded.provider,
@@ -76,19 +76,19 @@ ON CONFLICT (id) DO UPDATE SET
     any_country = excluded.any_country, any_level = excluded.any_level, any_field = excluded.any_field,
     updated_at = excluded.updated_at, position = excluded.position;
 
-DELETE FROM scholarship_countries WHERE scholarship_id = lower(:p_scholarshipId);
+DELETE FROM scholarship_countries WHERE scholarship_id = :lower_scholarshipId;
 INSERT INTO scholarship_countries (scholarship_id, country)
-    SELECT DISTINCT lower(:p_scholarshipId), value FROM json_each(:json_eligibility, '$.countries');
+    SELECT DISTINCT :lower_scholarshipId, value FROM json_each(:json_eligibility, '$.countries');
 
-DELETE FROM scholarship_levels WHERE scholarship_id = lower(:p_scholarshipId);
+DELETE FROM scholarship_levels WHERE scholarship_id = :lower_scholarshipId;
 INSERT INTO scholarship_levels (scholarship_id, level)
-    SELECT DISTINCT lower(:p_scholarshipId), value FROM json_each(:json_eligibility, '$.educationLevels');
+    SELECT DISTINCT :lower_scholarshipId, value FROM json_each(:json_eligibility, '$.educationLevels');
 
-DELETE FROM scholarship_fields WHERE scholarship_id = lower(:p_scholarshipId);
+DELETE FROM scholarship_fields WHERE scholarship_id = :lower_scholarshipId;
 INSERT OR IGNORE INTO scholarship_fields (scholarship_id, field)
-    SELECT lower(:p_scholarshipId), value FROM json_each(:json_eligibility, '$.fieldsOfStudy');
+    SELECT :lower_scholarshipId, value FROM json_each(:json_eligibility, '$.fieldsOfStudy');
 
 -- @on scholarships.scholarship-closed
 UPDATE scholarships
 SET closed = 1, closed_at = :p_at, updated_at = :p_at, position = :position
-WHERE id = lower(:p_scholarshipId);
+WHERE id = :lower_scholarshipId;

@@ -162,21 +162,21 @@ CREATE TRIGGER people_erased AFTER UPDATE OF erased ON people WHEN NEW.erased = 
 END;
 
 -- @on identity.account-registered
-INSERT INTO people (user_id) VALUES (lower(:p_userId)) ON CONFLICT (user_id) DO NOTHING;
+INSERT INTO people (user_id) VALUES (:lower_userId) ON CONFLICT (user_id) DO NOTHING;
 UPDATE people SET first_name = :p_firstName, last_name = :p_lastName, role = :p_role, country = upper(:p_countryCode),
     city = :p_city
-WHERE user_id = lower(:p_userId);
+WHERE user_id = :lower_userId;
 
 -- @on identity.role-changed
-UPDATE people SET role = :p_role WHERE user_id = lower(:p_userId);
+UPDATE people SET role = :p_role WHERE user_id = :lower_userId;
 
 -- @on identity.account-erased
 UPDATE people SET erased = 1, first_name = '[erased]', last_name = '[erased]', bio = NULL, city = NULL
-WHERE user_id = lower(:p_userId);
+WHERE user_id = :lower_userId;
 
 -- Only the fields present changed; '' or [] clears.
 -- @on profiles.profile-updated
-INSERT INTO people (user_id) VALUES (lower(:p_userId)) ON CONFLICT (user_id) DO NOTHING;
+INSERT INTO people (user_id) VALUES (:lower_userId) ON CONFLICT (user_id) DO NOTHING;
 UPDATE people SET
     first_name = coalesce(:p_firstName, first_name),
     last_name = coalesce(:p_lastName, last_name),
@@ -191,69 +191,69 @@ UPDATE people SET
         ELSE (SELECT group_concat(value, ' ') FROM json_each(:json_interests)) END,
     goals = CASE WHEN :json_careerGoals IS NULL THEN goals
         ELSE (SELECT group_concat(value, ' ') FROM json_each(:json_careerGoals)) END
-WHERE user_id = lower(:p_userId);
+WHERE user_id = :lower_userId;
 
 -- @on profiles.preferences-changed
-UPDATE people SET visibility = coalesce(:p_profileVisibility, visibility) WHERE user_id = lower(:p_userId);
+UPDATE people SET visibility = coalesce(:p_profileVisibility, visibility) WHERE user_id = :lower_userId;
 
 -- @on mentoring.mentor-registered mentoring.mentor-profile-updated
-INSERT INTO mentor_profiles (mentor_id, expertise, languages) VALUES (lower(:p_mentorId), '[]', '[]')
+INSERT INTO mentor_profiles (mentor_id, expertise, languages) VALUES (:lower_mentorId, '[]', '[]')
 ON CONFLICT (mentor_id) DO NOTHING;
-UPDATE mentor_profiles SET expertise = :p_expertiseAreas, languages = :p_languages WHERE mentor_id = lower(:p_mentorId);
+UPDATE mentor_profiles SET expertise = :p_expertiseAreas, languages = :p_languages WHERE mentor_id = :lower_mentorId;
 
 -- @on mentoring.mentor-verified
-UPDATE mentor_profiles SET verified = 1 WHERE mentor_id = lower(:p_mentorId);
+UPDATE mentor_profiles SET verified = 1 WHERE mentor_id = :lower_mentorId;
 
 -- @on communities.community-created
-INSERT OR REPLACE INTO communities (id, private) VALUES (lower(:p_communityId), :p_isPrivate);
-INSERT OR IGNORE INTO members (community_id, user_id) VALUES (lower(:p_communityId), lower(:p_ownerId));
+INSERT OR REPLACE INTO communities (id, private) VALUES (:lower_communityId, :p_isPrivate);
+INSERT OR IGNORE INTO members (community_id, user_id) VALUES (:lower_communityId, :lower_ownerId);
 INSERT INTO docs (kind, ref, title, summary, community, private, sort_key)
-VALUES ('community', lower(:p_communityId), :p_name, :p_description, lower(:p_communityId), :p_isPrivate, lower(:p_name))
+VALUES ('community', :lower_communityId, :p_name, :p_description, :lower_communityId, :p_isPrivate, :lower_name)
 ON CONFLICT (kind, ref) DO NOTHING;
 INSERT OR REPLACE INTO search_pending (doc, kind, title, body)
 SELECT doc, 'community', title, coalesce(summary, '') || ' ' || :p_category || ' ' || coalesce(:p_city, '')
-FROM docs WHERE kind = 'community' AND ref = lower(:p_communityId);
+FROM docs WHERE kind = 'community' AND ref = :lower_communityId;
 INSERT OR IGNORE INTO tags (doc, facet, value)
-SELECT doc, 'category', :p_category FROM docs WHERE kind = 'community' AND ref = lower(:p_communityId)
+SELECT doc, 'category', :p_category FROM docs WHERE kind = 'community' AND ref = :lower_communityId
 UNION ALL SELECT doc, 'country', upper(:p_countryCode) FROM docs
-    WHERE kind = 'community' AND ref = lower(:p_communityId) AND :p_countryCode IS NOT NULL;
+    WHERE kind = 'community' AND ref = :lower_communityId AND :p_countryCode IS NOT NULL;
 
 -- @on communities.member-joined communities.join-approved
-INSERT OR IGNORE INTO members (community_id, user_id) VALUES (lower(:p_communityId), lower(:p_userId));
+INSERT OR IGNORE INTO members (community_id, user_id) VALUES (:lower_communityId, :lower_userId);
 
 -- @on communities.member-left communities.member-banned
-DELETE FROM members WHERE community_id = lower(:p_communityId) AND user_id = lower(:p_userId);
+DELETE FROM members WHERE community_id = :lower_communityId AND user_id = :lower_userId;
 
 -- @on communities.post-published
 INSERT INTO docs (kind, ref, title, summary, owner, community, private, date, sort_key)
-SELECT 'post', lower(:p_postId), coalesce(nullif(:p_title, ''), substr(:p_body, 1, 80)), substr(:p_body, 1, 200), lower(:p_authorId),
-       lower(:p_communityId), coalesce((SELECT private FROM communities WHERE id = lower(:p_communityId)), 0), :p_at,
+SELECT 'post', :lower_postId, coalesce(nullif(:p_title, ''), substr(:p_body, 1, 80)), substr(:p_body, 1, 200), :lower_authorId,
+       :lower_communityId, coalesce((SELECT private FROM communities WHERE id = :lower_communityId), 0), :p_at,
        printf('%012d', 99999999999 - CAST(strftime('%s', :p_at) AS INTEGER))
 WHERE true
 ON CONFLICT (kind, ref) DO NOTHING;
 INSERT OR REPLACE INTO search_pending (doc, kind, title, body)
-SELECT doc, 'post', coalesce(:p_title, ''), :p_body FROM docs WHERE kind = 'post' AND ref = lower(:p_postId);
+SELECT doc, 'post', coalesce(:p_title, ''), :p_body FROM docs WHERE kind = 'post' AND ref = :lower_postId;
 
 -- @on communities.post-removed
-INSERT OR REPLACE INTO search_pending (doc) SELECT doc FROM docs WHERE kind = 'post' AND ref = lower(:p_postId);
-DELETE FROM docs WHERE kind = 'post' AND ref = lower(:p_postId);
+INSERT OR REPLACE INTO search_pending (doc) SELECT doc FROM docs WHERE kind = 'post' AND ref = :lower_postId;
+DELETE FROM docs WHERE kind = 'post' AND ref = :lower_postId;
 
 -- @on gatherings.event-created
 INSERT INTO docs (kind, ref, title, summary, date, online, sort_key)
-VALUES ('event', lower(:p_eventId), :p_title, :p_description, :p_startDate, :p_isOnline, :p_startDate)
+VALUES ('event', :lower_eventId, :p_title, :p_description, :p_startDate, :p_isOnline, :p_startDate)
 ON CONFLICT (kind, ref) DO NOTHING;
 INSERT OR REPLACE INTO search_pending (doc, kind, title, body)
 SELECT doc, 'event', title, coalesce(summary, '') || ' ' || :p_eventType || ' ' || coalesce(:p_location, '')
-FROM docs WHERE kind = 'event' AND ref = lower(:p_eventId);
+FROM docs WHERE kind = 'event' AND ref = :lower_eventId;
 INSERT OR IGNORE INTO tags (doc, facet, value)
-SELECT doc, 'type', :p_eventType FROM docs WHERE kind = 'event' AND ref = lower(:p_eventId);
+SELECT doc, 'type', :p_eventType FROM docs WHERE kind = 'event' AND ref = :lower_eventId;
 
 -- @on gatherings.event-cancelled
-UPDATE docs SET closed = 1 WHERE kind = 'event' AND ref = lower(:p_eventId);
+UPDATE docs SET closed = 1 WHERE kind = 'event' AND ref = :lower_eventId;
 
 -- @on scholarships.scholarship-created scholarships.scholarship-updated
 INSERT INTO docs (kind, ref, title, summary, date, sort_key)
-VALUES ('scholarship', lower(:p_scholarshipId), :p_title, :p_provider, :p_deadline, :p_deadline)
+VALUES ('scholarship', :lower_scholarshipId, :p_title, :p_provider, :p_deadline, :p_deadline)
 ON CONFLICT (kind, ref) DO UPDATE SET title = excluded.title, summary = excluded.summary, date = excluded.date,
     sort_key = excluded.sort_key;
 INSERT OR REPLACE INTO search_pending (doc, kind, title, body)
@@ -261,8 +261,8 @@ SELECT doc, 'scholarship', title, :p_description || ' ' || :p_provider || ' '
     || coalesce((SELECT group_concat(value, ' ') FROM json_each(:json_eligibility, '$.fieldsOfStudy')), '') || ' '
     || coalesce((SELECT group_concat(value, ' ') FROM json_each(:json_eligibility, '$.preferences')), '') || ' '
     || coalesce((SELECT group_concat(value, ' ') FROM json_each(:json_eligibility, '$.requirements')), '')
-FROM docs WHERE kind = 'scholarship' AND ref = lower(:p_scholarshipId);
-DELETE FROM tags WHERE doc = (SELECT doc FROM docs WHERE kind = 'scholarship' AND ref = lower(:p_scholarshipId));
+FROM docs WHERE kind = 'scholarship' AND ref = :lower_scholarshipId;
+DELETE FROM tags WHERE doc = (SELECT doc FROM docs WHERE kind = 'scholarship' AND ref = :lower_scholarshipId);
 INSERT OR IGNORE INTO tags (doc, facet, value)
 SELECT d.doc, t.facet, t.value FROM docs d, (
     SELECT 'country' AS facet, value FROM json_each(:json_eligibility, '$.countries')
@@ -272,10 +272,10 @@ SELECT d.doc, t.facet, t.value FROM docs d, (
     UNION ALL SELECT 'field', value FROM json_each(:json_eligibility, '$.fieldsOfStudy')
     UNION ALL SELECT 'field', '*' WHERE coalesce(json_array_length(:json_eligibility, '$.fieldsOfStudy'), 0) = 0
 ) t
-WHERE d.kind = 'scholarship' AND d.ref = lower(:p_scholarshipId);
+WHERE d.kind = 'scholarship' AND d.ref = :lower_scholarshipId;
 
 -- @on scholarships.scholarship-closed
-UPDATE docs SET closed = 1 WHERE kind = 'scholarship' AND ref = lower(:p_scholarshipId);
+UPDATE docs SET closed = 1 WHERE kind = 'scholarship' AND ref = :lower_scholarshipId;
 
 -- @after-batch
 -- People: a person's document holds the name, the field as its summary, and the profile as its text.

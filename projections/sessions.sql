@@ -42,7 +42,7 @@ INSERT INTO sessions (
     id, mentor_id, mentee_id, title, description, scheduled_at, duration_minutes, ends_at, status,
     created_at, updated_at, position
 ) VALUES (
-    lower(:p_sessionId), lower(:p_mentorId), lower(:p_menteeId), :p_title, :p_description, :p_scheduledAt,
+    :lower_sessionId, :lower_mentorId, :lower_menteeId, :p_title, :p_description, :p_scheduledAt,
     :p_durationMinutes, strftime('%Y-%m-%dT%H:%M:%fZ', :p_scheduledAt, '+' || :p_durationMinutes || ' minutes'),
     'requested', :p_at, :p_at, :position
 )
@@ -50,20 +50,20 @@ ON CONFLICT (id) DO NOTHING;
 
 -- @on mentoring.session-accepted
 UPDATE sessions SET status = 'accepted', ends_at = :p_endsAt, updated_at = :p_at, sequence = sequence + 1, position = :position
-WHERE id = lower(:p_sessionId);
+WHERE id = :lower_sessionId;
 
 -- @on mentoring.session-declined mentoring.session-cancelled
 UPDATE sessions SET
     status = CASE :type WHEN 'mentoring.session-declined' THEN 'declined' ELSE 'cancelled' END,
-    reason = :p_reason, reason_by = CASE WHEN :p_reason IS NULL THEN NULL ELSE lower(:p_by) END, ended_by = lower(:p_by),
+    reason = :p_reason, reason_by = CASE WHEN :p_reason IS NULL THEN NULL ELSE :lower_by END, ended_by = :lower_by,
     updated_at = :p_at, sequence = sequence + 1, position = :position
-WHERE id = lower(:p_sessionId);
+WHERE id = :lower_sessionId;
 
 -- @on mentoring.session-started mentoring.session-completed
 UPDATE sessions SET
     status = CASE :type WHEN 'mentoring.session-started' THEN 'in_progress' ELSE 'completed' END,
     updated_at = :p_at, sequence = sequence + 1, position = :position
-WHERE id = lower(:p_sessionId);
+WHERE id = :lower_sessionId;
 
 -- @on mentoring.session-feedback-given
 UPDATE sessions SET
@@ -72,11 +72,11 @@ UPDATE sessions SET
     mentee_rating = CASE :p_authorRole WHEN 'mentee' THEN :p_rating ELSE mentee_rating END,
     mentee_comment = CASE :p_authorRole WHEN 'mentee' THEN :p_comment ELSE mentee_comment END,
     updated_at = :p_at, sequence = sequence + 1, position = :position
-WHERE id = lower(:p_sessionId);
+WHERE id = :lower_sessionId;
 
 -- Blank what the erased person wrote; the sessions stay (the other party's history).
 -- @on identity.account-erased
-UPDATE sessions SET title = '[erased]', description = NULL WHERE mentee_id = lower(:p_userId);
-UPDATE sessions SET mentee_comment = NULL WHERE mentee_id = lower(:p_userId);
-UPDATE sessions SET mentor_comment = NULL WHERE mentor_id = lower(:p_userId);
-UPDATE sessions SET reason = NULL, reason_by = NULL WHERE reason_by = lower(:p_userId);
+UPDATE sessions SET title = '[erased]', description = NULL WHERE mentee_id = :lower_userId;
+UPDATE sessions SET mentee_comment = NULL WHERE mentee_id = :lower_userId;
+UPDATE sessions SET mentor_comment = NULL WHERE mentor_id = :lower_userId;
+UPDATE sessions SET reason = NULL, reason_by = NULL WHERE reason_by = :lower_userId;

@@ -47,44 +47,44 @@ CREATE TABLE profiles (
 
 -- @on identity.account-registered
 INSERT INTO users (id, email, role, registered_at, updated_at, position)
-VALUES (lower(:p_userId), :p_email, :p_role, :p_registeredAt, :p_registeredAt, :position)
+VALUES (:lower_userId, :p_email, :p_role, :p_registeredAt, :p_registeredAt, :position)
 ON CONFLICT (id) DO UPDATE SET
     email = excluded.email, role = excluded.role, registered_at = excluded.registered_at, position = excluded.position;
 
 INSERT INTO profiles (user_id, first_name, last_name, country_code, city, updated_at)
-VALUES (lower(:p_userId), :p_firstName, :p_lastName, :p_countryCode, :p_city, :p_registeredAt)
+VALUES (:lower_userId, :p_firstName, :p_lastName, :p_countryCode, :p_city, :p_registeredAt)
 ON CONFLICT (user_id) DO UPDATE SET
     first_name = excluded.first_name, last_name = excluded.last_name,
     country_code = coalesce(excluded.country_code, country_code), city = coalesce(excluded.city, city);
 
 -- @on identity.email-verified
-UPDATE users SET email_verified = 1, updated_at = :p_at, position = :position WHERE id = lower(:p_userId);
+UPDATE users SET email_verified = 1, updated_at = :p_at, position = :position WHERE id = :lower_userId;
 
 -- @on identity.login-succeeded
-UPDATE users SET last_login_at = :p_at, position = :position WHERE id = lower(:p_userId);
+UPDATE users SET last_login_at = :p_at, position = :position WHERE id = :lower_userId;
 
 -- @on identity.two-factor-enabled
-UPDATE users SET two_factor_enabled = 1, updated_at = :p_at, position = :position WHERE id = lower(:p_userId);
+UPDATE users SET two_factor_enabled = 1, updated_at = :p_at, position = :position WHERE id = :lower_userId;
 
 -- @on identity.two-factor-disabled
-UPDATE users SET two_factor_enabled = 0, updated_at = :p_at, position = :position WHERE id = lower(:p_userId);
+UPDATE users SET two_factor_enabled = 0, updated_at = :p_at, position = :position WHERE id = :lower_userId;
 
 -- @on identity.role-changed
-UPDATE users SET role = :p_role, updated_at = :p_at, position = :position WHERE id = lower(:p_userId);
+UPDATE users SET role = :p_role, updated_at = :p_at, position = :position WHERE id = :lower_userId;
 
 -- Nothing personal stays: the profile goes, the account keeps its id, role, status and dates.
 -- @on identity.account-erased
 UPDATE users SET email = NULL, status = 'erased', two_factor_enabled = 0, erased_at = :p_at, updated_at = :p_at, position = :position
-WHERE id = lower(:p_userId);
+WHERE id = :lower_userId;
 
-DELETE FROM profiles WHERE user_id = lower(:p_userId);
+DELETE FROM profiles WHERE user_id = :lower_userId;
 
 -- The profile events of an account that is not erased create its row if needed (a late event of an
 -- erased person must not bring "[erased]" rows back); each type then updates its own columns.
 -- @on profiles.profile-updated profiles.preferences-changed profiles.avatar-set
 INSERT INTO profiles (user_id, updated_at)
-SELECT lower(:p_userId), :p_at
-WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = lower(:p_userId) AND status = 'erased')
+SELECT :lower_userId, :p_at
+WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = :lower_userId AND status = 'erased')
 ON CONFLICT (user_id) DO NOTHING;
 
 -- Only the fields that changed are present; "" clears a text, [] a list.
@@ -103,14 +103,14 @@ UPDATE profiles SET
     country_code = CASE WHEN :p_countryCode IS NULL THEN country_code ELSE nullif(:p_countryCode, '') END,
     city = CASE WHEN :p_city IS NULL THEN city ELSE nullif(:p_city, '') END,
     updated_at = :p_at
-WHERE user_id = lower(:p_userId) AND :type = 'profiles.profile-updated';
+WHERE user_id = :lower_userId AND :type = 'profiles.profile-updated';
 
 UPDATE profiles SET
     language = coalesce(:p_language, language),
     profile_visibility = coalesce(:p_profileVisibility, profile_visibility),
     email_notifications = coalesce(:p_emailNotifications, email_notifications),
     updated_at = :p_at
-WHERE user_id = lower(:p_userId) AND :type = 'profiles.preferences-changed';
+WHERE user_id = :lower_userId AND :type = 'profiles.preferences-changed';
 
 UPDATE profiles SET avatar_hash = :p_contentHash, avatar_media_type = :p_mediaType, updated_at = :p_at
-WHERE user_id = lower(:p_userId) AND :type = 'profiles.avatar-set';
+WHERE user_id = :lower_userId AND :type = 'profiles.avatar-set';

@@ -6,7 +6,8 @@ import GRDBSQLite
 /// Binds an event's values to a prepared handler statement straight through the SQLite C API, by
 /// parameter index worked out once per statement: no argument dictionary per event. A top-level
 /// field is found by one scan of the payload per event, shared by every build (`TopLevelJSONFields`): `:json_<field>`
-/// gets its JSON text, `:p_<field>` its value (`JSONFieldValue`). Text taken from the payload is
+/// gets its JSON text, `:p_<field>` its value (`JSONFieldValue`), `:lower_<field>` that value in
+/// lowercase. Text taken from the payload is
 /// bound without a copy: the statement runs while the payload's bytes are in hand.
 final class EventBinder {
     /// What one parameter index takes from the event.
@@ -16,6 +17,8 @@ final class EventBinder {
         case json(Int)
         /// `:p_<field>`: the field's value.
         case value(Int)
+        /// `:lower_<field>`: the field's value in lowercase.
+        case lowercase(Int)
     }
 
     let statement: Statement
@@ -49,10 +52,18 @@ final class EventBinder {
                 case "actor": source = .actor
                 case "payload": source = .payload
                 default:
-                    // `json_<field>` or `p_<field>`, the only other names the parser lets through.
-                    let json = name.hasPrefix("json_")
-                    names.append(Array(name.utf8.dropFirst(json ? 5 : 2)))
-                    source = json ? .json(names.count - 1) : .value(names.count - 1)
+                    // `json_<field>`, `lower_<field>` or `p_<field>`, the only other names the
+                    // parser lets through.
+                    if name.hasPrefix("json_") {
+                        names.append(Array(name.utf8.dropFirst(5)))
+                        source = .json(names.count - 1)
+                    } else if name.hasPrefix("lower_") {
+                        names.append(Array(name.utf8.dropFirst(6)))
+                        source = .lowercase(names.count - 1)
+                    } else {
+                        names.append(Array(name.utf8.dropFirst(2)))
+                        source = .value(names.count - 1)
+                    }
                 }
                 sources.append((index, source))
             }
@@ -68,7 +79,10 @@ final class EventBinder {
         // The record and payload are borrowed from the event, not copied (a copy retains each of
         // their strings and arrays, for every statement of every event).
         func run(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-            defer { sqlite3_clear_bindings(handle) } // no binding outlives the payload's bytes, even on a throw
+            defer { // no binding outlives the payload's bytes or the lowercase copies, even on a throw
+                sqlite3_clear_bindings(handle)
+                values.statementDone()
+            }
             for index in sources.indices {
                 let parameter = sources[index].index
                 switch sources[index].source {
@@ -84,6 +98,7 @@ final class EventBinder {
                 case .payload: bindStatic(handle, parameter, bytes, 0..<bytes.count)
                 case .json(let name): try values.bindJSON(names[name], of: bytes, event.fields, to: handle, at: parameter)
                 case .value(let name): try values.bindValue(names[name], of: bytes, event.fields, to: handle, at: parameter)
+                case .lowercase(let name): try values.bindValue(names[name], of: bytes, event.fields, to: handle, at: parameter, lowercase: true)
                 }
             }
             try step(handle)

@@ -3,15 +3,16 @@ public struct ProjectionDefinition: Sendable, Equatable {
     /// One SQL statement of a handler, with where it came from.
     public struct Statement: Sendable, Equatable {
         /// The SQL as the file has it; `EventBinder` binds each parameter from the event (`:p_<field>`
-        /// with the top-level field's value, `:json_<field>` with its JSON text).
+        /// with the top-level field's value, `:lower_<field>` with that value in lowercase,
+        /// `:json_<field>` with its JSON text).
         public var sql: String
         /// The 1-based line where the statement starts in the file.
         public var line: Int
-        /// The parameters it reads (`p_<field>` for `:p_<field>`, `json_<field>` for `:json_<field>`).
+        /// The parameters it reads (`p_<field>` for `:p_<field>`, and so on).
         public var parameters: Set<String>
 
         /// Whether it reads the payload, whole or a field (else it need not be decrypted for it).
-        public var usesPayload: Bool { parameters.contains { $0 == "payload" || $0.hasPrefix("p_") || $0.hasPrefix("json_") } }
+        public var usesPayload: Bool { parameters.contains { $0 == "payload" || $0.hasPrefix("p_") || $0.hasPrefix("json_") || $0.hasPrefix("lower_") } }
     }
 
     /// The `-- @schema` section, executed as a whole on an empty database.

@@ -8,7 +8,7 @@ import GRDBSQLite
 ///
 /// Strict: text before the first directive must be comments, directives must be known, an event
 /// type has one section, every statement's parameters must be among `parameterNames` or
-/// `:p_<field>` or `:json_<field>`, and `?` placeholders are refused. Errors carry the file and line.
+/// `:p_<field>`, `:lower_<field>` or `:json_<field>`, and `?` placeholders are refused. Errors carry the file and line.
 enum ProjectionFileParser {
     /// The parameters bound from every event.
     static let parameterNames: Set<String> = [
@@ -214,14 +214,15 @@ enum ProjectionFileParser {
                     }
                     startLine = startLine ?? lineNumber
                     if (name.hasPrefix("p_") && name.count > 2) || (name.hasPrefix("json_") && name.count > 5)
-                        || parameterNames.contains(name) {
-                        // `:p_<field>` (the field's value) and `:json_<field>` (its JSON text) are
-                        // worked out by `EventBinder` from one scan of the payload.
+                        || (name.hasPrefix("lower_") && name.count > 6) || parameterNames.contains(name) {
+                        // `:p_<field>` (the field's value), `:lower_<field>` (that value in
+                        // lowercase) and `:json_<field>` (its JSON text) are worked out by
+                        // `EventBinder` from one scan of the payload.
                         current += ":" + name
                         parameters.insert(name)
                     } else {
                         let known = parameterNames.sorted().map { ":" + $0 }.joined(separator: ", ")
-                        throw ProjectionFileError(file: file, line: lineNumber, message: "unknown parameter '\(c)\(name)': the parameters are \(known) and :p_<field> or :json_<field> for a top-level payload field")
+                        throw ProjectionFileError(file: file, line: lineNumber, message: "unknown parameter '\(c)\(name)': the parameters are \(known) and :p_<field>, :lower_<field> or :json_<field> for a top-level payload field")
                     }
                     i = j
                 default:

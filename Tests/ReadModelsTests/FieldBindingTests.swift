@@ -99,6 +99,58 @@ import Testing
         #expect(rows.filter { $0[2][0] != nil }.count == 3) // the three non-empty arrays and objects were walked
     }
 
+    /// `:lower_<field>` is `lower(:p_<field>)` for text (ASCII letters only, as SQLite's `lower()`
+    /// without ICU), and `:p_<field>` for numbers; copies past the room of one statement are bound
+    /// all the same.
+    static let lowered = """
+        -- @schema
+        CREATE TABLE lowered (position INTEGER PRIMARY KEY, bound, expected, bound_type TEXT, expected_type TEXT,
+                              all_bound TEXT, all_expected TEXT);
+        -- @on test.shaped
+        INSERT INTO lowered VALUES (
+            :position, :lower_v,
+            CASE WHEN typeof(:p_v) IN ('integer', 'real') THEN :p_v ELSE lower(:p_v) END,
+            typeof(:lower_v), CASE WHEN typeof(:p_v) IN ('integer', 'real') THEN typeof(:p_v) ELSE typeof(lower(:p_v)) END,
+            :lower_a || :lower_b || :lower_c || :lower_d || :lower_e || :lower_f || :lower_g || :lower_h
+                || :lower_i || :lower_j || :lower_k || :lower_l || :lower_m || :lower_n || :lower_o || :lower_p,
+            lower(:p_a) || lower(:p_b) || lower(:p_c) || lower(:p_d) || lower(:p_e) || lower(:p_f) || lower(:p_g) || lower(:p_h)
+                || lower(:p_i) || lower(:p_j) || lower(:p_k) || lower(:p_l) || lower(:p_m) || lower(:p_n) || lower(:p_o) || lower(:p_p));
+        """
+
+    @Test func lowercaseFieldsBindAsLowerOfTheValueWouldGiveThem() async throws {
+        let fixture = try ReadModelFixture()
+        defer { fixture.close() }
+        // Sixteen values of 73 bytes each: more than one statement's room (1,024 bytes) for copies.
+        let ids = "abcdefghijklmnop".map { key in
+            "\"\(key)\":\"\(UUID().uuidString)-\(UUID().uuidString)\""
+        }.joined(separator: ",")
+        let values = [
+            #""019EE9DC-EB30-7D30-8023-7D64A1136B7A""#, #""Dakar, SÉNÉGAL Ünïcode ÀZaz@[`{""#, #""esc\"APED \u00C9 \u0041\n""#,
+            #""\#(String(repeating: "LONG Text ", count: 200))""#, "42", "1.5", "true", "null",
+            #"{"K":["A",{"B":"C"}]}"#, #"[ "X" , 1 ]"#,
+        ]
+        let payloads = values.map { #"{"v":\#($0),\#(ids)}"# } + [#"{"other":1,\#(ids)}"#]
+        let events = payloads.map { ProposedEvent(type: "test.shaped", metadata: EventMetadata(actor: "t"), payload: Array($0.utf8)) }
+        let head = try await fixture.log.append(to: "shapes", events: events).lastPosition
+        let (storage, runner) = try fixture.runner(try fixture.projection("lowered", Self.lowered))
+        try await whileRunning(runner) { #expect(await runner.waitUntil(position: head, timeout: patience)) }
+        #expect(runner.status.failure == nil)
+        let rows = try storage.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM lowered ORDER BY position").map { row in
+                [row["bound"], row["expected"], row["bound_type"], row["expected_type"], row["all_bound"], row["all_expected"]] as [DatabaseValue]
+            }
+        }
+        #expect(rows.count == payloads.count)
+        for (row, payload) in zip(rows, payloads) {
+            #expect(row[0] == row[1], "\(payload)")
+            #expect(row[2] == row[3], "\(payload)")
+            #expect(row[4] == row[5], "\(payload)")
+            #expect(String.fromDatabaseValue(row[4])?.count == 16 * 73)
+        }
+        #expect(rows.first?[0] == "019ee9dc-eb30-7d30-8023-7d64a1136b7a".databaseValue)
+        #expect(rows.last?[0] == .null) // absent
+    }
+
     /// A field SQLite would call malformed, or a payload that is not an object, stops the projection
     /// at its event, as json_extract did.
     @Test(arguments: [
