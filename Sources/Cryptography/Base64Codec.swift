@@ -68,23 +68,40 @@ struct Base64Codec: Sendable {
             }
         }
         guard count % 4 != 1 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for character in characters[..<count] {
-            let value = values[Int(character)]
-            guard value != 0xFF else { return nil }
-            accumulator = accumulator << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-                accumulator &= (1 << UInt32(bits)) - 1
+        guard count > 0, let input = characters.baseAddress else { return [] }
+        // Four characters make three bytes; a last group of two or three makes one or two.
+        let groups = count / 4
+        let rest = count % 4
+        let outputCount = groups * 3 + max(rest - 1, 0)
+        var valid = true
+        let output = values.withUnsafeBufferPointer { table in
+            [UInt8](unsafeUninitializedCapacity: outputCount) { output, initialized in
+                var at = 0
+                var to = 0
+                // Table look-ups without bounds checks (a byte indexes 256 entries); 0xFF, outside
+                // the alphabet, is the only entry with its top bit set.
+                func value(_ offset: Int) -> UInt32 { UInt32(table[Int(input[at + offset])]) }
+                for _ in 0..<groups {
+                    let (a, b, c, d) = (value(0), value(1), value(2), value(3))
+                    guard (a | b | c | d) & 0x80 == 0 else { valid = false; return }
+                    let chunk = a << 18 | b << 12 | c << 6 | d
+                    output[to] = UInt8(truncatingIfNeeded: chunk >> 16)
+                    output[to + 1] = UInt8(truncatingIfNeeded: chunk >> 8)
+                    output[to + 2] = UInt8(truncatingIfNeeded: chunk)
+                    at += 4
+                    to += 3
+                }
+                if rest > 0 {
+                    let (a, b, c) = (value(0), value(1), rest == 3 ? value(2) : 0)
+                    // Leftover bits must be zero, or two encodings would decode to the same bytes.
+                    guard (a | b | c) & 0x80 == 0, (rest == 2 ? b & 0x0F : c & 0x03) == 0 else { valid = false; return }
+                    let chunk = a << 18 | b << 12 | c << 6
+                    output[to] = UInt8(truncatingIfNeeded: chunk >> 16)
+                    if rest == 3 { output[to + 1] = UInt8(truncatingIfNeeded: chunk >> 8) }
+                }
+                initialized = outputCount
             }
         }
-        // Leftover bits must be zero, or two encodings would decode to the same bytes.
-        guard accumulator == 0 else { return nil }
-        return out
+        return valid ? output : nil
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Cryptography
 
@@ -97,5 +98,25 @@ import Testing
     func strictBase64Decoding(input: String) {
         #expect(Base64.decode(input) == nil)
         #expect(Array(input.utf8).withUnsafeBufferPointer { Base64.decode(utf8: $0) } == nil)
+    }
+
+    /// Every length and every position of a foreign character, against Foundation's decoder.
+    @Test func roundTripsAndRefusalsAgreeWithFoundation() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<100 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let encoded = Base64.encode(bytes)
+            #expect(Base64.decode(encoded) == bytes)
+            #expect(Data(base64Encoded: encoded).map(Array.init) == bytes)
+            let unpadded = Base64URL.encode(bytes)
+            #expect(Base64URL.decode(unpadded) == bytes)
+            for position in encoded.utf8.indices where encoded.utf8[position] != UInt8(ascii: "=") {
+                for foreign in ["*", "-", "\n", "é"] {
+                    var broken = encoded
+                    broken.replaceSubrange(position...position, with: foreign)
+                    #expect(Base64.decode(broken) == nil, "\(broken)")
+                }
+            }
+        }
     }
 }
