@@ -212,6 +212,8 @@ enum JSONFieldValue {
             var escaped = false
             index += 1
             while index < end {
+                index = JSONStringScan.nextSpecial(bytes, from: index, to: end, controls: true)
+                guard index < end else { break }
                 let byte = bytes[index]
                 if byte == quote {
                     index += 1

@@ -69,6 +69,8 @@ struct TopLevelJSONFields: Sendable {
     private func endOfString(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int? {
         var i = start + 1
         while i < bytes.count {
+            i = JSONStringScan.nextSpecial(bytes, from: i, to: bytes.count, controls: false)
+            guard i < bytes.count else { break }
             switch bytes[i] {
             case UInt8(ascii: "\\"): i += 2
             case UInt8(ascii: "\""): return i + 1
