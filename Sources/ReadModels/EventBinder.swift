@@ -13,20 +13,22 @@ final class EventBinder {
     /// What one parameter index takes from the event.
     private enum Source {
         case position, stream, version, type, eventId, time, timeMicros, actor, payload
-        /// `:json_<field>`: the field's JSON text (the field's name by index in `names`).
-        case json(Int)
+        /// `:json_<field>`: the field's JSON text (the field's name, in `names`).
+        case json(UnsafeBufferPointer<UInt8>)
         /// `:p_<field>`: the field's value.
-        case value(Int)
+        case value(UnsafeBufferPointer<UInt8>)
         /// `:lower_<field>`: the field's value in lowercase.
-        case lowercase(Int)
+        case lowercase(UnsafeBufferPointer<UInt8>)
     }
 
     let statement: Statement
     /// The statement as the projection file has it (for error messages).
     let source: ProjectionDefinition.Statement
     private let sources: [(index: Int32, source: Source)]
-    /// The field names the parameters read (an enum payload of arrays was retained at each use).
-    private let names: [[UInt8]]
+    /// The field names the parameters read, each in memory of its own that `sources` points
+    /// into: an array per name was retained and released at each use (an enum payload of arrays,
+    /// or one array per name), for every parameter of every statement a build applies.
+    private let names: [UnsafeMutableBufferPointer<UInt8>]
 
     /// Prepares `statement`'s bindings (its parameters are those the parser allows).
     init(_ statement: Statement, source: ProjectionDefinition.Statement) {
@@ -34,7 +36,13 @@ final class EventBinder {
         self.source = source
         let handle = statement.sqliteStatement
         var sources: [(Int32, Source)] = []
-        var names: [[UInt8]] = []
+        var names: [UnsafeMutableBufferPointer<UInt8>] = []
+        func field(_ name: Substring) -> UnsafeBufferPointer<UInt8> {
+            let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: name.utf8.count)
+            _ = bytes.initialize(from: name.utf8)
+            names.append(bytes)
+            return UnsafeBufferPointer(bytes)
+        }
         let count = sqlite3_bind_parameter_count(handle)
         if count > 0 {
             for index in 1...count {
@@ -55,14 +63,11 @@ final class EventBinder {
                     // `json_<field>`, `lower_<field>` or `p_<field>`, the only other names the
                     // parser lets through.
                     if name.hasPrefix("json_") {
-                        names.append(Array(name.utf8.dropFirst(5)))
-                        source = .json(names.count - 1)
+                        source = .json(field(name.dropFirst(5)))
                     } else if name.hasPrefix("lower_") {
-                        names.append(Array(name.utf8.dropFirst(6)))
-                        source = .lowercase(names.count - 1)
+                        source = .lowercase(field(name.dropFirst(6)))
                     } else {
-                        names.append(Array(name.utf8.dropFirst(2)))
-                        source = .value(names.count - 1)
+                        source = .value(field(name.dropFirst(2)))
                     }
                 }
                 sources.append((index, source))
@@ -70,6 +75,10 @@ final class EventBinder {
         }
         self.sources = sources
         self.names = names
+    }
+
+    deinit {
+        for name in names { name.deallocate() }
     }
 
     /// Binds `event` and runs the statement.
@@ -96,9 +105,9 @@ final class EventBinder {
                 case .actor:
                     if let actor = event.record.metadata.actor { bindText(handle, parameter, actor) } else { sqlite3_bind_null(handle, parameter) }
                 case .payload: bindStatic(handle, parameter, bytes, 0..<bytes.count)
-                case .json(let name): try values.bindJSON(names[name], of: bytes, event.fields, to: handle, at: parameter)
-                case .value(let name): try values.bindValue(names[name], of: bytes, event.fields, to: handle, at: parameter)
-                case .lowercase(let name): try values.bindValue(names[name], of: bytes, event.fields, to: handle, at: parameter, lowercase: true)
+                case .json(let name): try values.bindJSON(name, of: bytes, event.fields, to: handle, at: parameter)
+                case .value(let name): try values.bindValue(name, of: bytes, event.fields, to: handle, at: parameter)
+                case .lowercase(let name): try values.bindValue(name, of: bytes, event.fields, to: handle, at: parameter, lowercase: true)
                 }
             }
             try step(handle)
@@ -128,8 +137,13 @@ final class EventBinder {
 private let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
 private func bindText(_ handle: OpaquePointer, _ index: Int32, _ text: String) {
-    var text = text
-    text.withUTF8 { bindCopy(handle, index, $0) }
+    // Borrowed, not copied into a `var` for `withUTF8`: a copy retains the string's storage, and
+    // an event's stream and type are shared by the builds on every core.
+    let bound: Void? = text.utf8.withContiguousStorageIfAvailable { bindCopy(handle, index, $0) }
+    if bound == nil {
+        var text = text
+        text.withUTF8 { bindCopy(handle, index, $0) }
+    }
 }
 
 /// Binds `bytes` as TEXT, copied by SQLite (for bytes that do not outlive the call).

@@ -23,7 +23,7 @@ struct EventValues {
     }
 
     /// Binds the JSON text of the payload's top-level `name` field, NULL when it is missing.
-    func bindJSON(_ name: [UInt8], of payload: UnsafeBufferPointer<UInt8>, _ fields: TopLevelJSONFields,
+    func bindJSON(_ name: UnsafeBufferPointer<UInt8>, of payload: UnsafeBufferPointer<UInt8>, _ fields: TopLevelJSONFields,
                   to handle: OpaquePointer, at index: Int32) throws {
         guard let range = try Self.field(name, of: payload, fields) else {
             sqlite3_bind_null(handle, index)
@@ -35,7 +35,7 @@ struct EventValues {
     /// Binds the value of the payload's top-level `name` field as `json_extract` would return it,
     /// NULL when it is missing. `lowercase`: text (a string, or an object's or array's JSON text)
     /// with ASCII capitals made lowercase, as `lower()` would give it; a number is bound the same.
-    mutating func bindValue(_ name: [UInt8], of payload: UnsafeBufferPointer<UInt8>, _ fields: TopLevelJSONFields,
+    mutating func bindValue(_ name: UnsafeBufferPointer<UInt8>, of payload: UnsafeBufferPointer<UInt8>, _ fields: TopLevelJSONFields,
                             to handle: OpaquePointer, at index: Int32, lowercase: Bool = false) throws {
         guard let range = try Self.field(name, of: payload, fields) else {
             sqlite3_bind_null(handle, index)
@@ -75,7 +75,7 @@ struct EventValues {
     }
 
     /// The range of a top-level field's JSON text (`fields`: the event's, found when it was made).
-    private static func field(_ name: [UInt8], of payload: UnsafeBufferPointer<UInt8>, _ fields: TopLevelJSONFields) throws(JSONFieldValue.Malformed) -> Range<Int>? {
+    private static func field(_ name: UnsafeBufferPointer<UInt8>, of payload: UnsafeBufferPointer<UInt8>, _ fields: TopLevelJSONFields) throws(JSONFieldValue.Malformed) -> Range<Int>? {
         guard fields.isObject else { throw JSONFieldValue.Malformed(description: "malformed JSON: the payload is not a JSON object") }
         return fields.value(of: name, in: payload)
     }

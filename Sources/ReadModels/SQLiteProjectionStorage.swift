@@ -460,12 +460,15 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
                     forType = made
                 }
                 guard !forType.isEmpty else { continue }
-                values.reset(for: events[offset].record)
+                // One copy per event handled: passing the event in place to each statement
+                // retained and released its shared storage once per statement.
+                let event = events[offset]
+                values.reset(for: event.record)
                 for statement in forType.indices { // by index: iterating copies each binder
                     do {
-                        try forType[statement].execute(events[offset], &values)
+                        try forType[statement].execute(event, &values)
                     } catch {
-                        throw FailedAt(index: index, failure: StatementFailure(statement: forType[statement].source, error: error).failure(events[offset], file: projection.file))
+                        throw FailedAt(index: index, failure: StatementFailure(statement: forType[statement].source, error: error).failure(event, file: projection.file))
                     }
                 }
             }

@@ -45,18 +45,17 @@ struct TopLevelJSONFields: Sendable {
 
     /// The range of the value of the first field named `name` (compared byte for byte with the
     /// key as written), `nil` when there is none.
-    func value(of name: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+    func value(of name: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         guard let payload = bytes.baseAddress else { return nil }
-        return name.withUnsafeBufferPointer { name in
-            for index in keys.indices where keys[index].count == name.count {
-                // memcmp, not a loop of checked byte reads: this runs for every parameter of
-                // every statement a build applies.
-                if name.isEmpty || memcmp(payload + keys[index].lowerBound, name.baseAddress!, name.count) == 0 {
-                    return values[index]
-                }
+        // No closure here: one capturing `self` copied it, retaining both arrays, which the ten
+        // builds of a rebuild share, at every parameter of every statement they apply.
+        for index in keys.indices where keys[index].count == name.count {
+            // memcmp, not a loop of checked byte reads.
+            if name.isEmpty || memcmp(payload + keys[index].lowerBound, name.baseAddress!, name.count) == 0 {
+                return values[index]
             }
-            return nil
         }
+        return nil
     }
 
     private func skipSpace(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
