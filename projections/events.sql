@@ -6,6 +6,8 @@
 -- Waitlist positions are kept dense (1, 2, 3…): when someone on the waitlist leaves or is
 -- promoted, everyone behind them moves up one place. `sequence` columns count changes, for the
 -- iCalendar SEQUENCE of a user's calendar entry (the event's changes plus their registration's).
+--
+-- Times: the first 19 characters of the codec's `YYYY-MM-DDTHH:MM:SS.sssZ` and 'Z' (see communities.sql).
 
 -- @schema
 CREATE TABLE events (
@@ -52,15 +54,15 @@ INSERT INTO events (
     max_participants, creator_id, created_at, position
 ) VALUES (
     :lower_eventId, :p_title, :p_description, :p_eventType,
-    strftime('%Y-%m-%dT%H:%M:%SZ', :p_startDate), strftime('%Y-%m-%dT%H:%M:%SZ', :p_endDate),
+    (substr(:p_startDate, 1, 19) || 'Z'), (substr(:p_endDate, 1, 19) || 'Z'),
     :p_isOnline, :p_location, :p_meetingUrl, :p_maxParticipants, :lower_createdBy,
-    strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), :position
+    (substr(:p_at, 1, 19) || 'Z'), :position
 );
 
 -- A seat; a user who cancelled earlier may register again (same row, next sequence).
 -- @on gatherings.registered
 INSERT INTO event_registrations (event_id, user_id, status, registered_at, updated_at)
-VALUES (:lower_eventId, :lower_userId, 'registered', strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), strftime('%Y-%m-%dT%H:%M:%SZ', :p_at))
+VALUES (:lower_eventId, :lower_userId, 'registered', (substr(:p_at, 1, 19) || 'Z'), (substr(:p_at, 1, 19) || 'Z'))
 ON CONFLICT (event_id, user_id) DO UPDATE SET
     status = 'registered', waitlist_position = NULL, registered_at = excluded.registered_at,
     updated_at = excluded.updated_at, sequence = sequence + 1;
@@ -72,7 +74,7 @@ INSERT INTO event_registrations (event_id, user_id, status, waitlist_position, r
 VALUES (
     :lower_eventId, :lower_userId, 'waitlisted',
     coalesce((SELECT max(waitlist_position) FROM event_registrations WHERE event_id = :lower_eventId), 0) + 1,
-    strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), strftime('%Y-%m-%dT%H:%M:%SZ', :p_at)
+    (substr(:p_at, 1, 19) || 'Z'), (substr(:p_at, 1, 19) || 'Z')
 )
 ON CONFLICT (event_id, user_id) DO UPDATE SET
     status = 'waitlisted', waitlist_position = excluded.waitlist_position, registered_at = excluded.registered_at,
@@ -81,7 +83,7 @@ UPDATE events SET waitlist_count = waitlist_count + 1, position = :position WHER
 
 -- @on gatherings.registration-cancelled
 UPDATE event_registrations
-SET status = 'cancelled', waitlist_position = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), sequence = sequence + 1
+SET status = 'cancelled', waitlist_position = NULL, updated_at = (substr(:p_at, 1, 19) || 'Z'), sequence = sequence + 1
 WHERE event_id = :lower_eventId AND user_id = :lower_userId;
 UPDATE events SET seats_taken = seats_taken - 1, position = :position WHERE id = :lower_eventId;
 
@@ -94,7 +96,7 @@ WHERE event_id = :lower_eventId
   AND waitlist_position > (SELECT waitlist_position FROM event_registrations WHERE event_id = :lower_eventId AND user_id = :lower_userId);
 UPDATE event_registrations
 SET status = CASE :type WHEN 'gatherings.waitlist-promoted' THEN 'registered' ELSE 'cancelled' END,
-    waitlist_position = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), sequence = sequence + 1
+    waitlist_position = NULL, updated_at = (substr(:p_at, 1, 19) || 'Z'), sequence = sequence + 1
 WHERE event_id = :lower_eventId AND user_id = :lower_userId;
 UPDATE events
 SET waitlist_count = waitlist_count - 1,
@@ -104,7 +106,7 @@ WHERE id = :lower_eventId;
 
 -- @on gatherings.event-cancelled
 UPDATE events
-SET cancelled = 1, cancelled_at = strftime('%Y-%m-%dT%H:%M:%SZ', :p_at), cancel_reason = :p_reason,
+SET cancelled = 1, cancelled_at = (substr(:p_at, 1, 19) || 'Z'), cancel_reason = :p_reason,
     sequence = sequence + 1, position = :position
 WHERE id = :lower_eventId;
 
