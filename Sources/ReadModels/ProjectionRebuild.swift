@@ -96,7 +96,7 @@ enum ProjectionRebuild {
                 // each applying on its own task at its own pace, at most `window` batches behind.
                 var sent = 0
                 var stopped: Set<Int> = []
-                var events = try log.read(from: 1, maxCount: batchSize)
+                var events = try log.read(from: 1, maxCount: batchSize, caching: false)
                 while !events.isEmpty {
                     try Task.checkCancellation()
                     let (left, slowest) = shared.state.withLock { state in
@@ -119,7 +119,7 @@ enum ProjectionRebuild {
                     for index in workers.indices where !stopped.contains(index) { channels[index].continuation.yield(batch) }
                     sent += 1
                     built = last
-                    events = last < log.head ? try log.read(from: last + 1, maxCount: batchSize) : []
+                    events = last < log.head ? try log.read(from: last + 1, maxCount: batchSize, caching: false) : []
                 }
                 for channel in channels { channel.continuation.finish() }
                 try await group.waitForAll()

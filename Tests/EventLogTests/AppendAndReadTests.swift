@@ -40,6 +40,40 @@ import TestSupport
         #expect(reopened.head == 2)
     }
 
+    /// A one-pass read that leaves the cache alone (`caching: false`) returns what a cached read
+    /// does, from any position, with any count, over batches of several records, several
+    /// segments, and batches the cache already holds.
+    @Test func aReadThatLeavesTheCacheAloneReturnsTheSameEvents() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = try EventLog.open(directory: directory.path, options: LogFixtures.options(segmentSize: 4 << 10))
+        for batch in 0..<40 {
+            let events = (0...(batch % 4)).map { index in
+                ProposedEvent(type: "test.counted", metadata: EventMetadata(actor: "a\(batch)"), payload: Array("{\"n\":\(batch * 10 + index)}".utf8))
+            }
+            _ = try await log.append(to: "s-\(batch % 3)", events: events)
+        }
+        let all = try log.read(from: 1, maxCount: 1_000)
+        #expect(all.count == 100 && all.map(\.position) == Array(1...100))
+        log.close()
+        // Reopened for each position, the cache is empty: every batch comes from its file (an
+        // uncached read fills nothing, but one too short for a whole batch does); or the first
+        // 30 events' batches are cached.
+        for cachedFirst in [false, true] {
+            for position in Int64(1)...101 {
+                let reopened = try EventLog.open(directory: directory.path, options: LogFixtures.options(segmentSize: 4 << 10))
+                defer { reopened.close() }
+                if cachedFirst { _ = try reopened.read(from: 1, maxCount: 30) }
+                for count in [100, 7, 3, 2, 1] {
+                    let uncached = try reopened.read(from: position, maxCount: count, caching: false)
+                    let expected = Array(all.dropFirst(Int(position) - 1).prefix(count))
+                    #expect(uncached.map(\.position) == expected.map(\.position), "from \(position), \(count)")
+                    #expect(uncached.map(\.payload) == expected.map(\.payload) && uncached.map(\.metadata) == expected.map(\.metadata))
+                }
+            }
+        }
+    }
+
     @Test(arguments: [
         (ExpectedVersion.any, Int64(0), true), (.any, 3, true),
         (.noStream, 0, true), (.noStream, 3, false),

@@ -39,18 +39,25 @@ enum BatchPayload {
 
     /// Decodes the records of a stored payload whose checksum was already verified.
     static func decode(_ stored: UnsafeRawBufferPointer, header: BatchHeader) throws(FormatError) -> [RecordedEvent] {
+        var events: [RecordedEvent] = []
+        try decode(stored, header: header, into: &events)
+        return events
+    }
+
+    /// Decodes the batch's records onto the end of `events`.
+    static func decode(_ stored: UnsafeRawBufferPointer, header: BatchHeader, into events: inout [RecordedEvent]) throws(FormatError) {
         switch header.codec {
         case .none:
             guard stored.count == Int(header.rawLength) else { throw FormatError("raw batch length mismatch") }
-            return try RecordCodec.decode(stored, firstPosition: header.firstPosition, count: Int(header.recordCount))
+            try RecordCodec.decode(stored, firstPosition: header.firstPosition, count: Int(header.recordCount), into: &events)
         case .lz4Block:
             let raw = try LZ4Block.decompress(stored, rawLength: Int(header.rawLength))
             let decoded = raw.withUnsafeBytes { bytes in
                 Result { () throws(FormatError) in
-                    try RecordCodec.decode(bytes, firstPosition: header.firstPosition, count: Int(header.recordCount))
+                    try RecordCodec.decode(bytes, firstPosition: header.firstPosition, count: Int(header.recordCount), into: &events)
                 }
             }
-            return try decoded.get()
+            try decoded.get()
         }
     }
 }

@@ -51,9 +51,18 @@ enum RecordCodec {
     static func decode(
         _ raw: UnsafeRawBufferPointer, firstPosition: Int64, count: Int
     ) throws(FormatError) -> [RecordedEvent] {
-        var reader = ByteReader(raw)
         var events: [RecordedEvent] = []
-        events.reserveCapacity(count)
+        try decode(raw, firstPosition: firstPosition, count: count, into: &events)
+        return events
+    }
+
+    /// Decodes `count` records starting at `firstPosition` onto the end of `events` (made there,
+    /// not copied there from an array of their own).
+    static func decode(
+        _ raw: UnsafeRawBufferPointer, firstPosition: Int64, count: Int, into events: inout [RecordedEvent]
+    ) throws(FormatError) {
+        var reader = ByteReader(raw)
+        events.reserveCapacity(events.count + count)
         for index in 0..<count {
             let length = Int(try reader.read(UInt32.self))
             let body = try reader.readBytes(length)
@@ -79,7 +88,6 @@ enum RecordCodec {
             ))
         }
         guard reader.remaining == 0 else { throw FormatError("batch payload has \(reader.remaining) bytes after its last record") }
-        return events
     }
 
     private static func readUUID(_ reader: inout ByteReader) throws(FormatError) -> UUID {

@@ -97,26 +97,31 @@ final class LogCore: Sendable {
     /// The records of the batch at `batchIndex` in the index, from the cache or the segment file.
     func records(ofBatch location: BatchLocation, segment: SegmentState) throws(LogError) -> [RecordedEvent] {
         if let cached = cache.get(location.firstPosition) { return cached }
+        var records: [RecordedEvent] = []
+        try decode(location, segment: segment, into: &records)
+        cache.put(location.firstPosition, records)
+        return records
+    }
+
+    /// Reads the batch at `location` from its segment file and decodes its records onto `events`.
+    private func decode(_ location: BatchLocation, segment: SegmentState, into events: inout [RecordedEvent]) throws(LogError) {
         let bytes = try segment.reader.read(at: Int(location.offset), count: Int(location.size))
         let decoded = bytes.withUnsafeBytes { raw in
-            Result { () throws(FormatError) -> [RecordedEvent] in
+            Result { () throws(FormatError) in
                 let header = try SegmentScanner.checkBatch(
                     raw, at: 0, expectedPosition: location.firstPosition, previousChainHash: nil, hasher: nil
                 )
-                return try SegmentScanner.decodePayload(raw, batch: header, at: 0)
+                try SegmentScanner.decodePayload(raw, batch: header, at: 0, into: &events)
             }
         }
-        switch decoded {
-        case .success(let records):
-            cache.put(location.firstPosition, records)
-            return records
-        case .failure(let error):
+        if case .failure(let error) = decoded {
             throw LogError.corruption(file: segment.path, offset: Int(location.offset), position: location.firstPosition, reason: error.description)
         }
     }
 
-    /// Up to `maxCount` events from `position` on, in order.
-    func read(from position: Int64, maxCount: Int) throws(LogError) -> [RecordedEvent] {
+    /// Up to `maxCount` events from `position` on, in order. Without `caching`, a whole batch not
+    /// in the cache is decoded straight into the result and left out of the cache.
+    func read(from position: Int64, maxCount: Int, caching: Bool = true) throws(LogError) -> [RecordedEvent] {
         var events: [RecordedEvent] = []
         var next = max(position, 1)
         while events.count < maxCount {
@@ -126,8 +131,13 @@ final class LogCore: Sendable {
                 return (location, state.index.segments[Int(location.segment)])
             }
             guard let (location, segment) = found else { break }
-            let records = try records(ofBatch: location, segment: segment)
             let start = Int(next - location.firstPosition)
+            if !caching, start == 0, Int(location.count) <= maxCount - events.count, !cache.contains(location.firstPosition) {
+                try decode(location, segment: segment, into: &events)
+                next = location.lastPosition + 1
+                continue
+            }
+            let records = try records(ofBatch: location, segment: segment)
             let end = min(records.count, start + (maxCount - events.count))
             events.append(contentsOf: records[start..<end])
             next = location.firstPosition + Int64(end)

@@ -122,9 +122,17 @@ struct SegmentScanner {
 
     /// Decompresses a checked batch and decodes its records.
     static func decodePayload(_ raw: UnsafeRawBufferPointer, batch: BatchHeader, at offset: Int) throws(FormatError) -> [RecordedEvent] {
+        var events: [RecordedEvent] = []
+        try decodePayload(raw, batch: batch, at: offset, into: &events)
+        return events
+    }
+
+    /// Decodes the payload of the checked batch at `offset` onto the end of `events`.
+    static func decodePayload(_ raw: UnsafeRawBufferPointer, batch: BatchHeader, at offset: Int,
+                              into events: inout [RecordedEvent]) throws(FormatError) {
         let start = offset + LogFormat.batchHeaderSize
         let stored = UnsafeRawBufferPointer(rebasing: raw[start..<start + Int(batch.storedLength)])
-        return try BatchPayload.decode(stored, header: batch)
+        try BatchPayload.decode(stored, header: batch, into: &events)
     }
 
     /// Whether every byte from `offset` to the end is zero.

@@ -61,7 +61,7 @@ struct ReplayCommand: ParsableCommand {
         } else {
             var next = fromPosition
             while true {
-                let chunk = try log.read(from: next, maxCount: 4_096)
+                let chunk = try log.read(from: next, maxCount: 4_096, caching: false)
                 guard let last = chunk.last else { break }
                 chunk.forEach(emit)
                 next = last.position + 1
