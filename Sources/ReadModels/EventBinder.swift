@@ -5,9 +5,9 @@ import GRDBSQLite
 
 /// Binds an event's values to a prepared handler statement straight through the SQLite C API, by
 /// parameter index worked out once per statement: no argument dictionary per event. A top-level
-/// field is found by one scan of the payload per event, shared by every build (`TopLevelJSONFields`): `:json_<field>`
-/// gets its JSON text, `:p_<field>` its value (`JSONFieldValue`), `:lower_<field>` that value in
-/// lowercase. Text taken from the payload is
+/// field is found by one scan of the payload per event, shared by every build
+/// (`TopLevelJSONFields`): `:json_<field>` gets its JSON text, `:p_<field>` its value
+/// (`JSONFieldValue`), `:lower_<field>` that value in lowercase. Text taken from the payload is
 /// bound without a copy: the statement runs while the payload's bytes are in hand.
 final class EventBinder {
     /// What one parameter index takes from the event.
