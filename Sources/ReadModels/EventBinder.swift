@@ -133,8 +133,8 @@ final class EventBinder {
     }
 }
 
-/// SQLite copies the bytes (they are a Swift string's storage, valid only during the call).
-private let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+/// SQLite copies the bytes (they are valid only during the call that binds or returns them).
+let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
 private func bindText(_ handle: OpaquePointer, _ index: Int32, _ text: String) {
     // Borrowed, not copied into a `var` for `withUTF8`: a copy retains the string's storage, and

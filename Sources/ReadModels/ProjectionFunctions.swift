@@ -71,6 +71,6 @@ private func isoWeekFunction(_ context: OpaquePointer?, _ count: Int32, _ argume
     var utf8 = week
     utf8.withUTF8 { bytes in
         sqlite3_result_text(context, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(bytes.count),
-                            unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self))
+                            sqliteTransient)
     }
 }

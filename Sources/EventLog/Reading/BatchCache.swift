@@ -22,10 +22,6 @@ final class BatchCache: Sendable {
         storage.withLock { $0.entries[firstPosition] }
     }
 
-    func contains(_ firstPosition: Int64) -> Bool {
-        storage.withLock { $0.entries[firstPosition] != nil }
-    }
-
     /// Inserts, evicting the oldest entry (a ring: cheap, and recency of insertion is what matters).
     func put(_ firstPosition: Int64, _ records: [RecordedEvent]) {
         storage.withLock { storage in

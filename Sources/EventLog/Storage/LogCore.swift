@@ -97,6 +97,11 @@ final class LogCore: Sendable {
     /// The records of the batch at `batchIndex` in the index, from the cache or the segment file.
     func records(ofBatch location: BatchLocation, segment: SegmentState) throws(LogError) -> [RecordedEvent] {
         if let cached = cache.get(location.firstPosition) { return cached }
+        return try decodeAndCache(location, segment: segment)
+    }
+
+    /// Reads and decodes the batch at `location`, and keeps its records in the cache.
+    private func decodeAndCache(_ location: BatchLocation, segment: SegmentState) throws(LogError) -> [RecordedEvent] {
         var records: [RecordedEvent] = []
         try decode(location, segment: segment, into: &records)
         cache.put(location.firstPosition, records)
@@ -132,12 +137,14 @@ final class LogCore: Sendable {
             }
             guard let (location, segment) = found else { break }
             let start = Int(next - location.firstPosition)
-            if !caching, start == 0, Int(location.count) <= maxCount - events.count, !cache.contains(location.firstPosition) {
+            let cached = cache.get(location.firstPosition)
+            if cached == nil, !caching, start == 0, Int(location.count) <= maxCount - events.count {
                 try decode(location, segment: segment, into: &events)
                 next = location.lastPosition + 1
                 continue
             }
-            let records = try records(ofBatch: location, segment: segment)
+            let records: [RecordedEvent]
+            if let cached { records = cached } else { records = try decodeAndCache(location, segment: segment) }
             let end = min(records.count, start + (maxCount - events.count))
             events.append(contentsOf: records[start..<end])
             next = location.firstPosition + Int64(end)
