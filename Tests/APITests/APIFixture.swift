@@ -42,7 +42,7 @@ final class APIFixture: Sendable {
     func test<Value: Sendable>(
         runsProjections: Bool = true, _ body: @Sendable (any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
-        let app = buildApplication(platform: platform, runsProjections: runsProjections)
+        let app = try buildApplication(platform: platform, runsProjections: runsProjections)
         return try await app.test(.router, body)
     }
 

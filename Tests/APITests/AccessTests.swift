@@ -19,7 +19,7 @@ import Testing
             try await client.send(.put, "/admin/users/\(other.userID)/role", json: #"{"role": "admin"}"#, token: student.access)
                 .expectProblem(.forbidden)
 
-            try await fixture.platform.promoteToAdmin(email: "ADMIN@example.sn")
+            try await fixture.platform.accounts.promoteToAdmin(email: "ADMIN@example.sn")
             // The role is in the token: log in again to carry it.
             let admin = try await client.send(.post, "/auth/login", json: #"{"email": "admin@example.sn", "password": "correct horse battery"}"#)
             let adminToken = try #require(admin.jsonObject()["accessToken"] as? String)
@@ -31,13 +31,13 @@ import Testing
                 .expectProblem(.notFound)
             try await client.send(.put, "/admin/users/\(other.userID)/role", json: #"{"role": "superuser"}"#, token: adminToken)
                 .expectProblem(.unprocessableContent)
-            await #expect(throws: APIError.self) { try await fixture.platform.promoteToAdmin(email: "missing@example.sn") }
+            await #expect(throws: APIError.self) { try await fixture.platform.accounts.promoteToAdmin(email: "missing@example.sn") }
         }
     }
 
     @Test func everyRouteIsInTheAccessPolicyAndAnonymousCallersAreRefusedWhereSignInIsRequired() async throws {
         let fixture = try APIFixture()
-        let routes = buildRouter(platform: fixture.platform).routes.entries
+        let routes = try buildRouter(platform: fixture.platform).routes.entries
         #expect(Set(routes.map { "\($0.method) \($0.path)" }) == Set(AccessPolicy.rules.keys))
         try await fixture.test { client in
             for route in routes where route.access != .anonymous {
@@ -53,16 +53,16 @@ import Testing
     /// before touching anything. Table-driven from `AccessPolicy`, so new routes are covered.
     @Test func everyRoleIsRefusedWhereThePolicyExcludesIt() async throws {
         let fixture = try APIFixture()
-        let routes = buildRouter(platform: fixture.platform).routes.entries
+        let routes = try buildRouter(platform: fixture.platform).routes.entries
         try await fixture.test { client in
             var tokens: [Role: String] = [:]
             for role in Role.allCases {
                 tokens[role] = try await client.signUp(fixture, email: "\(role.rawValue)@roles.example.org", role: role == .mentor ? "mentor" : "student").access
             }
             // The admin is bootstrapped; the admin makes the moderator; both log in again to carry the role.
-            try await fixture.platform.promoteToAdmin(email: "admin@roles.example.org")
+            try await fixture.platform.accounts.promoteToAdmin(email: "admin@roles.example.org")
             tokens[.admin] = try await client.logIn("admin@roles.example.org")
-            let moderator = try fixture.platform.userID(forEmail: "moderator@roles.example.org")
+            let moderator = try fixture.platform.accounts.userID(forEmail: "moderator@roles.example.org")
             let moderatorID = try #require(moderator)
             let granted = try await client.send(.put, "/admin/users/\(moderatorID)/role", json: #"{"role": "moderator"}"#, token: tokens[.admin])
             #expect(granted.status == .noContent)
@@ -120,18 +120,15 @@ import Testing
             let token = try await client.logIn("trace@example.ml")
             let update = try await client.send(.put, "/users/profile", json: #"{"bio": "Zanzibarique tisserande", "city": "Tombouctouville"}"#, token: token)
             let before = try #require(update.logPosition)
-            #expect(await fixture.platform.readModelsReach(before, timeout: .seconds(5)))
+            #expect(await fixture.platform.readYourWrites.reach(before, timeout: .seconds(5)))
             #expect(try !filesHolding("Quetzalcoatlus").isEmpty, "control: the name must be in the read models before the erasure")
             #expect(try !filesHolding("Zanzibarique").isEmpty)
 
             let erased = try await client.send(.delete, "/users/me", token: token)
             #expect(erased.status == .noContent)
-            var left: [String] = []
-            for _ in 0..<100 {
-                left = try filesHolding("Quetzalcoatlus") + filesHolding("Zanzibarique") + filesHolding("Tombouctouville")
-                if left.isEmpty { break }
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            // The scrub runs after the answer, from its durable queue, once the projections have the erasure.
+            await fixture.platform.erasure.scrubs.waitUntilEmpty()
+            let left = try filesHolding("Quetzalcoatlus") + filesHolding("Zanzibarique") + filesHolding("Tombouctouville")
             #expect(left.isEmpty, "still in: \(left)")
         }
     }

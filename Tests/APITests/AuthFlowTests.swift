@@ -35,6 +35,7 @@ func mailedToken(_ message: String) -> String? {
                 """)
             try again.expectProblem(.conflict)
 
+            await fixture.platform.mail.waitUntilDelivered()
             let mails = try fixture.outbox()
             #expect(mails.count == 1)
             let mail = try #require(mails.first)
@@ -83,11 +84,9 @@ func mailedToken(_ message: String) -> String? {
             let refresh4 = try #require(third.jsonObject()["refreshToken"] as? String)
             #expect(try await client.send(.post, "/auth/forgot-password", json: #"{"email": "nobody@example.sn"}"#).status == .accepted)
             #expect(try await client.send(.post, "/auth/forgot-password", json: #"{"email": "awa.diop@example.sn"}"#).status == .accepted)
-            var resetMail: String?
-            for _ in 0..<200 where resetMail == nil {
-                resetMail = try fixture.outbox().dropFirst().first
-                if resetMail == nil { try await Task.sleep(for: .milliseconds(20)) }
-            }
+            await fixture.platform.passwordResets.queue.waitUntilEmpty()
+            await fixture.platform.mail.waitUntilDelivered()
+            let resetMail = try fixture.outbox().dropFirst().first
             let resetToken = try #require(resetMail.flatMap(mailedToken))
             #expect(try fixture.outbox().count == 2)
             try await client.send(.post, "/auth/reset-password", json: #"{"token": "\#(resetToken)", "newPassword": "short"}"#)

@@ -9,6 +9,7 @@ import Logging
 import NIOEmbedded
 import HummingbirdTesting
 import NIOCore
+import ReadModels
 import Synchronization
 import Testing
 
@@ -26,7 +27,7 @@ import Testing
     }
 
     static func post(_ platform: Platform, _ communityID: UUID, by author: Principal, body: String) async throws -> Int64 {
-        try await platform.execute(
+        try await platform.commands.execute(
             .post(postID: UUID(), title: nil, body: body, by: author, now: Date()), on: Communities.self,
             stream: StreamName.community(communityID), by: author
         ).position
@@ -76,7 +77,7 @@ import Testing
             _ = try await client.send(.post, "/communities/\(closed.id)/requests/\(member.userID)/approve", token: owner.access)
             let before = try await Self.post(fixture.platform, communityID, by: ownerPrincipal, body: "old news")
 
-            let responder = buildRouter(platform: fixture.platform).router.buildResponder()
+            let responder = try buildRouter(platform: fixture.platform).router.buildResponder()
             var headers: HTTPFields = [.authorization: "Bearer \(member.access)", CommunityLiveFeed.lastEventID: String(before)]
             headers[.accept] = "text/event-stream"
             let request = Request(
@@ -125,7 +126,7 @@ import Testing
             let start = fixture.platform.log.head
             let count = 40
 
-            var slow = CommunityLiveFeed(platform: fixture.platform, communityID: communityID, viewer: principal)
+            var slow = try Self.feed(fixture.platform, communityID, viewer: principal)
             slow.bufferLimit = 4
             let stalled = Task {
                 // Never returns from its first write, like a client that stopped reading.
@@ -134,7 +135,7 @@ import Testing
             let received = Mutex<[Int64]>([])
             let fast = Task {
                 struct Done: Error {}
-                let feed = CommunityLiveFeed(platform: fixture.platform, communityID: communityID, viewer: principal)
+                let feed = try Self.feed(fixture.platform, communityID, viewer: principal)
                 do {
                     _ = try await feed.stream(after: start) { buffer in
                         let ids = try Self.posts(in: String(buffer: buffer)).map(\.id)
@@ -158,9 +159,8 @@ import Testing
         try await fixture.test { client in
             let owner = try await client.signUp(fixture, email: "owner@example.sn")
             let community = try await CommunitiesTests.create(client, token: owner.access, name: "Quiet")
-            var feed = CommunityLiveFeed(
-                platform: fixture.platform, communityID: try #require(UUID(uuidString: community.id)),
-                viewer: .user(UUID(uuidString: owner.userID)!, .student)
+            var feed = try Self.feed(
+                fixture.platform, try #require(UUID(uuidString: community.id)), viewer: .user(UUID(uuidString: owner.userID)!, .student)
             )
             feed.heartbeat = .milliseconds(10)
             struct Done: Error {}
@@ -174,5 +174,11 @@ import Testing
             }
             #expect(frames.withLock { $0 } == ["retry: 3000\n: connected\n\n", ": heartbeat\n\n"])
         }
+    }
+
+    /// A client's feed, made as the controller makes it.
+    static func feed(_ platform: Platform, _ communityID: UUID, viewer: Principal) throws -> CommunityLiveFeed {
+        CommunityLiveFeeds(feed: platform.communityFeed, readYourWrites: platform.readYourWrites, logger: platform.logger)
+            .feed(of: communityID, viewer: viewer, communities: try platform.readModels.communities)
     }
 }

@@ -14,12 +14,12 @@ import Testing
         let platform = fixture.platform
         _ = try await fixture.test { _ in
             let logins = try await DemoData.seedIfEmpty(platform, users: 20, progress: nil)
-            #expect(await platform.readModelsReach(platform.log.head, timeout: .seconds(30)))
+            #expect(await platform.readYourWrites.reach(platform.log.head, timeout: .seconds(30)))
 
             let listed = try platform.readModels.mentors.available(page: PageRequest(limit: 100)).items
             #expect(listed.count == 6)
             #expect(listed.allSatisfy { $0.verified && $0.timeZone.hasPrefix("Africa/") })
-            let mentorID = try #require(try platform.userID(forEmail: logins.mentor))
+            let mentorID = try #require(try platform.accounts.userID(forEmail: logins.mentor))
             let demoMentor = try #require(try platform.readModels.mentors.mentor(mentorID))
             #expect(demoMentor.verified && demoMentor.timeZone == "Africa/Dakar" && demoMentor.rating.count >= 1)
 

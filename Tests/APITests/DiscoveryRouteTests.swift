@@ -14,7 +14,7 @@ import Testing
         let student = try await client.signUp(fixture, email: "awa@reco.example.sn")
         let other = try await client.signUp(fixture, email: "kofi@reco.example.gh")
         _ = try await client.signUp(fixture, email: "admin@reco.example.org")
-        try await fixture.platform.promoteToAdmin(email: "admin@reco.example.org")
+        try await fixture.platform.accounts.promoteToAdmin(email: "admin@reco.example.org")
         let admin = try await client.logIn("admin@reco.example.org")
         _ = try await client.send(.put, "/users/profile", json: """
             {"firstName": "Awa", "currentEducationLevel": "master", "fieldOfStudy": "Computer Science", "countryCode": "SN",

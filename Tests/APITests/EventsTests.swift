@@ -34,13 +34,13 @@ import Testing
         let id = UUID()
         let start = Date().addingTimeInterval(-3_600)
         let stream = StreamName.gathering(id)
-        _ = try await platform.execute(.create(eventID: id, Gathering.Details(
+        _ = try await platform.commands.execute(.create(eventID: id, Gathering.Details(
             title: "Yesterday's seminar", eventType: .seminar, startDate: start, endDate: start.addingTimeInterval(7_200), isOnline: true,
             meetingUrl: "https://meet.example.org/past"
         ), by: .system, now: start.addingTimeInterval(-86_400)), on: Gathering.self, stream: stream, by: .system)
         for user in users {
             let principal = Principal.user(UUID(uuidString: user)!, .student)
-            _ = try await platform.execute(.register(by: principal, now: start.addingTimeInterval(-600)), on: Gathering.self, stream: stream, by: principal)
+            _ = try await platform.commands.execute(.register(by: principal, now: start.addingTimeInterval(-600)), on: Gathering.self, stream: stream, by: principal)
         }
         return id.uuidString.lowercased()
     }

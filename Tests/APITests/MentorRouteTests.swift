@@ -46,7 +46,7 @@ import Testing
             #expect(first.logPosition != nil)
             let body = try first.jsonObject()
             #expect(body["mentorId"] as? String == awa.userID && body["status"] as? String == "registered" && body["role"] as? String == "mentor")
-            let account = try fixture.platform.load(Identity.Account.self, stream: StreamName.account(try #require(UUID(uuidString: awa.userID))))
+            let account = try fixture.platform.commands.load(Identity.Account.self, stream: StreamName.account(try #require(UUID(uuidString: awa.userID))))
             #expect(account.role == .mentor)
             let again = try await client.send(.post, "/mentors", json: Self.application(), token: awa.access)
             #expect(try again.status == .ok && (try again.jsonObject()["status"] as? String) == "unchanged", "\(again.text)")

@@ -10,7 +10,7 @@ import Testing
 @Suite struct OpenAPITests {
     @Test func theDocumentDescribesExactlyTheRoutesTheRouterServes() async throws {
         let fixture = try APIFixture()
-        let routes = buildRouter(platform: fixture.platform).routes.entries
+        let routes = try buildRouter(platform: fixture.platform).routes.entries
         try await fixture.test { client in
             let response = try await client.send(.get, "/openapi.json")
             #expect(response.status == .ok)

@@ -15,7 +15,7 @@ extension TestClientProtocol {
         let bootstrap = "bootstrap.admin@example.sn"
         if try await send(.post, "/auth/login", json: #"{"email": "\#(bootstrap)", "password": "correct horse battery"}"#).status != .ok {
             _ = try await signUp(fixture, email: bootstrap)
-            _ = try await fixture.platform.promoteToAdmin(email: bootstrap)
+            _ = try await fixture.platform.accounts.promoteToAdmin(email: bootstrap)
         }
         let adminToken = try await logIn(bootstrap)
         let granted = try await send(.put, "/admin/users/\(user.userID)/role", json: #"{"role": "\#(role)"}"#, token: adminToken)

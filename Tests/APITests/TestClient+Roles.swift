@@ -10,7 +10,7 @@ extension TestClientProtocol {
     /// Signs `email` up and promotes it to admin; returns its id and an admin access token.
     func signUpAdmin(_ fixture: APIFixture, email: String) async throws -> (userID: String, access: String) {
         let user = try await signUp(fixture, email: email)
-        try await fixture.platform.promoteToAdmin(email: email)
+        try await fixture.platform.accounts.promoteToAdmin(email: email)
         return (user.userID, try await logIn(email))
     }
 

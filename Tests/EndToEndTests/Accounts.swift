@@ -26,8 +26,14 @@ extension ServerProcess {
         return try await client.send("POST", "/auth/register", json: body)
     }
 
-    /// The newest verification token mailed to `email`, read from `<data>/mail/outbox/*.eml`.
+    /// The newest verification token mailed to `email`, read from `<data>/mail/outbox/*.eml`, waiting
+    /// for the mail to be delivered (the server records it before it answers and delivers it after).
     func mailedToken(to email: String, link: String = "/auth/verify-email?token=") throws -> String? {
+        try DirectoryWatch.wait(in: dataDirectory + "/mail/outbox") { try newestToken(to: email, link: link) }
+    }
+
+    /// The newest token mailed to `email` that is already in the outbox, or `nil`.
+    func newestToken(to email: String, link: String = "/auth/verify-email?token=") throws -> String? {
         let outbox = dataDirectory + "/mail/outbox"
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: outbox)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
         for name in names.reversed() {

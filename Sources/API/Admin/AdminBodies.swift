@@ -1,10 +1,3 @@
-import Cryptography
-import Domain
-import EventLog
-import EventSourcing
-import Foundation
-import Hummingbird
-import Logging
 import ReadModels
 
 /// One entry of `GET /admin/audit`: the audit index's row and what the chain check says of it.

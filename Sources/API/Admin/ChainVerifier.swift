@@ -1,11 +1,6 @@
-import Cryptography
-import Domain
 import EventLog
-import EventSourcing
 import Foundation
-import Hummingbird
 import Logging
-import ReadModels
 
 /// The whole-log verification behind `GET /admin/audit`: every checksum and the hash chain, as
 /// `protalent verify` checks them, run beside the writer and kept for a while.

@@ -1,23 +1,19 @@
-import Cryptography
 public import Domain
-import EventLog
-import EventSourcing
 public import Foundation
 public import Hummingbird
-import Logging
-import NIOCore
-import ReadModels
 
 /// The request context of every ProTalent route: Hummingbird's core storage, plus who is calling.
 ///
-/// `principal` is set by `AuthenticationMiddleware` from a valid bearer token; routes read it
-/// through `RouteTable`'s access check, which has already refused callers the policy excludes.
+/// `principal` is set by `AuthenticationMiddleware` from a valid bearer token; each route's
+/// `AccessMiddleware` has already refused the callers its policy excludes.
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The signed-in caller, or `nil` for an anonymous request.
     public var principal: Principal?
     /// The id of the access token used (its `jti`), for logs and revocation.
     public var tokenID: String?
+    /// Why the bearer token sent was refused, answered by routes that need a caller.
+    public var authenticationFailure: APIError?
     /// The peer's address (for per-IP rate limits), without port; `nil` in router tests.
     public let peerAddress: String?
 

@@ -1,11 +1,5 @@
-import Cryptography
-import Domain
-import EventLog
-import EventSourcing
-import Foundation
 public import Hummingbird
 import Logging
-import ReadModels
 
 /// One structured log line per request: request id, method, route template (never the concrete
 /// path or query, which may carry ids and tokens), status and duration. No personal data.

@@ -4,15 +4,20 @@ import EventLog
 import EventSourcing
 import Foundation
 import Hummingbird
-import Logging
-import ReadModels
 
 /// `/auth/*`: sign-up, login, refresh rotation, logout, email verification, password reset, 2FA.
 ///
 /// The deciders of `Identity` rule; this controller does what they cannot: hashing passwords
 /// (scrypt), checking TOTP codes, minting tokens, sending mail, and per-IP limits.
 struct AuthController {
-    let platform: Platform
+    let commands: CommandExecutor
+    let accounts: AccountDirectory
+    let tokens: TokenService
+    let passwords: PasswordHasher
+    let throttle: RequestThrottle
+    let mail: MailOutbox
+    let passwordResets: PasswordResets
+    let twoFactor: TwoFactorCodes
 
     // MARK: Bodies
 
@@ -106,16 +111,16 @@ struct AuthController {
         }
         let email = try normalizedEmail(body.email)
         try validatePassword(body.password, field: "password")
-        let now = platform.clock.now()
+        let now = commands.now()
         let userID = SecureRandom.timeOrderedUUID()
-        let mailToken = platform.tokens.mailToken(userID: userID, lifetime: TokenService.verificationLifetime, now: now)
+        let mailToken = tokens.mailToken(userID: userID, lifetime: TokenService.verificationLifetime, now: now)
         let registration = Identity.Account.Registration(
             userID: userID, email: body.email, emailKey: emailKey(email),
             password: NewPassword(plaintext: body.password, hash: try hashPassword(body.password)),
             firstName: body.firstName, lastName: body.lastName, role: role, countryCode: body.countryCode, city: body.city,
             verification: mailToken.issued, now: now
         )
-        let position = try await platform.execute(by: nil) { (states: StreamStates) throws(Identity.Rejection) in
+        let position = try await commands.execute(by: nil) { (states: StreamStates) throws(Identity.Rejection) in
             let claimStream = StreamName.emailClaim(registration.emailKey)
             let decision = try Identity.register(
                 registration, emailClaim: states.state(of: Identity.EmailClaim.self, stream: claimStream),
@@ -126,38 +131,34 @@ struct AuthController {
                 StreamEvents(StreamName.account(userID), decision.account, expectedVersion: .noStream),
             ]
         }
-        try await sendVerification(to: email, firstName: body.firstName, token: mailToken.token)
+        try sendVerification(to: email, firstName: body.firstName, token: mailToken.token)
         return try JSONResponse.command(Registered(userId: userID.uuidString.lowercased()), status: .created, position: position)
     }
 
     func login(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         try limitAuth(context)
-        let limits = platform.configuration.rateLimits
-        let ipKey = "login-failures:\(context.peerAddress ?? "local")"
-        if limits.enabled, let wait = platform.limiter.wait(ipKey, rule: limits.loginFailuresPerIP, now: platform.clock.now()) {
-            throw APIError.tooManyRequests("too many failed logins from this address; try again later", retryAfter: wait)
-        }
+        try throttle.checkLoginFailures(ip: context.peerAddress)
         let body = try await request.decodeJSON(LoginBody.self)
         let refused = APIError.unauthenticated("the email or password is incorrect")
         guard let email = try? normalizedEmail(body.email),
-              let userID = try platform.load(Identity.EmailClaim.self, stream: StreamName.emailClaim(emailKey(email))).holder
+              let userID = try accounts.holder(ofEmailKey: emailKey(email))
         else {
             // The same scrypt work as a real check, so response time does not reveal whether the account exists.
-            _ = try? platform.configuration.passwordHasher.verify(body.password, against: Self.decoyHash)
-            noteLoginFailure(ipKey)
+            _ = try? passwords.verify(body.password, against: Self.decoyHash)
+            throttle.noteLoginFailure(ip: context.peerAddress)
             throw refused
         }
         let stream = StreamName.account(userID)
         let loaded = try loadAccount(stream)
-        let now = platform.clock.now()
+        let now = commands.now()
         if let until = loaded.state.lockedUntil, now < until {
             throw APIError.tooManyRequests("too many failed logins; this account is locked for a while", retryAfter: Int(until.timeIntervalSince(now).rounded(.up)))
         }
         guard let hash = loaded.state.passwordHash else { throw refused }
-        let matches = (try? platform.configuration.passwordHasher.verify(body.password, against: hash)) ?? false
-        let totp = try totpCheck(body.totpCode, state: loaded.state, userID: userID, now: now, field: "totpCode")
+        let matches = (try? passwords.verify(body.password, against: hash)) ?? false
+        let totp = twoFactor.check(body.totpCode, state: loaded.state, userID: userID, now: now)
         let familyID = SecureRandom.uuid()
-        let refresh = platform.tokens.refreshToken(userID: userID, familyID: familyID, now: now)
+        let refresh = tokens.refreshToken(userID: userID, familyID: familyID, now: now)
         let attempt = Identity.Account.LoginAttempt(passwordMatches: matches, totp: totp, familyID: familyID, refreshToken: refresh.issued, now: now)
         let decision: Identity.Account.Decision
         do {
@@ -166,9 +167,9 @@ struct AuthController {
             if error.category == .invalid { throw APIError(rejection: error) }  // totpCode missing
             throw refused
         }
-        let position = try await platform.record(decision.events, to: stream, expectedVersion: .exactly(loaded.version), by: nil)
+        let position = try await commands.record(decision.events, to: stream, expectedVersion: .exactly(loaded.version), by: nil)
         if let refusal = decision.refusal {
-            if matches == false { noteLoginFailure(ipKey) }
+            if matches == false { throttle.noteLoginFailure(ip: context.peerAddress) }
             let after = decision.events.reduce(loaded.state, Identity.Account.evolve)
             if let until = after.lockedUntil, now < until {
                 throw APIError.tooManyRequests("too many failed logins; this account is locked for a while", retryAfter: Int(until.timeIntervalSince(now).rounded(.up)))
@@ -176,7 +177,7 @@ struct AuthController {
             throw APIError.unauthenticated(refusal.message)
         }
         let pair = TokenPair(
-            accessToken: try platform.tokens.accessToken(userID: userID, role: loaded.state.role, now: now),
+            accessToken: try tokens.accessToken(userID: userID, role: loaded.state.role, now: now),
             refreshToken: refresh.token, expiresIn: Int(TokenService.accessLifetime)
         )
         let rehashed = await rehashIfWeaker(hash, password: body.password, userID: userID, role: loaded.state.role, now: now)
@@ -186,10 +187,9 @@ struct AuthController {
     /// Parameters live with each hash, so raising the scrypt cost upgrades each account at its next
     /// successful login (the only moment the password is known). Best effort: a failure keeps the old hash.
     func rehashIfWeaker(_ hash: String, password: String, userID: UUID, role: Role, now: Date) async -> Int64? {
-        let hasher = platform.configuration.passwordHasher
-        guard hasher.needsRehash(hash), let upgraded = try? hasher.hash(password) else { return nil }
+        guard passwords.needsRehash(hash), let upgraded = try? passwords.hash(password) else { return nil }
         let principal = Principal.user(userID, role)
-        return try? await platform.execute(
+        return try? await commands.execute(
             .changePassword(currentPasswordMatches: true, newPassword: NewPassword(plaintext: password, hash: upgraded), by: principal, now: now),
             on: Identity.Account.self, stream: StreamName.account(userID), by: principal
         ).position
@@ -199,12 +199,12 @@ struct AuthController {
         try limitAuth(context)
         let body = try await request.decodeJSON(RefreshBody.self)
         let invalid = APIError.unauthenticated("this refresh token is not valid; log in again")
-        guard let parsed = platform.tokens.parseRefreshToken(body.refreshToken) else { throw invalid }
+        guard let parsed = tokens.parseRefreshToken(body.refreshToken) else { throw invalid }
         let stream = StreamName.account(parsed.userID)
         let loaded = try loadAccount(stream)
         guard loaded.state.status == .active else { throw invalid }
-        let now = platform.clock.now()
-        let next = platform.tokens.refreshToken(userID: parsed.userID, familyID: parsed.familyID, now: now)
+        let now = commands.now()
+        let next = tokens.refreshToken(userID: parsed.userID, familyID: parsed.familyID, now: now)
         let decision: Identity.Account.Decision
         do {
             decision = try Identity.Account.decision(
@@ -212,10 +212,10 @@ struct AuthController {
         } catch {
             throw APIError.unauthenticated(error.message)
         }
-        let position = try await platform.record(decision.events, to: stream, expectedVersion: .exactly(loaded.version), by: nil)
+        let position = try await commands.record(decision.events, to: stream, expectedVersion: .exactly(loaded.version), by: nil)
         if let refusal = decision.refusal { throw APIError.unauthenticated(refusal.message) }
         let pair = TokenPair(
-            accessToken: try platform.tokens.accessToken(userID: parsed.userID, role: loaded.state.role, now: now),
+            accessToken: try tokens.accessToken(userID: parsed.userID, role: loaded.state.role, now: now),
             refreshToken: next.token, expiresIn: Int(TokenService.accessLifetime)
         )
         return try JSONResponse.command(pair, position: position)
@@ -223,11 +223,11 @@ struct AuthController {
 
     func logout(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(RefreshBody.self)
-        guard let parsed = platform.tokens.parseRefreshToken(body.refreshToken) else {
+        guard let parsed = tokens.parseRefreshToken(body.refreshToken) else {
             throw APIError.unauthenticated("this refresh token is not valid")
         }
-        let committed = try await platform.execute(
-            .logOut(familyID: parsed.familyID, presentedTokenHash: parsed.hash, now: platform.clock.now()),
+        let committed = try await commands.execute(
+            .logOut(familyID: parsed.familyID, presentedTokenHash: parsed.hash, now: commands.now()),
             on: Identity.Account.self, stream: StreamName.account(parsed.userID), by: nil
         )
         return JSONResponse.command(position: committed.position)
@@ -237,43 +237,22 @@ struct AuthController {
         try limitAuth(context)
         let body = try await request.decodeJSON(EmailBody.self)
         let email = try normalizedEmail(body.email)
-        let platform = self.platform
-        let key = emailKey(email)
-        // The work happens after the answer, so an existing and a missing account answer in the same time.
-        Task.detached {
-            guard let userID = try? platform.load(Identity.EmailClaim.self, stream: StreamName.emailClaim(key)).holder else { return }
-            let now = platform.clock.now()
-            let token = platform.tokens.mailToken(userID: userID, lifetime: TokenService.resetLifetime, now: now)
-            guard (try? await platform.execute(.requestPasswordReset(token.issued, now: now), on: Identity.Account.self,
-                                               stream: StreamName.account(userID), by: nil)) != nil
-            else { return }
-            try? await platform.mailer.send(MailMessage(
-                to: email, subject: "Réinitialisation du mot de passe / Password reset",
-                body: """
-                Pour choisir un nouveau mot de passe, utilisez ce jeton dans l'heure :
-                To choose a new password, use this token within the hour:
-
-                \(token.token)
-
-                POST /auth/reset-password {"token": "…", "newPassword": "…"}
-
-                Si vous n'avez rien demandé, ignorez ce message. / If you did not ask, ignore this message.
-                """
-            ))
-        }
+        // Recorded now, done after the answer: an existing and a missing account answer in the same
+        // time, and the request survives a shutdown or a crash right after the 202.
+        try passwordResets.request(email: email)
         return Response(status: .accepted)
     }
 
     func resetPassword(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         try limitAuth(context)
         let body = try await request.decodeJSON(ResetBody.self)
-        guard let parsed = platform.tokens.parseMailToken(body.token) else {
+        guard let parsed = tokens.parseMailToken(body.token) else {
             throw APIError.invalid("token", "this reset link is unknown or was already used")
         }
         try validatePassword(body.newPassword, field: "newPassword")
         let password = NewPassword(plaintext: body.newPassword, hash: try hashPassword(body.newPassword))
-        let committed = try await platform.execute(
-            .resetPassword(tokenHash: parsed.hash, newPassword: password, now: platform.clock.now()),
+        let committed = try await commands.execute(
+            .resetPassword(tokenHash: parsed.hash, newPassword: password, now: commands.now()),
             on: Identity.Account.self, stream: StreamName.account(parsed.userID), by: nil
         )
         return JSONResponse.command(position: committed.position)
@@ -283,11 +262,11 @@ struct AuthController {
         guard let token = try QueryParameters(request).string("token", maxLength: 200) else {
             throw APIError.badRequest("add ?token= from the verification mail", field: "token")
         }
-        guard let parsed = platform.tokens.parseMailToken(token) else {
+        guard let parsed = tokens.parseMailToken(token) else {
             throw APIError.invalid("token", "this verification link is unknown or was already used")
         }
-        let committed = try await platform.execute(
-            .verifyEmail(tokenHash: parsed.hash, now: platform.clock.now()),
+        let committed = try await commands.execute(
+            .verifyEmail(tokenHash: parsed.hash, now: commands.now()),
             on: Identity.Account.self, stream: StreamName.account(parsed.userID), by: nil
         )
         return try JSONResponse.command(Verified(), position: committed.position)
@@ -295,10 +274,9 @@ struct AuthController {
 
     func enableTwoFactor(_ context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        let secret = TOTP.generateSecret()
-        let sealed = try AES256GCM.seal(secret, key: platform.secrets.totpKey, authenticating: Array(user.id.uuidString.lowercased().utf8))
-        let committed = try await platform.execute(
-            .startTwoFactor(secretCiphertext: Base64.encode(sealed), by: (try context.requirePrincipal()), now: platform.clock.now()),
+        let (secret, sealed) = try twoFactor.newSecret(for: user.id)
+        let committed = try await commands.execute(
+            .startTwoFactor(secretCiphertext: sealed, by: (try context.requirePrincipal()), now: commands.now()),
             on: Identity.Account.self, stream: StreamName.account(user.id), by: context.principal
         )
         let label = "user-\(user.id.uuidString.lowercased().suffix(8))" // the random end: ids begin with their time
@@ -313,9 +291,9 @@ struct AuthController {
         let body = try await request.decodeJSON(CodeBody.self)
         let stream = StreamName.account(user.id)
         let state = try loadAccount(stream).state
-        let now = platform.clock.now()
-        let check = try totpCheck(body.code, state: state, userID: user.id, now: now, field: "code")
-        let committed = try await platform.execute(
+        let now = commands.now()
+        let check = twoFactor.check(body.code, state: state, userID: user.id, now: now)
+        let committed = try await commands.execute(
             .confirmTwoFactor(check, by: (try context.requirePrincipal()), now: now), on: Identity.Account.self, stream: stream, by: context.principal
         )
         return JSONResponse.command(position: committed.position)
@@ -327,12 +305,7 @@ struct AuthController {
     static let decoyHash: String = (try? PasswordHasher().hash(Base64.encode(SecureRandom.bytes(count: 16)))) ?? ""
 
     func loadAccount(_ stream: String) throws(APIError) -> (state: Identity.Account.State, version: Int64) {
-        do {
-            let loaded = try platform.store.load(Identity.Account.self, stream: stream)
-            return (loaded.state, loaded.version)
-        } catch {
-            throw .unavailable("the event store could not be read; try again shortly", retryAfter: 1)
-        }
+        try commands.loadVersioned(Identity.Account.self, stream: stream)
     }
 
     func normalizedEmail(_ raw: String) throws(APIError) -> String {
@@ -352,40 +325,17 @@ struct AuthController {
     }
 
     func hashPassword(_ password: String) throws -> String {
-        try platform.configuration.passwordHasher.hash(password)
+        try passwords.hash(password)
     }
 
-    func emailKey(_ normalized: String) -> String { platform.emailKey(normalized) }
-
-    func totpCheck(
-        _ code: String?, state: Identity.Account.State, userID: UUID, now: Date, field: String
-    ) throws(APIError) -> Identity.Account.TotpCheck {
-        guard let code, !code.isEmpty else { return .notProvided }
-        guard let sealed = state.twoFactor.secretCiphertext.flatMap({ Base64.decode($0) }),
-              let secret = try? AES256GCM.open(sealed, key: platform.secrets.totpKey, authenticating: Array(userID.uuidString.lowercased().utf8))
-        else { return .invalid }
-        guard code.count == 6, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber) else { return .invalid }
-        // lastUsedStep is left to the decider, which records reuse as a failed login.
-        guard let step = TOTP(secret: secret).verify(code, at: Int64(now.timeIntervalSince1970), window: 1) else { return .invalid }
-        return .valid(step: step)
-    }
+    func emailKey(_ normalized: String) -> String { accounts.emailKey(normalized) }
 
     func limitAuth(_ context: AppRequestContext) throws(APIError) {
-        let limits = platform.configuration.rateLimits
-        guard limits.enabled else { return }
-        if let wait = platform.limiter.take("auth:\(context.peerAddress ?? "local")", rule: limits.authPerIP, now: platform.clock.now()) {
-            throw .tooManyRequests("too many sign-in requests from this address; try again later", retryAfter: wait)
-        }
+        try throttle.chargeAuth(ip: context.peerAddress)
     }
 
-    func noteLoginFailure(_ key: String) {
-        let limits = platform.configuration.rateLimits
-        guard limits.enabled else { return }
-        _ = platform.limiter.take(key, rule: limits.loginFailuresPerIP, now: platform.clock.now())
-    }
-
-    func sendVerification(to email: String, firstName: String, token: String) async throws {
-        try await platform.mailer.send(MailMessage(
+    func sendVerification(to email: String, firstName: String, token: String) throws(APIError) {
+        try mail.send(MailMessage(
             to: email, subject: "Vérifiez votre adresse / Verify your email address",
             body: """
             Bonjour \(firstName.prefix(100)),

@@ -1,11 +1,4 @@
-import Cryptography
-import Domain
-import EventLog
-import EventSourcing
 public import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 import Synchronization
 
 /// Token buckets keyed by caller (an IP, an account): `rate` tokens per second up to `burst`.

@@ -1,10 +1,7 @@
 import Cryptography
 import Domain
-import EventLog
-import EventSourcing
 import Foundation
 import Hummingbird
-import Logging
 import ReadModels
 
 /// `/communities/*`: create and browse communities, join (or ask to join) and leave, answer join
@@ -14,7 +11,9 @@ import ReadModels
 /// non-members posting, banned users, moderation by non-moderators); reads come from the
 /// `communities` read model, whose `CommunityAccess` keeps private communities to their members.
 struct CommunitiesController {
-    let platform: Platform
+    let commands: CommandExecutor
+    let communities: CommunityQueries
+    let live: CommunityLiveFeeds
 
     func addRoutes(to routes: RouteTable) {
         let tag = "Communities"
@@ -77,27 +76,27 @@ struct CommunitiesController {
             country: try parameters.string("country", maxLength: 3), query: try parameters.string("q")
         )
         let page = try parameters.page()
-        return try JSONResponse.json(try platform.readModels.communities.list(filter, page: page))
+        return try JSONResponse.json(try communities.list(filter, page: page))
     }
 
     func detail(_ context: AppRequestContext) throws -> Response {
         let user = try context.requireUser()
         let communityID = try context.parameters.uuid("id", what: "community")
-        let community = try platform.readModels.communities.community(id: communityID, viewer: user.id)
+        let community = try communities.community(id: communityID, viewer: user.id)
         return try JSONResponse.json(try community.orNotFound("community", id: communityID))
     }
 
     func posts(_ request: Request, _ context: AppRequestContext) throws -> Response {
         let communityID = try context.parameters.uuid("id", what: "community")
         let page = try QueryParameters(request).page()
-        let answer = try platform.readModels.communities.posts(in: communityID, viewer: context.principal, page: page)
+        let answer = try communities.posts(in: communityID, viewer: context.principal, page: page)
         return try JSONResponse.json(try Self.granted(answer, communityID))
     }
 
     func members(_ request: Request, _ context: AppRequestContext) throws -> Response {
         let communityID = try context.parameters.uuid("id", what: "community")
         let page = try QueryParameters(request).page()
-        let answer = try platform.readModels.communities.members(of: communityID, viewer: context.principal, page: page)
+        let answer = try communities.members(of: communityID, viewer: context.principal, page: page)
         return try JSONResponse.json(try Self.granted(answer, communityID))
     }
 
@@ -105,7 +104,7 @@ struct CommunitiesController {
         let user = try context.requireUser()
         let communityID = try context.parameters.uuid("id", what: "community")
         // The same rule as the posts list: refuse before the stream starts, with a problem.
-        let access = try platform.readModels.communities.posts(in: communityID, viewer: context.principal, page: PageRequest(limit: 1))
+        let access = try communities.posts(in: communityID, viewer: context.principal, page: PageRequest(limit: 1))
         _ = try Self.granted(access, communityID)
         var resume: Int64?
         if let text = request.headers[CommunityLiveFeed.lastEventID] {
@@ -114,9 +113,9 @@ struct CommunitiesController {
             }
             resume = position
         }
-        let feed = CommunityLiveFeed(platform: platform, communityID: communityID, viewer: .user(user.id, user.role))
+        let feed = live.feed(of: communityID, viewer: .user(user.id, user.role), communities: communities)
         // An id beyond the head (a client of an older data directory) resumes at the head.
-        let head = platform.log.head
+        let head = commands.head
         return feed.response(after: min(resume ?? head, head))
     }
 
@@ -135,14 +134,14 @@ struct CommunitiesController {
         _ = try context.requireUser()
         let details = try await request.decodeJSON(CreateCommunityBody.self).details()
         let communityID = SecureRandom.timeOrderedUUID()
-        let committed = try await run(.create(communityID: communityID, details, by: (try context.requirePrincipal()), now: platform.clock.now()), communityID, context)
+        let committed = try await run(.create(communityID: communityID, details, by: (try context.requirePrincipal()), now: commands.now()), communityID, context)
         return try JSONResponse.command(CommunityCreated(communityId: communityID.uuidString.lowercased()), status: .created, position: committed.position)
     }
 
     func join(_ context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let communityID = try context.parameters.uuid("id", what: "community")
-        let committed = try await run(.join(by: (try context.requirePrincipal()), now: platform.clock.now()), communityID, context)
+        let committed = try await run(.join(by: (try context.requirePrincipal()), now: commands.now()), communityID, context)
         let status: JoinAnswer.Status = committed.state.members[user.id] != nil ? .member : .pending
         return try JSONResponse.command(JoinAnswer(status: status), position: committed.position)
     }
@@ -151,7 +150,7 @@ struct CommunitiesController {
         _ = try context.requireUser()
         let communityID = try context.parameters.uuid("id", what: "community")
         let userID = try context.parameters.uuid("userId", what: "join request from user")
-        let now = platform.clock.now()
+        let now = commands.now()
         let command: Communities.Command = approve
             ? .approveJoin(userID: userID, by: (try context.requirePrincipal()), now: now) : .rejectJoin(userID: userID, by: (try context.requirePrincipal()), now: now)
         return JSONResponse.command(position: try await run(command, communityID, context).position)
@@ -160,7 +159,7 @@ struct CommunitiesController {
     func leave(_ context: AppRequestContext) async throws -> Response {
         _ = try context.requireUser()
         let communityID = try context.parameters.uuid("id", what: "community")
-        return JSONResponse.command(position: try await run(.leave(by: (try context.requirePrincipal()), now: platform.clock.now()), communityID, context).position)
+        return JSONResponse.command(position: try await run(.leave(by: (try context.requirePrincipal()), now: commands.now()), communityID, context).position)
     }
 
     func publish(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
@@ -169,7 +168,7 @@ struct CommunitiesController {
         let body = try await request.decodeJSON(CreatePostBody.self)
         let postID = SecureRandom.timeOrderedUUID()
         let committed = try await run(
-            .post(postID: postID, title: body.title, body: body.body, by: (try context.requirePrincipal()), now: platform.clock.now()), communityID, context
+            .post(postID: postID, title: body.title, body: body.body, by: (try context.requirePrincipal()), now: commands.now()), communityID, context
         )
         return try JSONResponse.command(PostCreated(postId: postID.uuidString.lowercased()), status: .created, position: committed.position)
     }
@@ -178,7 +177,7 @@ struct CommunitiesController {
         _ = try context.requireUser()
         let communityID = try context.parameters.uuid("id", what: "community")
         let postID = try context.parameters.uuid("postId", what: "post")
-        let committed = try await run(.removePost(postID: postID, by: (try context.requirePrincipal()), now: platform.clock.now()), communityID, context)
+        let committed = try await run(.removePost(postID: postID, by: (try context.requirePrincipal()), now: commands.now()), communityID, context)
         return JSONResponse.command(position: committed.position)
     }
 
@@ -186,12 +185,12 @@ struct CommunitiesController {
         _ = try context.requireUser()
         let communityID = try context.parameters.uuid("id", what: "community")
         let userID = try context.parameters.uuid("userId", what: "member")
-        let committed = try await run(.ban(userID: userID, by: (try context.requirePrincipal()), now: platform.clock.now()), communityID, context)
+        let committed = try await run(.ban(userID: userID, by: (try context.requirePrincipal()), now: commands.now()), communityID, context)
         return JSONResponse.command(position: committed.position)
     }
 
     /// Runs `command` on the community's stream.
     private func run(_ command: Communities.Command, _ communityID: UUID, _ context: AppRequestContext) async throws(APIError) -> Committed<Communities.State> {
-        try await platform.execute(command, on: Communities.self, stream: StreamName.community(communityID), by: context.principal)
+        try await commands.execute(command, on: Communities.self, stream: StreamName.community(communityID), by: context.principal)
     }
 }

@@ -1,6 +1,4 @@
-import Cryptography
 import Domain
-import EventLog
 import EventSourcing
 import Foundation
 import HTTPTypes
@@ -10,24 +8,23 @@ import NIOCore
 import ReadModels
 import ServiceLifecycle
 
-/// `GET /communities/{id}/live`: a community's new posts as server-sent events, from the log's
-/// live subscription.
+/// `GET /communities/{id}/live`: a community's new posts as server-sent events, from the shared
+/// typed feed of the `Communities` context (`EventFeed`: one log subscription for every client).
 ///
 /// Each post is one `event: post` whose `id:` is its log position and whose `data:` is the post as
 /// `GET /communities/{id}/posts` lists it; a client that reconnects with `Last-Event-ID` resumes
 /// after that position. A comment line every `heartbeat` keeps proxies from closing an idle stream.
 ///
-/// A slow client never slows anyone else: the log subscription is pull-based (the writer only
-/// publishes its head), and each client has its own queue of at most `bufferLimit` items between
-/// the subscription and its socket. When that queue is full the client has fallen too far behind:
-/// the connection is dropped, and the client resumes from its last id when it reconnects.
+/// A slow client never slows anyone else: the feed gives each client a bounded queue, and each
+/// client has its own queue of at most `bufferLimit` items between the feed and its socket. When
+/// either is full the client has fallen too far behind: the connection is dropped, and the client
+/// resumes from its last id when it reconnects. Access is checked again on every event of the
+/// community (a member who leaves or is banned stops receiving).
 struct CommunityLiveFeed: Sendable {
     /// The SSE resume header.
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
     /// The `event:` name of a new post.
     static let postEvent = "post"
-    /// The log's type name of `Communities.Event.postPublished`.
-    static let postPublished = "communities.post-published"
 
     /// Why a feed ended.
     enum End: Sendable, Equatable {
@@ -40,7 +37,10 @@ struct CommunityLiveFeed: Sendable {
     /// Thrown out of the response body to drop the connection of a client that fell behind.
     struct ClientTooSlow: Error {}
 
-    let platform: Platform
+    let feed: EventFeed<Communities.Event>
+    let communities: CommunityQueries
+    let readYourWrites: ReadYourWrites
+    let logger: Logger
     let communityID: UUID
     let viewer: Principal
     /// Interval of the keep-alive comment.
@@ -62,7 +62,7 @@ struct CommunityLiveFeed: Sendable {
                 try await stream(after: position) { try await sink.write($0) }
             }
             if end == .tooSlow {
-                platform.logger.info("live feed: dropped a client that fell too far behind", metadata: [
+                logger.info("live feed: dropped a client that fell too far behind", metadata: [
                     "community": "\(communityID.uuidString.lowercased())", "queue": "\(bufferLimit)",
                 ])
                 throw ClientTooSlow()
@@ -110,32 +110,31 @@ struct CommunityLiveFeed: Sendable {
         }
     }
 
-    /// Reads the log from `position + 1` on, queueing this community's new posts; returns
-    /// `.tooSlow` when the queue is full, `nil` when the log closes or the viewer loses access.
+    /// Follows the community's events after `position`, queueing its new posts; returns `.tooSlow`
+    /// when a queue is full, `nil` when the feed ends or the viewer loses access.
     private func produce(after position: Int64, into queue: AsyncStream<Item>.Continuation) async throws -> End? {
-        let stream = StreamName.community(communityID)
-        for try await event in platform.log.subscribe(from: position + 1) {
-            guard event.stream == stream, event.type == Self.postPublished,
-                  let postID = try? JSONDecoder().decode(PostReference.self, from: Data(event.payload)).postId
-            else { continue }
-            // The read model holds the post as lists show it (an erased author reads "[erased]")
-            // and says whether the viewer may still read this community.
-            _ = await platform.readModelsReach(event.position, timeout: platform.configuration.readYourWritesTimeout)
-            switch try platform.readModels.communities.post(id: postID, viewer: viewer) {
-            case .granted(let post):
-                if case .dropped = queue.yield(.post(position: event.position, post)) { return .tooSlow }
-            case .notFound:
-                continue  // removed before it was sent
-            case .notAMember:
-                return nil
+        do {
+            for try await item in feed.events(of: StreamName.community(communityID), after: position, bufferLimit: bufferLimit) {
+                // The read model holds the post as lists show it (an erased author reads "[erased]")
+                // and says whether the viewer may still read this community.
+                _ = await readYourWrites.reach(item.position)
+                guard case .postPublished(let published) = item.event else {
+                    if case .notAMember = try communities.posts(in: communityID, viewer: viewer, page: PageRequest(limit: 1)) { return nil }
+                    continue
+                }
+                switch try communities.post(id: published.postId, viewer: viewer) {
+                case .granted(let post):
+                    if case .dropped = queue.yield(.post(position: item.position, post)) { return .tooSlow }
+                case .notFound:
+                    continue  // removed before it was sent
+                case .notAMember:
+                    return nil
+                }
             }
+        } catch is EventFeedError {
+            return .tooSlow
         }
         return nil
-    }
-
-    /// The part of a `post-published` payload the feed reads (the rest may be encrypted).
-    private struct PostReference: Decodable {
-        var postId: UUID
     }
 
     /// One SSE frame.

@@ -1,11 +1,4 @@
-import Cryptography
-import Domain
 import EventLog
-import EventSourcing
-import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 /// A realistic, varied data set for a newcomer (`serve --demo`, `protalent demo`), written through
 /// the same deciders and `Platform.execute` the API's handlers use.

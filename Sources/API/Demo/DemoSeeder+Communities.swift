@@ -1,11 +1,7 @@
 import Cryptography
 import Domain
-import EventLog
 import EventSourcing
 import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 extension DemoSeeder {
     /// A registered demo account: its id and the role it registered with.
@@ -46,7 +42,7 @@ extension DemoSeeder {
             let owner = accounts[random.next(below: accounts.count)]
             var clock = start.addingTimeInterval(Double(index) * 3_600)
             func run(_ command: Communities.Command, _ principal: Principal) async throws {
-                _ = try await platform.execute(command, on: Communities.self, stream: stream, by: principal)
+                _ = try await platform.commands.execute(command, on: Communities.self, stream: stream, by: principal)
             }
             try await run(.create(communityID: communityID, Communities.Details(
                 name: spec.name, description: spec.description, category: spec.category, countryCode: spec.country,

@@ -1,11 +1,7 @@
 import Cryptography
 import Domain
-import EventLog
 import EventSourcing
 import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 extension DemoSeeder {
     static let demoEvents: [(title: String, type: Gathering.Kind, daysFromNow: Double, hours: Double, online: Bool, location: String?, capacity: Int?, registrants: Int)] = [
@@ -33,7 +29,7 @@ extension DemoSeeder {
             // A past event was created, and registered for, before it started.
             var clock = min(now, startDate - 20 * 86_400)
             func run(_ command: Gathering.Command, _ principal: Principal) async throws {
-                _ = try await platform.execute(command, on: Gathering.self, stream: stream, by: principal)
+                _ = try await platform.commands.execute(command, on: Gathering.self, stream: stream, by: principal)
             }
             try await run(.create(eventID: eventID, Gathering.Details(
                 title: spec.title, description: "\(spec.title) — animé par un mentor ProTalent.", eventType: spec.type,

@@ -1,11 +1,7 @@
 import Cryptography
 import Domain
-import EventLog
 import EventSourcing
 import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 /// Demo mentors across African time zones (most verified, two waiting for an admin) and sessions
 /// in every state, with feedback and ratings, written through the same decisions as the API.
@@ -56,14 +52,14 @@ extension DemoSeeder {
     /// Mentors, mentees and their sessions: completed (rated by both, by the mentee only, not
     /// yet), in progress, accepted, requested, declined and cancelled.
     mutating func seedMentoring(logins: DemoData.Logins, now: Date) async throws {
-        guard let adminID = try platform.userID(forEmail: logins.admin) else { return }
+        guard let adminID = try platform.accounts.userID(forEmail: logins.admin) else { return }
         let admin = Principal.user(adminID, .admin)
         var mentors: [(id: UUID, availability: WeeklyAvailability)] = []
         for (index, demo) in Self.demoMentors.enumerated() {
             let email = "\(demo.first.lowercased()).\(demo.last.lowercased()).mentor@demo.protalent.app"
             // The first demo mentor is the demo's mentor login.
             let id: UUID
-            if index == 0, let login = try platform.userID(forEmail: logins.mentor) {
+            if index == 0, let login = try platform.accounts.userID(forEmail: logins.mentor) {
                 id = login
             } else {
                 id = try await register(email: email, first: demo.first, last: demo.last, role: .mentor, country: demo.country, now: now)
@@ -73,23 +69,23 @@ extension DemoSeeder {
                 expertiseAreas: demo.expertise, experienceYears: demo.years, hourlyRate: demo.rate, languages: demo.languages,
                 timeZone: demo.timeZone, availability: slots
             )
-            _ = try await platform.execute(.apply(application, by: .user(id, .mentor), now: now), on: Mentoring.Mentor.self,
+            _ = try await platform.commands.execute(.apply(application, by: .user(id, .mentor), now: now), on: Mentoring.Mentor.self,
                                            stream: StreamName.mentor(id), by: .user(id, .mentor))
             if demo.verified {
-                _ = try await platform.execute(.verify(mentorID: id, by: admin, now: now), on: Mentoring.Mentor.self,
+                _ = try await platform.commands.execute(.verify(mentorID: id, by: admin, now: now), on: Mentoring.Mentor.self,
                                                stream: StreamName.mentor(id), by: admin)
             }
             mentors.append((id, WeeklyAvailability(timeZone: demo.timeZone, slots: slots)))
         }
 
         var mentees: [UUID] = []
-        if let student = try platform.userID(forEmail: logins.student) { mentees.append(student) }
+        if let student = try platform.accounts.userID(forEmail: logins.student) { mentees.append(student) }
         for (first, last, country) in [("Kofi", "Asante", "GH"), ("Aïcha", "Traoré", "ML"), ("Jean", "Kabila", "CD")] {
             let email = "\(first.lowercased().folding(options: .diacriticInsensitive, locale: nil)).\(last.lowercased().folding(options: .diacriticInsensitive, locale: nil)).mentee@demo.protalent.app"
             mentees.append(try await register(email: email, first: first, last: last, role: .student, country: country, now: now))
         }
 
-        let sessions = MentorsController(platform: platform)
+        let commands = platform.commands
         let titles = ["Préparer un entretien", "Relire mon CV", "Choisir un master", "Projet de fin d'études", "Lancer ma startup",
                       "Candidature à une bourse", "Orientation en data science", "Premier emploi"]
         let day: TimeInterval = 86_400
@@ -106,14 +102,14 @@ extension DemoSeeder {
                 sessionID: sessionID, mentorID: mentorID, title: title, description: "Session de démonstration", scheduledAt: start, durationMinutes: 60
             )
             let requestedAt = min(now, start) - 2 * day
-            _ = try await sessions.decide(session: sessionID, mentorID: mentorID, by: .user(menteeID, .student)) { mentor, _, _ in
+            _ = try await commands.decideSession(sessionID, mentorID: mentorID, by: .user(menteeID, .student)) { mentor, _, _ in
                 .request(request, mentor: mentor, by: .user(menteeID, .student), now: requestedAt)
             }
             for (kind, offset) in steps {
                 let at = start + offset
                 let actor: Principal = kind.byMentor ? .user(mentorID, .mentor) : .user(menteeID, .student)
                 let rating = 3 + random.next(below: 3)
-                _ = try await sessions.decide(session: sessionID, by: actor) { _, mentorCalendar, menteeCalendar in
+                _ = try await commands.decideSession(sessionID, by: actor) { _, mentorCalendar, menteeCalendar in
                     kind.command(mentorCalendar: mentorCalendar, menteeCalendar: menteeCalendar, rating: rating, by: actor, now: at)
                 }
             }

@@ -1,11 +1,7 @@
 import Cryptography
 import Domain
-import EventLog
 import EventSourcing
 import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 /// Demo scholarships: open ones (some with an application fee, some restricted by country, level
 /// or field), one updated, closed ones and ones past their deadline.
@@ -60,7 +56,7 @@ extension DemoSeeder {
     /// Publishes the demo scholarships as the demo admin; updates the first, closes and lets lapse
     /// the ones whose fate says so (a lapsed one was published before its deadline).
     mutating func seedScholarships(logins: DemoData.Logins, now: Date) async throws {
-        guard let adminID = try platform.userID(forEmail: logins.admin) else { return }
+        guard let adminID = try platform.accounts.userID(forEmail: logins.admin) else { return }
         let admin = Principal.user(adminID, .admin)
         let day: TimeInterval = 86_400
         for (index, demo) in Self.demoScholarships.enumerated() {
@@ -77,14 +73,14 @@ extension DemoSeeder {
                 )
             )
             let stream = StreamName.scholarship(id)
-            _ = try await platform.execute(.create(scholarshipID: id, details, by: admin, now: publishedAt), on: Scholarships.self, stream: stream, by: admin)
+            _ = try await platform.commands.execute(.create(scholarshipID: id, details, by: admin, now: publishedAt), on: Scholarships.self, stream: stream, by: admin)
             if index == 0 {
                 var revised = details
                 revised.description += " Mise à jour : 500 bourses supplémentaires cette année."
-                _ = try await platform.execute(.update(revised, by: admin, now: now), on: Scholarships.self, stream: stream, by: admin)
+                _ = try await platform.commands.execute(.update(revised, by: admin, now: now), on: Scholarships.self, stream: stream, by: admin)
             }
             if demo.fate == .closed {
-                _ = try await platform.execute(.close(by: admin, now: now), on: Scholarships.self, stream: stream, by: admin)
+                _ = try await platform.commands.execute(.close(by: admin, now: now), on: Scholarships.self, stream: stream, by: admin)
             }
         }
     }

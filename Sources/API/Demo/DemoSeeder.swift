@@ -3,9 +3,6 @@ import Domain
 import EventLog
 import EventSourcing
 import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 /// Writes the demo data set (see `DemoData`).
 struct DemoSeeder {
@@ -33,7 +30,7 @@ struct DemoSeeder {
     mutating func seed(users: Int, logins: DemoData.Logins) async throws {
         let now = platform.clock.now()
         let admin = try await register(email: logins.admin, first: "Admin", last: "ProTalent", role: .student, country: "SN", now: now)
-        _ = try await platform.execute(.grantRole(.admin, by: .system, now: now), on: Identity.Account.self,
+        _ = try await platform.commands.execute(.grantRole(.admin, by: .system, now: now), on: Identity.Account.self,
                                        stream: StreamName.account(admin), by: .system)
         _ = try await register(email: logins.student, first: "Awa", last: "Diop", role: .student, country: "SN", now: now)
         _ = try await register(email: logins.mentor, first: "Moussa", last: "Ndiaye", role: .mentor, country: "SN", now: now)
@@ -45,7 +42,7 @@ struct DemoSeeder {
             let email = "\(first.lowercased().folding(options: .diacriticInsensitive, locale: nil)).\(last.lowercased().folding(options: .diacriticInsensitive, locale: nil)).\(index)@demo.protalent.app"
             let id = try await register(email: email, first: first, last: last, role: role, country: country, now: now)
             let field = Self.fields[random.next(below: Self.fields.count)]
-            _ = try await platform.execute(
+            _ = try await platform.commands.execute(
                 .update(userID: id, Profiles.ProfileUpdate(
                     bio: "\(first) — \(field)", currentEducationLevel: EducationLevel.allCases[random.next(below: EducationLevel.allCases.count)],
                     fieldOfStudy: field, careerGoals: ["\(field) career"], interests: [field, "Entrepreneurship"],
@@ -65,17 +62,17 @@ struct DemoSeeder {
         let id = SecureRandom.timeOrderedUUID()
         let token = platform.tokens.mailToken(userID: id, lifetime: TokenService.verificationLifetime, now: now)
         let registration = Identity.Account.Registration(
-            userID: id, email: email, emailKey: platform.emailKey(email),
+            userID: id, email: email, emailKey: platform.accounts.emailKey(email),
             password: NewPassword(plaintext: DemoData.password, hash: passwordHash),
             firstName: first, lastName: last, role: role, countryCode: country, verification: token.issued, now: now
         )
-        _ = try await platform.execute(by: nil) { (states: StreamStates) throws(Identity.Rejection) in
+        _ = try await platform.commands.execute(by: nil) { (states: StreamStates) throws(Identity.Rejection) in
             let claim = StreamName.emailClaim(registration.emailKey)
             let decision = try Identity.register(registration, emailClaim: states.state(of: Identity.EmailClaim.self, stream: claim),
                                                  account: Identity.Account.initialState)
             return [StreamEvents(claim, decision.emailClaim), StreamEvents(StreamName.account(id), decision.account, expectedVersion: .noStream)]
         }
-        _ = try await platform.execute(.verifyEmail(tokenHash: token.issued.tokenHash, now: now), on: Identity.Account.self,
+        _ = try await platform.commands.execute(.verifyEmail(tokenHash: token.issued.tokenHash, now: now), on: Identity.Account.self,
                                        stream: StreamName.account(id), by: nil)
         accounts.append(DemoAccount(id: id, role: role))
         return id

@@ -1,5 +1,5 @@
-import Domain
 import EventSourcing
+import Domain
 import Foundation
 import Hummingbird
 import ReadModels
@@ -7,7 +7,8 @@ import ReadModels
 /// `/ai/*` and `/users/search`: recommendations with scores and reasons, insights, a grounded chat,
 /// and people search — all answered from the platform's own read models (`Discovery`).
 struct DiscoveryController {
-    let platform: Platform
+    let discovery: Discovery
+    let clock: Clock
 
     struct RecommendationBody: Decodable {
         var limit: Int?
@@ -52,8 +53,7 @@ struct DiscoveryController {
         let limit = body.limit ?? 10
         guard (1...50).contains(limit) else { throw APIError.invalid("limit", "limit must be from 1 to 50") }
         let subject = try subject(body.userId, caller: caller, field: "userId")
-        let discovery = try platform.readModels.discovery
-        let now = platform.clock.now()
+        let now = clock.now()
         do {
             let result = switch kind {
             case "career": try discovery.careers(for: subject, now: now, limit: limit)
@@ -73,7 +73,7 @@ struct DiscoveryController {
             throw APIError.forbidden("insights are for their owner (or an admin)")
         }
         do {
-            return try JSONResponse.json(try platform.readModels.discovery.insights(for: subject, now: platform.clock.now()))
+            return try JSONResponse.json(try discovery.insights(for: subject, now: clock.now()))
         } catch let error as DiscoveryError {
             throw APIError.notFound(error.description)
         }
@@ -86,7 +86,7 @@ struct DiscoveryController {
         guard !message.isEmpty else { throw APIError.invalid("message", "ask a question, e.g. \"bourses de master au Sénégal\"") }
         guard message.count <= 1_000 else { throw APIError.invalid("message", "keep the message under 1,000 characters") }
         let viewer = SearchViewer(userID: caller.id, isAdmin: caller.role == .admin)
-        return try JSONResponse.json(try platform.readModels.discovery.answer(message: message, for: viewer, now: platform.clock.now()))
+        return try JSONResponse.json(try discovery.answer(message: message, for: viewer, now: clock.now()))
     }
 
     func searchPeople(_ request: Request, _ context: AppRequestContext) throws -> Response {
@@ -97,7 +97,7 @@ struct DiscoveryController {
         let search = SearchRequest(text: try query.string("q") ?? "", kinds: [.person], filters: filters, page: try query.page())
         let viewer = SearchViewer(userID: context.principal?.userID, isAdmin: context.principal?.role == .admin)
         do {
-            return try JSONResponse.json(try platform.readModels.discovery.search(search, viewer: viewer, now: platform.clock.now()))
+            return try JSONResponse.json(try discovery.search(search, viewer: viewer, now: clock.now()))
         } catch let error as DiscoveryError {
             throw APIError.badRequest(error.description, field: "cursor")
         }

@@ -1,11 +1,6 @@
-import Cryptography
-import Domain
-import EventLog
 public import EventSourcing
 import Foundation
 public import Hummingbird
-import Logging
-import ReadModels
 
 /// A failure answered as `application/problem+json` (RFC 9457): the one error shape of the API.
 ///

@@ -1,8 +1,3 @@
-import Cryptography
-import Domain
-import EventLog
-import EventSourcing
-import Foundation
 public import Hummingbird
 import Logging
 import ReadModels

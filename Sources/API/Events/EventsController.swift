@@ -1,10 +1,7 @@
 import Cryptography
 import Domain
-import EventLog
-import EventSourcing
 import Foundation
 import Hummingbird
-import Logging
 import ReadModels
 
 /// `/events/*`: create and browse events, register (a seat or a waitlist place) and cancel, and
@@ -14,7 +11,8 @@ import ReadModels
 /// waitlists, a cancellation promotes the first waitlisted in the same append); reads come from
 /// the `events` read model.
 struct EventsController {
-    let platform: Platform
+    let commands: CommandExecutor
+    let events: EventQueries
 
     /// The calendar's default window: from this long ago…
     static let calendarPast: TimeInterval = 90 * 86_400
@@ -56,28 +54,28 @@ struct EventsController {
         let parameters = QueryParameters(request)
         let filter = EventFilter(
             type: try parameters.value("type", as: Gathering.Kind.self),
-            from: try parameters.date("from") ?? platform.clock.now(), to: try parameters.date("to"),
+            from: try parameters.date("from") ?? commands.now(), to: try parameters.date("to"),
             online: try parameters.boolean("online"), query: try parameters.string("q")
         )
         let page = try parameters.page()
-        return try JSONResponse.json(try platform.readModels.events.list(filter, page: page))
+        return try JSONResponse.json(try events.list(filter, page: page))
     }
 
     func detail(_ context: AppRequestContext) throws -> Response {
         let user = try context.requireUser()
         let eventID = try context.parameters.uuid("id", what: "event")
-        let event = try platform.readModels.events.event(id: eventID, viewer: user.id)
+        let event = try events.event(id: eventID, viewer: user.id)
         return try JSONResponse.json(try event.orNotFound("event", id: eventID))
     }
 
     func calendar(_ request: Request, _ context: AppRequestContext) throws -> Response {
         let user = try context.requireUser()
         let parameters = QueryParameters(request)
-        let now = platform.clock.now()
+        let now = commands.now()
         let from = try parameters.date("from") ?? now.addingTimeInterval(-Self.calendarPast)
         let to = try parameters.date("to") ?? now.addingTimeInterval(Self.calendarAhead)
         guard from < to else { throw APIError.badRequest("`from` must be before `to`", field: "from") }
-        let entries = try platform.readModels.events.calendar(for: user.id, from: from, to: to)
+        let entries = try events.calendar(for: user.id, from: from, to: to)
         guard ICalendar.isRequested(by: request) else {
             return try JSONResponse.json(Page(items: entries, nextCursor: nil))
         }
@@ -102,14 +100,14 @@ struct EventsController {
         _ = try context.requireUser()
         let details = try await request.decodeJSON(CreateEventBody.self).details()
         let eventID = SecureRandom.timeOrderedUUID()
-        let committed = try await run(.create(eventID: eventID, details, by: (try context.requirePrincipal()), now: platform.clock.now()), eventID, context)
+        let committed = try await run(.create(eventID: eventID, details, by: (try context.requirePrincipal()), now: commands.now()), eventID, context)
         return try JSONResponse.command(EventCreated(eventId: eventID.uuidString.lowercased()), status: .created, position: committed.position)
     }
 
     func register(_ context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let eventID = try context.parameters.uuid("id", what: "event")
-        let committed = try await run(.register(by: (try context.requirePrincipal()), now: platform.clock.now()), eventID, context)
+        let committed = try await run(.register(by: (try context.requirePrincipal()), now: commands.now()), eventID, context)
         let answer: EventRegistrationStatus = if let index = committed.state.waitlist.firstIndex(of: user.id) {
             EventRegistrationStatus(status: .waitlisted, waitlistPosition: index + 1)
         } else {
@@ -121,12 +119,12 @@ struct EventsController {
     func cancelRegistration(_ context: AppRequestContext) async throws -> Response {
         _ = try context.requireUser()
         let eventID = try context.parameters.uuid("id", what: "event")
-        let committed = try await run(.cancelRegistration(by: (try context.requirePrincipal()), now: platform.clock.now()), eventID, context)
+        let committed = try await run(.cancelRegistration(by: (try context.requirePrincipal()), now: commands.now()), eventID, context)
         return JSONResponse.command(position: committed.position)
     }
 
     /// Runs `command` on the event's stream.
     private func run(_ command: Gathering.Command, _ eventID: UUID, _ context: AppRequestContext) async throws(APIError) -> Committed<Gathering.State> {
-        try await platform.execute(command, on: Gathering.self, stream: StreamName.gathering(eventID), by: context.principal)
+        try await commands.execute(command, on: Gathering.self, stream: StreamName.gathering(eventID), by: context.principal)
     }
 }

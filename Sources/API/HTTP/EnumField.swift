@@ -1,11 +1,3 @@
-import Cryptography
-import Domain
-import EventLog
-import EventSourcing
-import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 /// Reads a lowercase word of the contract (`"master"`, `"public"`) into its enum, with a 422 that
 /// lists the allowed values (a decoding failure would only say "malformed").

@@ -1,12 +1,6 @@
-import Cryptography
-import Domain
-import EventLog
-import EventSourcing
 import Foundation
 public import HTTPTypes
 public import Hummingbird
-import Logging
-import ReadModels
 
 /// Builds the API's responses: JSON bodies in the contract's encoding, and `X-Log-Position` on
 /// every command response.

@@ -1,10 +1,5 @@
-import Cryptography
-import Domain
-import EventLog
-import EventSourcing
 public import Foundation
 public import Hummingbird
-import Logging
 public import ReadModels
 
 /// Typed reading of query parameters: a bad value is a 400 naming the parameter, never a 500.

@@ -1,11 +1,5 @@
-import Cryptography
-import Domain
-import EventLog
-import EventSourcing
 public import Foundation
 public import Hummingbird
-import Logging
-import ReadModels
 
 /// Request bodies: JSON objects at most 1 MiB; unknown fields are ignored (documented in `docs/api.md`).
 extension Request {

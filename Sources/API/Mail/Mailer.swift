@@ -1,57 +1,40 @@
-import Cryptography
-import Domain
-import EventLog
-import EventSourcing
 public import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
-/// One outgoing message (plain text).
-public struct MailMessage: Sendable, Equatable {
-    public var to: String
-    public var subject: String
-    public var body: String
-
-    /// A message.
-    public init(to: String, subject: String, body: String) {
-        self.to = to
-        self.subject = subject
-        self.body = body
-    }
-}
-
-/// Sends mail. The default, `OutboxMailer`, writes `.eml` files an operator (or a relay) picks up.
+/// Delivers mail. The default, `OutboxMailer`, writes `.eml` files an operator (or a relay) picks up.
+///
+/// Routes never call a mailer: they record messages in the durable `MailOutbox`, whose worker
+/// delivers them. A message may be handed over again after a crash, with the same `id`; a mailer
+/// that can, delivers it once (the outbox mailer rewrites the same file).
 public protocol Mailer: Sendable {
-    /// Sends `message`; throws when it could not be handed over.
+    /// Delivers `message`; throws when it could not be handed over (it is tried again later).
     func send(_ message: MailMessage) async throws
 }
 
 /// Writes each message as one RFC 5322 file in `<data>/mail/outbox/`.
 ///
 /// Files are written under a temporary name and renamed, so a reader never sees half a message.
-/// Names sort by time: `<microseconds>-<random>.eml`.
+/// A file is named after its message's id (`<microseconds>-<random>.eml`, so names sort by time),
+/// and a message already written is not written again.
 public struct OutboxMailer: Mailer {
     /// The outbox directory.
     public let directory: URL
     /// The `From:` address.
     public let from: String
 
-    /// A mailer writing into `directory` (created when missing).
-    public init(directory: URL, from: String = "ProTalent <no-reply@protalent.local>") throws {
+    /// A mailer writing into `directory` (created when first needed).
+    public init(directory: URL, from: String = "ProTalent <no-reply@protalent.local>") {
         self.directory = directory
         self.from = from
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
     public func send(_ message: MailMessage) async throws {
-        let now = Date()
-        let id = UUID().uuidString.lowercased()
-        let name = "\(Int64(now.timeIntervalSince1970 * 1_000_000))-\(id.prefix(8)).eml"
-        let text = Self.render(message, from: from, date: now, messageID: "<\(id)@protalent.local>")
-        let temporary = directory.appendingPathComponent(".\(name).tmp")
+        let final = directory.appendingPathComponent("\(message.id).eml")
+        if FileManager.default.fileExists(atPath: final.path) { return }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let text = Self.render(message, from: from, date: message.date, messageID: "<\(message.id)@protalent.local>")
+        let temporary = directory.appendingPathComponent(".\(message.id).tmp")
         try Data(text.utf8).write(to: temporary)
-        try FileManager.default.moveItem(at: temporary, to: directory.appendingPathComponent(name))
+        try FileManager.default.moveItem(at: temporary, to: final)
     }
 
     /// The RFC 5322 text: CRLF line ends, an RFC 2047 encoded subject when it is not ASCII, and a

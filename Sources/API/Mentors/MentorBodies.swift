@@ -1,11 +1,5 @@
-import Cryptography
 import Domain
-import EventLog
-import EventSourcing
 import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 /// `{amount: "1500.00", currency: "EUR"}` as clients send it (checked by the domain).
 struct MoneyBody: Decodable {

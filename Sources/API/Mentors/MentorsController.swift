@@ -1,10 +1,8 @@
 import Cryptography
 import Domain
-import EventLog
 import EventSourcing
 import Foundation
 import Hummingbird
-import Logging
 import ReadModels
 
 /// `/mentors/*`: becoming a mentor, finding one, booking sessions and their life (accept,
@@ -14,7 +12,9 @@ import ReadModels
 /// over the session, both parties' calendars and the mentor, appended atomically: two acceptances
 /// that would double-book someone cannot both pass (the calendar's version is checked on append).
 struct MentorsController {
-    let platform: Platform
+    let commands: CommandExecutor
+    let mentors: MentorQueries
+    let sessions: SessionQueries
 
     /// The longest calendar window one request may ask for.
     static let maxCalendarWindow: TimeInterval = 400 * 86_400
@@ -72,9 +72,9 @@ struct MentorsController {
         let user = try context.requireUser()
         let principal = (try context.requirePrincipal())
         let application = try await request.decodeJSON(MentorBody.self).application()
-        let now = platform.clock.now()
+        let now = commands.now()
         var outcome = MentorRegistered(mentorId: user.id.uuidString.lowercased(), status: "unchanged", role: user.role)
-        let position = try await platform.execute(by: principal) { (states: StreamStates) throws(Mentoring.Rejection) in
+        let position = try await commands.execute(by: principal) { (states: StreamStates) throws(Mentoring.Rejection) in
             let mentorStream = StreamName.mentor(user.id), accountStream = StreamName.account(user.id)
             let mentor = states.state(of: Mentoring.Mentor.self, stream: mentorStream)
             let events = try Mentoring.Mentor.decide(.apply(application, by: principal, now: now), mentor)
@@ -103,14 +103,14 @@ struct MentorsController {
         let from = try query.date("from"), to = try query.date("to")
         if let from, let to, to <= from { throw APIError.invalid("to", "to must be after from") }
         let page = try query.page()
-        let mentors = try platform.readModels.mentors.available(expertise: expertise, language: language, from: from, to: to, page: page)
+        let mentors = try mentors.available(expertise: expertise, language: language, from: from, to: to, page: page)
         return try JSONResponse.json(mentors)
     }
 
     func verify(_ context: AppRequestContext) async throws -> Response {
         let mentorID = try context.parameters.uuid("id", what: "mentor")
-        let committed = try await platform.execute(
-            .verify(mentorID: mentorID, by: (try context.requirePrincipal()), now: platform.clock.now()),
+        let committed = try await commands.execute(
+            .verify(mentorID: mentorID, by: (try context.requirePrincipal()), now: commands.now()),
             on: Mentoring.Mentor.self, stream: StreamName.mentor(mentorID), by: context.principal
         )
         return JSONResponse.command(position: committed.position)
@@ -124,12 +124,12 @@ struct MentorsController {
         let body = try await request.decodeJSON(SessionRequestBody.self)
         let mentorID = try body.mentorID()
         let sessionID = SecureRandom.timeOrderedUUID()
-        let now = platform.clock.now()
+        let now = commands.now()
         let details = Mentoring.Session.Request(
             sessionID: sessionID, mentorID: mentorID, title: body.title, description: body.description,
             scheduledAt: body.scheduledAt, durationMinutes: body.durationMinutes
         )
-        let decided = try await decide(session: sessionID, mentorID: mentorID, by: principal) { mentor, _, _ in
+        let decided = try await commands.decideSession(sessionID, mentorID: mentorID, by: principal) { mentor, _, _ in
             .request(details, mentor: mentor, by: principal, now: now)
         }
         let answer = SessionRequested(sessionId: sessionID.uuidString.lowercased(), status: decided.status ?? .requested)
@@ -145,8 +145,8 @@ struct MentorsController {
             let bytes = try await request.collectBody(limit: Request.maxJSONBytes)
             if bytes.readableBytes > 0 { reason = try JSONInput.decode(SessionReasonBody.self, from: Data(bytes.readableBytesView)).reason }
         }
-        let now = platform.clock.now()
-        let decided = try await decide(session: sessionID, by: principal) { _, mentorCalendar, menteeCalendar in
+        let now = commands.now()
+        let decided = try await commands.decideSession(sessionID, by: principal) { _, mentorCalendar, menteeCalendar in
             switch action {
             case "accept": .accept(mentorCalendar: mentorCalendar, menteeCalendar: menteeCalendar, by: principal, now: now)
             case "decline": .decline(reason: reason, by: principal, now: now)
@@ -163,43 +163,11 @@ struct MentorsController {
         let principal = (try context.requirePrincipal())
         let sessionID = try context.parameters.uuid("id", what: "session")
         let body = try await request.decodeJSON(FeedbackBody.self)
-        let now = platform.clock.now()
-        let decided = try await decide(session: sessionID, by: principal) { _, _, _ in
+        let now = commands.now()
+        let decided = try await commands.decideSession(sessionID, by: principal) { _, _, _ in
             .giveFeedback(rating: body.rating, comment: body.comment, by: principal, now: now)
         }
         return JSONResponse.command(position: decided.position)
-    }
-
-    /// Decides `command` over the session, both calendars and the mentor, and appends what each
-    /// stream gets in one atomic append; returns the position and the session's new status.
-    ///
-    /// - Parameter requested: the mentor of a session being requested (known sessions name their own).
-    func decide(
-        session sessionID: UUID, mentorID requested: UUID? = nil, by principal: Principal,
-        _ command: (Mentoring.Mentor.State, Mentoring.BookingCalendar.State, Mentoring.BookingCalendar.State) -> Mentoring.Session.Command
-    ) async throws(APIError) -> (position: Int64, status: Mentoring.SessionStatus?) {
-        var status: Mentoring.SessionStatus?
-        let position = try await platform.execute(by: principal) { (states: StreamStates) throws(Mentoring.Rejection) in
-            let sessionStream = StreamName.session(sessionID)
-            let session = states.state(of: Mentoring.Session.self, stream: sessionStream)
-            guard let mentorID = session.mentorID ?? requested, let menteeID = session.menteeID ?? principal.userID else {
-                throw .notFound("no session with id \(sessionID.uuidString.lowercased())")
-            }
-            let streams = (mentor: StreamName.mentor(mentorID), mentorCalendar: StreamName.calendar(mentorID), menteeCalendar: StreamName.calendar(menteeID))
-            let mentor = states.state(of: Mentoring.Mentor.self, stream: streams.mentor)
-            let mentorCalendar = states.state(of: Mentoring.BookingCalendar.self, stream: streams.mentorCalendar)
-            let menteeCalendar = states.state(of: Mentoring.BookingCalendar.self, stream: streams.menteeCalendar)
-            let decision = try Mentoring.decide(
-                command(mentor, mentorCalendar, menteeCalendar), session: session,
-                mentorCalendar: mentorCalendar, menteeCalendar: menteeCalendar, mentor: mentor
-            )
-            status = decision.session.reduce(session, Mentoring.Session.evolve).status
-            return [
-                StreamEvents(sessionStream, decision.session), StreamEvents(streams.mentorCalendar, decision.mentorCalendar),
-                StreamEvents(streams.menteeCalendar, decision.menteeCalendar), StreamEvents(streams.mentor, decision.mentor),
-            ]
-        }
-        return (position, status)
     }
 
     func sessions(_ request: Request, _ context: AppRequestContext) throws -> Response {
@@ -214,21 +182,21 @@ struct MentorsController {
             party = value
         }
         let page = try query.page()
-        let list = try platform.readModels.sessions.sessions(of: user.id, as: party, status: status, page: page)
+        let list = try sessions.sessions(of: user.id, as: party, status: status, page: page)
         return try JSONResponse.json(list)
     }
 
     func calendar(_ request: Request, _ context: AppRequestContext) throws -> Response {
         let user = try context.requireUser()
         let query = QueryParameters(request)
-        let now = platform.clock.now()
+        let now = commands.now()
         let from = try query.date("from") ?? now.addingTimeInterval(-30 * 86_400)
         let to = try query.date("to") ?? from.addingTimeInterval(180 * 86_400)
         guard to > from else { throw APIError.invalid("to", "to must be after from") }
         guard to.timeIntervalSince(from) <= Self.maxCalendarWindow else {
             throw APIError.invalid("to", "the window from `from` to `to` may span at most 400 days")
         }
-        let entries = try platform.readModels.sessions.calendar(of: user.id, from: from, to: to)
+        let entries = try sessions.calendar(of: user.id, from: from, to: to)
         guard ICalendar.isRequested(by: request) else { return try JSONResponse.json(CalendarPage(items: entries)) }
         return ICalendar.response(name: "ProTalent mentoring", events: entries.map(Self.icalendarEvent))
     }

@@ -1,11 +1,4 @@
-import Cryptography
-import Domain
-import EventLog
-import EventSourcing
 public import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 /// The OpenAPI 3.1 document of the server, generated from the routes actually registered (so it
 /// cannot drift from the router) plus the named schemas they reference.

@@ -1,13 +1,5 @@
-import Cryptography
-import Domain
-import EventLog
-import EventSourcing
-import Foundation
-import Hummingbird
-import Logging
 import Metrics
 public import Prometheus
-import ReadModels
 import Synchronization
 
 /// The process's Prometheus registry, bootstrapped into swift-metrics once.

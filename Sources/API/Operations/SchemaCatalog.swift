@@ -1,11 +1,4 @@
-import Cryptography
 import Domain
-import EventLog
-import EventSourcing
-import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 /// The named request and response schemas of the OpenAPI document.
 enum SchemaCatalog {

@@ -1,11 +1,4 @@
-import Cryptography
 public import Domain
-import EventLog
-import EventSourcing
-import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 /// Who may call a route: declared once per route in `AccessPolicy`.
 public enum Access: Sendable, Hashable {

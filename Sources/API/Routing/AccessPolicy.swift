@@ -1,11 +1,4 @@
-import Cryptography
 import Domain
-import EventLog
-import EventSourcing
-import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 /// The one place that says which role may call which route (RBAC).
 ///

@@ -1,11 +1,3 @@
-import Cryptography
-import Domain
-import EventLog
-import EventSourcing
-import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 /// A JSON Schema (the subset OpenAPI 3.1 documents need), for request and response bodies.
 public indirect enum JSONSchema: Sendable, Encodable {

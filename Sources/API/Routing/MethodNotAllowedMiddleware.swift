@@ -1,4 +1,3 @@
-import Foundation
 public import Hummingbird
 
 /// Answers 405 with `Allow` when the path is a known route's and only the method is wrong.

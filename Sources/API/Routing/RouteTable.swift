@@ -1,11 +1,4 @@
-import Cryptography
-import Domain
-import EventLog
-import EventSourcing
-import Foundation
 public import Hummingbird
-import Logging
-import ReadModels
 
 /// What the OpenAPI document says of a route.
 public struct RouteDocumentation: Sendable {
@@ -63,20 +56,30 @@ public struct RouteEntry: Sendable {
 /// Registers routes on the router, and keeps the list the OpenAPI document is generated from, so
 /// the document cannot name a route the router lacks or miss one it has.
 ///
-/// Every handler is wrapped with the checks all routes share, in order: authentication (bearer
-/// token → `context.principal`), rate limits (per IP, per account), the `AccessPolicy` rule, and
-/// for reads `X-Min-Position` (wait up to 5 s for the read models, else 503).
+/// Each route is registered on a route group whose middleware enforce what every route shares, in
+/// order: rate limits (per account, per IP), the route's `AccessPolicy` rule (a route without one
+/// cannot be registered), and for routes that read read models `X-Min-Position`. Authentication
+/// runs before them on the whole router (`AuthenticationMiddleware`). One group per distinct rule,
+/// built on first use.
 public final class RouteTable: @unchecked Sendable {
     // @unchecked: mutated only while the application is built, on one task, before it serves.
     private let router: Router<AppRequestContext>
-    private let platform: Platform
+    private let rateLimit: RateLimitMiddleware
+    private let readYourWrites: ReadYourWritesMiddleware
+    private var groups: [GroupKey: RouterGroup<AppRequestContext>] = [:]
     /// The routes, in registration order.
     public private(set) var entries: [RouteEntry] = []
 
-    /// A table registering on `router`.
-    public init(router: Router<AppRequestContext>, platform: Platform) {
+    private struct GroupKey: Hashable {
+        var access: Access
+        var readsModels: Bool
+    }
+
+    /// A table registering on `router`, putting `rateLimit` and `readYourWrites` in front of its routes.
+    public init(router: Router<AppRequestContext>, rateLimit: RateLimitMiddleware, readYourWrites: ReadYourWritesMiddleware) {
         self.router = router
-        self.platform = platform
+        self.rateLimit = rateLimit
+        self.readYourWrites = readYourWrites
     }
 
     /// A request handler.
@@ -92,58 +95,17 @@ public final class RouteTable: @unchecked Sendable {
         }
         let reads = readsModels ?? (method == .get)
         entries.append(RouteEntry(method: method.rawValue, path: path, access: access, readsModels: reads, documentation: documentation))
-        let platform = self.platform
-        router.on(RouterPath(path), method: method) { request, context in
+        group(GroupKey(access: access, readsModels: reads)).on(RouterPath(path), method: method) { request, context in
             var request = request
-            var context = context
-            try Self.authenticate(request, &context, platform: platform, access: access)
-            try Self.limit(context, platform: platform)
-            try access.check(context.principal)
-            if reads { try await Self.awaitMinPosition(request, platform: platform) }
             return try await handler(&request, context)
         }
     }
 
-    private static func authenticate(_ request: Request, _ context: inout AppRequestContext, platform: Platform, access: Access) throws {
-        guard let header = request.headers[.authorization] else { return }
-        guard header.utf8.count <= 8_192, header.lowercased().hasPrefix("bearer ") else {
-            if access == .anonymous { return }
-            throw APIError.unauthenticated("use `Authorization: Bearer <accessToken>`")
-        }
-        let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        do {
-            let verified = try platform.tokens.principal(fromAccessToken: token, now: platform.clock.now())
-            context.principal = verified.principal
-            context.tokenID = verified.tokenID
-        } catch {
-            // A stale token on a public route is ignored, so an expired session does not block browsing.
-            if access != .anonymous { throw error }
-        }
-    }
-
-    private static func limit(_ context: AppRequestContext, platform: Platform) throws {
-        let limits = platform.configuration.rateLimits
-        guard limits.enabled else { return }
-        let now = platform.clock.now()
-        if let id = context.principal?.userID,
-           let wait = platform.limiter.take("account:\(id)", rule: limits.perAccount, now: now) {
-            throw APIError.tooManyRequests("too many requests from this account; slow down", retryAfter: wait)
-        }
-        if let wait = platform.limiter.take("ip:\(context.peerAddress ?? "local")", rule: limits.perIP, now: now) {
-            throw APIError.tooManyRequests("too many requests from this address; slow down", retryAfter: wait)
-        }
-    }
-
-    private static func awaitMinPosition(_ request: Request, platform: Platform) async throws {
-        guard let text = request.headers[JSONResponse.minPosition] else { return }
-        guard let position = Int64(text.trimmingCharacters(in: .whitespaces)), position >= 0 else {
-            throw APIError.badRequest("X-Min-Position must be a non-negative integer (a log position)", field: "X-Min-Position")
-        }
-        if position > platform.log.head {
-            throw APIError.badRequest("X-Min-Position \(position) is beyond the log's head (\(platform.log.head))", field: "X-Min-Position")
-        }
-        guard await platform.readModelsReach(position, timeout: platform.configuration.readYourWritesTimeout) else {
-            throw APIError.unavailable("the read models have not reached position \(position) yet; retry shortly", retryAfter: 1)
-        }
+    private func group(_ key: GroupKey) -> RouterGroup<AppRequestContext> {
+        if let group = groups[key] { return group }
+        let group = router.group().add(middleware: rateLimit).add(middleware: AccessMiddleware(key.access))
+        if key.readsModels { group.add(middleware: readYourWrites) }
+        groups[key] = group
+        return group
     }
 }

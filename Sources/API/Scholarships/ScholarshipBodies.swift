@@ -1,11 +1,5 @@
-import Cryptography
 import Domain
-import EventLog
-import EventSourcing
 import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 /// The body of `POST /scholarships` and `PUT /scholarships/{id}` (PUT replaces every field).
 ///

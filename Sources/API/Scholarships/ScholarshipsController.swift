@@ -1,16 +1,14 @@
 import Cryptography
 import Domain
-import EventLog
-import EventSourcing
 import Foundation
 import Hummingbird
-import Logging
 import ReadModels
 
 /// `/scholarships/*`: the filtered list and detail for everyone signed in; publishing, updating
 /// and closing for admins (the decider refuses updates of a closed scholarship: 409).
 struct ScholarshipsController {
-    let platform: Platform
+    let commands: CommandExecutor
+    let scholarships: ScholarshipQueries
 
     func addRoutes(to routes: RouteTable) {
         routes.add(.get, "/scholarships", RouteDocumentation(
@@ -50,15 +48,15 @@ struct ScholarshipsController {
             field: try query.string("field", maxLength: 100), openOnly: try query.boolean("open") ?? false
         )
         let page = try query.page()
-        let now = platform.clock.now()
-        let scholarships = try platform.readModels.scholarships.list(filter, now: now, page: page)
+        let now = commands.now()
+        let scholarships = try scholarships.list(filter, now: now, page: page)
         return try JSONResponse.json(scholarships)
     }
 
     func scholarship(_ context: AppRequestContext) throws -> Response {
         let id = try context.parameters.uuid("id", what: "scholarship")
-        let now = platform.clock.now()
-        guard let scholarship = try platform.readModels.scholarships.scholarship(id: id, now: now) else {
+        let now = commands.now()
+        guard let scholarship = try scholarships.scholarship(id: id, now: now) else {
             throw APIError.notFound("no scholarship with id \(id.uuidString.lowercased())")
         }
         return try JSONResponse.json(scholarship)
@@ -67,8 +65,8 @@ struct ScholarshipsController {
     func create(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         let details = try await request.decodeJSON(ScholarshipBody.self).details()
         let id = SecureRandom.timeOrderedUUID()
-        let committed = try await platform.execute(
-            .create(scholarshipID: id, details, by: (try context.requirePrincipal()), now: platform.clock.now()),
+        let committed = try await commands.execute(
+            .create(scholarshipID: id, details, by: (try context.requirePrincipal()), now: commands.now()),
             on: Scholarships.self, stream: StreamName.scholarship(id), by: context.principal
         )
         return try JSONResponse.command(ScholarshipCreated(scholarshipId: id.uuidString.lowercased()), status: .created, position: committed.position)
@@ -77,8 +75,8 @@ struct ScholarshipsController {
     func update(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.uuid("id", what: "scholarship")
         let details = try await request.decodeJSON(ScholarshipBody.self).details()
-        let committed = try await platform.execute(
-            .update(details, by: (try context.requirePrincipal()), now: platform.clock.now()),
+        let committed = try await commands.execute(
+            .update(details, by: (try context.requirePrincipal()), now: commands.now()),
             on: Scholarships.self, stream: StreamName.scholarship(id), by: context.principal
         )
         return JSONResponse.command(position: committed.position)
@@ -86,8 +84,8 @@ struct ScholarshipsController {
 
     func close(_ context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.uuid("id", what: "scholarship")
-        let committed = try await platform.execute(
-            .close(by: (try context.requirePrincipal()), now: platform.clock.now()),
+        let committed = try await commands.execute(
+            .close(by: (try context.requirePrincipal()), now: commands.now()),
             on: Scholarships.self, stream: StreamName.scholarship(id), by: context.principal
         )
         return JSONResponse.command(position: committed.position)

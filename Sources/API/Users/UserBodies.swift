@@ -1,11 +1,4 @@
-import Cryptography
 import Domain
-import EventLog
-import EventSourcing
-import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 /// The body of `PUT /users/profile`: absent fields are left unchanged.
 struct ProfileBody: Decodable {

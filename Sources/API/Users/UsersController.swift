@@ -1,16 +1,21 @@
-import Cryptography
 import Domain
-import EventLog
 import EventSourcing
 import Foundation
+import HTTPTypes
 import Hummingbird
-import Logging
+import NIOCore
 import ReadModels
 
 /// `/users/*`: the caller's profile, preferences, avatar, data export and erasure, public profiles
 /// and people search.
 struct UsersController {
-    let platform: Platform
+    let commands: CommandExecutor
+    let profiles: ProfileQueries
+    let communities: CommunityQueries
+    let events: EventQueries
+    let audit: AuditQueries
+    let blobs: BlobStore
+    let erasure: Erasure
 
     /// Avatars are at most 2 MiB.
     static let maxAvatarBytes = 2 << 20
@@ -55,7 +60,7 @@ struct UsersController {
 
     func profile(_ context: AppRequestContext) throws -> Response {
         let user = try context.requireUser()
-        guard let profile = try platform.readModels.profiles.profile(of: user.id) else {
+        guard let profile = try profiles.profile(of: user.id) else {
             throw APIError.notFound("no profile for this account yet; retry with X-Min-Position after signing up")
         }
         return try JSONResponse.json(profile)
@@ -64,7 +69,7 @@ struct UsersController {
     func publicProfile(_ context: AppRequestContext) throws -> Response {
         let id = try context.parameters.uuid("id", what: "user")
         // Unknown, erased and hidden answer alike, so visibility cannot be probed.
-        guard let profile = try platform.readModels.profiles.publicProfile(of: id, viewer: context.principal) else {
+        guard let profile = try profiles.publicProfile(of: id, viewer: context.principal) else {
             throw APIError.notFound("no public profile for user \(id.uuidString.lowercased())")
         }
         return try JSONResponse.json(profile)
@@ -74,14 +79,13 @@ struct UsersController {
     /// own streams and of the commands they issued.
     func export(_ context: AppRequestContext) throws -> Response {
         let user = try context.requireUser()
-        let readModels = platform.readModels
-        guard var export = try readModels.profiles.export(of: user.id) else {
+        guard var export = try profiles.export(of: user.id) else {
             throw APIError.notFound("nothing is held about this account")
         }
-        export.add("communities", try readModels.communities.communities(ofUser: user.id))
-        export.add("posts", try readModels.communities.posts(byUser: user.id))
-        export.add("eventRegistrations", try readModels.events.registrations(ofUser: user.id))
-        export.add("auditEntries", try readModels.audit.entries(concerning: user.id))
+        export.add("communities", try communities.communities(ofUser: user.id))
+        export.add("posts", try communities.posts(byUser: user.id))
+        export.add("eventRegistrations", try events.registrations(ofUser: user.id))
+        export.add("auditEntries", try audit.entries(concerning: user.id))
         var headers: HTTPFields = [:]
         headers[.contentDisposition] = "attachment; filename=\"protalent-export.json\""
         return try JSONResponse.json(export, headers: headers)
@@ -103,8 +107,8 @@ struct UsersController {
     ) async throws -> Response {
         let user = try context.requireUser()
         let principal = Principal.user(user.id, user.role)
-        let committed = try await platform.execute(
-            command(user.id, principal, platform.clock.now()), on: Profiles.self, stream: StreamName.profile(user.id), by: principal
+        let committed = try await commands.execute(
+            command(user.id, principal, commands.now()), on: Profiles.self, stream: StreamName.profile(user.id), by: principal
         )
         return JSONResponse.command(position: committed.position)
     }
@@ -124,9 +128,9 @@ struct UsersController {
         guard let kind = ImageKind(sniffing: bytes) else {
             throw APIError.invalid("avatar", "the avatar must be a PNG, JPEG or WebP image")
         }
-        let hash = try platform.blobs.put(bytes)
-        let committed = try await platform.execute(
-            .setAvatar(userID: user.id, contentHash: hash, mediaType: kind.rawValue, by: (try context.requirePrincipal()), now: platform.clock.now()),
+        let hash = try blobs.put(bytes)
+        let committed = try await commands.execute(
+            .setAvatar(userID: user.id, contentHash: hash, mediaType: kind.rawValue, by: (try context.requirePrincipal()), now: commands.now()),
             on: Profiles.self, stream: StreamName.profile(user.id), by: context.principal
         )
         let stored = AvatarStored(contentHash: hash, mediaType: kind.rawValue, url: "/users/avatars/\(hash)")
@@ -134,7 +138,7 @@ struct UsersController {
     }
 
     func avatar(_ context: AppRequestContext) throws -> Response {
-        guard let hash = context.parameters.get("hash"), let data = platform.blobs.get(hash),
+        guard let hash = context.parameters.get("hash"), let data = blobs.get(hash),
               let kind = ImageKind(sniffing: data)
         else { throw APIError.notFound("no such avatar") }
         var headers: HTTPFields = [:]
@@ -147,13 +151,13 @@ struct UsersController {
     func erase(_ context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let principal = (try context.requirePrincipal())
-        let now = platform.clock.now()
+        let now = commands.now()
         // A retried erasure (the key destruction failed last time) finishes the job.
-        if try platform.load(Identity.Account.self, stream: StreamName.account(user.id)).status == .erased {
-            try destroyKey(of: user.id)
-            return JSONResponse.command(position: platform.log.head)
+        if try commands.load(Identity.Account.self, stream: StreamName.account(user.id)).status == .erased {
+            try erasure.destroyKey(of: user.id)
+            return JSONResponse.command(position: commands.head)
         }
-        let position = try await platform.execute(by: principal) { (states: StreamStates) throws(Identity.Rejection) in
+        let position = try await commands.execute(by: principal) { (states: StreamStates) throws(Identity.Rejection) in
             let accountStream = StreamName.account(user.id)
             let account = states.state(of: Identity.Account.self, stream: accountStream)
             let claim = account.emailKey.map { states.state(of: Identity.EmailClaim.self, stream: StreamName.emailClaim($0)) }
@@ -163,34 +167,8 @@ struct UsersController {
             if let key = account.emailKey { parts.append(StreamEvents(StreamName.emailClaim(key), decision.emailClaim)) }
             return parts
         }
-        try destroyKey(of: user.id)
-        scrubReadModels(after: position)
+        try erasure.destroyKey(of: user.id)
+        try erasure.scheduleScrub(after: position)
         return JSONResponse.command(position: position)
-    }
-
-    /// Once the projections have applied the erasure, old page images of the person's rows are
-    /// removed from the read models' write-ahead logs (in the background: it may wait on readers).
-    func scrubReadModels(after position: Int64) {
-        let platform = self.platform
-        Task.detached {
-            guard await platform.readModelsReach(position, timeout: .seconds(60)) else {
-                platform.logger.warning("read models did not reach an erasure within 60 s; scrub at the next erasure or rebuild")
-                return
-            }
-            if !platform.readModels.scrub() {
-                platform.logger.warning("a read model's write-ahead log could not be emptied after an erasure; it will be at its next checkpoint")
-            }
-        }
-    }
-
-    /// Destroys the person's data key once the erasure is in the log: every personal field becomes
-    /// unreadable (crypto-shredding), and projections drop the person on the erasure event.
-    func destroyKey(of userID: UUID) throws(APIError) {
-        do {
-            try platform.keys.erase(subject: userID)
-        } catch {
-            platform.logger.error("erasing a data key failed; retry DELETE /users/me", metadata: ["error": "\(error)"])
-            throw .unavailable("the erasure was recorded but the data key could not be destroyed; retry", retryAfter: 1)
-        }
     }
 }

@@ -1,25 +1,32 @@
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #elseif canImport(Musl)
-import Musl
+public import Musl
 #elseif canImport(Darwin)
-import Darwin
+public import Darwin
 #endif
 
-/// The few POSIX file operations the key store needs, with the durability steps spelled out:
-/// write a temporary file, fsync it, move it into place, fsync the directory.
-enum SecureFile {
+/// The few POSIX file operations that durable state needs (the key store, the server's job
+/// queues), with the durability steps spelled out: write a temporary file, fsync it, move it into
+/// place, fsync the directory.
+public enum SecureFile {
     /// Why a file operation failed: the operation, the path and the system's message.
-    struct Failure: Error {
-        var operation: String
-        var path: String
-        var code: Int32
+    public struct Failure: Error, CustomStringConvertible {
+        /// What was attempted (`open`, `fsync`, `rename`, …).
+        public var operation: String
+        /// The file or directory.
+        public var path: String
+        /// The `errno` value.
+        public var code: Int32
 
-        var message: String { String(cString: strerror(code)) }
+        /// The system's message for `code`.
+        public var message: String { String(cString: strerror(code)) }
+
+        public var description: String { "\(operation) \(path): \(message)" }
     }
 
     /// The whole content of `path`, or `nil` when it does not exist.
-    static func contents(of path: String) throws(Failure) -> [UInt8]? {
+    public static func contents(of path: String) throws(Failure) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
@@ -46,7 +53,7 @@ enum SecureFile {
     ///   into place, which fails if the name exists) and the result is `false`.
     /// - Returns: whether the file now holds `bytes`.
     @discardableResult
-    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t, replace: Bool) throws(Failure) -> Bool {
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t, replace: Bool) throws(Failure) -> Bool {
         let directory = parent(of: path)
         let temporary = directory + "/.tmp-" + String(UInt64.random(in: .min ... .max), radix: 16)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
@@ -90,14 +97,14 @@ enum SecureFile {
 
     /// Removes `path`; returns `false` when it did not exist. The caller syncs the directory.
     @discardableResult
-    static func remove(_ path: String) throws(Failure) -> Bool {
+    public static func remove(_ path: String) throws(Failure) -> Bool {
         if unlink(path) == 0 { return true }
         if errno == ENOENT { return false }
         throw Failure(operation: "unlink", path: path, code: errno)
     }
 
     /// Flushes a directory's entries (creations, renames, removals) to disk.
-    static func syncDirectory(_ path: String) throws(Failure) {
+    public static func syncDirectory(_ path: String) throws(Failure) {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw Failure(operation: "open directory", path: path, code: errno) }
         defer { close(fd) }
@@ -105,7 +112,7 @@ enum SecureFile {
     }
 
     /// Creates `path` and its missing parents; `path` itself gets `mode` when created here.
-    static func makeDirectory(_ path: String, mode: mode_t) throws(Failure) {
+    public static func makeDirectory(_ path: String, mode: mode_t) throws(Failure) {
         if isDirectory(path) { return }
         let parentPath = parent(of: path)
         if parentPath != path, !isDirectory(parentPath) { try makeDirectory(parentPath, mode: 0o755) }
@@ -115,14 +122,14 @@ enum SecureFile {
     }
 
     /// The permission bits of `path`, or `nil` when it does not exist.
-    static func permissions(of path: String) -> mode_t? {
+    public static func permissions(of path: String) -> mode_t? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return info.st_mode & 0o7777
     }
 
     /// The names in a directory (without `.` and `..`).
-    static func names(in path: String) throws(Failure) -> [String] {
+    public static func names(in path: String) throws(Failure) -> [String] {
         guard let directory = opendir(path) else { throw Failure(operation: "opendir", path: path, code: errno) }
         defer { closedir(directory) }
         var names: [String] = []

@@ -73,10 +73,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let demoLogin = seeded
         if let email = bootstrapAdmin ?? environment["PROTALENT_BOOTSTRAP_ADMIN"] {
-            let id = try await platform.promoteToAdmin(email: email)
+            let id = try await platform.accounts.promoteToAdmin(email: email)
             logger.info("bootstrap admin promoted", metadata: ["user": "\(id.uuidString.lowercased())"])
         }
-        let app = buildApplication(platform: platform, address: address, logger: logger) { channel in
+        let app = try buildApplication(platform: platform, address: address, logger: logger) { channel in
             let port = channel.localAddress?.port ?? address.port
             var lines = ["ProTalent is listening on http://\(address.host):\(port)  (API: /openapi.json, health: /health, metrics: /metrics)"]
             if let demoLogin {

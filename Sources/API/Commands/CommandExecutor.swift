@@ -1,23 +1,35 @@
-import Cryptography
 public import Domain
 public import EventLog
 public import EventSourcing
-import Foundation
-import Metrics
-import Hummingbird
-import Logging
-import ReadModels
+public import Foundation
+public import Logging
 
-/// A committed command, as routes answer it.
-public struct Committed<State: Sendable>: Sendable {
-    /// The aggregate's state after the command.
-    public var state: State
-    /// The global position of the command's last event (or the head when nothing changed), for
-    /// `X-Log-Position`.
-    public var position: Int64
-}
+/// The command side as routes use it: runs commands through deciders, appends what they decide,
+/// and maps every failure to an `APIError`.
+///
+/// A thin face over `EventStore` with the HTTP edge's conventions: the caller's `Principal` becomes
+/// the events' actor, the answer carries the log position for `X-Log-Position`, and a storage
+/// failure becomes a 503 the client may retry.
+public struct CommandExecutor: Sendable {
+    /// The store commands go through.
+    let store: EventStore
+    /// The clock of commands.
+    public let clock: Clock
+    let logger: Logger
 
-extension Platform {
+    /// An executor over `store`, stamping commands with `clock`.
+    public init(store: EventStore, clock: Clock, logger: Logger) {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The time a command issued now carries.
+    public func now() -> Date { clock.now() }
+
+    /// The log's head: the answer's position when a command changed nothing.
+    public var head: Int64 { store.log.head }
+
     /// The event metadata of a command issued by `principal` during request `requestID`.
     public func metadata(_ principal: Principal?, requestID: String? = nil) -> EventMetadata {
         let actor: String? = switch principal {
@@ -36,7 +48,7 @@ extension Platform {
         do {
             let outcome = try await store.handle(command, to: D.self, stream: stream, metadata: metadata(principal))
             CommandMetrics.record(outcome.append, since: start)
-            return Committed(state: outcome.state, position: outcome.append?.lastPosition ?? log.head)
+            return Committed(state: outcome.state, position: outcome.append?.lastPosition ?? head)
         } catch {
             throw mapped(error)
         }
@@ -50,16 +62,24 @@ extension Platform {
         do {
             let outcome = try await store.handle(metadata: metadata(principal), decide)
             CommandMetrics.record(outcome.append, since: start)
-            return outcome.append?.lastPosition ?? log.head
+            return outcome.append?.lastPosition ?? head
         } catch {
             throw mapped(error)
         }
     }
 
-    /// The state of `stream` for `decider`, or a 500-class error when storage fails.
+    /// The state of `stream` for `decider`, or a 503 when storage fails.
     public func load<D: Decider>(_ decider: D.Type, stream: String) throws(APIError) -> D.State where D.Event: DomainEvent {
+        try loadVersioned(D.self, stream: stream).state
+    }
+
+    /// The state of `stream` for `decider` with the version it reflects (for an expected version).
+    public func loadVersioned<D: Decider>(
+        _ decider: D.Type, stream: String
+    ) throws(APIError) -> (state: D.State, version: Int64) where D.Event: DomainEvent {
         do {
-            return try store.load(D.self, stream: stream).state
+            let loaded = try store.load(D.self, stream: stream)
+            return (loaded.state, loaded.version)
         } catch {
             logger.error("loading a stream failed", metadata: ["stream": "\(stream)", "error": "\(error)"])
             throw .unavailable("the event store could not be read; try again shortly", retryAfter: 1)
@@ -71,14 +91,14 @@ extension Platform {
     public func record<Event: DomainEvent>(
         _ events: [Event], to stream: String, expectedVersion: ExpectedVersion = .any, by principal: Principal?
     ) async throws(APIError) -> Int64 {
-        guard !events.isEmpty else { return log.head }
+        guard !events.isEmpty else { return head }
         let start = ContinuousClock.now
         do {
             let outcome = try await store.handle(metadata: metadata(principal)) { (_: StreamStates) throws(Refusal<Identity>) in
                 [StreamEvents(stream, events, expectedVersion: expectedVersion)]
             }
             CommandMetrics.record(outcome.append, since: start)
-            return outcome.append?.lastPosition ?? log.head
+            return outcome.append?.lastPosition ?? head
         } catch {
             throw mapped(error)
         }
@@ -95,18 +115,5 @@ extension Platform {
             logger.error("command failed in storage", metadata: ["error": "\(failure)"])
             return .unavailable("the event store could not complete the command; retry it", retryAfter: 1)
         }
-    }
-}
-
-/// Metrics of the command side: how long a command took to load, decide and append (fsync
-/// included), and how many events it appended.
-enum CommandMetrics {
-    static let duration = Metrics.Timer(label: "protalent_command_append_duration", preferredDisplayUnit: .seconds)
-    static let events = Counter(label: "protalent_events_appended_total")
-
-    static func record(_ append: AppendResult?, since start: ContinuousClock.Instant) {
-        guard let append else { return }
-        duration.recordNanoseconds(Int64((ContinuousClock.now - start) / .nanoseconds(1)))
-        events.increment(by: Int(append.lastPosition - append.firstPosition + 1))
     }
 }

@@ -1,10 +1,4 @@
-import Cryptography
-import Domain
-import EventLog
-import EventSourcing
-import Foundation
-import Hummingbird
-import Logging
+public import EventSourcing
 public import ReadModels
 public import ServiceLifecycle
 
@@ -21,6 +15,24 @@ public struct ProjectionService: Service {
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
             try await readModels.run()
+        }
+    }
+}
+
+/// Runs a live `EventFeed` as a service: one log subscription for its subscribers until graceful
+/// shutdown, which ends every open stream.
+public struct FeedService<Event: DomainEvent>: Service {
+    /// The feed.
+    public let feed: EventFeed<Event>
+
+    /// The service.
+    public init(feed: EventFeed<Event>) {
+        self.feed = feed
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await feed.run()
         }
     }
 }

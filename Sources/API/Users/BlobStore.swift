@@ -1,11 +1,5 @@
 import Cryptography
-import Domain
-import EventLog
-import EventSourcing
 public import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 /// Content-addressed files under `<data>/blobs/`: a blob's name is the SHA-256 of its bytes.
 ///

@@ -1,11 +1,5 @@
 import Cryptography
-import Domain
-import EventLog
-import EventSourcing
 public import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 /// The server's own secret, and the keys derived from it for each purpose.
 ///

@@ -1,17 +1,19 @@
 public import Cryptography
-import Domain
+public import Domain
 public import EventLog
 public import EventSourcing
 public import Foundation
-import Hummingbird
 public import Logging
 public import ReadModels
+public import ServiceLifecycle
 
-/// Everything a running server holds: the log writer, the command side, the read models, and the
-/// services around them (tokens, mail, blobs, rate limits).
+/// The composition root: opens a data directory (the log writer, keys, read models) and builds,
+/// once, every service the routes use — the command executor, the account directory, tokens,
+/// throttles, read-your-writes, the durable mail outbox and job queues, the live feeds.
 ///
-/// One per data directory and process (the log's writer lock enforces it). Routes reach it through
-/// their controller; tests open one on a temporary directory and build the real application on it.
+/// One per data directory and process (the log's writer lock enforces it). `buildApplication`
+/// hands each controller the few services it uses; no route sees the platform itself. Tests open
+/// one on a temporary directory and build the real application on it.
 public final class Platform: Sendable {
     /// How to open a platform.
     public struct Configuration: Sendable {
@@ -29,7 +31,7 @@ public final class Platform: Sendable {
         public var durability: EventLogOptions.Durability
         /// The clock of commands and tokens.
         public var clock: Clock
-        /// The mailer; `nil` writes `.eml` files into `<data>/mail/outbox/`.
+        /// Delivers mail; `nil` writes `.eml` files into `<data>/mail/outbox/`.
         public var mailer: (any Mailer)?
         /// Wait at most this long for `X-Min-Position`.
         public var readYourWritesTimeout: Duration
@@ -60,7 +62,7 @@ public final class Platform: Sendable {
     public let log: EventLog
     /// Per-person data keys (erasure destroys one).
     public let keys: KeyStore
-    /// The command side.
+    /// The event store under the command side.
     public let store: EventStore
     /// The read models and their runners.
     public let readModels: ProjectionSet
@@ -68,14 +70,27 @@ public final class Platform: Sendable {
     public let secrets: ServerSecrets
     /// Access, refresh and mailed tokens.
     public let tokens: TokenService
-    /// Outgoing mail.
-    public let mailer: any Mailer
     /// Avatars, content-addressed.
     public let blobs: BlobStore
-    /// Request and login-failure limits.
-    public let limiter: RateLimiter
     /// Server logs (no personal data).
     public let logger: Logger
+
+    /// Commands through deciders into the log.
+    public let commands: CommandExecutor
+    /// Accounts by email address.
+    public let accounts: AccountDirectory
+    /// Rate limits.
+    public let throttle: RequestThrottle
+    /// `X-Min-Position` waits.
+    public let readYourWrites: ReadYourWrites
+    /// Outgoing mail, recorded before it is promised.
+    public let mail: MailOutbox
+    /// Forgot-password requests, answered after the 202.
+    public let passwordResets: PasswordResets
+    /// Key destruction and read-model scrubs of erasures.
+    public let erasure: Erasure
+    /// Live events of communities, one log subscription for every client.
+    public let communityFeed: EventFeed<Communities.Event>
 
     /// The clock of commands.
     public var clock: Clock { configuration.clock }
@@ -106,22 +121,50 @@ public final class Platform: Sendable {
             )
             self.secrets = try ServerSecrets.load(dataDirectory: data, environment: configuration.environment)
             self.tokens = try TokenService(signingKey: secrets.tokenSigningKey)
-            self.mailer = try configuration.mailer ?? OutboxMailer(directory: data.appendingPathComponent("mail/outbox"))
             self.blobs = try BlobStore(directory: data.appendingPathComponent("blobs"))
-            self.limiter = RateLimiter()
+            self.commands = CommandExecutor(store: store, clock: configuration.clock, logger: logger)
+            self.accounts = AccountDirectory(commands: commands, emailIndexKey: secrets.emailIndexKey)
+            self.throttle = RequestThrottle(limiter: RateLimiter(), limits: configuration.rateLimits, clock: configuration.clock)
+            self.readYourWrites = ReadYourWrites(log: log, readModels: readModels, timeout: configuration.readYourWritesTimeout)
+            let outbox = data.appendingPathComponent("mail/outbox")
+            // Made here so watchers find it; a failure is the mailer's to report, per message.
+            try? FileManager.default.createDirectory(at: outbox, withIntermediateDirectories: true)
+            let mailer = configuration.mailer ?? OutboxMailer(directory: outbox)
+            self.mail = try MailOutbox(directory: data.appendingPathComponent("mail/queue"), mailer: mailer)
+            self.passwordResets = try PasswordResets(
+                directory: data.appendingPathComponent("queues/password-resets"), accounts: accounts, commands: commands,
+                tokens: tokens, mail: mail
+            )
+            self.erasure = try Erasure(
+                directory: data.appendingPathComponent("queues/scrubs"), keys: keys, readModels: readModels,
+                readYourWrites: readYourWrites, logger: logger
+            )
+            self.communityFeed = EventFeed(store: store)
         } catch {
             log.close()
             throw error
         }
     }
 
+    /// The background services of a server on this platform, in start order (a graceful shutdown
+    /// stops them in reverse, after the HTTP server): the projection runners, mail delivery, the
+    /// forgot-password worker (which queues mail), the read-model scrub (which waits on the
+    /// projections) and the live feeds.
+    ///
+    /// - Parameter runsProjections: `false` leaves the read models where they are (tests of the
+    ///   read-your-writes timeout).
+    public func services(runsProjections: Bool = true) -> [any Service] {
+        var services: [any Service] = []
+        if runsProjections { services.append(ProjectionService(readModels: readModels)) }
+        services.append(mail.worker(logger: logger))
+        services.append(passwordResets.worker(logger: logger))
+        services.append(erasure.worker())
+        services.append(FeedService(feed: communityFeed))
+        return services
+    }
+
     /// Closes the log (flushing what was acknowledged). Idempotent.
     public func close() {
         log.close()
-    }
-
-    /// Waits until every read model has applied `position` (read-your-writes), or the timeout passes.
-    public func readModelsReach(_ position: Int64, timeout: Duration) async -> Bool {
-        await readModels.waitUntil(position: position, timeout: timeout)
     }
 }

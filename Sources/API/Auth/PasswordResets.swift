@@ -1,0 +1,82 @@
+import Domain
+public import Foundation
+import HTTPTypes
+public import Logging
+
+/// `POST /auth/forgot-password` after its answer: the request is recorded durably, then a worker
+/// finds the account, records the reset token's hash in the log and queues the mail.
+///
+/// The answer (202) comes before the work, so an existing and a missing account answer in the same
+/// time; recording the request first means a SIGTERM or a crash right after the 202 does not lose
+/// it. A rerun after a crash issues a fresh token and mails that one: only the mailed token is
+/// ever usable, so the person sees one working link.
+public struct PasswordResets: Sendable {
+    /// A recorded request: the normalised address and its claim-stream key.
+    public struct Request: Codable, Sendable {
+        /// Where the link goes.
+        public var email: String
+        /// The address's claim-stream key (`AccountDirectory.emailKey`).
+        public var emailKey: String
+    }
+
+    /// The recorded requests.
+    public let queue: DurableQueue<Request>
+    let accounts: AccountDirectory
+    let commands: CommandExecutor
+    let tokens: TokenService
+    let mail: MailOutbox
+
+    /// Requests recorded in `directory`, answered through these services.
+    public init(directory: URL, accounts: AccountDirectory, commands: CommandExecutor, tokens: TokenService, mail: MailOutbox) throws {
+        self.queue = try DurableQueue(directory: directory)
+        self.accounts = accounts
+        self.commands = commands
+        self.tokens = tokens
+        self.mail = mail
+    }
+
+    /// Records a reset request for the normalised `email`; 503 when it cannot be recorded.
+    public func request(email: String) throws(APIError) {
+        do {
+            try queue.enqueue(Request(email: email, emailKey: accounts.emailKey(email)))
+        } catch {
+            throw .unavailable("the request could not be recorded; retry", retryAfter: 1)
+        }
+    }
+
+    /// The service answering recorded requests.
+    public func worker(logger: Logger) -> QueueWorker<Request> {
+        QueueWorker("password-resets", queue: queue, logger: logger) { request in try await answer(request) }
+    }
+
+    /// Issues a token for the account holding the address, if any, and queues the mail. A refusal
+    /// (an erased account) ends the request; a storage failure keeps it for a retry.
+    func answer(_ request: Request) async throws {
+        do {
+            guard let userID = try accounts.holder(ofEmailKey: request.emailKey) else { return }
+            let now = commands.now()
+            let token = tokens.mailToken(userID: userID, lifetime: TokenService.resetLifetime, now: now)
+            _ = try await commands.execute(.requestPasswordReset(token.issued, now: now), on: Identity.Account.self,
+                                           stream: StreamName.account(userID), by: nil)
+            try mail.send(Self.message(to: request.email, token: token.token))
+        } catch where error.status.code < 500 {
+            return
+        }
+    }
+
+    static func message(to email: String, token: String) -> MailMessage {
+        MailMessage(
+            to: email, subject: "Réinitialisation du mot de passe / Password reset",
+            body: """
+            Pour choisir un nouveau mot de passe, utilisez ce jeton dans l'heure :
+            To choose a new password, use this token within the hour:
+
+            \(token)
+
+            POST /auth/reset-password {"token": "…", "newPassword": "…"}
+
+            Si vous n'avez rien demandé, ignorez ce message. / If you did not ask, ignore this message.
+            """
+        )
+    }
+}

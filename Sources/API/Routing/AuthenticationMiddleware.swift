@@ -1,0 +1,39 @@
+public import EventSourcing
+import Foundation
+public import Hummingbird
+
+/// Reads the bearer token of every request into `context.principal`.
+///
+/// It never refuses: whether a route needs a caller is the route's rule (`AccessMiddleware`), so a
+/// stale token on a public route does not block browsing. A token that fails verification is kept
+/// as `context.authenticationFailure`, and a route that needs a caller answers with it (401).
+public struct AuthenticationMiddleware: RouterMiddleware {
+    public typealias Context = AppRequestContext
+
+    let tokens: TokenService
+    let clock: Clock
+
+    /// A middleware verifying access tokens with `tokens` at `clock`'s time.
+    public init(tokens: TokenService, clock: Clock) {
+        self.tokens = tokens
+        self.clock = clock
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        var context = context
+        if header.utf8.count <= 8_192, header.lowercased().hasPrefix("bearer ") {
+            let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            do {
+                let verified = try tokens.principal(fromAccessToken: token, now: clock.now())
+                context.principal = verified.principal
+                context.tokenID = verified.tokenID
+            } catch {
+                context.authenticationFailure = error
+            }
+        } else {
+            context.authenticationFailure = .unauthenticated("use `Authorization: Bearer <accessToken>`")
+        }
+        return try await next(request, context)
+    }
+}
