@@ -79,9 +79,9 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings,
-            // jemalloc instead of glibc's malloc for the whole process (Swift, SQLite, NIO): a
-            // rebuild of the ten projections on 1M events took 26.1 instead of 29.1-30.2 CPU-s
-            // (docs/performance.md).
+            // jemalloc instead of glibc's malloc for the whole process (Swift, SQLite, NIO): rebuilds
+            // allocate heavily, and jemalloc serves them with less CPU.
+            // (docs/performance.md, "Figures formerly in code comments")
             linkerSettings: [.linkedLibrary("jemalloc")]
         ),
 

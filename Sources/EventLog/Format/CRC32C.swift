@@ -4,8 +4,8 @@ import CCRC32C
 /// writes cheaply, before the SHA-256 chain is even consulted.
 ///
 /// With the processor's CRC-32C instruction when it has one (x86-64 SSE 4.2, `CCRC32C`), else
-/// slicing-by-8 tables: eight bytes per step, about 1–2 GB/s in release builds. The instruction
-/// took the check of every batch a rebuild reads (~330 MB for 1M events) from ~0.23 s to ~0.04 s.
+/// slicing-by-8 tables: eight bytes per step. The instruction matters because a rebuild checks
+/// every batch it reads (docs/performance.md, "Figures formerly in code comments").
 enum CRC32C {
     /// Whether `update` uses the processor's instruction.
     static let usesHardware = protalent_crc32c_hardware() != 0

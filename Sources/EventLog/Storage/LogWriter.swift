@@ -31,7 +31,8 @@ final class LogWriter: @unchecked Sendable {
     private var activeOrdinal: Int32
     private var activeLength: Int
     /// The active segment holds zeros up to here: overwriting allocated blocks lets `fdatasync`
-    /// skip the file-size journal commit an append would need (~125 µs instead of ~250 µs here).
+    /// skip the file-size journal commit an append would need, about half its latency
+    /// (docs/performance.md, "`protalent bench log` — durable appends").
     private var zeroedUpTo = 0
     private var activeIndex: SegmentIndexFile
     private var chainHash: [UInt8]
