@@ -178,7 +178,10 @@ import Testing
 
     /// A client's feed, made as the controller makes it.
     static func feed(_ platform: Platform, _ communityID: UUID, viewer: Principal) throws -> CommunityLiveFeed {
-        CommunityLiveFeeds(feed: platform.communityFeed, readYourWrites: platform.readYourWrites, logger: platform.logger)
-            .feed(of: communityID, viewer: viewer, communities: try platform.readModels.communities)
+        let token = TokenService.VerifiedAccess(principal: viewer, tokenID: "", generation: 0, expiresAt: .distantFuture)
+        return CommunityLiveFeeds(
+            feed: platform.communityFeed, readYourWrites: platform.readYourWrites, access: platform.access, clock: platform.clock,
+            logger: platform.logger
+        ).feed(of: communityID, viewer: token, communities: try platform.readModels.communities)
     }
 }

@@ -14,6 +14,10 @@ public struct AppRequestContext: RequestContext {
     public var tokenID: String?
     /// Why the bearer token sent was refused, answered by routes that need a caller.
     public var authenticationFailure: APIError?
+    /// When the access token used stops being accepted (a live feed ends then).
+    public var accessExpiresAt: Date?
+    /// The access generation the token was issued at (a live feed re-checks it as it runs).
+    public var accessGeneration: Int?
     /// The peer's address (for per-IP rate limits), without port; `nil` in router tests.
     public let peerAddress: String?
 

@@ -177,7 +177,7 @@ struct AuthController {
             throw APIError.unauthenticated(refusal.message)
         }
         let pair = TokenPair(
-            accessToken: try tokens.accessToken(userID: userID, role: loaded.state.role, now: now),
+            accessToken: try tokens.accessToken(userID: userID, role: loaded.state.role, generation: loaded.state.accessGeneration, now: now),
             refreshToken: refresh.token, expiresIn: Int(TokenService.accessLifetime)
         )
         let rehashed = await rehashIfWeaker(hash, password: body.password, userID: userID, role: loaded.state.role, now: now)
@@ -215,7 +215,7 @@ struct AuthController {
         let position = try await commands.record(decision.events, to: stream, expectedVersion: .exactly(loaded.version), by: nil)
         if let refusal = decision.refusal { throw APIError.unauthenticated(refusal.message) }
         let pair = TokenPair(
-            accessToken: try tokens.accessToken(userID: parsed.userID, role: loaded.state.role, now: now),
+            accessToken: try tokens.accessToken(userID: parsed.userID, role: loaded.state.role, generation: loaded.state.accessGeneration, now: now),
             refreshToken: next.token, expiresIn: Int(TokenService.accessLifetime)
         )
         return try JSONResponse.command(pair, position: position)

@@ -1,11 +1,6 @@
 import Cryptography
 public import Domain
-import EventLog
-import EventSourcing
 public import Foundation
-import Hummingbird
-import Logging
-import ReadModels
 
 /// Issues and checks the credentials of the API: JWT access tokens, opaque refresh tokens, and the
 /// single-use tokens mailed for email verification and password reset.
@@ -30,17 +25,32 @@ public struct TokenService: Sendable {
         self.jwt = try JWT(key: signingKey)
     }
 
-    /// A signed access token for `userID` with `role`, issued at `now`.
-    public func accessToken(userID: UUID, role: Role, now: Date) throws -> String {
+    /// A signed access token for `userID` with `role`, issued at `now` at the account's access
+    /// `generation` (`Identity.Account.State.accessGeneration`, carried as the `gen` claim).
+    public func accessToken(userID: UUID, role: Role, generation: Int, now: Date) throws -> String {
         let issued = Int64(now.timeIntervalSince1970)
         return try jwt.sign(JWTClaims(
             subject: userID.uuidString.lowercased(), role: role.rawValue, issuedAt: issued,
-            expiresAt: issued + Int64(Self.accessLifetime), id: SecureRandom.uuid().uuidString.lowercased()
+            expiresAt: issued + Int64(Self.accessLifetime), id: SecureRandom.uuid().uuidString.lowercased(),
+            extra: ["gen": String(generation)]
         ))
     }
 
-    /// The caller an access token names, or why it is refused.
-    public func principal(fromAccessToken token: String, now: Date) throws(APIError) -> (principal: Principal, tokenID: String) {
+    /// What a verified access token says: who, at which access generation, until when.
+    public struct VerifiedAccess: Sendable {
+        /// The account and the role the token was issued with.
+        public var principal: Principal
+        /// The token's id (`jti`).
+        public var tokenID: String
+        /// The account's access generation when the token was issued.
+        public var generation: Int
+        /// When the token stops being accepted.
+        public var expiresAt: Date
+    }
+
+    /// The caller an access token names (its signature and lifetime checked), or why it is refused.
+    /// Whether the account still grants that access is `AccountAccess`'s to say.
+    public func verifyAccessToken(_ token: String, now: Date) throws(APIError) -> VerifiedAccess {
         let claims: JWTClaims
         do {
             claims = try jwt.verify(token, now: Int64(now.timeIntervalSince1970), leeway: 5)
@@ -49,10 +59,15 @@ public struct TokenService: Sendable {
                 ? "the access token has expired; refresh it with POST /auth/refresh"
                 : "the access token is not valid; log in again")
         }
-        guard let id = UUID(uuidString: claims.subject), let role = Role(rawValue: claims.role) else {
+        guard let id = UUID(uuidString: claims.subject), let role = Role(rawValue: claims.role),
+              let generation = Int(claims.extra["gen"] ?? "")
+        else {
             throw .unauthenticated("the access token is not valid; log in again")
         }
-        return (.user(id, role), claims.id)
+        return VerifiedAccess(
+            principal: .user(id, role), tokenID: claims.id, generation: generation,
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(claims.expiresAt))
+        )
     }
 
     /// A new refresh token of `familyID` for `userID`.

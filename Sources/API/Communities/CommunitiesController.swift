@@ -113,7 +113,11 @@ struct CommunitiesController {
             }
             resume = position
         }
-        let feed = live.feed(of: communityID, viewer: .user(user.id, user.role), communities: communities)
+        let token = TokenService.VerifiedAccess(
+            principal: .user(user.id, user.role), tokenID: context.tokenID ?? "", generation: context.accessGeneration ?? 0,
+            expiresAt: context.accessExpiresAt ?? .distantFuture
+        )
+        let feed = live.feed(of: communityID, viewer: token, communities: communities)
         // An id beyond the head (a client of an older data directory) resumes at the head.
         let head = commands.head
         return feed.response(after: min(resume ?? head, head))

@@ -41,8 +41,12 @@ struct CommunityLiveFeed: Sendable {
     let communities: CommunityQueries
     let readYourWrites: ReadYourWrites
     let logger: Logger
+    let access: AccountAccess
     let communityID: UUID
-    let viewer: Principal
+    /// Who opened the feed: the token's account, generation and expiry, checked again on every
+    /// event so a demotion, an erasure, a reset or the token's expiry ends the stream.
+    let viewer: TokenService.VerifiedAccess
+    let clock: Clock
     /// Interval of the keep-alive comment.
     var heartbeat: Duration = .seconds(15)
     /// Items a client may have waiting before it counts as too slow.
@@ -96,6 +100,11 @@ struct CommunityLiveFeed: Sendable {
                 return nil
             }
             group.addTask {
+                // The token's end ends the stream even when the community is quiet.
+                try? await Task.sleep(for: .seconds(max(0, viewer.expiresAt.timeIntervalSince(clock.now()))))
+                return Task.isCancelled ? nil : .finished
+            }
+            group.addTask {
                 try await sink(ByteBuffer(string: "retry: 3000\n: connected\n\n"))
                 for await item in queue {
                     try await sink(ByteBuffer(string: Self.frame(item)))
@@ -118,6 +127,7 @@ struct CommunityLiveFeed: Sendable {
                 // The read model holds the post as lists show it (an erased author reads "[erased]")
                 // and says whether the viewer may still read this community.
                 _ = await readYourWrites.reach(item.position)
+                guard clock.now() < viewer.expiresAt, let viewer = try? access.admit(viewer) else { return nil }
                 guard case .postPublished(let published) = item.event else {
                     if case .notAMember = try communities.posts(in: communityID, viewer: viewer, page: PageRequest(limit: 1)) { return nil }
                     continue

@@ -9,10 +9,15 @@ import ReadModels
 struct CommunityLiveFeeds: Sendable {
     let feed: EventFeed<Communities.Event>
     let readYourWrites: ReadYourWrites
+    let access: AccountAccess
+    let clock: Clock
     let logger: Logger
 
-    /// A client's feed of `communityID` as `viewer` sees it.
-    func feed(of communityID: UUID, viewer: Principal, communities: CommunityQueries) -> CommunityLiveFeed {
-        CommunityLiveFeed(feed: feed, communities: communities, readYourWrites: readYourWrites, logger: logger, communityID: communityID, viewer: viewer)
+    /// A client's feed of `communityID` as the holder of `viewer`'s token sees it.
+    func feed(of communityID: UUID, viewer: TokenService.VerifiedAccess, communities: CommunityQueries) -> CommunityLiveFeed {
+        CommunityLiveFeed(
+            feed: feed, communities: communities, readYourWrites: readYourWrites, logger: logger, access: access,
+            communityID: communityID, viewer: viewer, clock: clock
+        )
     }
 }

@@ -49,7 +49,7 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: AuthenticationMiddleware(tokens: platform.tokens, clock: platform.clock))
+    router.add(middleware: AuthenticationMiddleware(tokens: platform.tokens, access: platform.access, clock: platform.clock))
     let routes = RouteTable(
         router: router, rateLimit: RateLimitMiddleware(throttle: platform.throttle),
         readYourWrites: ReadYourWritesMiddleware(platform.readYourWrites)
@@ -77,7 +77,10 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     ).addRoutes(to: routes)
     CommunitiesController(
         commands: commands, communities: try readModels.communities,
-        live: CommunityLiveFeeds(feed: platform.communityFeed, readYourWrites: platform.readYourWrites, logger: platform.logger)
+        live: CommunityLiveFeeds(
+            feed: platform.communityFeed, readYourWrites: platform.readYourWrites, access: platform.access, clock: platform.clock,
+            logger: platform.logger
+        )
     ).addRoutes(to: routes)
     EventsController(commands: commands, events: try readModels.events).addRoutes(to: routes)
     return (router, routes)

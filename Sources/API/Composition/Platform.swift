@@ -79,6 +79,8 @@ public final class Platform: Sendable {
     public let commands: CommandExecutor
     /// Accounts by email address.
     public let accounts: AccountDirectory
+    /// Whether accounts still grant their tokens' access.
+    public let access: AccountAccess
     /// Rate limits.
     public let throttle: RequestThrottle
     /// `X-Min-Position` waits.
@@ -124,6 +126,7 @@ public final class Platform: Sendable {
             self.blobs = try BlobStore(directory: data.appendingPathComponent("blobs"))
             self.commands = CommandExecutor(store: store, clock: configuration.clock, logger: logger)
             self.accounts = AccountDirectory(commands: commands, emailIndexKey: secrets.emailIndexKey)
+            self.access = AccountAccess(commands: commands, log: log)
             self.throttle = RequestThrottle(limiter: RateLimiter(), limits: configuration.rateLimits, clock: configuration.clock)
             self.readYourWrites = ReadYourWrites(log: log, readModels: readModels, timeout: configuration.readYourWritesTimeout)
             let outbox = data.appendingPathComponent("mail/outbox")

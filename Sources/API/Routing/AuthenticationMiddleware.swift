@@ -2,7 +2,9 @@ public import EventSourcing
 import Foundation
 public import Hummingbird
 
-/// Reads the bearer token of every request into `context.principal`.
+/// Reads the bearer token of every request into `context.principal`: a valid signature and
+/// lifetime, and an account that still grants that access (`AccountAccess`: not erased, no
+/// password reset or role change since the token was issued), acting with the account's current role.
 ///
 /// It never refuses: whether a route needs a caller is the route's rule (`AccessMiddleware`), so a
 /// stale token on a public route does not block browsing. A token that fails verification is kept
@@ -11,11 +13,13 @@ public struct AuthenticationMiddleware: RouterMiddleware {
     public typealias Context = AppRequestContext
 
     let tokens: TokenService
+    let access: AccountAccess
     let clock: Clock
 
-    /// A middleware verifying access tokens with `tokens` at `clock`'s time.
-    public init(tokens: TokenService, clock: Clock) {
+    /// A middleware verifying access tokens with `tokens` and `access` at `clock`'s time.
+    public init(tokens: TokenService, access: AccountAccess, clock: Clock) {
         self.tokens = tokens
+        self.access = access
         self.clock = clock
     }
 
@@ -25,9 +29,11 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         if header.utf8.count <= 8_192, header.lowercased().hasPrefix("bearer ") {
             let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
             do {
-                let verified = try tokens.principal(fromAccessToken: token, now: clock.now())
-                context.principal = verified.principal
+                let verified = try tokens.verifyAccessToken(token, now: clock.now())
+                context.principal = try access.admit(verified)
                 context.tokenID = verified.tokenID
+                context.accessExpiresAt = verified.expiresAt
+                context.accessGeneration = verified.generation
             } catch {
                 context.authenticationFailure = error
             }

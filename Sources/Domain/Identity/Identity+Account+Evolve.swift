@@ -24,6 +24,7 @@ extension Identity.Account {
             state.resetToken = nil
             state.recentFailures = []
             state.lockedUntil = nil  // proving control of the mailbox lifts a lock
+            state.accessGeneration += 1
         case .loginSucceeded(let e):
             state.recentFailures = []
             state.lockedUntil = nil
@@ -53,8 +54,10 @@ extension Identity.Account {
             state.lastTotpStep = e.totpStep
         case .roleChanged(let e):
             state.role = e.role
+            state.accessGeneration += 1
         case .erased:
             state.status = .erased
+            state.accessGeneration += 1
             state.passwordHash = nil
             state.verificationToken = nil
             state.resetToken = nil

@@ -64,6 +64,10 @@ extension Identity.Account {
         /// The last TOTP time step accepted: a code for this step or an earlier one is refused.
         public var lastTotpStep: Int64?
         public var refreshFamilies: [UUID: RefreshFamily] = [:]
+        /// Raised by every change that must end the access tokens already issued (a password
+        /// reset, a role change, an erasure): a token carries the generation it was issued at
+        /// and is refused once this has moved on.
+        public var accessGeneration = 0
 
         /// Whether logins are refused at `now`.
         public func isLocked(at now: Date) -> Bool { lockedUntil.map { now < $0 } ?? false }
