@@ -5,6 +5,7 @@ import EventSourcing
 import Foundation
 import Hummingbird
 import Logging
+import Projections
 import ReadModels
 
 /// One entry of `GET /admin/audit`: the audit index's row and what the chain check says of it.

@@ -5,6 +5,7 @@ import EventSourcing
 import Foundation
 import Hummingbird
 import Logging
+import Projections
 import ReadModels
 
 /// `/admin/*` for operators: the audit trail with its chain status, the projections' status and

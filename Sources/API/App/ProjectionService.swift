@@ -5,7 +5,8 @@ import EventSourcing
 import Foundation
 import Hummingbird
 import Logging
-public import ReadModels
+public import Projections
+import ReadModels
 public import ServiceLifecycle
 
 /// Runs every projection runner as a service: follows the log until graceful shutdown.

@@ -5,6 +5,7 @@ import EventSourcing
 import Foundation
 public import Hummingbird
 import Logging
+import Projections
 import ReadModels
 
 /// Turns every error a route throws into problem+json, once, at the edge.

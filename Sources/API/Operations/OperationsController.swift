@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import Projections
 import Prometheus
 import ReadModels
 

@@ -5,7 +5,8 @@ public import EventSourcing
 public import Foundation
 import Hummingbird
 public import Logging
-public import ReadModels
+public import Projections
+import ReadModels
 
 /// Everything a running server holds: the log writer, the command side, the read models, and the
 /// services around them (tokens, mail, blobs, rate limits).

@@ -5,6 +5,7 @@ import EventSourcing
 import Foundation
 import Hummingbird
 import Logging
+import Projections
 import ReadModels
 
 /// `/users/*`: the caller's profile, preferences, avatar, data export and erasure, public profiles

@@ -1,6 +1,7 @@
 public import Foundation
 public import GRDB
 import EventLog
+public import Projections
 
 extension ProjectionSet {
     /// Queries over the audit index (`projections/audit.sql`).

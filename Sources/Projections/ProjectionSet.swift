@@ -22,7 +22,8 @@ public final class ProjectionSet: Sendable {
     /// How often `run()` checks the files for changes (and retries a stopped projection's follower).
     public let pollInterval: Duration
 
-    let log: EventLog
+    /// The log followed.
+    public let log: EventLog
     private let batchSize: Int
     private let logger: Logger
     /// Rebuilds asked for, and the wake-up of the `run()` serving them (none while it is not running).

@@ -1,7 +1,8 @@
 import EventLog
 import Foundation
 import GRDB
-import ReadModels
+import Projections
+import ProjectionsTestSupport
 import Synchronization
 import Testing
 import TestSupport
