@@ -30,7 +30,7 @@ func dump(_ storage: SQLiteProjectionStorage) throws -> [String] {
 
 /// Runs `runner` until it reports a failure, and returns it (an issue when none comes).
 func failureWhileRunning(_ runner: ProjectionRunner) async throws -> ProjectionFailure {
-    let failed = try await whileRunning(runner) { try await eventually { runner.status.failure != nil } }
+    let failed = try await whileRunning(runner) { await runner.waitUntil(timeout: patience) { $0.failure != nil } }
     #expect(failed, "the runner reported no failure")
     return try #require(runner.status.failure)
 }
@@ -73,13 +73,4 @@ func expectRefused(_ cases: [(source: String, line: Int, words: String)]) {
             #expect(error.description.contains(words), "\(error.description)")
         }
     }
-}
-
-/// Polls `condition` every few milliseconds for up to 30 s (no timing is asserted).
-func eventually(_ condition: () throws -> Bool) async throws -> Bool {
-    for _ in 0..<6_000 {
-        if try condition() { return true }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-    return try condition()
 }
