@@ -166,16 +166,13 @@ enum ProjectionRebuild {
     }
 
     /// Builds read batches this many times the live batch size (and commit every few seconds:
-    /// `SQLiteProjectionStorage.buildCommitInterval`). On 1,000,995 events of platform activity,
-    /// when builds committed at each batch, batches of 5,000 → 20,000 → 50,000 rebuilt at 23,972 →
-    /// 29,154 → 29,615 events/s (sys time 9.2 → 4.8 → 4.1 s); with commits every 5 s, 40,000
-    /// (window 6) measured no faster than 20,000 (window 12).
+    /// `SQLiteProjectionStorage.buildCommitInterval`): larger batches cost less system time, up to
+    /// this size (docs/performance.md, "Build batch factor").
     static let buildBatchFactor = 4
 
     /// How many batches the reader may be ahead of the slowest build: enough that the cheap builds
     /// finish early and create their deferred indexes while the costliest still applies its
-    /// batches, few enough to bound memory (12 × 20,000 events, shared). On 1,001,281 events of
-    /// platform activity, `protalent rebuild` of all ten ran at 42.6–44.2k events/s with 3,
-    /// 44.0–46.1k with 6 and 44.1–48.9k with 12 (three runs each; peak RSS 0.95 → 1.09 GB).
+    /// batches, few enough to bound memory (12 × 20,000 events, shared) (docs/performance.md,
+    /// "Reader window").
     static let window = 12
 }

@@ -73,9 +73,8 @@ extension SQLiteProjectionStorage {
     /// every `buildCommitInterval` and once its rows are all in (`indexBuild`). Nobody reads a
     /// build before it goes live and a crash discards it, so its batches need not be committed one
     /// by one: the page cache writes what it cannot hold as it fills, and a page that many batches
-    /// dirty (a leaf of an index on random ids) is written once rather than at each commit. All
-    /// ten on 1M events: 11.79-11.97 s committing only at the end, 12.41-13.00 s every 5 batches
-    /// of 20,000 events, 12.86-13.36 s every 2.
+    /// dirty (a leaf of an index on random ids) is written once rather than at each commit
+    /// (docs/performance.md, "Build commits").
     func writeBuild(_ queue: DatabaseQueue, _ body: (Database) throws -> Void) throws {
         let now = ContinuousClock.now
         let due = state.withLock { state -> Bool in
@@ -93,9 +92,8 @@ extension SQLiteProjectionStorage {
 
     /// Asks the kernel to start writing the file's dirty pages to disk, without waiting, once a
     /// build's rows and indexes are in: a build is written without fsync, and `promoteBuild`'s
-    /// fsync then waits only for what is left while the other builds still run (the promotion of
-    /// all ten models of 1M events, ~880 MB, took 0.73 s at the end of the rebuild, ~0.3 s so;
-    /// starting it every few batches as well measured no better).
+    /// fsync then waits only for what is left while the other builds still run (docs/performance.md,
+    /// "Early writeback").
     private static func startWriteback(_ path: String) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return }
@@ -116,7 +114,7 @@ extension SQLiteProjectionStorage {
         try Self.commitBuild(building.queue)
         guard !building.indexed else { return }
         // Sorting the finished rows once is several times cheaper than keeping the b-trees up to date
-        // row by row (audit's indexes, four then, on a million rows: 4.9 s against 12.0 s).
+        // row by row (docs/performance.md, "Deferred indexes").
         try building.queue.write { db in
             for statement in building.projection.definition.deferredIndexes { try db.execute(sql: statement.sql) }
         }
@@ -186,22 +184,17 @@ extension SQLiteProjectionStorage {
         configuration.allowsUnsafeTransactions = true // a transaction spans several batches
         configuration.prepareDatabase { db in
             // 16 KiB pages (set before the file's first write; the live model keeps them): a
-            // quarter as many pages to split and balance as with 4 KiB. All ten builds of 1M events:
-            // 10.79–11.52 s, 19.9–20.3 user-s against 11.63–11.93 s, 21.0–21.2 with 4 KiB; 8, 32
-            // and 64 KiB pages were slower than 16.
+            // quarter as many pages to split and balance as with 4 KiB (docs/performance.md, "Build page size").
             try db.execute(sql: "PRAGMA page_size = 16384")
             // No rollback journal: copying each page a batch first touches into it cost 13 % of a
             // rebuild. A failed batch empties the build instead (`failBuild`).
             try db.execute(sql: "PRAGMA journal_mode = OFF")
             try db.execute(sql: "PRAGMA synchronous = OFF")
-            // 32 MiB: with 128, the ten builds of 1M events spent ~0.7 s more of system time,
-            // faulting in fresh memory (peak RSS 1.2 against 0.9 GB), and were no faster; 16 MiB
-            // measured the same as 32, 8 MiB slower again.
+            // 32 MiB: more only faults in fresh memory, less is slower (docs/performance.md, "Build page cache").
             try db.execute(sql: "PRAGMA cache_size = -32768")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             // CREATE INDEX may sort with a helper thread: the deferred indexes of the builds that
-            // finish last run while other builds are done (all ten on 1M events: 12.85 s twice
-            // against 12.99 and 13.27 s, the same CPU).
+            // finish last run while other builds are done (docs/performance.md, "Sorter threads").
             try db.execute(sql: "PRAGMA threads = 2")
             try ProjectionFunctions.install(in: db)
         }
