@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "EventSourcing", targets: ["EventSourcing"]),
         .library(name: "Domain", targets: ["Domain"]),
+        .library(name: "Projections", targets: ["Projections"]),
         .library(name: "ReadModels", targets: ["ReadModels"]),
         .library(name: "API", targets: ["API"]),
     ],
@@ -46,19 +47,29 @@ let package = Package(
         .target(name: "CSQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
         // Starting a file's writeback early (sync_file_range, a GNU extension Swift's Glibc omits).
         .target(name: "CFileWriteback"),
+        // The engine that runs `projections/*.sql` into SQLite; it knows no domain.
+        .target(
+            name: "Projections",
+            dependencies: [
+                "EventLog", "EventSourcing", "Cryptography", "CSQLiteTuning", "CFileWriteback",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The typed queries over the projections' read models, search and recommendations.
         .target(
             name: "ReadModels",
             dependencies: [
-                "EventLog", "EventSourcing", "Domain", "Cryptography", "CSQLiteTuning", "CFileWriteback",
+                "EventLog", "Domain", "Projections",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "API",
             dependencies: [
-                "EventLog", "EventSourcing", "Domain", "ReadModels", "Cryptography",
+                "EventLog", "EventSourcing", "Domain", "Projections", "ReadModels", "Cryptography",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -73,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "protalent",
             dependencies: [
-                "EventLog", "EventSourcing", "Domain", "ReadModels", "Cryptography", "API",
+                "EventLog", "EventSourcing", "Domain", "Projections", "ReadModels", "Cryptography", "API",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -93,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "ProtalentTests",
             dependencies: [
-                "protalent", "EventLog", "EventSourcing", "Domain", "ReadModels", "TestSupport",
+                "protalent", "EventLog", "EventSourcing", "Domain", "Projections", "ReadModels", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -110,16 +121,35 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "ReadModels", "EventSourcing", "EventLog", "Domain", "Cryptography", "TestSupport",
+                "API", "Projections", "ReadModels", "EventSourcing", "EventLog", "Domain", "Cryptography", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
+        // A data directory with a log and key store, and sets of projections over it, for the tests of
+        // the engine and of the queries.
+        .target(
+            name: "ProjectionsTestSupport",
+            dependencies: ["Projections", "EventSourcing", "EventLog", "TestSupport"],
+            path: "Tests/ProjectionsTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProjectionsTests",
+            dependencies: [
+                "Projections", "ProjectionsTestSupport", "EventSourcing", "EventLog", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ReadModelsTests",
-            dependencies: ["ReadModels", "EventSourcing", "EventLog", "Domain", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ReadModels", "Projections", "ProjectionsTestSupport", "EventSourcing", "EventLog", "Domain", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Projections
 import TestSupport
 import Testing
 
@@ -139,12 +140,12 @@ import Testing
             // The rebuilt model answers the same (read-your-writes waits for its checkpoint).
             let list = try await client.get("/scholarships", token: student.access, after: created.logPosition)
             #expect((try list.jsonObject()["items"] as? [[String: Any]])?.compactMap { $0["title"] as? String } == ["Rebuild me"])
-            var state = ""
-            for _ in 0..<500 where state != "running" {
-                let status = try await client.send(.get, "/admin/projections", token: admin.access)
-                state = (try status.jsonObject()["items"] as? [[String: Any]])?.first { $0["name"] as? String == "scholarships" }?["state"] as? String ?? ""
-                if state != "running" { try await Task.sleep(for: .milliseconds(20)) }
-            }
+            // The swap is signalled by the engine; then the route reports the rebuilt model running.
+            #expect(await fixture.platform.readModels.waitUntil(timeout: .seconds(60)) { statuses in
+                statuses.first { $0.name == "scholarships" }?.state == .running
+            })
+            let status = try await client.send(.get, "/admin/projections", token: admin.access)
+            let state = (try status.jsonObject()["items"] as? [[String: Any]])?.first { $0["name"] as? String == "scholarships" }?["state"] as? String
             #expect(state == "running")
         }
     }

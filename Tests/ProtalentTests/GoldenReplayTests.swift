@@ -3,6 +3,7 @@ import EventLog
 import EventSourcing
 import Foundation
 import GRDB
+import Projections
 import ReadModels
 import Testing
 import TestSupport

@@ -2,6 +2,7 @@ import Domain
 import EventSourcing
 import Foundation
 import GRDB
+import Projections
 import ReadModels
 import Testing
 

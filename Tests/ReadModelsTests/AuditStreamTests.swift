@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import ProjectionsTestSupport
 @testable import ReadModels
 import Synchronization
 import TestSupport

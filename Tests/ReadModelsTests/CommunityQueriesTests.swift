@@ -1,6 +1,8 @@
 import Domain
 import EventSourcing
 import Foundation
+import Projections
+import ProjectionsTestSupport
 import ReadModels
 import Testing
 

@@ -3,6 +3,8 @@ import EventLog
 import EventSourcing
 import Foundation
 import GRDB
+import Projections
+import ProjectionsTestSupport
 import ReadModels
 
 /// A small platform built through the real deciders and codec onto a real log, projected by the

@@ -2,6 +2,8 @@ import Domain
 import EventLog
 import EventSourcing
 import Foundation
+import Projections
+import ProjectionsTestSupport
 import ReadModels
 import TestSupport
 
@@ -73,7 +75,7 @@ final class DomainHistory: Sendable {
 
     /// Runs `set` until every projection applied the whole log, then stops it.
     func catchUp(_ set: ProjectionSet) async throws {
-        try await ReadModelsTests.catchUp(set, fixture.log)
+        try await ProjectionsTestSupport.catchUp(set, fixture.log)
     }
 
     /// The projections of `projections/`, caught up with the whole log.

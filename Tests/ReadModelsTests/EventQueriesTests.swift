@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import ProjectionsTestSupport
 import ReadModels
 import Testing
 

@@ -1,6 +1,7 @@
 import Domain
 import EventSourcing
 import Foundation
+import Projections
 @testable import ReadModels
 import Testing
 

@@ -2,6 +2,8 @@ import Domain
 import EventLog
 import EventSourcing
 import Foundation
+import Projections
+import ProjectionsTestSupport
 import ReadModels
 import TestSupport
 

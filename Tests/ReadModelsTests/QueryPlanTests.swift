@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import GRDB
+import Projections
 @testable import ReadModels
 import Testing
 

@@ -1,3 +1,4 @@
+import Projections
 import ReadModels
 
 /// One entry of `GET /admin/audit`: the audit index's row and what the chain check says of it.

@@ -1,5 +1,6 @@
 import Domain
 import Hummingbird
+import Projections
 import ReadModels
 
 /// `/admin/*` for operators: the audit trail with its chain status, the projections' status and

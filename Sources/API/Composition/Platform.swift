@@ -4,7 +4,7 @@ public import EventLog
 public import EventSourcing
 public import Foundation
 public import Logging
-public import ReadModels
+public import Projections
 public import ServiceLifecycle
 
 /// The composition root: opens a data directory (the log writer, keys, read models) and builds,

@@ -1,5 +1,5 @@
 public import EventSourcing
-public import ReadModels
+public import Projections
 public import ServiceLifecycle
 
 /// Runs every projection runner as a service: follows the log until graceful shutdown.

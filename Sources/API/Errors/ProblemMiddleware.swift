@@ -1,5 +1,6 @@
 public import Hummingbird
 import Logging
+import Projections
 import ReadModels
 
 /// Turns every error a route throws into problem+json, once, at the edge.

@@ -4,6 +4,7 @@ import Hummingbird
 import Metrics
 import NIOCore
 import Prometheus
+import Projections
 import ReadModels
 
 /// `/health`, `/metrics`, `/openapi.json`.

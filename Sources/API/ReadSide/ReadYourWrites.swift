@@ -1,5 +1,5 @@
 public import EventLog
-public import ReadModels
+public import Projections
 
 /// Read-your-writes: waits until the read models have applied a log position that a command
 /// answered with (`X-Log-Position`), so a client's next read shows its own write.

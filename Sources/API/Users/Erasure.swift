@@ -1,7 +1,7 @@
 public import EventSourcing
 public import Foundation
 public import Logging
-public import ReadModels
+public import Projections
 
 /// What an erasure does besides its events: destroying the person's data key (crypto-shredding)
 /// and, once the projections have applied the erasure, scrubbing old page images of the person's

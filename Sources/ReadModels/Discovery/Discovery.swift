@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+public import Projections
 
 /// Search, recommendations, insights and chat over the platform's own data: the Swift API the
 /// HTTP layer calls for `/users/search`, `?q=` lists, `/ai/recommendations/*`, `/ai/insights` and

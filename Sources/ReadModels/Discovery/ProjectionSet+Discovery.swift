@@ -1,3 +1,5 @@
+public import Projections
+
 extension ProjectionSet {
     /// Search, recommendations, insights and chat over the `search` and `matching` read models.
     public var discovery: Discovery {

@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+public import Projections
 
 /// Searches the `search` read model (`projections/search.sql`): FTS5 with bm25 ranking, filters,
 /// facets, visibility and keyset pages.

@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+public import Projections
 
 extension ProjectionSet {
     /// The typed queries over `projections/analytics.sql`.

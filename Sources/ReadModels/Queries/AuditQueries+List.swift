@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import GRDB
+import Projections
 
 extension AuditQueries {
     /// `GET /admin/audit?stream=&type=&actor=&from=&to=`: newest position first, paged.

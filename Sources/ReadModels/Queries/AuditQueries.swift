@@ -1,6 +1,7 @@
 public import Foundation
 public import GRDB
 import EventLog
+public import Projections
 
 extension ProjectionSet {
     /// Queries over the audit index (`projections/audit.sql`).
@@ -41,7 +42,7 @@ public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord {
 ///
 /// A stream's events are found through the log's own stream index (in memory, every stream's
 /// positions): the model keeps no index on stream, which spares a rebuild sorting a million rows
-/// once more for it (1.3 CPU-s of the ten models' ~25 on 1M events).
+/// once more for it (docs/performance.md, "Audit without a stream index").
 public struct AuditQueries: Sendable {
     let storage: SQLiteProjectionStorage
     let log: EventLog

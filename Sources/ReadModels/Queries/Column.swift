@@ -1,4 +1,5 @@
 import Foundation
+import Projections
 
 /// Decodes the typed columns of read models: JSON lists and objects stored as the events carry
 /// them, and enumerated values stored as their raw text.

@@ -1,6 +1,7 @@
 public import Foundation
 import Domain
 import GRDB
+public import Projections
 
 extension ProjectionSet {
     /// The typed queries over `projections/events.sql`.

@@ -1,3 +1,5 @@
+public import Projections
+
 /// The typed queries of the read models, reached from the set that runs them.
 ///
 /// Every query family is a small `Sendable` struct built from a `ProjectionSet`:

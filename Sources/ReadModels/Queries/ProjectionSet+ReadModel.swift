@@ -1,4 +1,5 @@
 import Foundation
+import Projections
 
 extension ProjectionSet {
     /// The read model of the projection `name`, for the typed queries (`communities`, `events`, …).

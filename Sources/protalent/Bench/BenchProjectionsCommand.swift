@@ -5,6 +5,7 @@ import EventLog
 import EventSourcing
 import Foundation
 import Logging
+import Projections
 import ReadModels
 
 /// `protalent bench projections`: full rebuild throughput of every projection, and live catch-up

@@ -3,6 +3,7 @@ import EventLog
 import EventSourcing
 import Foundation
 import Logging
+import Projections
 import ReadModels
 
 /// `protalent bench search`: search and recommendation latency over a generated platform of N

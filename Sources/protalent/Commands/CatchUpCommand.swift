@@ -3,6 +3,7 @@ import EventLog
 import EventSourcing
 import Foundation
 import Logging
+import Projections
 import ReadModels
 
 /// `protalent catch-up`: brings read models up to the log's head from their checkpoints, offline.

@@ -3,6 +3,7 @@ import EventLog
 import EventSourcing
 import Foundation
 import Logging
+import Projections
 import ReadModels
 import Synchronization
 

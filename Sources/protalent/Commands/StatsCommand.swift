@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import Projections
 import ReadModels
 
 /// `protalent stats`: sizes and counts of the log, and the status of every projection.

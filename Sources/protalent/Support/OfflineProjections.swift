@@ -2,6 +2,7 @@ import EventLog
 import EventSourcing
 import Foundation
 import Logging
+import Projections
 import ReadModels
 
 extension DataDirectoryOptions {

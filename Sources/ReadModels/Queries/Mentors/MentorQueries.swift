@@ -1,6 +1,7 @@
 import Domain
 public import Foundation
 import GRDB
+public import Projections
 
 /// The mentor queries over `projections/mentors.sql`.
 public struct MentorQueries: Sendable {

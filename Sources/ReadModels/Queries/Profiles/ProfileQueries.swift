@@ -1,6 +1,7 @@
 public import Domain
 public import Foundation
 import GRDB
+public import Projections
 
 /// The profile queries over `projections/users.sql` (the export also reads `mentors.sql` and
 /// `sessions.sql`).

@@ -1,6 +1,7 @@
 import Domain
 public import Foundation
 import GRDB
+public import Projections
 
 extension ProjectionSet {
     /// The typed queries over `projections/scholarships.sql`.

@@ -1,6 +1,7 @@
 public import Domain
 public import Foundation
 import GRDB
+public import Projections
 
 /// The session queries over `projections/sessions.sql` (counterpart names from `users.sql`).
 ///

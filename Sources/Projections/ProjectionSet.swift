@@ -19,10 +19,12 @@ public final class ProjectionSet: Sendable {
     public let databases: [String: SQLiteProjectionStorage]
     /// The directory of the `.sql` files, watched while `run()` runs.
     public let projectionsDirectory: URL
-    /// How often `run()` checks the files for changes (and retries a stopped projection's follower).
+    /// How often `run()` checks the files for changes (and retries a follower that stopped on an
+    /// error rather than at an event).
     public let pollInterval: Duration
 
-    let log: EventLog
+    /// The log followed.
+    public let log: EventLog
     private let batchSize: Int
     private let logger: Logger
     /// Rebuilds asked for, and the wake-up of the `run()` serving them (none while it is not running).
@@ -96,6 +98,14 @@ public final class ProjectionSet: Sendable {
         }
     }
 
+    /// Waits until `condition` holds for the status of every projection (sorted by name), checked
+    /// now and after each change a runner makes to its status, up to `timeout`; returns whether it
+    /// held. For a state rather than a position: a swap done, a rebuild finished, a projection
+    /// failed, a changed file refused.
+    public func waitUntil(timeout: Duration, _ condition: @escaping @Sendable ([ProjectionStatus]) -> Bool) async -> Bool {
+        await ChangeSignal.wait(for: runners.map(\.changes), timeout: timeout) { [self] in condition(status()) }
+    }
+
     // MARK: Running
 
     /// Runs every projection until the task is cancelled, then returns (graceful shutdown: a
@@ -163,20 +173,25 @@ public final class ProjectionSet: Sendable {
     }
 
     /// Follows the log with `runner` whenever its live model can; otherwise (stale model being
-    /// rebuilt, live model stopped at an event until a fixed file rebuilds it) checks again every
-    /// `pollInterval`.
+    /// rebuilt, live model stopped at an event until a fixed file rebuilds it) waits for the runner
+    /// to change (a swap). A follower that stopped on an error is started again after `pollInterval`.
     private func supervise(_ runner: ProjectionRunner) async {
         while !Task.isCancelled {
-            if runner.canFollow {
-                do {
-                    try await runner.follow()
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("projection follower stopped", metadata: ["projection": "\(runner.projection.name)", "error": "\(error)"])
-                }
+            guard runner.canFollow else {
+                do { try await ChangeSignal.wait(for: [runner.changes]) { runner.canFollow } } catch { return }
+                continue
             }
-            do { try await Task.sleep(for: pollInterval) } catch { return }
+            do {
+                try await runner.follow()
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("projection follower stopped", metadata: ["projection": "\(runner.projection.name)", "error": "\(error)"])
+            }
+            // Stopped at an event (it waits above for a new model), or on an error: retry later.
+            if runner.canFollow {
+                do { try await Task.sleep(for: pollInterval) } catch { return }
+            }
         }
     }
 
@@ -206,17 +221,22 @@ public final class ProjectionSet: Sendable {
                 let url = projectionsDirectory.appendingPathComponent("\(name).sql")
                 guard let bytes = try? [UInt8](Data(contentsOf: url)) else { continue } // removed: keep the last version
                 let version = Projection.version(of: bytes)
-                guard version != runner.projection.version, refused[name] != version else { continue }
+                guard version != runner.projection.version else {
+                    runner.fileRefused(nil) // back to the version it has
+                    continue
+                }
+                guard refused[name] != version else { continue }
                 do {
                     let projection = try Projection(name: name, source: bytes, file: url.path)
                     refused[name] = nil
                     logger.info("projection file changed: rebuilding it beside the live model", metadata: [
                         "projection": "\(name)", "version": "\(version)",
                     ])
-                    runner.storage.adopt(projection)
+                    runner.adopt(projection)
                     enqueue(RebuildRequest(runners: [runner], claimed: false))
                 } catch {
                     refused[name] = version
+                    runner.fileRefused(error)
                     logger.error("projection file changed but does not parse: keeping the running version", metadata: [
                         "projection": "\(name)", "error": "\(error)",
                     ])

@@ -1,5 +1,5 @@
 import GRDB
-import ReadModels
+import Projections
 import Testing
 
 /// The SQL functions projections may call give what SQLite's own way of saying them gives.

@@ -4,7 +4,7 @@ import GRDBSQLite
 /// SQL functions the projection files may call beyond SQLite's own, installed on every connection
 /// that applies a projection (builds and live models). Only where SQLite's own way costs a
 /// rebuild too much: `iso_week` replaces two `strftime` calls with date modifiers and a `printf`
-/// per event in `analytics.sql` (~0.2 CPU-s less per rebuild of 1M events).
+/// per event in `analytics.sql` (docs/performance.md, "iso_week").
 public enum ProjectionFunctions {
     /// Installs the functions on `db`.
     public static func install(in db: Database) throws {

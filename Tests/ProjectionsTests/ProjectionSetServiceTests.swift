@@ -1,7 +1,8 @@
 import EventLog
 import Foundation
 import GRDB
-import ReadModels
+import Projections
+import ProjectionsTestSupport
 import Synchronization
 import Testing
 import TestSupport
@@ -29,6 +30,19 @@ import TestSupport
         #expect(try counted(#require(together.databases["counting"])) == Counted(rows: 1_500, sum: 1_500 * 1_501 / 2, checkpoint: head))
         let seen = try #require(together.databases["every"]).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM seen") }
         #expect(seen == 2_200)
+    }
+
+    /// With far more batches than the reader may be ahead of the slowest build, the reader waits
+    /// for the builds, woken as they take batches: the rebuild ends with every row.
+    @Test(.timeLimit(.minutes(2))) func aRebuildOfManyMoreBatchesThanTheReaderMayBeAheadBuildsEveryRow() async throws {
+        let setup = try SetFixture(["counting": countingProjection, "every": everyEventProjection])
+        defer { setup.fixture.close() }
+        let head = try await setup.fixture.append(600)
+        let set = try setup.set(batchSize: 1) // builds read 4 events at a time: 150 batches
+        try await set.rebuild()
+        #expect(try counted(#require(set.databases["counting"])) == Counted(rows: 600, sum: 600 * 601 / 2, checkpoint: head))
+        let seen = try #require(set.databases["every"]).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM seen") }
+        #expect(seen == 600)
     }
 
     @Test func aFailingProjectionStopsAloneWhileTheOthersAreBuiltTogether() async throws {
@@ -62,7 +76,7 @@ import TestSupport
         let reader = CountedReader()
         reader.start(storage)
         try setup.write("counting", BlueGreenTests.doubling)
-        let swapped = try await eventually { runner.status.liveVersion != oldVersion && runner.status.rebuild == nil }
+        let swapped = await runner.waitUntil(timeout: patience) { $0.liveVersion != oldVersion && $0.rebuild == nil }
         let seen = await reader.stop()
         #expect(swapped)
         #expect(storage.liveFile != oldFile)
@@ -88,7 +102,7 @@ import TestSupport
         let set = try setup.set(batchSize: 50)
         let runner = try #require(set.runner(named: "counting"))
         let task = Task { try await set.run() }
-        #expect(try await eventually { runner.status.state == .failed })
+        #expect(await runner.waitUntil(timeout: patience) { $0.state == .failed })
         #expect(runner.status.failure?.position == 77)
         #expect(runner.status.checkpoint == 76)
         #expect(await set.waitUntil(position: head, timeout: .milliseconds(100)) == false)
@@ -115,7 +129,7 @@ import TestSupport
         let set = try setup.set(batchSize: 100)
         for status in set.status() { #expect(status.liveVersion != status.version) }
         let task = Task { try await set.run() }
-        #expect(try await eventually { set.status().allSatisfy { $0.liveVersion == $0.version && $0.rebuild == nil } })
+        #expect(await set.waitUntil(timeout: patience) { $0.allSatisfy { $0.liveVersion == $0.version && $0.rebuild == nil } })
         #expect(await set.waitUntil(position: head, timeout: patience))
         #expect(try counted(#require(set.databases["counting"])) == Counted(rows: 1_000, sum: 1_000 * 1_001, checkpoint: head))
         let next = try await setup.fixture.append(2, from: 1_001)
@@ -125,7 +139,7 @@ import TestSupport
         try await task.value
     }
 
-    @Test func aFileThatDoesNotParseKeepsTheRunningVersion() async throws {
+    @Test func aFileThatDoesNotParseKeepsTheRunningVersionAndItsStatusSaysWhy() async throws {
         let setup = try SetFixture(["counting": countingProjection])
         defer { setup.fixture.close() }
         let head = try await setup.fixture.append(100)
@@ -135,10 +149,17 @@ import TestSupport
         let task = Task { try await set.run() }
         #expect(await set.waitUntil(position: head, timeout: patience))
         try setup.write("counting", countingProjection + "\n-- @nope\n")
-        try await Task.sleep(for: .milliseconds(300)) // several polls
+        #expect(await runner.waitUntil(timeout: patience) { $0.refusedFile != nil })
         #expect(runner.projection.version == version)
+        let refused = try #require(runner.status.refusedFile)
+        #expect(refused.line == 11)
+        #expect(refused.message.contains("unknown directive '@nope'"))
         let next = try await setup.fixture.append(5, from: 101)
         #expect(await set.waitUntil(position: next, timeout: patience))
+        // Back to the version it runs: nothing is refused any more.
+        try setup.write("counting", countingProjection)
+        #expect(await runner.waitUntil(timeout: patience) { $0.refusedFile == nil })
+        #expect(runner.projection.version == version)
         task.cancel()
         try await task.value
     }
@@ -162,7 +183,7 @@ import TestSupport
             #expect(status.rebuild!.total == head)
             #expect(throws: ReadModelError.rebuilding("counting")) { try set.requestRebuild(of: "counting") }
         }
-        #expect(try await eventually { storage.liveFile != oldFile && runner.status.rebuild == nil })
+        #expect(await runner.waitUntil(timeout: patience) { storage.liveFile != oldFile && $0.rebuild == nil })
         #expect(runner.status.state == .running)
         #expect(try counted(storage) == Counted(rows: 3_000, sum: 3_000 * 3_001 / 2, checkpoint: head))
         task.cancel()
@@ -206,7 +227,8 @@ import TestSupport
         try set.requestRebuild(of: "counting") // asked before the run starts: served when it does
         let again = Task { try await set.run() }
         #expect(await set.waitUntil(position: later, timeout: patience))
-        #expect(try await eventually { storage.liveFile != oldFile && set.runner(named: "counting")?.status.rebuild == nil })
+        let runner = try #require(set.runner(named: "counting"))
+        #expect(await runner.waitUntil(timeout: patience) { storage.liveFile != oldFile && $0.rebuild == nil })
         #expect(try counted(storage) == Counted(rows: 205, sum: 205 * 206 / 2, checkpoint: later))
         again.cancel()
         try await again.value

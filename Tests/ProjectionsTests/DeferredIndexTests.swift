@@ -1,7 +1,8 @@
 import EventLog
 import Foundation
 import GRDB
-import ReadModels
+import Projections
+import ProjectionsTestSupport
 import Testing
 
 /// `-- @indexes`: indexes a build creates once its rows are in; every live model has them.

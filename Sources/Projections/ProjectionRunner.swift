@@ -29,6 +29,8 @@ public final class ProjectionRunner: Sendable {
     /// Reveals personal data for the statements (shared with the rebuilds of this runner).
     let revealer: PersonalDataRevealer
     private let progress: Mutex<Progress>
+    /// Signalled after each change of `progress` (`waitUntil(timeout:_:)`, the set's supervisors).
+    let changes = ChangeSignal()
     /// Serialises writes to the live model and the swap: the follower and a rebuild's final
     /// catch-up never interleave. Held only around synchronous storage calls.
     private let liveLock = Mutex(())
@@ -48,6 +50,8 @@ public final class ProjectionRunner: Sendable {
         /// The version the live model applies, when this process has its statements.
         var live: Projection?
         var following = false
+        /// The newest version of the file, when it does not parse.
+        var refusedFile: ProjectionFileError?
         var nextWaiter = 0
         var waiters: [Int: (position: Int64, continuation: CheckedContinuation<Void, Never>)] = [:]
     }
@@ -84,8 +88,17 @@ public final class ProjectionRunner: Sendable {
         let head = log.head
         return progress.withLock { p in
             ProjectionStatus(name: projection.name, version: projection.version, liveVersion: p.liveVersion,
-                             checkpoint: p.checkpoint, head: head, state: p.state, failure: p.failure, rebuild: p.rebuild)
+                             checkpoint: p.checkpoint, head: head, state: p.state, failure: p.failure, rebuild: p.rebuild,
+                             refusedFile: p.refusedFile)
         }
+    }
+
+    /// Waits until `condition` holds for the status, checked now and after each change the runner
+    /// makes to it (checkpoint, state, failure, rebuild progress, versions — not the log's head),
+    /// up to `timeout`; returns whether it held. Read-your-writes waits on a position with
+    /// `waitUntil(position:timeout:)`, which only wakes the waiters that are due.
+    public func waitUntil(timeout: Duration, _ condition: @escaping @Sendable (ProjectionStatus) -> Bool) async -> Bool {
+        await ChangeSignal.wait(for: [changes], timeout: timeout) { [self] in condition(status) }
     }
 
     /// Waits until the live model has applied `position`, up to `timeout`; returns whether it has.
@@ -124,9 +137,16 @@ public final class ProjectionRunner: Sendable {
         ])
     }
 
+    /// Changes the progress under its lock, then signals `changes`.
+    private func update<T: Sendable>(_ change: (inout Progress) -> T) -> T {
+        let result = progress.withLock { change(&$0) }
+        changes.signal()
+        return result
+    }
+
     private func advance(to checkpoint: Int64, version: String? = nil, failure: ProjectionFailure?) {
         if let failure { logFailure(failure, building: false) }
-        let ready = progress.withLock { p -> [CheckedContinuation<Void, Never>] in
+        let ready = update { p -> [CheckedContinuation<Void, Never>] in
             p.checkpoint = checkpoint
             if let version {
                 p.liveVersion = version
@@ -172,7 +192,7 @@ public final class ProjectionRunner: Sendable {
         try liveLock.withLock { _ throws in
             try storage.beginBuild()
             try storage.promoteBuild()
-            progress.withLock { $0.live = building }
+            update { $0.live = building }
         }
         advance(to: 0, version: building.version, failure: nil)
     }
@@ -193,23 +213,44 @@ public final class ProjectionRunner: Sendable {
         return swapped.contains(projection.name)
     }
 
+    // MARK: File changes (driven by `ProjectionSet`)
+
+    /// Makes `projection`, a new version of the file, the one the next rebuild builds.
+    func adopt(_ projection: Projection) {
+        storage.adopt(projection)
+        update { $0.refusedFile = nil }
+    }
+
+    /// Records that the newest version of the file does not parse (`nil`: the file on disk is the
+    /// version the runner has); signals only a change.
+    func fileRefused(_ error: ProjectionFileError?) {
+        let changed = progress.withLock { p -> Bool in
+            guard p.refusedFile != error else { return false }
+            p.refusedFile = error
+            return true
+        }
+        if changed { changes.signal() }
+    }
+
     // MARK: Rebuild steps (driven by `ProjectionRebuild`)
 
     /// Marks a rebuild under way; `false` when one already is.
     func claimRebuild() -> Bool {
         let head = log.head
-        return progress.withLock { p -> Bool in
+        let claimed = progress.withLock { p -> Bool in
             if p.rebuilding { return false }
             p.rebuilding = true
             p.state = .rebuilding
             p.rebuild = RebuildProgress(done: 0, total: head)
             return true
         }
+        if claimed { changes.signal() } // not when refused: a waiting claim would wake itself
+        return claimed
     }
 
     /// Ends the rebuild claimed by `claimRebuild`, whatever its outcome.
     func releaseRebuild() {
-        progress.withLock { p in
+        update { p in
             p.rebuilding = false
             p.rebuild = nil
             p.build = nil
@@ -227,7 +268,7 @@ public final class ProjectionRunner: Sendable {
             buildFailed(ProjectionFailure(position: 0, eventType: "-", message: "\(error)"))
             return false
         }
-        progress.withLock { $0.build = building }
+        update { $0.build = building }
         logger.debug("rebuilding projection", metadata: ["projection": "\(projection.name)", "version": "\(version)", "head": "\(log.head)"])
         return true
     }
@@ -240,7 +281,7 @@ public final class ProjectionRunner: Sendable {
 
     /// Records how far the build is.
     func buildProgressed(_ step: RebuildProgress) {
-        progress.withLock { $0.rebuild = step }
+        update { $0.rebuild = step }
     }
 
     /// The version being built, if a build is under way.
@@ -324,7 +365,7 @@ public final class ProjectionRunner: Sendable {
                 position = events[events.count - 1].position
             }
             try storage.promoteBuild()
-            progress.withLock { $0.live = building }
+            update { $0.live = building }
             // Still under the lock: the follower's next batch must see the new checkpoint.
             advance(to: position, version: building.version, failure: nil)
             return nil
@@ -341,7 +382,7 @@ public final class ProjectionRunner: Sendable {
     /// the live model keeps following the log.
     private func buildFailed(_ failure: ProjectionFailure) {
         logFailure(failure, building: true)
-        progress.withLock { p in
+        update { p in
             p.failure = failure
             p.state = p.following && !p.liveFailed ? .running : .failed
         }
@@ -410,14 +451,14 @@ public final class ProjectionRunner: Sendable {
     /// Catches up from the checkpoint and follows the log live, until the task is cancelled, the
     /// log closes or an event fails.
     func follow() async throws {
-        progress.withLock { p in
+        update { p in
             p.failure = nil // tried again: a restart retries the event that failed
             p.liveFailed = false
             p.following = true
             if !p.rebuilding { p.state = .catchingUp }
         }
         defer {
-            progress.withLock { p in
+            update { p in
                 p.following = false
                 if p.state == .running || p.state == .catchingUp { p.state = .idle }
             }
@@ -430,7 +471,7 @@ public final class ProjectionRunner: Sendable {
             guard try applyLive(events) else { return }
             await Task.yield()
         }
-        progress.withLock { p in if !p.rebuilding { p.state = .running } }
+        update { p in if !p.rebuilding { p.state = .running } }
         var batch: [RecordedEvent] = []
         let start = progress.withLock { $0.checkpoint } + 1
         for try await event in log.subscribe(from: start) {

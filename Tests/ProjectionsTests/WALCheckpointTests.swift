@@ -1,7 +1,8 @@
 import EventLog
 import Foundation
 import GRDB
-import ReadModels
+import Projections
+import ProjectionsTestSupport
 import Testing
 
 /// Live models do not checkpoint inside their commits (an fsync in the commit was the slowest

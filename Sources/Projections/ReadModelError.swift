@@ -26,7 +26,7 @@ public struct ReadModelError: Error, Sendable, Equatable, CustomStringConvertibl
     /// The cursor decodes but belongs to another list (the HTTP layer answers 400 naming `cursor`).
     public static func invalidCursor(_ list: String) -> Self { Self(reason: .invalidCursor(list)) }
     /// A read model holds a value its query does not know (a projection and its query disagree).
-    static func unexpectedValue(_ projection: String, _ column: String, _ value: String) -> Self {
+    public static func unexpectedValue(_ projection: String, _ column: String, _ value: String) -> Self {
         Self(reason: .unexpectedValue(projection, column, value))
     }
     /// The live model was built by a version of the file this process does not have: rebuild it.

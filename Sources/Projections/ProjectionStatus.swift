@@ -35,6 +35,10 @@ public struct ProjectionStatus: Sendable, Equatable {
     public var failure: ProjectionFailure?
     /// How far the rebuild under way is, if one is.
     public var rebuild: RebuildProgress?
+    /// Why the newest version of the projection file was refused, when it does not parse: a running
+    /// `ProjectionSet` keeps the version it has until the file is fixed (`ProjectionSet.inspect`,
+    /// which runs nothing, leaves it `nil`).
+    public var refusedFile: ProjectionFileError?
 
     /// Events the live model is behind the log.
     public var lag: Int64 { max(0, head - checkpoint) }

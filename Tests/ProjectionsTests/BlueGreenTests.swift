@@ -1,7 +1,8 @@
 import EventLog
 import Foundation
 import GRDB
-import ReadModels
+import Projections
+import ProjectionsTestSupport
 import Synchronization
 import Testing
 
@@ -29,11 +30,7 @@ import Testing
         let reader = CountedReader()
         reader.start(storage)
         let task = Task { try await runner.run() }
-        var swapped = false
-        for _ in 0..<3_000 where !swapped {
-            swapped = storage.liveFile != oldFile && runner.status.checkpoint == head
-            if !swapped { try await Task.sleep(for: .milliseconds(5)) }
-        }
+        let swapped = await runner.waitUntil(timeout: patience) { storage.liveFile != oldFile && $0.checkpoint == head }
         let seen = await reader.stop()
         task.cancel()
         _ = await task.result
@@ -83,7 +80,7 @@ import Testing
         let v3 = try fixture.projection("counting", Self.doubling)
         let (fixed, again) = try fixture.runner(v3, batchSize: 100)
         try await whileRunning(again) {
-            let swapped = try await eventually { again.status.liveVersion == v3.version && again.status.checkpoint == head }
+            let swapped = await again.waitUntil(timeout: patience) { $0.liveVersion == v3.version && $0.checkpoint == head }
             #expect(swapped)
         }
         #expect(try counted(fixed) == Counted(rows: 1_000, sum: 2 * sum, checkpoint: head))

@@ -95,7 +95,7 @@ struct EventValues {
 
 /// Room for the lowercase copies of one statement's `:lower_<field>` values, bound without a
 /// further copy (`SQLITE_STATIC`) until the statement's bindings are cleared. SQLite's `lower()`
-/// on every id cost a function call and an allocation each: ~0.5 CPU-s of a rebuild of 1M events.
+/// on every id cost a function call and an allocation each (docs/performance.md, "Lowercase arena").
 final class LowercaseArena {
     private let base: UnsafeMutablePointer<UInt8>
     private let capacity: Int

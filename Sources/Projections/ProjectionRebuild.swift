@@ -37,7 +37,7 @@ enum ProjectionRebuild {
             case .now:
                 guard runner.claimRebuild() else { throw ReadModelError.rebuilding(runner.projection.name) }
             case .waiting:
-                while !runner.claimRebuild() { try await Task.sleep(for: .milliseconds(50)) }
+                try await ChangeSignal.wait(for: [runner.changes]) { runner.claimRebuild() } // woken by its release
             }
             claimed.append(runner)
         }
@@ -81,6 +81,7 @@ enum ProjectionRebuild {
                                     state.done[index] += 1
                                     if leaving { state.left.insert(index) }
                                 }
+                                shared.changes.signal()
                                 if leaving { return }
                             }
                             // Its last batch is in: create its deferred indexes now, while the
@@ -88,6 +89,7 @@ enum ProjectionRebuild {
                             if !Task.isCancelled, !runner.buildSuperseded { try runner.storage.indexBuild() }
                         } catch {
                             shared.state.withLock { _ = $0.left.insert(index) }
+                            shared.changes.signal()
                             throw error
                         }
                     }
@@ -99,9 +101,7 @@ enum ProjectionRebuild {
                 var events = try log.read(from: 1, maxCount: batchSize, caching: false)
                 while !events.isEmpty {
                     try Task.checkCancellation()
-                    let (left, slowest) = shared.state.withLock { state in
-                        (state.left, state.done.indices.filter { !state.left.contains($0) }.map { state.done[$0] }.min())
-                    }
+                    let (left, slowest) = shared.progress()
                     let newlyLeft = left.subtracting(stopped)
                     if !newlyLeft.isEmpty {
                         for index in newlyLeft { channels[index].continuation.finish() }
@@ -111,7 +111,11 @@ enum ProjectionRebuild {
                     }
                     guard let slowest else { break } // every build left
                     if sent - slowest >= window {
-                        try await Task.sleep(for: .milliseconds(1))
+                        // Until the slowest build takes a batch, or one leaves.
+                        try await ChangeSignal.wait(for: [shared.changes]) {
+                            let (left, slowest) = shared.progress()
+                            return left != stopped || slowest.map { sent - $0 < window } ?? true
+                        }
                         continue
                     }
                     let last = events[events.count - 1].position
@@ -149,20 +153,26 @@ enum ProjectionRebuild {
     /// Per build of a rebuild: batches applied, and whether it left (failed or superseded).
     private final class Tally: Sendable {
         let state: Mutex<(done: [Int], left: Set<Int>)>
+        /// Signalled when a build applied a batch or left.
+        let changes = ChangeSignal()
         init(builds: Int) { state = Mutex((Array(repeating: 0, count: builds), [])) }
+
+        /// The builds that left, and the batches applied by the slowest of the others (`nil`: all left).
+        func progress() -> (left: Set<Int>, slowest: Int?) {
+            state.withLock { state in
+                (state.left, state.done.indices.filter { !state.left.contains($0) }.map { state.done[$0] }.min())
+            }
+        }
     }
 
     /// Builds read batches this many times the live batch size (and commit every few seconds:
-    /// `SQLiteProjectionStorage.buildCommitInterval`). On 1,000,995 events of platform activity,
-    /// when builds committed at each batch, batches of 5,000 → 20,000 → 50,000 rebuilt at 23,972 →
-    /// 29,154 → 29,615 events/s (sys time 9.2 → 4.8 → 4.1 s); with commits every 5 s, 40,000
-    /// (window 6) measured no faster than 20,000 (window 12).
+    /// `SQLiteProjectionStorage.buildCommitInterval`): larger batches cost less system time, up to
+    /// this size (docs/performance.md, "Build batch factor").
     static let buildBatchFactor = 4
 
     /// How many batches the reader may be ahead of the slowest build: enough that the cheap builds
     /// finish early and create their deferred indexes while the costliest still applies its
-    /// batches, few enough to bound memory (12 × 20,000 events, shared). On 1,001,281 events of
-    /// platform activity, `protalent rebuild` of all ten ran at 42.6–44.2k events/s with 3,
-    /// 44.0–46.1k with 6 and 44.1–48.9k with 12 (three runs each; peak RSS 0.95 → 1.09 GB).
+    /// batches, few enough to bound memory (12 × 20,000 events, shared) (docs/performance.md,
+    /// "Reader window").
     static let window = 12
 }

@@ -1,4 +1,4 @@
-@testable import ReadModels
+@testable import Projections
 import EventLog
 import Foundation
 import Testing

@@ -2,7 +2,8 @@ import EventLog
 import EventSourcing
 import Foundation
 import GRDB
-import ReadModels
+import Projections
+import ProjectionsTestSupport
 import Testing
 
 /// A projection whose primary key makes any duplicate application fail loudly.

@@ -1,4 +1,4 @@
-@testable import ReadModels
+@testable import Projections
 import Testing
 
 /// The eight-bytes-at-a-time scan finds the same byte as looking at each byte in turn.

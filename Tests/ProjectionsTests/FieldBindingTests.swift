@@ -1,7 +1,8 @@
 import EventLog
 import Foundation
 import GRDB
-import ReadModels
+import Projections
+import ProjectionsTestSupport
 import Testing
 
 /// `:p_<field>` is bound with the field's value, decoded in Swift (`JSONFieldValue`); it must give

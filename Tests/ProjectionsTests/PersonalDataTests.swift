@@ -2,7 +2,8 @@ import EventLog
 import EventSourcing
 import Foundation
 import GRDB
-import ReadModels
+import Projections
+import ProjectionsTestSupport
 import Testing
 
 /// A test event carrying personal data of one person.
