@@ -6,10 +6,10 @@ import Synchronization
 /// Whether an account still grants the access a token was issued with, checked at every request.
 ///
 /// An access token lives 15 minutes, but a demotion, an erasure or a password reset must take
-/// effect at the next request. Each of them raises the account's access generation
-/// (`Identity.Account.State.accessGeneration`); a token carries the generation it was issued at
-/// and is refused once the account has moved on, and a request acts with the account's current
-/// role. The check is cheap: the account's state is cached under its stream version, which the
+/// effect at the next request. A request acts with the account's current role, whatever role the
+/// token names; an erasure or a reset raises the account's access generation
+/// (`Identity.Account.State.accessGeneration`), and a token issued at an earlier generation is
+/// refused. The check is cheap: the account's state is cached under its stream version, which the
 /// log keeps in memory, so the stream is read again only after it changed.
 public final class AccountAccess: Sendable {
     private struct Entry {
@@ -38,7 +38,7 @@ public final class AccountAccess: Sendable {
         guard case .user(let userID, _) = verified.principal else { return verified.principal }
         let entry = try current(userID)
         guard entry.active, entry.generation == verified.generation else {
-            throw .unauthenticated("this session was ended (password reset, role change or erasure); log in again")
+            throw .unauthenticated("this session was ended (password reset or erasure); log in again")
         }
         return .user(userID, entry.role)
     }

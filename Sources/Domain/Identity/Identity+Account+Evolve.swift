@@ -54,7 +54,6 @@ extension Identity.Account {
             state.lastTotpStep = e.totpStep
         case .roleChanged(let e):
             state.role = e.role
-            state.accessGeneration += 1
         case .erased:
             state.status = .erased
             state.accessGeneration += 1

@@ -65,8 +65,9 @@ extension Identity.Account {
         public var lastTotpStep: Int64?
         public var refreshFamilies: [UUID: RefreshFamily] = [:]
         /// Raised by every change that must end the access tokens already issued (a password
-        /// reset, a role change, an erasure): a token carries the generation it was issued at
-        /// and is refused once this has moved on.
+        /// reset, an erasure): a token carries the generation it was issued at and is refused
+        /// once this has moved on. A role change needs no new token: requests act with the
+        /// account's current role.
         public var accessGeneration = 0
 
         /// Whether logins are refused at `now`.
