@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The ProTalent command line: server, audit trail, verification and benchmarks.
 @main
@@ -11,4 +14,20 @@ struct ProTalent: AsyncParsableCommand {
             RebuildCommand.self, CatchUpCommand.self, BenchCommand.self,
         ]
     )
+
+    /// Every file a command creates is its user's alone (mode 0600, directories 0700): the data
+    /// directory holds personal data, key files and mails with live reset links.
+    static func main() async {
+        umask(0o077)
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -22,11 +22,14 @@ final class APIFixture: Sendable {
     let directory: TemporaryDirectory
     let platform: Platform
 
-    init(rateLimits: RateLimits = RateLimits(enabled: false), clock: Clock = .system, readYourWritesTimeout: Duration = .seconds(5)) throws {
+    init(
+        rateLimits: RateLimits = RateLimits(enabled: false), clock: Clock = .system, readYourWritesTimeout: Duration = .seconds(5),
+        environment: [String: String] = [:]
+    ) throws {
         directory = try TemporaryDirectory("protalent-api")
         let configuration = Platform.Configuration(
             dataDirectory: directory.url, projectionsDirectory: repositoryProjections,
-            environment: ["PROTALENT_MASTER_KEY": Base64.encode(SecureRandom.bytes(count: 32))],
+            environment: environment.merging(["PROTALENT_MASTER_KEY": Base64.encode(SecureRandom.bytes(count: 32))]) { mine, _ in mine },
             passwordHasher: PasswordHasher(logN: 10), rateLimits: rateLimits, durability: .unsafeNoSync, clock: clock,
             readYourWritesTimeout: readYourWritesTimeout
         )

@@ -48,12 +48,19 @@ import Testing
         }
     }
 
-    @Test func metricsAreExposedInPrometheusText() async throws {
-        let fixture = try APIFixture()
+    /// Security review, finding 16: `/metrics` (per-route counts, failed logins) is for the scraper's
+    /// token and admins, not for anyone.
+    @Test func metricsAreExposedInPrometheusTextToTheScraperAndAdminsOnly() async throws {
+        let fixture = try APIFixture(environment: ["PROTALENT_METRICS_TOKEN": "scrape-secret-0123456789"])
         try await fixture.test { client in
             _ = try await client.send(.get, "/health")
-            _ = try await client.signUp(fixture, email: "metrics@example.org")
-            let metrics = try await client.send(.get, "/metrics")
+            let student = try await client.signUp(fixture, email: "metrics@example.org")
+            let admin = try await client.signUpAdmin(fixture, email: "metrics.admin@example.org")
+            try await client.send(.get, "/metrics").expectProblem(.unauthorized)
+            try await client.send(.get, "/metrics", token: "not-the-scrape-token").expectProblem(.unauthorized)
+            try await client.send(.get, "/metrics", token: student.access).expectProblem(.forbidden)
+            #expect(try await client.send(.get, "/metrics", token: admin.access).status == .ok)
+            let metrics = try await client.send(.get, "/metrics", token: "scrape-secret-0123456789")
             #expect(metrics.status == .ok)
             #expect(metrics.text.contains("hb_requests"))
             #expect(metrics.text.contains("protalent_log_head_position"))

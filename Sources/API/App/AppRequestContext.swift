@@ -14,6 +14,8 @@ public struct AppRequestContext: RequestContext {
     public var tokenID: String?
     /// Why the bearer token sent was refused, answered by routes that need a caller.
     public var authenticationFailure: APIError?
+    /// Whether the request bears the operator's scrape token (`/metrics` only).
+    public var isScraper = false
     /// When the access token used stops being accepted (a live feed ends then).
     public var accessExpiresAt: Date?
     /// The access generation the token was issued at (a live feed re-checks it as it runs).

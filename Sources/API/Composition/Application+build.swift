@@ -49,11 +49,13 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: AuthenticationMiddleware(tokens: platform.tokens, access: platform.access, clock: platform.clock))
-    let routes = RouteTable(
-        router: router, rateLimit: RateLimitMiddleware(throttle: platform.throttle),
-        readYourWrites: ReadYourWritesMiddleware(platform.readYourWrites)
-    )
+    router.add(middleware: AuthenticationMiddleware(
+        tokens: platform.tokens, access: platform.access, clock: platform.clock,
+        scrapeToken: platform.configuration.environment["PROTALENT_METRICS_TOKEN"]
+    ))
+    // Before routing: unknown paths and refused tokens are charged like any request.
+    router.add(middleware: RateLimitMiddleware(throttle: platform.throttle))
+    let routes = RouteTable(router: router, readYourWrites: ReadYourWritesMiddleware(platform.readYourWrites))
     router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
 
     let commands = platform.commands

@@ -101,6 +101,8 @@ public final class Platform: Sendable {
     public init(_ configuration: Configuration, logger: Logger = Logger(label: "protalent")) throws {
         let data = configuration.dataDirectory
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        // The data directory is its owner's alone, whatever mode an older version left it with.
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: data.path)
         self.configuration = configuration
         self.logger = logger
         var logOptions = EventLogOptions()

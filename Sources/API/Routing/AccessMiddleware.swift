@@ -17,6 +17,7 @@ public struct AccessMiddleware: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if access == .scraper, context.isScraper { return try await next(request, context) }
         if access != .anonymous, let failure = context.authenticationFailure { throw failure }
         try access.check(context.principal)
         return try await next(request, context)

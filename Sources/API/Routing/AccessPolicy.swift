@@ -10,7 +10,7 @@ public enum AccessPolicy {
     public static let rules: [String: Access] = [
         // Operations
         "GET /health": .anonymous,
-        "GET /metrics": .anonymous,
+        "GET /metrics": .scraper,
         "GET /openapi.json": .anonymous,
         "PUT /admin/users/{id}/role": .admin,
 

@@ -1,3 +1,4 @@
+import Cryptography
 public import EventSourcing
 import Foundation
 public import Hummingbird
@@ -15,12 +16,16 @@ public struct AuthenticationMiddleware: RouterMiddleware {
     let tokens: TokenService
     let access: AccountAccess
     let clock: Clock
+    /// The operator's scrape token for `/metrics` (`PROTALENT_METRICS_TOKEN`), if any.
+    let scrapeToken: [UInt8]?
 
-    /// A middleware verifying access tokens with `tokens` and `access` at `clock`'s time.
-    public init(tokens: TokenService, access: AccountAccess, clock: Clock) {
+    /// A middleware verifying access tokens with `tokens` and `access` at `clock`'s time, and
+    /// recognising `scrapeToken`.
+    public init(tokens: TokenService, access: AccountAccess, clock: Clock, scrapeToken: String? = nil) {
         self.tokens = tokens
         self.access = access
         self.clock = clock
+        self.scrapeToken = scrapeToken.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -28,6 +33,10 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         if header.utf8.count <= 8_192, header.lowercased().hasPrefix("bearer ") {
             let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            if let scrapeToken, ConstantTime.equals(Array(token.utf8), scrapeToken) {
+                context.isScraper = true
+                return try await next(request, context)
+            }
             do {
                 let verified = try tokens.verifyAccessToken(token, now: clock.now())
                 context.principal = try access.admit(verified)

@@ -57,14 +57,13 @@ public struct RouteEntry: Sendable {
 /// the document cannot name a route the router lacks or miss one it has.
 ///
 /// Each route is registered on a route group whose middleware enforce what every route shares, in
-/// order: rate limits (per account, per IP), the route's `AccessPolicy` rule (a route without one
-/// cannot be registered), and for routes that read read models `X-Min-Position`. Authentication
-/// runs before them on the whole router (`AuthenticationMiddleware`). One group per distinct rule,
-/// built on first use.
+/// order: the route's `AccessPolicy` rule (a route without one cannot be registered), and for
+/// routes that read read models `X-Min-Position`. Authentication and rate limits run before them
+/// on the whole router (`AuthenticationMiddleware`, `RateLimitMiddleware`), so unknown paths and
+/// refused tokens are limited too. One group per distinct rule, built on first use.
 public final class RouteTable: @unchecked Sendable {
     // @unchecked: mutated only while the application is built, on one task, before it serves.
     private let router: Router<AppRequestContext>
-    private let rateLimit: RateLimitMiddleware
     private let readYourWrites: ReadYourWritesMiddleware
     private var groups: [GroupKey: RouterGroup<AppRequestContext>] = [:]
     /// The routes, in registration order.
@@ -75,10 +74,9 @@ public final class RouteTable: @unchecked Sendable {
         var readsModels: Bool
     }
 
-    /// A table registering on `router`, putting `rateLimit` and `readYourWrites` in front of its routes.
-    public init(router: Router<AppRequestContext>, rateLimit: RateLimitMiddleware, readYourWrites: ReadYourWritesMiddleware) {
+    /// A table registering on `router`, putting `readYourWrites` in front of the routes that read models.
+    public init(router: Router<AppRequestContext>, readYourWrites: ReadYourWritesMiddleware) {
         self.router = router
-        self.rateLimit = rateLimit
         self.readYourWrites = readYourWrites
     }
 
@@ -103,7 +101,7 @@ public final class RouteTable: @unchecked Sendable {
 
     private func group(_ key: GroupKey) -> RouterGroup<AppRequestContext> {
         if let group = groups[key] { return group }
-        let group = router.group().add(middleware: rateLimit).add(middleware: AccessMiddleware(key.access))
+        let group = router.group().add(middleware: AccessMiddleware(key.access))
         if key.readsModels { group.add(middleware: readYourWrites) }
         groups[key] = group
         return group

@@ -111,11 +111,11 @@ public enum SecureFile {
         guard fsync(fd) == 0 else { throw Failure(operation: "fsync directory", path: path, code: errno) }
     }
 
-    /// Creates `path` and its missing parents; `path` itself gets `mode` when created here.
+    /// Creates `path` and its missing parents, each with `mode` when created here.
     public static func makeDirectory(_ path: String, mode: mode_t) throws(Failure) {
         if isDirectory(path) { return }
         let parentPath = parent(of: path)
-        if parentPath != path, !isDirectory(parentPath) { try makeDirectory(parentPath, mode: 0o755) }
+        if parentPath != path, !isDirectory(parentPath) { try makeDirectory(parentPath, mode: mode) }
         if mkdir(path, mode) != 0, errno != EEXIST { throw Failure(operation: "mkdir", path: path, code: errno) }
         if chmod(path, mode) != 0 { throw Failure(operation: "chmod", path: path, code: errno) }
         try syncDirectory(parentPath)

@@ -58,6 +58,8 @@ struct SearchPlan {
 
         // Visibility: admins see every document (erased ones are gone from the model).
         guard !viewer.isAdmin else { return }
+        // Staff accounts are not listed to others: who holds the keys is not public.
+        conditions.append("(d.kind <> 'person' OR d.doc NOT IN (SELECT doc FROM tags WHERE facet = 'role' AND value = 'admin'))")
         conditions.append("(d.kind <> 'mentor' OR d.doc IN (SELECT doc FROM tags WHERE facet = 'verified' AND value = 'true'))")
         if let user = viewer.userID {
             arguments["viewer"] = user.uuidString.lowercased()
