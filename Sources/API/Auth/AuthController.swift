@@ -13,7 +13,7 @@ struct AuthController {
     let commands: CommandExecutor
     let accounts: AccountDirectory
     let tokens: TokenService
-    let passwords: PasswordHasher
+    let passwords: PasswordHashing
     let throttle: RequestThrottle
     let mail: MailOutbox
     let passwordResets: PasswordResets
@@ -116,7 +116,7 @@ struct AuthController {
         let mailToken = tokens.mailToken(userID: userID, lifetime: TokenService.verificationLifetime, now: now)
         let registration = Identity.Account.Registration(
             userID: userID, email: body.email, emailKey: emailKey(email),
-            password: NewPassword(plaintext: body.password, hash: try hashPassword(body.password)),
+            password: NewPassword(plaintext: body.password, hash: try await hashPassword(body.password)),
             firstName: body.firstName, lastName: body.lastName, role: role, countryCode: body.countryCode, city: body.city,
             verification: mailToken.issued, now: now
         )
@@ -144,7 +144,7 @@ struct AuthController {
               let userID = try accounts.holder(ofEmailKey: emailKey(email))
         else {
             // The same scrypt work as a real check, so response time does not reveal whether the account exists.
-            _ = try? passwords.verify(body.password, against: Self.decoyHash)
+            _ = try await passwords.verify(body.password, against: Self.decoyHash)
             throttle.noteLoginFailure(ip: context.peerAddress)
             throw refused
         }
@@ -155,7 +155,7 @@ struct AuthController {
             throw APIError.tooManyRequests("too many failed logins; this account is locked for a while", retryAfter: Int(until.timeIntervalSince(now).rounded(.up)))
         }
         guard let hash = loaded.state.passwordHash else { throw refused }
-        let matches = (try? passwords.verify(body.password, against: hash)) ?? false
+        let matches = try await passwords.verify(body.password, against: hash)
         let totp = twoFactor.check(body.totpCode, state: loaded.state, userID: userID, now: now)
         let familyID = SecureRandom.uuid()
         let refresh = tokens.refreshToken(userID: userID, familyID: familyID, now: now)
@@ -187,7 +187,7 @@ struct AuthController {
     /// Parameters live with each hash, so raising the scrypt cost upgrades each account at its next
     /// successful login (the only moment the password is known). Best effort: a failure keeps the old hash.
     func rehashIfWeaker(_ hash: String, password: String, userID: UUID, role: Role, now: Date) async -> Int64? {
-        guard passwords.needsRehash(hash), let upgraded = try? passwords.hash(password) else { return nil }
+        guard passwords.needsRehash(hash), let upgraded = try? await passwords.hash(password) else { return nil }
         let principal = Principal.user(userID, role)
         return try? await commands.execute(
             .changePassword(currentPasswordMatches: true, newPassword: NewPassword(plaintext: password, hash: upgraded), by: principal, now: now),
@@ -250,7 +250,7 @@ struct AuthController {
             throw APIError.invalid("token", "this reset link is unknown or was already used")
         }
         try validatePassword(body.newPassword, field: "newPassword")
-        let password = NewPassword(plaintext: body.newPassword, hash: try hashPassword(body.newPassword))
+        let password = NewPassword(plaintext: body.newPassword, hash: try await hashPassword(body.newPassword))
         let committed = try await commands.execute(
             .resetPassword(tokenHash: parsed.hash, newPassword: password, now: commands.now()),
             on: Identity.Account.self, stream: StreamName.account(parsed.userID), by: nil
@@ -324,8 +324,8 @@ struct AuthController {
         }
     }
 
-    func hashPassword(_ password: String) throws -> String {
-        try passwords.hash(password)
+    func hashPassword(_ password: String) async throws -> String {
+        try await passwords.hash(password)
     }
 
     func emailKey(_ normalized: String) -> String { accounts.emailKey(normalized) }

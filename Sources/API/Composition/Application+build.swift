@@ -63,7 +63,7 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     OperationsController(log: platform.log, projections: readModels, routes: routes).addRoutes(to: routes)
     AuthController(
         commands: commands, accounts: platform.accounts, tokens: platform.tokens,
-        passwords: platform.configuration.passwordHasher, throttle: platform.throttle, mail: platform.mail,
+        passwords: platform.passwords, throttle: platform.throttle, mail: platform.mail,
         passwordResets: platform.passwordResets, twoFactor: TwoFactorCodes(key: platform.secrets.totpKey)
     ).addRoutes(to: routes)
     UsersController(

@@ -79,6 +79,8 @@ public final class Platform: Sendable {
     public let commands: CommandExecutor
     /// Accounts by email address.
     public let accounts: AccountDirectory
+    /// Password hashing on threads of its own.
+    public let passwords: PasswordHashing
     /// Whether accounts still grant their tokens' access.
     public let access: AccountAccess
     /// Rate limits.
@@ -129,6 +131,7 @@ public final class Platform: Sendable {
             self.commands = CommandExecutor(store: store, clock: configuration.clock, logger: logger)
             self.accounts = AccountDirectory(commands: commands, emailIndexKey: secrets.emailIndexKey)
             self.access = AccountAccess(commands: commands, log: log)
+            self.passwords = PasswordHashing(hasher: configuration.passwordHasher)
             self.throttle = RequestThrottle(limiter: RateLimiter(), limits: configuration.rateLimits, clock: configuration.clock)
             self.readYourWrites = ReadYourWrites(log: log, readModels: readModels, timeout: configuration.readYourWritesTimeout)
             let outbox = data.appendingPathComponent("mail/outbox")
@@ -170,6 +173,7 @@ public final class Platform: Sendable {
 
     /// Closes the log (flushing what was acknowledged). Idempotent.
     public func close() {
+        passwords.shutdown()
         log.close()
     }
 }
