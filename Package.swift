@@ -71,6 +71,7 @@ let package = Package(
             dependencies: [
                 "EventLog", "EventSourcing", "Domain", "Projections", "ReadModels", "Cryptography",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -179,9 +179,9 @@ import Testing
     /// A client's feed, made as the controller makes it.
     static func feed(_ platform: Platform, _ communityID: UUID, viewer: Principal) throws -> CommunityLiveFeed {
         let token = TokenService.VerifiedAccess(principal: viewer, tokenID: "", generation: 0, expiresAt: .distantFuture)
-        return CommunityLiveFeeds(
+        return try CommunityLiveFeeds(
             feed: platform.communityFeed, readYourWrites: platform.readYourWrites, access: platform.access, clock: platform.clock,
-            logger: platform.logger
+            logger: platform.logger, limit: LiveStreamLimit()
         ).feed(of: communityID, viewer: token, communities: try platform.readModels.communities)
     }
 }

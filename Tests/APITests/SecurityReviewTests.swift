@@ -1,8 +1,11 @@
-import API
+@testable import API
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
+import NIOCore
+import NIOEmbedded
 import Testing
 
 /// Security review findings fixed at the HTTP edge, each reproduced through the real router.
@@ -42,6 +45,36 @@ import Testing
             let asStudent = try await client.get("/users/search?role=admin", token: student.access, after: position)
             #expect(asStudent.status == .ok)
             #expect((try asStudent.jsonObject()["items"] as? [Any])?.isEmpty == true, "\(asStudent.text)")
+        }
+    }
+}
+
+/// Security review, finding 4: one account cannot hold an unbounded number of live streams.
+@Suite struct LiveStreamLimitTests {
+    @Test func anAccountHoldsAtMostEightLiveStreamsAndGetsOneBackWhenItCloses() async throws {
+        let fixture = try APIFixture()
+        try await fixture.test { client in
+            let owner = try await client.signUp(fixture, email: "streams@example.sn")
+            let community = try await CommunitiesTests.create(client, token: owner.access, name: "Busy")
+            let responder = try buildRouter(platform: fixture.platform).router.buildResponder()
+            func open() async throws -> Response {
+                let headers: HTTPFields = [.authorization: "Bearer \(owner.access)", .accept: "text/event-stream"]
+                let request = Request(
+                    head: HTTPRequest(method: .get, scheme: "http", authority: "localhost", path: "/communities/\(community.id)/live", headerFields: headers),
+                    body: RequestBody(buffer: ByteBuffer())
+                )
+                return try await responder.respond(to: request, context: AppRequestContext(source: .init(channel: EmbeddedChannel(), logger: Logger(label: "test"))))
+            }
+            // Responses not yet written hold their streams' places, as an open connection would.
+            var streams: [Response] = []
+            for _ in 0..<8 {
+                let stream = try await open()
+                #expect(stream.status == .ok)
+                streams.append(stream)
+            }
+            #expect(try await open().status == .tooManyRequests)
+            streams.removeLast()
+            #expect(try await open().status == .ok, "a closed stream gives its place back")
         }
     }
 }

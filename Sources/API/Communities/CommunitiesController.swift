@@ -117,7 +117,7 @@ struct CommunitiesController {
             principal: .user(user.id, user.role), tokenID: context.tokenID ?? "", generation: context.accessGeneration ?? 0,
             expiresAt: context.accessExpiresAt ?? .distantFuture
         )
-        let feed = live.feed(of: communityID, viewer: token, communities: communities)
+        let feed = try live.feed(of: communityID, viewer: token, communities: communities)
         // An id beyond the head (a client of an older data directory) resumes at the head.
         let head = commands.head
         return feed.response(after: min(resume ?? head, head))

@@ -42,6 +42,8 @@ struct CommunityLiveFeed: Sendable {
     let readYourWrites: ReadYourWrites
     let logger: Logger
     let access: AccountAccess
+    /// This stream's place in its account's allowance, given up with the response.
+    let lease: LiveStreamLimit.Lease
     let communityID: UUID
     /// Who opened the feed: the token's account, generation and expiry, checked again on every
     /// event so a demotion, an erasure, a reset or the token's expiry ends the stream.
@@ -59,6 +61,7 @@ struct CommunityLiveFeed: Sendable {
         headers[.cacheControl] = "no-cache"
         headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            withExtendedLifetime(lease) {}
             let sink = WriterBox(writer)
             // A graceful shutdown (SIGTERM) ends the stream: the server waits for open responses,
             // and an idle feed would otherwise hold it until the client left.

@@ -12,12 +12,16 @@ struct CommunityLiveFeeds: Sendable {
     let access: AccountAccess
     let clock: Clock
     let logger: Logger
+    /// Open streams per account.
+    let limit: LiveStreamLimit
 
     /// A client's feed of `communityID` as the holder of `viewer`'s token sees it.
-    func feed(of communityID: UUID, viewer: TokenService.VerifiedAccess, communities: CommunityQueries) -> CommunityLiveFeed {
-        CommunityLiveFeed(
+    /// 429 when the account already holds `limit.perAccount` streams.
+    func feed(of communityID: UUID, viewer: TokenService.VerifiedAccess, communities: CommunityQueries) throws(APIError) -> CommunityLiveFeed {
+        guard case .user(let account, _) = viewer.principal else { throw .unauthenticated("sign in to follow a community live") }
+        return CommunityLiveFeed(
             feed: feed, communities: communities, readYourWrites: readYourWrites, logger: logger, access: access,
-            communityID: communityID, viewer: viewer, clock: clock
+            lease: try limit.lease(for: account), communityID: communityID, viewer: viewer, clock: clock
         )
     }
 }

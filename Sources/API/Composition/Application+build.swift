@@ -1,5 +1,6 @@
 import EventLog
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 public import NIOCore
 import ReadModels
@@ -18,6 +19,22 @@ public struct ServerAddress: Sendable {
     }
 }
 
+/// How much a server lets a connection hold: idle time and how many connections at once.
+public struct ConnectionLimits: Sendable {
+    /// A connection that sends nothing for this long is closed: headers that never finish
+    /// (slowloris), a keep-alive connection left open, a body that stops arriving.
+    public var idleTimeout: Duration
+    /// Past this many open connections the server stops accepting: new ones wait in the kernel's
+    /// backlog and are refused by it once that is full.
+    public var maxConnections: Int
+
+    /// Limits (30 s idle, 1,024 connections by default).
+    public init(idleTimeout: Duration = .seconds(30), maxConnections: Int = 1_024) {
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
+    }
+}
+
 /// The application: the router on `platform`, with the platform's background services (projection
 /// runners, mail delivery, job queues, live feeds), so one `runService()` serves HTTP and keeps
 /// everything current, and stops it all on SIGTERM/SIGINT — the server first, then each service
@@ -26,12 +43,18 @@ public struct ServerAddress: Sendable {
 /// - Parameter runsProjections: `false` leaves the read models where they are (tests of the
 ///   read-your-writes timeout).
 public func buildApplication(
-    platform: Platform, address: ServerAddress = ServerAddress(), logger: Logger = Logger(label: "protalent.http"),
-    runsProjections: Bool = true, onServerRunning: (@Sendable (any Channel) async -> Void)? = nil
+    platform: Platform, address: ServerAddress = ServerAddress(), limits: ConnectionLimits = ConnectionLimits(),
+    logger: Logger = Logger(label: "protalent.http"), runsProjections: Bool = true,
+    onServerRunning: (@Sendable (any Channel) async -> Void)? = nil
 ) throws -> some ApplicationProtocol {
+    let idle = limits.idleTimeout.components
     var app = Application(
         router: try buildRouter(platform: platform).router,
-        configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: "ProTalent"),
+        server: .http1(configuration: .init(idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
+        configuration: ApplicationConfiguration(
+            address: .hostname(address.host, port: address.port), serverName: "ProTalent",
+            availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)
+        ),
         services: platform.services(runsProjections: runsProjections),
         onServerRunning: onServerRunning ?? { _ in },
         logger: logger
@@ -81,7 +104,7 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
         commands: commands, communities: try readModels.communities,
         live: CommunityLiveFeeds(
             feed: platform.communityFeed, readYourWrites: platform.readYourWrites, access: platform.access, clock: platform.clock,
-            logger: platform.logger
+            logger: platform.logger, limit: platform.liveStreams
         )
     ).addRoutes(to: routes)
     EventsController(commands: commands, events: try readModels.events).addRoutes(to: routes)

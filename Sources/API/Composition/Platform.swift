@@ -93,6 +93,8 @@ public final class Platform: Sendable {
     public let passwordResets: PasswordResets
     /// Key destruction and read-model scrubs of erasures.
     public let erasure: Erasure
+    /// Open live streams per account.
+    let liveStreams = LiveStreamLimit()
     /// Live events of communities, one log subscription for every client.
     public let communityFeed: EventFeed<Communities.Event>
 

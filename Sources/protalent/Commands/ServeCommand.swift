@@ -40,6 +40,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("demo-users"), help: "How many demo users --demo creates.")
     var demoUsers = 300
 
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may send nothing before it is closed (default 30, or PROTALENT_IDLE_TIMEOUT).")
+    var idleTimeout: Double?
+
+    @Option(name: .customLong("max-connections"), help: "Open connections at most (default 1024, or PROTALENT_MAX_CONNECTIONS).")
+    var maxConnections: Int?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var logger = Logger(label: "protalent")
@@ -76,7 +82,14 @@ struct ServeCommand: AsyncParsableCommand {
             let id = try await platform.accounts.promoteToAdmin(email: email)
             logger.info("bootstrap admin promoted", metadata: ["user": "\(id.uuidString.lowercased())"])
         }
-        let app = try buildApplication(platform: platform, address: address, logger: logger) { channel in
+        var limits = ConnectionLimits()
+        if let seconds = idleTimeout ?? environment["PROTALENT_IDLE_TIMEOUT"].flatMap(Double.init), seconds > 0 {
+            limits.idleTimeout = .milliseconds(Int64(seconds * 1_000))
+        }
+        if let count = maxConnections ?? environment["PROTALENT_MAX_CONNECTIONS"].flatMap(Int.init), count > 0 {
+            limits.maxConnections = count
+        }
+        let app = try buildApplication(platform: platform, address: address, limits: limits, logger: logger) { channel in
             let port = channel.localAddress?.port ?? address.port
             var lines = ["ProTalent is listening on http://\(address.host):\(port)  (API: /openapi.json, health: /health, metrics: /metrics)"]
             if let demoLogin {
