@@ -127,7 +127,7 @@ import Testing
             let erased = try await client.send(.delete, "/users/me", token: token)
             #expect(erased.status == .noContent)
             // The scrub runs after the answer, from its durable queue, once the projections have the erasure.
-            await fixture.platform.erasure.scrubs.waitUntilEmpty()
+            await fixture.platform.erasure.jobs.waitUntilEmpty()
             let left = try filesHolding("Quetzalcoatlus") + filesHolding("Zanzibarique") + filesHolding("Tombouctouville")
             #expect(left.isEmpty, "still in: \(left)")
         }

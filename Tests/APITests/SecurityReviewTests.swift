@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import NIOEmbedded
+import TestSupport
 import Testing
 
 /// Security review findings fixed at the HTTP edge, each reproduced through the real router.
@@ -27,6 +28,34 @@ import Testing
                 try await client.send(.get, "/users/profile", token: "forged.token.value").expectProblem(.unauthorized)
             }
             try await client.send(.get, "/users/profile", token: "forged.token.value").expectProblem(.tooManyRequests)
+        }
+    }
+
+    /// Finding 5: a replaced avatar is deleted, and an erasure deletes the person's picture: no URL
+    /// serves it and no file keeps it.
+    @Test func avatarsGoWhenReplacedAndWhenTheirOwnerIsErased() async throws {
+        let fixture = try APIFixture()
+        try await fixture.test { client in
+            let user = try await client.signUp(fixture, email: "pictured@example.sn")
+            func upload(_ bytes: [UInt8]) async throws -> String {
+                let uploaded = try await client.execute(
+                    uri: "/users/upload-avatar", method: .post, headers: [.authorization: "Bearer \(user.access)"], body: ByteBuffer(bytes: bytes)
+                )
+                #expect(uploaded.status == .created, "\(uploaded.text)")
+                return try #require(try uploaded.jsonObject()["url"] as? String)
+            }
+            let first = try await upload(TestImages.png(width: 2, height: 2, seed: 1))
+            #expect(try await client.send(.get, first).status == .ok, "control")
+            let second = try await upload(TestImages.png(width: 3, height: 3, seed: 2))
+            try await client.send(.get, first).expectProblem(.notFound)
+            #expect(try await client.send(.get, second).status == .ok)
+
+            #expect(try await client.send(.delete, "/users/me", json: #"{"password": "correct horse battery"}"#, token: user.access).status == .noContent)
+            try await client.send(.get, second).expectProblem(.notFound)
+            let blobs = fixture.directory.url.appendingPathComponent("blobs")
+            let files = FileManager.default.enumerator(atPath: blobs.path)?.allObjects.compactMap { $0 as? String }
+                .filter { $0.contains("/") } ?? []
+            #expect(files.isEmpty, "left in blobs/: \(files)")
         }
     }
 

@@ -91,7 +91,7 @@ public final class Platform: Sendable {
     public let mail: MailOutbox
     /// Forgot-password requests, answered after the 202.
     public let passwordResets: PasswordResets
-    /// Key destruction and read-model scrubs of erasures.
+    /// Erasures finished durably: key, avatar, read-model scrub.
     public let erasure: Erasure
     /// Open live streams per account.
     let liveStreams = LiveStreamLimit()
@@ -146,7 +146,8 @@ public final class Platform: Sendable {
                 tokens: tokens, mail: mail
             )
             self.erasure = try Erasure(
-                directory: data.appendingPathComponent("queues/scrubs"), keys: keys, readModels: readModels,
+                directory: data.appendingPathComponent("queues/erasures"), keys: keys, blobs: blobs, commands: commands,
+                readModels: readModels,
                 readYourWrites: readYourWrites, logger: logger
             )
             self.communityFeed = EventFeed(store: store)
@@ -158,7 +159,7 @@ public final class Platform: Sendable {
 
     /// The background services of a server on this platform, in start order (a graceful shutdown
     /// stops them in reverse, after the HTTP server): the projection runners, mail delivery, the
-    /// forgot-password worker (which queues mail), the read-model scrub (which waits on the
+    /// forgot-password worker (which queues mail), the erasure worker (which waits on the
     /// projections) and the live feeds.
     ///
     /// - Parameter runsProjections: `false` leaves the read models where they are (tests of the

@@ -1,10 +1,12 @@
 import Cryptography
 public import Foundation
 
-/// Content-addressed files under `<data>/blobs/`: a blob's name is the SHA-256 of its bytes.
+/// Avatars under `<data>/blobs/`, each named by the SHA-256 of its owner's id and its bytes.
 ///
-/// The same avatar uploaded twice is stored once, and a name can be served with a long cache
-/// lifetime because its content never changes. Layout: `blobs/ab/cdef…` (two-character fan-out).
+/// A name never changes its content, so it is served with a long cache lifetime; the same image
+/// uploaded again by the same person is stored once. The owner is part of the name so that no two
+/// people share a file: an erasure or a replaced avatar deletes the person's file and nobody
+/// else's. Layout: `blobs/ab/cdef…` (two-character fan-out).
 public struct BlobStore: Sendable {
     /// The blobs directory.
     public let directory: URL
@@ -15,14 +17,24 @@ public struct BlobStore: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    /// Stores `bytes` durably and returns their hex SHA-256.
-    public func put(_ bytes: [UInt8]) throws -> String {
-        let hash = Self.hex(SHA256.hash(bytes))
+    /// Stores `bytes` as `owner`'s, durably, and returns their name.
+    public func put(_ bytes: [UInt8], owner: UUID) throws -> String {
+        let hash = Self.hex(SHA256.hash(Array(owner.uuidString.lowercased().utf8) + [0] + bytes))
         let url = location(of: hash)
         if FileManager.default.fileExists(atPath: url.path) { return hash }
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(bytes).write(to: url, options: [.atomic])
         return hash
+    }
+
+    /// Deletes the file named `hash` (a replaced or erased avatar); no error when it is gone already.
+    public func remove(_ hash: String) throws {
+        guard Self.isHash(hash) else { return }
+        do {
+            try FileManager.default.removeItem(at: location(of: hash))
+        } catch CocoaError.fileNoSuchFile {
+            return
+        }
     }
 
     /// The bytes of `hash`, or `nil` when unknown or not a well-formed hash.

@@ -129,11 +129,14 @@ struct UsersController {
         guard let kind = ImageKind(sniffing: bytes) else {
             throw APIError.invalid("avatar", "the avatar must be a PNG, JPEG or WebP image")
         }
-        let hash = try blobs.put(bytes)
+        let previous = try commands.load(Profiles.self, stream: StreamName.profile(user.id)).avatarHash
+        let hash = try blobs.put(bytes, owner: user.id)
         let committed = try await commands.execute(
             .setAvatar(userID: user.id, contentHash: hash, mediaType: kind.rawValue, by: (try context.requirePrincipal()), now: commands.now()),
             on: Profiles.self, stream: StreamName.profile(user.id), by: context.principal
         )
+        // The replaced picture goes: nobody else's file has its name.
+        if let previous, previous != hash { try? blobs.remove(previous) }
         let stored = AvatarStored(contentHash: hash, mediaType: kind.rawValue, url: "/users/avatars/\(hash)")
         return try JSONResponse.command(stored, status: .created, position: committed.position)
     }
@@ -153,11 +156,8 @@ struct UsersController {
         let user = try context.requireUser()
         let principal = (try context.requirePrincipal())
         let now = commands.now()
-        // A retried erasure (the key destruction failed last time) finishes the job.
-        if try commands.load(Identity.Account.self, stream: StreamName.account(user.id)).status == .erased {
-            try erasure.destroyKey(of: user.id)
-            return JSONResponse.command(position: commands.head)
-        }
+        // Recorded first: whatever happens after the append, the erasure job finishes it.
+        try erasure.record(user.id)
         let position = try await commands.execute(by: principal) { (states: StreamStates) throws(Identity.Rejection) in
             let accountStream = StreamName.account(user.id)
             let account = states.state(of: Identity.Account.self, stream: accountStream)
@@ -168,8 +168,7 @@ struct UsersController {
             if let key = account.emailKey { parts.append(StreamEvents(StreamName.emailClaim(key), decision.emailClaim)) }
             return parts
         }
-        try erasure.destroyKey(of: user.id)
-        try erasure.scheduleScrub(after: position)
+        try erasure.shred(user.id)
         return JSONResponse.command(position: position)
     }
 }
