@@ -14,7 +14,8 @@ import Testing
     /// Finding 10: requests with a refused token and requests to unknown paths are charged to the
     /// client's bucket like any other, so neither can be sent without limit.
     @Test func refusedTokensAndUnknownPathsAreRateLimited() async throws {
-        let fixture = try APIFixture(rateLimits: RateLimits(perIP: .per(60, 4)))
+        // A clock that stands still: the buckets refill only when the test says so.
+        let fixture = try APIFixture(rateLimits: RateLimits(perIP: .per(60, 4)), clock: ManualClock(Date()).clock)
         try await fixture.test { client in
             for _ in 0..<4 {
                 try await client.send(.get, "/no/such/path").expectProblem(.notFound)
@@ -22,7 +23,7 @@ import Testing
             try await client.send(.get, "/no/such/path").expectProblem(.tooManyRequests)
             try await client.send(.get, "/users/profile", token: "forged.token.value").expectProblem(.tooManyRequests)
         }
-        let other = try APIFixture(rateLimits: RateLimits(perIP: .per(60, 3)))
+        let other = try APIFixture(rateLimits: RateLimits(perIP: .per(60, 3)), clock: ManualClock(Date()).clock)
         try await other.test { client in
             for _ in 0..<3 {
                 try await client.send(.get, "/users/profile", token: "forged.token.value").expectProblem(.unauthorized)
