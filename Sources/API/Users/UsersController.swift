@@ -4,7 +4,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import Projections
 import ReadModels
 
 /// `/users/*`: the caller's profile, preferences, avatar, data export and erasure, public profiles
