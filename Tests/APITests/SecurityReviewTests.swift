@@ -60,6 +60,42 @@ import Testing
         }
     }
 
+    /// Finding 8: failed logins lock an address whether or not it has an account (same answers), and
+    /// the locked-out owner is mailed a link that gets them in.
+    @Test func lockOutAnswersKnownAndUnknownAddressesAlikeAndMailsTheOwnerAWayIn() async throws {
+        let fixture = try APIFixture()
+        try await fixture.test { client in
+            _ = try await client.signUp(fixture, email: "known@example.sn")
+            await fixture.platform.mail.waitUntilDelivered()
+            let mailsBefore = try fixture.outbox().count
+            func attempt(_ email: String, _ password: String) async throws -> TestResponse {
+                try await client.send(.post, "/auth/login", json: #"{"email": "\#(email)", "password": "\#(password)"}"#)
+            }
+            var answers: [String: [String]] = [:]
+            for email in ["known@example.sn", "ghost@example.sn"] {
+                for _ in 0..<5 {
+                    let answer = try await attempt(email, "not the password at all")
+                    answers[email, default: []].append("\(answer.status.code) \(try answer.jsonObject()["detail"] as? String ?? "")")
+                }
+            }
+            #expect(answers["known@example.sn"] == answers["ghost@example.sn"], "\(answers)")
+            #expect(answers["known@example.sn"]?.last?.hasPrefix("429") == true, "\(answers)")
+            try await attempt("known@example.sn", "correct horse battery").expectProblem(.tooManyRequests)
+            try await attempt("ghost@example.sn", "correct horse battery").expectProblem(.tooManyRequests)
+
+            await fixture.platform.passwordResets.queue.waitUntilEmpty()
+            await fixture.platform.mail.waitUntilDelivered()
+            let mails = try fixture.outbox().dropFirst(mailsBefore)
+            #expect(mails.count == 1, "one mail, to the owner only")
+            let mail = try #require(mails.first)
+            #expect(mail.contains("To: known@example.sn") && mail.contains("locked for 15 minutes"))
+            let token = try #require(mail.components(separatedBy: "within the hour:\r\n\r\n").last?.split(whereSeparator: \.isWhitespace).first)
+            let reset = try await client.send(.post, "/auth/reset-password", json: #"{"token": "\#(token)", "newPassword": "a brand new passphrase"}"#)
+            #expect(reset.status == .noContent, "\(reset.text)")
+            #expect(try await attempt("known@example.sn", "a brand new passphrase").status == .ok, "the link got the owner in")
+        }
+    }
+
     /// Finding 16: people search does not list the admins to others.
     @Test func peopleSearchDoesNotListAdminsToOthers() async throws {
         let fixture = try APIFixture()

@@ -18,6 +18,7 @@ struct AuthController {
     let mail: MailOutbox
     let passwordResets: PasswordResets
     let twoFactor: TwoFactorCodes
+    let locks: LoginLocks
 
     // MARK: Bodies
 
@@ -140,20 +141,21 @@ struct AuthController {
         try throttle.checkLoginFailures(ip: context.peerAddress)
         let body = try await request.decodeJSON(LoginBody.self)
         let refused = APIError.unauthenticated("the email or password is incorrect")
-        guard let email = try? normalizedEmail(body.email),
-              let userID = try accounts.holder(ofEmailKey: emailKey(email))
-        else {
+        let now = commands.now()
+        let email = try? normalizedEmail(body.email)
+        let key = email.map(emailKey)
+        // Known and unknown addresses lock alike (see `LoginLocks`), so a 429 reveals nothing.
+        if let key, let until = locks.lockedUntil(key, now: now) { throw Self.locked(until: until, now: now) }
+        guard let key, let userID = try accounts.holder(ofEmailKey: key) else {
             // The same scrypt work as a real check, so response time does not reveal whether the account exists.
             _ = try await passwords.verify(body.password, against: Self.decoyHash)
             throttle.noteLoginFailure(ip: context.peerAddress)
+            if let key, let until = locks.noteFailure(key, now: now) { throw Self.locked(until: until, now: now) }
             throw refused
         }
         let stream = StreamName.account(userID)
         let loaded = try loadAccount(stream)
-        let now = commands.now()
-        if let until = loaded.state.lockedUntil, now < until {
-            throw APIError.tooManyRequests("too many failed logins; this account is locked for a while", retryAfter: Int(until.timeIntervalSince(now).rounded(.up)))
-        }
+        if let until = loaded.state.lockedUntil, now < until { throw Self.locked(until: until, now: now) }
         guard let hash = loaded.state.passwordHash else { throw refused }
         let matches = try await passwords.verify(body.password, against: hash)
         let totp = twoFactor.check(body.totpCode, state: loaded.state, userID: userID, now: now)
@@ -170,12 +172,16 @@ struct AuthController {
         let position = try await commands.record(decision.events, to: stream, expectedVersion: .exactly(loaded.version), by: nil)
         if let refusal = decision.refusal {
             if matches == false { throttle.noteLoginFailure(ip: context.peerAddress) }
+            _ = locks.noteFailure(key, now: now)
             let after = decision.events.reduce(loaded.state, Identity.Account.evolve)
             if let until = after.lockedUntil, now < until {
-                throw APIError.tooManyRequests("too many failed logins; this account is locked for a while", retryAfter: Int(until.timeIntervalSince(now).rounded(.up)))
+                // The owner is not locked out: a mailed link (a reset, which lifts the lock) gets them in.
+                if loaded.state.lockedUntil != until, let email { try passwordResets.request(email: email, reason: .locked) }
+                throw Self.locked(until: until, now: now)
             }
             throw APIError.unauthenticated(refusal.message)
         }
+        locks.clear(key)
         let pair = TokenPair(
             accessToken: try tokens.accessToken(userID: userID, role: loaded.state.role, generation: loaded.state.accessGeneration, now: now),
             refreshToken: refresh.token, expiresIn: Int(TokenService.accessLifetime)
@@ -255,6 +261,7 @@ struct AuthController {
             .resetPassword(tokenHash: parsed.hash, newPassword: password, now: commands.now()),
             on: Identity.Account.self, stream: StreamName.account(parsed.userID), by: nil
         )
+        if let key = committed.state.emailKey { locks.clear(key) }  // the reset lifts the lock
         return JSONResponse.command(position: committed.position)
     }
 
@@ -300,6 +307,14 @@ struct AuthController {
     }
 
     // MARK: Helpers
+
+    /// The answer to a login while the address is locked.
+    static func locked(until: Date, now: Date) -> APIError {
+        .tooManyRequests(
+            "too many failed logins for this address; try again later, or use the link mailed to its owner",
+            retryAfter: Int(until.timeIntervalSince(now).rounded(.up))
+        )
+    }
 
     /// A valid scrypt hash of a random password: what a login for an unknown address is checked against.
     static let decoyHash: String = (try? PasswordHasher().hash(Base64.encode(SecureRandom.bytes(count: 16)))) ?? ""

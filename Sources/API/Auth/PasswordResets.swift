@@ -17,6 +17,16 @@ public struct PasswordResets: Sendable {
         public var email: String
         /// The address's claim-stream key (`AccountDirectory.emailKey`).
         public var emailKey: String
+        /// Why the link is sent (`nil`: the person asked).
+        public var reason: Reason?
+    }
+
+    /// Why a reset link is mailed.
+    public enum Reason: String, Codable, Sendable {
+        /// The person asked (`POST /auth/forgot-password`).
+        case forgotten
+        /// Failed logins locked the account: the link is the owner's way back in.
+        case locked
     }
 
     /// The recorded requests.
@@ -36,9 +46,9 @@ public struct PasswordResets: Sendable {
     }
 
     /// Records a reset request for the normalised `email`; 503 when it cannot be recorded.
-    public func request(email: String) throws(APIError) {
+    public func request(email: String, reason: Reason = .forgotten) throws(APIError) {
         do {
-            try queue.enqueue(Request(email: email, emailKey: accounts.emailKey(email)))
+            try queue.enqueue(Request(email: email, emailKey: accounts.emailKey(email), reason: reason))
         } catch {
             throw .unavailable("the request could not be recorded; retry", retryAfter: 1)
         }
@@ -53,21 +63,33 @@ public struct PasswordResets: Sendable {
     /// (an erased account) ends the request; a storage failure keeps it for a retry.
     func answer(_ request: Request) async throws {
         do {
-            guard let userID = try accounts.holder(ofEmailKey: request.emailKey) else { return }
-            let now = commands.now()
-            let token = tokens.mailToken(userID: userID, lifetime: TokenService.resetLifetime, now: now)
-            _ = try await commands.execute(.requestPasswordReset(token.issued, now: now), on: Identity.Account.self,
-                                           stream: StreamName.account(userID), by: nil)
-            try mail.send(Self.message(to: request.email, token: token.token))
-        } catch where error.status.code < 500 {
-            return
+            try await issue(request)
+        } catch {
+            // A refusal (an erased account) ends the request; only a storage failure is worth a retry.
+            if error.status.code >= 500 { throw error }
         }
     }
 
-    static func message(to email: String, token: String) -> MailMessage {
-        MailMessage(
-            to: email, subject: "Réinitialisation du mot de passe / Password reset",
-            body: """
+    private func issue(_ request: Request) async throws(APIError) {
+        guard let userID = try accounts.holder(ofEmailKey: request.emailKey) else { return }
+        let now = commands.now()
+        let token = tokens.mailToken(userID: userID, lifetime: TokenService.resetLifetime, now: now)
+        _ = try await commands.execute(.requestPasswordReset(token.issued, now: now), on: Identity.Account.self,
+                                       stream: StreamName.account(userID), by: nil)
+        try mail.send(Self.message(to: request.email, token: token.token, reason: request.reason ?? .forgotten))
+    }
+
+    static func message(to email: String, token: String, reason: Reason) -> MailMessage {
+        let preface = reason == .locked ? """
+            Plusieurs connexions ont échoué : votre compte est bloqué 15 minutes. Pour entrer dès maintenant,
+            choisissez un nouveau mot de passe. / Several sign-ins failed: your account is locked for 15 minutes.
+            To get in now, choose a new password.
+
+
+            """ : ""
+        return MailMessage(
+            to: email, subject: reason == .locked ? "Compte bloqué / Account locked" : "Réinitialisation du mot de passe / Password reset",
+            body: preface + """
             Pour choisir un nouveau mot de passe, utilisez ce jeton dans l'heure :
             To choose a new password, use this token within the hour:
 

@@ -87,7 +87,8 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     AuthController(
         commands: commands, accounts: platform.accounts, tokens: platform.tokens,
         passwords: platform.passwords, throttle: platform.throttle, mail: platform.mail,
-        passwordResets: platform.passwordResets, twoFactor: TwoFactorCodes(key: platform.secrets.totpKey)
+        passwordResets: platform.passwordResets, twoFactor: TwoFactorCodes(key: platform.secrets.totpKey),
+        locks: platform.loginLocks
     ).addRoutes(to: routes)
     UsersController(
         commands: commands, profiles: try readModels.profiles, communities: try readModels.communities,

@@ -93,6 +93,8 @@ public final class Platform: Sendable {
     public let passwordResets: PasswordResets
     /// Erasures finished durably: key, avatar, read-model scrub.
     public let erasure: Erasure
+    /// The lock-out rule for addresses without an account.
+    let loginLocks = LoginLocks()
     /// Open live streams per account.
     let liveStreams = LiveStreamLimit()
     /// Live events of communities, one log subscription for every client.
