@@ -109,7 +109,7 @@ struct AuthController {
         guard let role = Role(rawValue: body.role), role == .student || role == .mentor else {
             throw APIError.invalid("role", "role must be student or mentor")
         }
-        let email = try normalizedEmail(body.email)
+        let email = try fieldChecked { () throws(FieldError) in try EmailAddress.validated(body.email) }
         try validatePassword(body.password, field: "password")
         let now = commands.now()
         let userID = SecureRandom.timeOrderedUUID()
@@ -308,17 +308,19 @@ struct AuthController {
         try commands.loadVersioned(Identity.Account.self, stream: stream)
     }
 
+    /// The lookup form of an address typed to sign in or reset a password (`EmailAddress.normalized`).
     func normalizedEmail(_ raw: String) throws(APIError) -> String {
-        do {
-            return try EmailAddress.normalized(raw)
-        } catch {
-            throw .invalid(error.field, error.message)
-        }
+        try fieldChecked { () throws(FieldError) in try EmailAddress.normalized(raw) }
     }
 
     func validatePassword(_ password: String, field: String) throws(APIError) {
+        try fieldChecked { () throws(FieldError) in try PasswordPolicy.check(password, field) }
+    }
+
+    /// Runs a shared field check, a failure answering 422 naming the field.
+    func fieldChecked<Value>(_ check: () throws(FieldError) -> Value) throws(APIError) -> Value {
         do {
-            try PasswordPolicy.check(password, field)
+            return try check()
         } catch {
             throw .invalid(error.field, error.message)
         }
@@ -338,7 +340,7 @@ struct AuthController {
         try mail.send(MailMessage(
             to: email, subject: "Vérifiez votre adresse / Verify your email address",
             body: """
-            Bonjour \(firstName.prefix(100)),
+            Bonjour \(MailMessage.inline(firstName, maxLength: 40)),
 
             Pour vérifier votre adresse, ouvrez ce lien / To verify your address, open this link:
 
