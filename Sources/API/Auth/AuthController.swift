@@ -181,7 +181,7 @@ struct AuthController {
             refreshToken: refresh.token, expiresIn: Int(TokenService.accessLifetime)
         )
         let rehashed = await rehashIfWeaker(hash, password: body.password, userID: userID, role: loaded.state.role, now: now)
-        return try JSONResponse.command(pair, position: max(position, rehashed ?? 0))
+        return try JSONResponse.command(pair, position: max(position, rehashed ?? 0), headers: JSONResponse.noStore)
     }
 
     /// Parameters live with each hash, so raising the scrypt cost upgrades each account at its next
@@ -218,7 +218,7 @@ struct AuthController {
             accessToken: try tokens.accessToken(userID: parsed.userID, role: loaded.state.role, generation: loaded.state.accessGeneration, now: now),
             refreshToken: next.token, expiresIn: Int(TokenService.accessLifetime)
         )
-        return try JSONResponse.command(pair, position: position)
+        return try JSONResponse.command(pair, position: position, headers: JSONResponse.noStore)
     }
 
     func logout(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
@@ -283,7 +283,7 @@ struct AuthController {
         let setup = TwoFactorSetup(
             secret: Base32.encode(secret), otpauthUri: TOTP(secret: secret).provisioningURI(issuer: "ProTalent", account: label)
         )
-        return try JSONResponse.command(setup, position: committed.position)
+        return try JSONResponse.command(setup, position: committed.position, headers: JSONResponse.noStore)
     }
 
     func verifyTwoFactor(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {

@@ -46,6 +46,7 @@ public func buildApplication(
 public func buildRouter(platform: Platform) throws -> (router: Router<AppRequestContext>, routes: RouteTable) {
     _ = PlatformMetrics.registry
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: NoSniffMiddleware())
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
