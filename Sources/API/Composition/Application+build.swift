@@ -50,6 +50,7 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
+    router.add(middleware: RequestFramingMiddleware())
     router.add(middleware: AuthenticationMiddleware(tokens: platform.tokens, access: platform.access, clock: platform.clock))
     let routes = RouteTable(
         router: router, rateLimit: RateLimitMiddleware(throttle: platform.throttle),
