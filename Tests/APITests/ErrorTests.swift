@@ -77,7 +77,7 @@ import Testing
         let fixture = try APIFixture()
         try await fixture.test { client in
             let user = try await client.signUp(fixture, email: "avatar@example.cm")
-            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 100)
+            let png = TestImages.png()
             let uploaded = try await client.execute(
                 uri: "/users/upload-avatar", method: .post,
                 headers: [.authorization: "Bearer \(user.access)", .contentType: "image/jpeg"], body: ByteBuffer(bytes: png)

@@ -34,6 +34,25 @@ import Testing
         }
     }
 
+    @Test func webURLsAreAbsoluteHTTPLinksWithoutAnythingThatCouldStartALine() throws {
+        for good in ["https://meet.example.org/abc", "http://meet.example.org:8080/r?id=42&x=%20#join", "https://xn--bcher-kva.example/",
+                     "HTTPS://Meet.Example.org", "http://[::1]:8080/x", "https://192.0.2.1/"] {
+            #expect(try WebURL.validated(" \(good) ", "u") == good)
+        }
+        for bad in ["https://meet.example.org/a\r\nBEGIN:VEVENT", "https://meet.example.org/a\nb", "https://meet.example.org/a b",
+                    "https://meet.example.org/\u{2028}x", "https://meet.example.org/\u{85}x", "https://meet.example.org/a\u{7F}b",
+                    "https://bücher.example/", "javascript:alert(1)", "javascript://example.org/%0Aalert(1)", "ftp://example.org/",
+                    "data:text/html,<script>", "https://", "https:///path", "https://user:pw@example.org/", "https://a@evil.example",
+                    "https://-bad-.example/", "https://bad_host.example/", "https://example.org:99999/", "https://example.org/%zz",
+                    "https://example.org/<script>", "mailto:a@example.org", "//example.org/x",
+                    "https://example.org/" + String(repeating: "x", count: 500)] {
+            #expect(throws: FieldError.self, "\(bad)") { try WebURL.validated(bad, "u") }
+        }
+        #expect(throws: FieldError("u", "u must not contain spaces, line breaks, control or non-ASCII characters (percent-encode them), e.g. https://meet.example.org/abc")) {
+            try WebURL.validated("https://meet.example.org/a\r\nb", "u")
+        }
+    }
+
     @Test func passwordPolicy() throws {
         try PasswordPolicy.check("a long enough passphrase")
         #expect(throws: FieldError.self) { try PasswordPolicy.check("short") }

@@ -51,7 +51,8 @@ final class DiscoveryWorld: @unchecked Sendable {
     func user(_ first: String, _ last: String, role: Role = .student, country: String? = "SN", _ update: Profiles.ProfileUpdate? = nil) async throws -> UUID {
         let id = UUID()
         let registration = Identity.Account.Registration(
-            userID: id, email: "\(first.lowercased()).\(id.uuidString.prefix(6))@example.org", emailKey: id.uuidString,
+            userID: id, email: "\(first.lowercased().folding(options: .diacriticInsensitive, locale: nil)).\(id.uuidString.prefix(6))@example.org",
+            emailKey: id.uuidString,
             password: NewPassword(plaintext: "correct horse battery", hash: "scrypt$test"), firstName: first, lastName: last, role: role,
             countryCode: country, verification: IssuedToken(tokenHash: "hash", expiresAt: now.addingTimeInterval(86_400)), now: now
         )

@@ -110,7 +110,7 @@ struct AuthController {
         guard let role = Role(rawValue: body.role), role == .student || role == .mentor else {
             throw APIError.invalid("role", "role must be student or mentor")
         }
-        let email = try normalizedEmail(body.email)
+        let email = try fieldChecked { () throws(FieldError) in try EmailAddress.validated(body.email) }
         try validatePassword(body.password, field: "password")
         let now = commands.now()
         let userID = SecureRandom.timeOrderedUUID()
@@ -187,7 +187,7 @@ struct AuthController {
             refreshToken: refresh.token, expiresIn: Int(TokenService.accessLifetime)
         )
         let rehashed = await rehashIfWeaker(hash, password: body.password, userID: userID, role: loaded.state.role, now: now)
-        return try JSONResponse.command(pair, position: max(position, rehashed ?? 0))
+        return try JSONResponse.command(pair, position: max(position, rehashed ?? 0), headers: JSONResponse.noStore)
     }
 
     /// Parameters live with each hash, so raising the scrypt cost upgrades each account at its next
@@ -224,7 +224,7 @@ struct AuthController {
             accessToken: try tokens.accessToken(userID: parsed.userID, role: loaded.state.role, generation: loaded.state.accessGeneration, now: now),
             refreshToken: next.token, expiresIn: Int(TokenService.accessLifetime)
         )
-        return try JSONResponse.command(pair, position: position)
+        return try JSONResponse.command(pair, position: position, headers: JSONResponse.noStore)
     }
 
     func logout(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
@@ -290,7 +290,7 @@ struct AuthController {
         let setup = TwoFactorSetup(
             secret: Base32.encode(secret), otpauthUri: TOTP(secret: secret).provisioningURI(issuer: "ProTalent", account: label)
         )
-        return try JSONResponse.command(setup, position: committed.position)
+        return try JSONResponse.command(setup, position: committed.position, headers: JSONResponse.noStore)
     }
 
     func verifyTwoFactor(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
@@ -323,17 +323,19 @@ struct AuthController {
         try commands.loadVersioned(Identity.Account.self, stream: stream)
     }
 
+    /// The lookup form of an address typed to sign in or reset a password (`EmailAddress.normalized`).
     func normalizedEmail(_ raw: String) throws(APIError) -> String {
-        do {
-            return try EmailAddress.normalized(raw)
-        } catch {
-            throw .invalid(error.field, error.message)
-        }
+        try fieldChecked { () throws(FieldError) in try EmailAddress.normalized(raw) }
     }
 
     func validatePassword(_ password: String, field: String) throws(APIError) {
+        try fieldChecked { () throws(FieldError) in try PasswordPolicy.check(password, field) }
+    }
+
+    /// Runs a shared field check, a failure answering 422 naming the field.
+    func fieldChecked<Value>(_ check: () throws(FieldError) -> Value) throws(APIError) -> Value {
         do {
-            try PasswordPolicy.check(password, field)
+            return try check()
         } catch {
             throw .invalid(error.field, error.message)
         }
@@ -353,7 +355,7 @@ struct AuthController {
         try mail.send(MailMessage(
             to: email, subject: "Vérifiez votre adresse / Verify your email address",
             body: """
-            Bonjour \(firstName.prefix(100)),
+            Bonjour \(MailMessage.inline(firstName, maxLength: 40)),
 
             Pour vérifier votre adresse, ouvrez ce lien / To verify your address, open this link:
 

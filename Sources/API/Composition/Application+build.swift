@@ -69,9 +69,11 @@ public func buildApplication(
 public func buildRouter(platform: Platform) throws -> (router: Router<AppRequestContext>, routes: RouteTable) {
     _ = PlatformMetrics.registry
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: NoSniffMiddleware())
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
+    router.add(middleware: RequestFramingMiddleware())
     router.add(middleware: AuthenticationMiddleware(
         tokens: platform.tokens, access: platform.access, clock: platform.clock,
         scrapeToken: platform.configuration.environment["PROTALENT_METRICS_TOKEN"]

@@ -1,13 +1,16 @@
 public import Hummingbird
 import Logging
+import NIOHTTP1
 import Projections
 import ReadModels
 
 /// Turns every error a route throws into problem+json, once, at the edge.
 ///
 /// `APIError`s answer as they are; Hummingbird's own `HTTPError`s (unknown route, body too large,
-/// bad method) keep their status in problem form; anything else is a bug: it is logged with the
-/// request id and answered as a 500 that names the id, never with internals.
+/// bad method) keep their status in problem form; the HTTP decoder's `HTTPParserError`, met while
+/// a handler reads a body whose framing is malformed (a bad chunk size), is the client's: 400;
+/// anything else is a bug: it is logged with the request id and answered as a 500 that names the
+/// id, never with internals.
 public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The middleware.
     public init() {}
@@ -19,6 +22,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch let error as HTTPError {
             throw Self.problem(for: error)
+        } catch let error as HTTPParserError {
+            throw APIError.badRequest("the request body's framing is malformed (\(error)); send a valid Content-Length or chunked body")
         } catch let error as ReadModelError where error.isCallerError {
             throw APIError.badRequest(error.description, field: "cursor")
         } catch let error as ReadModelError where error.isTemporary {

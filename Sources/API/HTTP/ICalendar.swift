@@ -1,3 +1,4 @@
+import Domain
 public import Foundation
 public import Hummingbird
 
@@ -67,7 +68,9 @@ public enum ICalendar {
                       "DTSTART:\(utc(event.start))", "DTEND:\(utc(event.end))", "SUMMARY:\(escape(event.summary))"]
             if let description = event.description { lines.append("DESCRIPTION:\(escape(description))") }
             if let location = event.location { lines.append("LOCATION:\(escape(location))") }
-            if let url = event.url, url.hasPrefix("https://") || url.hasPrefix("http://") { lines.append("URL:\(url)") }
+            // A URI, not TEXT: written only when it passes the rule it was accepted under, so a
+            // value recorded before the rule cannot add a line.
+            if let url = event.url, WebURL.isValid(url) { lines.append("URL:\(url)") }
             lines.append("END:VEVENT")
         }
         lines.append("END:VCALENDAR")
@@ -89,40 +92,50 @@ public enum ICalendar {
         return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
     }
 
-    /// TEXT escaping (RFC 5545 §3.3.11).
+    /// TEXT escaping (RFC 5545 §3.3.11): `\\`, `\;`, `\,`, and `\n` for every line break (CRLF, CR,
+    /// LF, NEL, U+2028, U+2029, so no client splits the value into lines of its own); other control
+    /// characters (C0 but tab, DEL, C1) are not allowed in TEXT and are dropped.
     static func escape(_ text: String) -> String {
         var out = ""
+        var afterCR = false
         for scalar in text.unicodeScalars {
+            defer { afterCR = scalar == "\r" }
             switch scalar {
             case "\\": out += "\\\\"
             case ";": out += "\\;"
             case ",": out += "\\,"
-            case "\n": out += "\\n"
-            case "\r": continue
+            case "\n": if !afterCR { out += "\\n" }
+            case "\r", "\u{85}", "\u{2028}", "\u{2029}": out += "\\n"
+            case "\t": out.unicodeScalars.append(scalar)
             default:
-                // Other control characters are not allowed in TEXT.
-                if scalar.value < 0x20 && scalar != "\t" { continue }
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { continue }
                 out.unicodeScalars.append(scalar)
             }
         }
         return out
     }
 
-    /// Folds a content line into 75-octet pieces, never splitting a UTF-8 character (§3.1).
+    /// Folds a content line into pieces of at most 75 octets, the continuation's leading space
+    /// included, never splitting a UTF-8 sequence (§3.1). Splits between scalars, not characters:
+    /// one character (a letter with many combining marks) may be longer than a line.
     static func fold(_ line: String) -> String {
         guard line.utf8.count > 75 else { return line }
         var pieces: [String] = []
-        var current = ""
+        var current = String.UnicodeScalarView()
+        var octets = 0
         var limit = 75
-        for character in line {
-            if current.utf8.count + character.utf8.count > limit {
-                pieces.append(current)
-                current = ""
+        for scalar in line.unicodeScalars {
+            let size = UTF8.width(scalar)
+            if octets + size > limit {
+                pieces.append(String(current))
+                current = String.UnicodeScalarView()
+                octets = 0
                 limit = 74  // continuation lines start with a space
             }
-            current.append(character)
+            current.append(scalar)
+            octets += size
         }
-        pieces.append(current)
+        pieces.append(String(current))
         return pieces.joined(separator: "\r\n ")
     }
 }

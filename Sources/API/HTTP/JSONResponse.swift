@@ -29,9 +29,15 @@ public enum JSONResponse {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// `Cache-Control: no-store`, for answers carrying credentials (tokens, a TOTP secret) or a
+    /// person's whole data: no browser, proxy or disk cache keeps a copy.
+    public static let noStore: HTTPFields = [.cacheControl: "no-store"]
+
     /// A command's answer: `value` as JSON (or no body for 204) with `X-Log-Position`.
-    public static func command(_ value: (some Encodable)?, status: HTTPResponse.Status = .ok, position: Int64) throws -> Response {
-        var headers: HTTPFields = [:]
+    public static func command(
+        _ value: (some Encodable)?, status: HTTPResponse.Status = .ok, position: Int64, headers extra: HTTPFields = [:]
+    ) throws -> Response {
+        var headers = extra
         headers[logPosition] = String(position)
         guard let value else { return Response(status: status, headers: headers) }
         return try json(value, status: status, headers: headers)

@@ -38,18 +38,20 @@ public struct OutboxMailer: Mailer {
     }
 
     /// The RFC 5322 text: CRLF line ends, an RFC 2047 encoded subject when it is not ASCII, and a
-    /// UTF-8 body sent as 8bit.
+    /// UTF-8 body sent as 8bit. Header values pass `MailMessage.headerValue`, so a recipient or
+    /// subject carrying CR/LF cannot add a header; a bare CR or LF in the body becomes CRLF.
     static func render(_ message: MailMessage, from: String, date: Date, messageID: String) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        let subject = message.subject.allSatisfy(\.isASCII)
-            ? message.subject
-            : "=?UTF-8?B?\(Data(message.subject.utf8).base64EncodedString())?="
+        let plainSubject = MailMessage.headerValue(message.subject)
+        let subject = plainSubject.allSatisfy(\.isASCII)
+            ? plainSubject
+            : "=?UTF-8?B?\(Data(plainSubject.utf8).base64EncodedString())?="
         let headers = [
-            "From: \(from)",
-            "To: \(message.to)",
+            "From: \(MailMessage.headerValue(from))",
+            "To: \(MailMessage.headerValue(message.to))",
             "Subject: \(subject)",
             "Date: \(formatter.string(from: date))",
             "Message-ID: \(messageID)",
@@ -57,7 +59,8 @@ public struct OutboxMailer: Mailer {
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: 8bit",
         ]
-        let body = message.body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+        let body = message.body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            .replacingOccurrences(of: "\n", with: "\r\n")
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n"
     }
 }

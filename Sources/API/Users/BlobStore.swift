@@ -56,24 +56,3 @@ public struct BlobStore: Sendable {
         bytes.map { String(format: "%02x", $0) }.joined()
     }
 }
-
-/// The image formats avatars may use, recognised by their first bytes (never by the client's claim).
-public enum ImageKind: String, Sendable {
-    case png = "image/png"
-    case jpeg = "image/jpeg"
-    case webp = "image/webp"
-
-    /// The kind of `bytes`, or `nil` when they are not a PNG, JPEG or WebP file.
-    public init?(sniffing bytes: some Collection<UInt8>) {
-        let head = Array(bytes.prefix(12))
-        if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
-            self = .png
-        } else if head.starts(with: [0xFF, 0xD8, 0xFF]) {
-            self = .jpeg
-        } else if head.count == 12, head[0..<4].elementsEqual(Array("RIFF".utf8)), head[8..<12].elementsEqual(Array("WEBP".utf8)) {
-            self = .webp
-        } else {
-            return nil
-        }
-    }
-}

@@ -46,7 +46,7 @@ struct UsersController {
             request: .ref("Preferences"), status: 204
         )) { request, context in try await updatePreferences(&request, context) }
         routes.add(.post, "/users/upload-avatar", RouteDocumentation(
-            "Upload a PNG, JPEG or WebP avatar (≤ 2 MiB, checked by content): the raw body or a multipart/form-data file", tag: "Users",
+            "Upload a PNG, JPEG or WebP avatar (≤ 2 MiB, ≤ 4096×4096, the whole file checked): the raw body or a multipart/form-data file", tag: "Users",
             status: 201, response: .object(["contentHash": .text, "mediaType": .text, "url": .text]), binaryRequest: true
         )) { request, context in try await uploadAvatar(&request, context) }
         routes.add(.get, "/users/avatars/{hash}", readsModels: false, RouteDocumentation(
@@ -86,7 +86,7 @@ struct UsersController {
         export.add("posts", try communities.posts(byUser: user.id))
         export.add("eventRegistrations", try events.registrations(ofUser: user.id))
         export.add("auditEntries", try audit.entries(concerning: user.id))
-        var headers: HTTPFields = [:]
+        var headers = JSONResponse.noStore
         headers[.contentDisposition] = "attachment; filename=\"protalent-export.json\""
         return try JSONResponse.json(export, headers: headers)
     }
@@ -125,8 +125,11 @@ struct UsersController {
             bytes = file
         }
         guard !bytes.isEmpty else { throw APIError.badRequest("send the image as the request body (or a multipart/form-data file)") }
-        guard let kind = ImageKind(sniffing: bytes) else {
-            throw APIError.invalid("avatar", "the avatar must be a PNG, JPEG or WebP image")
+        let kind: ImageKind
+        do {
+            kind = try ImageKind(validating: bytes)
+        } catch {
+            throw APIError.invalid("avatar", "the avatar must be a complete PNG, JPEG or WebP image of at most 4096×4096 pixels: \(error.reason)")
         }
         let previous = try commands.load(Profiles.self, stream: StreamName.profile(user.id)).avatarHash
         let hash = try blobs.put(bytes, owner: user.id)
@@ -141,13 +144,16 @@ struct UsersController {
     }
 
     func avatar(_ context: AppRequestContext) throws -> Response {
+        // Checked again as served: a file stored before the full check that fails it is not served.
         guard let hash = context.parameters.get("hash"), let data = blobs.get(hash),
-              let kind = ImageKind(sniffing: data)
+              let kind = try? ImageKind(validating: Array(data))
         else { throw APIError.notFound("no such avatar") }
         var headers: HTTPFields = [:]
         headers[.contentType] = kind.rawValue
         headers[.cacheControl] = "public, max-age=31536000, immutable"
         headers[.eTag] = "\"\(hash)\""
+        // Should a browser open it as a page, it runs nothing and loads nothing.
+        headers[.contentSecurityPolicy] = "default-src 'none'; sandbox"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 

@@ -60,7 +60,7 @@ extension Gathering {
                 guard let url = d.meetingUrl, !url.trimmingCharacters(in: .whitespaces).isEmpty else {
                     throw FieldError("meetingUrl", "an online event needs a meetingUrl")
                 }
-                meetingURL = try Validate.webURL(url, "meetingUrl")
+                meetingURL = try WebURL.validated(url, "meetingUrl")
             } else if location == nil {
                 throw FieldError("location", "an in-person event needs a location")
             }

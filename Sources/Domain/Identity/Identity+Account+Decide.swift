@@ -136,7 +136,7 @@ extension Identity.Account {
         }
         let (email, firstName, lastName, country, city) = try Rejection.check { () throws(FieldError) in
             (
-                try EmailAddress.normalized(r.email),
+                try EmailAddress.validated(r.email),
                 try Validate.text(r.firstName, "firstName", max: 100),
                 try Validate.text(r.lastName, "lastName", max: 100),
                 try CountryCode.validated(optional: r.countryCode, "countryCode"),

@@ -50,7 +50,7 @@ extension Scholarships {
             amount: try d.amount?.validated("amount"),
             applicationFee: try d.applicationFee?.validated("applicationFee"),
             deadline: d.deadline,
-            applicationUrl: try d.applicationUrl.flatMap { $0.isEmpty ? nil : $0 }.map { url throws(FieldError) in try Validate.webURL(url, "applicationUrl") },
+            applicationUrl: try d.applicationUrl.flatMap { $0.isEmpty ? nil : $0 }.map { url throws(FieldError) in try WebURL.validated(url, "applicationUrl") },
             eligibility: Eligibility(
                 educationLevels: levels,
                 fieldsOfStudy: try Validate.textList(d.eligibility.fieldsOfStudy, "eligibility.fieldsOfStudy", maxCount: 50, maxLength: 100),

@@ -46,15 +46,6 @@ public enum Validate {
         return value
     }
 
-    /// An absolute `http` or `https` URL of at most 500 characters.
-    public static func webURL(_ value: String, _ field: String) throws(FieldError) -> String {
-        let trimmed = try text(value, field, max: 500)
-        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
-        else { throw FieldError(field, "\(field) must be an absolute http(s) URL, e.g. https://meet.example.org/abc") }
-        return trimmed
-    }
-
     /// A language code (ISO 639-1 or 639-2: two or three letters), lowercased.
     public static func languageCode(_ value: String, _ field: String) throws(FieldError) -> String {
         let code = value.trimmingCharacters(in: .whitespaces).lowercased()
