@@ -30,10 +30,16 @@ import TestSupport
             let title = "Meetup du \(UUID().uuidString.prefix(6))"
             let client = server.client
             let ownerToken = owner.accessToken
+            // The feed resumes from the head when the server answered, so once the client has read the
+            // `: connected` comment, a post made now cannot be missed.
+            let (connected, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
             let live = Task {
-                try await client.stream("/communities/\(community)/live", token: ownerToken, seconds: 20) { $0.contains(title) }
+                try await client.stream("/communities/\(community)/live", token: ownerToken, seconds: 20) { text in
+                    if text.contains(": connected") { signal.yield() }
+                    return text.contains(title)
+                }
             }
-            try await Task.sleep(for: .milliseconds(500))
+            for await _ in connected { break }
             let posted = try await server.client.send("POST", "/communities/\(community)/posts",
                                                       json: ["title": title, "body": "Rendez-vous jeudi à 18h"], token: joiner.accessToken)
             #expect(posted.status == 201, "\(posted)")
@@ -66,8 +72,14 @@ import TestSupport
 
             // SIGTERM with a live feed open ends the feed and the server cleanly (it used to wait for
             // the client, then for heartbeats to fail: SIGKILL after 20 s here).
-            let open = Task { try await client.stream("/communities/\(community)/live", token: ownerToken, seconds: 40) { _ in false } }
-            try await Task.sleep(for: .milliseconds(500))
+            let (opened, opening) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+            let open = Task {
+                try await client.stream("/communities/\(community)/live", token: ownerToken, seconds: 40) { text in
+                    if text.contains(": connected") { opening.yield() }
+                    return false
+                }
+            }
+            for await _ in opened { break }
             await server.stop()
             #expect(server.terminationStatus == 0, "SIGTERM with a live feed open: \(server.lastStderr.suffix(500))")
             _ = try await open.value
