@@ -249,21 +249,40 @@ private func login(password: Bool = true, totp: Account.TotpCheck = .notProvided
             ))])
     }
 
-    @Test func replayingASpentTokenRevokesTheFamilyAndRefuses() throws {
-        let rotated = Account.Event.refreshTokenRotated(Account.TokenRotated(
-            userId: user, familyId: Fixture.id(100), previousTokenHash: "rt-1", tokenHash: "rt-2", expiresAt: Fixture.days(31), at: now
-        ))
-        let state = Account.fold(opened + [rotated])
-        let decision = try Account.decision(
-            .refresh(familyID: Fixture.id(100), presentedTokenHash: "rt-1", next: IssuedToken(tokenHash: "rt-3", expiresAt: Fixture.days(31)), now: now),
-            state
-        )
-        #expect(decision.events == [.refreshFamilyRevoked(Account.FamilyRevoked(userId: user, familyId: Fixture.id(100), reason: .reuseDetected, at: now))])
+    private let rotated = Account.Event.refreshTokenRotated(Account.TokenRotated(
+        userId: user, familyId: Fixture.id(100), previousTokenHash: "rt-1", tokenHash: "rt-2", expiresAt: Fixture.days(31), at: now
+    ))
+
+    private func refresh(_ presented: String, next: String, at: Date) -> Account.Command {
+        .refresh(familyID: Fixture.id(100), presentedTokenHash: presented, next: IssuedToken(tokenHash: next, expiresAt: Fixture.days(31)), now: at)
+    }
+
+    @Test func replayingASpentTokenAfterTheGracePeriodRevokesTheFamilyAndRefuses() throws {
+        let later = now.addingTimeInterval(Account.refreshGracePeriod)
+        let decision = try Account.decision(refresh("rt-1", next: "rt-2", at: later), Account.fold(opened + [rotated]))
+        #expect(decision.events == [.refreshFamilyRevoked(Account.FamilyRevoked(userId: user, familyId: Fixture.id(100), reason: .reuseDetected, at: later))])
         #expect(decision.refusal?.category == .forbidden)
+        #expect(decision.repeatedRefresh == nil)
         // The legitimate holder's current token is dead too.
-        Given(Account.self, opened + [rotated] + decision.events)
-            .when(.refresh(familyID: Fixture.id(100), presentedTokenHash: "rt-2", next: IssuedToken(tokenHash: "rt-4", expiresAt: Fixture.days(31)), now: now))
-            .thenRejected(.forbidden)
+        Given(Account.self, opened + [rotated] + decision.events).when(refresh("rt-2", next: "rt-4", at: later)).thenRejected(.forbidden)
+    }
+
+    @Test func withinTheGracePeriodASpentTokenGetsTheCurrentTokenAgainAndNothingIsRecorded() throws {
+        let soon = now.addingTimeInterval(Account.refreshGracePeriod - 1)
+        let decision = try Account.decision(refresh("rt-1", next: "rt-2", at: soon), Account.fold(opened + [rotated]))
+        #expect(decision == Account.Decision([], repeatedRefresh: Account.RepeatedRefresh(derivations: 1, tokenHash: "rt-2")))
+        // The client already refreshed again: the presented token is two derivations behind the current one.
+        let again = Account.Event.refreshTokenRotated(Account.TokenRotated(
+            userId: user, familyId: Fixture.id(100), previousTokenHash: "rt-2", tokenHash: "rt-3", expiresAt: Fixture.days(31), at: soon
+        ))
+        let behind = try Account.decision(refresh("rt-1", next: "rt-2", at: soon), Account.fold(opened + [rotated, again]))
+        #expect(behind.repeatedRefresh == Account.RepeatedRefresh(derivations: 2, tokenHash: "rt-3"))
+    }
+
+    @Test func aSpentTokenWhoseSuccessorWasNotDerivedFromItIsReuseEvenWithinTheGracePeriod() throws {
+        let decision = try Account.decision(refresh("rt-1", next: "rt-other", at: now), Account.fold(opened + [rotated]))
+        #expect(decision.refusal?.category == .forbidden)
+        #expect(decision.repeatedRefresh == nil)
     }
 
     @Test func anExpiredFamilyIsRefused() {

@@ -148,8 +148,7 @@ struct AuthController {
             throttle.noteLoginFailure(ip: context.peerAddress)
             throw refused
         }
-        let stream = StreamName.account(userID)
-        let loaded = try loadAccount(stream)
+        let loaded = try loadAccount(StreamName.account(userID))
         let now = commands.now()
         if let until = loaded.state.lockedUntil, now < until {
             throw APIError.tooManyRequests("too many failed logins; this account is locked for a while", retryAfter: Int(until.timeIntervalSince(now).rounded(.up)))
@@ -160,28 +159,30 @@ struct AuthController {
         let familyID = SecureRandom.uuid()
         let refresh = tokens.refreshToken(userID: userID, familyID: familyID, now: now)
         let attempt = Identity.Account.LoginAttempt(passwordMatches: matches, totp: totp, familyID: familyID, refreshToken: refresh.issued, now: now)
+        let outcome = try await commands.decideOnAccount(userID, by: nil) { state throws(Identity.Rejection) in
+            try Identity.Account.decision(.logIn(attempt), state)
+        }
         let decision: Identity.Account.Decision
         do {
-            decision = try Identity.Account.decision(.logIn(attempt), loaded.state)
+            decision = try outcome.decision.get()
         } catch {
             if error.category == .invalid { throw APIError(rejection: error) }  // totpCode missing
             throw refused
         }
-        let position = try await commands.record(decision.events, to: stream, expectedVersion: .exactly(loaded.version), by: nil)
         if let refusal = decision.refusal {
             if matches == false { throttle.noteLoginFailure(ip: context.peerAddress) }
-            let after = decision.events.reduce(loaded.state, Identity.Account.evolve)
+            let after = decision.events.reduce(outcome.state, Identity.Account.evolve)
             if let until = after.lockedUntil, now < until {
                 throw APIError.tooManyRequests("too many failed logins; this account is locked for a while", retryAfter: Int(until.timeIntervalSince(now).rounded(.up)))
             }
             throw APIError.unauthenticated(refusal.message)
         }
         let pair = TokenPair(
-            accessToken: try tokens.accessToken(userID: userID, role: loaded.state.role, generation: loaded.state.accessGeneration, now: now),
+            accessToken: try tokens.accessToken(userID: userID, role: outcome.state.role, generation: outcome.state.accessGeneration, now: now),
             refreshToken: refresh.token, expiresIn: Int(TokenService.accessLifetime)
         )
-        let rehashed = await rehashIfWeaker(hash, password: body.password, userID: userID, role: loaded.state.role, now: now)
-        return try JSONResponse.command(pair, position: max(position, rehashed ?? 0))
+        let rehashed = await rehashIfWeaker(hash, password: body.password, userID: userID, role: outcome.state.role, now: now)
+        return try JSONResponse.command(pair, position: max(outcome.position, rehashed ?? 0))
     }
 
     /// Parameters live with each hash, so raising the scrypt cost upgrades each account at its next
@@ -199,26 +200,37 @@ struct AuthController {
         try limitAuth(context)
         let body = try await request.decodeJSON(RefreshBody.self)
         let invalid = APIError.unauthenticated("this refresh token is not valid; log in again")
-        guard let parsed = tokens.parseRefreshToken(body.refreshToken) else { throw invalid }
-        let stream = StreamName.account(parsed.userID)
-        let loaded = try loadAccount(stream)
-        guard loaded.state.status == .active else { throw invalid }
         let now = commands.now()
-        let next = tokens.refreshToken(userID: parsed.userID, familyID: parsed.familyID, now: now)
+        guard let parsed = tokens.parseRefreshToken(body.refreshToken), let next = tokens.successor(of: body.refreshToken, now: now)
+        else { throw invalid }
+        // Every request presenting this token derives the same `next`. One that loses the race to
+        // rotate it decides again, finds the token just spent and answers the same successor: one
+        // client's concurrent refreshes neither see a 409 nor revoke their own login.
+        let outcome = try await commands.decideOnAccount(parsed.userID, by: nil) { state throws(Identity.Rejection) in
+            try Identity.Account.decision(
+                .refresh(familyID: parsed.familyID, presentedTokenHash: parsed.hash, next: next.issued, now: now), state)
+        }
         let decision: Identity.Account.Decision
         do {
-            decision = try Identity.Account.decision(
-                .refresh(familyID: parsed.familyID, presentedTokenHash: parsed.hash, next: next.issued, now: now), loaded.state)
+            decision = try outcome.decision.get()
         } catch {
-            throw APIError.unauthenticated(error.message)
+            throw outcome.state.status == .active ? APIError.unauthenticated(error.message) : invalid
         }
-        let position = try await commands.record(decision.events, to: stream, expectedVersion: .exactly(loaded.version), by: nil)
         if let refusal = decision.refusal { throw APIError.unauthenticated(refusal.message) }
+        var refreshToken = next.token
+        if let repeated = decision.repeatedRefresh {
+            // The family's current token, derived again: the successor of the successor…
+            for _ in stride(from: 1, to: repeated.derivations, by: 1) {
+                guard let later = tokens.successor(of: refreshToken, now: now) else { throw invalid }
+                refreshToken = later.token
+            }
+            guard TokenService.hash(refreshToken) == repeated.tokenHash else { throw invalid }
+        }
         let pair = TokenPair(
-            accessToken: try tokens.accessToken(userID: parsed.userID, role: loaded.state.role, generation: loaded.state.accessGeneration, now: now),
-            refreshToken: next.token, expiresIn: Int(TokenService.accessLifetime)
+            accessToken: try tokens.accessToken(userID: parsed.userID, role: outcome.state.role, generation: outcome.state.accessGeneration, now: now),
+            refreshToken: refreshToken, expiresIn: Int(TokenService.accessLifetime)
         )
-        return try JSONResponse.command(pair, position: position)
+        return try JSONResponse.command(pair, position: outcome.position)
     }
 
     func logout(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {

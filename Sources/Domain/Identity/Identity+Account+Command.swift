@@ -86,7 +86,8 @@ extension Identity.Account {
         case resetPassword(tokenHash: String, newPassword: NewPassword, now: Date)
         /// Record a login attempt (success, failure, lock-out).
         case logIn(LoginAttempt)
-        /// Spend the presented refresh token of a family for `next`.
+        /// Spend the presented refresh token of a family for `next`, the token the application derives
+        /// from the presented one (every request presenting the same token derives the same `next`).
         case refresh(familyID: UUID, presentedTokenHash: String, next: IssuedToken, now: Date)
         /// End one login.
         case logOut(familyID: UUID, presentedTokenHash: String, now: Date)

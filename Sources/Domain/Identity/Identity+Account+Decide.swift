@@ -9,11 +9,25 @@ extension Identity.Account {
     public struct Decision: Sendable, Equatable {
         public var events: [Event]
         public var refusal: Rejection?
+        /// Set when a refresh presents a token spent within `refreshGracePeriod`: answer the
+        /// family's current token again rather than rotate.
+        public var repeatedRefresh: RepeatedRefresh?
 
-        public init(_ events: [Event], refusal: Rejection? = nil) {
+        public init(_ events: [Event], refusal: Rejection? = nil, repeatedRefresh: RepeatedRefresh? = nil) {
             self.events = events
             self.refusal = refusal
+            self.repeatedRefresh = repeatedRefresh
         }
+    }
+
+    /// A refresh token presented again soon after it was spent: the family's current token, which
+    /// the application derives again from the presented one.
+    public struct RepeatedRefresh: Sendable, Equatable {
+        /// How many successor derivations lead from the presented token to the current one (1: the
+        /// current token is the presented one's own successor).
+        public var derivations: Int
+        /// The current token's hash, which the derived token must match.
+        public var tokenHash: String
     }
 
     /// The events of a command; for `logIn` and `refresh` prefer `decision(_:_:)`, which also says
@@ -72,7 +86,12 @@ extension Identity.Account {
         case .refresh(let familyID, let presented, let next, let now):
             guard let family = state.refreshFamilies[familyID] else { throw .forbidden("this refresh token is not valid; log in again") }
             guard !family.revoked else { throw .forbidden("this login was ended; log in again") }
-            if family.spentTokenHashes.contains(presented) {
+            if family.spentTokens[presented] != nil {
+                // The same client asking twice at once (or retrying a lost answer) gets the same token again.
+                if let repeated = repeatedRefresh(family, presented: presented, derivedSuccessor: next.tokenHash, now: now) {
+                    guard now < family.expiresAt else { throw .forbidden("this refresh token has expired; log in again") }
+                    return Decision([], repeatedRefresh: repeated)
+                }
                 // Someone replays a spent token: either they or the holder stole it. End the login for both.
                 return Decision(
                     [.refreshFamilyRevoked(FamilyRevoked(userId: userID, familyId: familyID, reason: .reuseDetected, at: now))],
@@ -88,7 +107,7 @@ extension Identity.Account {
 
         case .logOut(let familyID, let presented, let now):
             guard let family = state.refreshFamilies[familyID], !family.revoked else { return Decision([]) }
-            guard family.currentTokenHash == presented || family.spentTokenHashes.contains(presented) else {
+            guard family.currentTokenHash == presented || family.spentTokens[presented] != nil else {
                 throw .forbidden("this refresh token does not belong to this login")
             }
             return Decision([.refreshFamilyRevoked(FamilyRevoked(userId: userID, familyId: familyID, reason: .logout, at: now))])
@@ -193,6 +212,26 @@ extension Identity.Account {
         case .totpReused: "this two-factor code was already used; wait for the next one"
         }
         return Decision(events, refusal: .forbidden(message))
+    }
+
+    /// How many derivations lead from `presented`, spent less than `refreshGracePeriod` ago for
+    /// `derivedSuccessor`, to the family's current token; `nil` past the grace period (or for a
+    /// token whose successor was not derived from it).
+    private static func repeatedRefresh(
+        _ family: RefreshFamily, presented: String, derivedSuccessor: String, now: Date
+    ) -> RepeatedRefresh? {
+        guard let spent = family.spentTokens[presented], spent.successorHash == derivedSuccessor,
+              now.timeIntervalSince(spent.spentAt) < refreshGracePeriod
+        else { return nil }
+        var hash = spent.successorHash
+        var derivations = 1
+        while hash != family.currentTokenHash {
+            // Each spent token has one successor; the count bounds the walk should the chain be broken.
+            guard let next = family.spentTokens[hash], derivations < family.spentTokens.count else { return nil }
+            hash = next.successorHash
+            derivations += 1
+        }
+        return RepeatedRefresh(derivations: derivations, tokenHash: hash)
     }
 
     private static func acceptedStep(_ check: TotpCheck, _ state: State) throws(Rejection) -> Int64 {

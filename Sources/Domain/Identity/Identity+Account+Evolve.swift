@@ -36,10 +36,10 @@ extension Identity.Account {
             state.recentFailures = []
         case .refreshFamilyIssued(let e):
             state.refreshFamilies[e.familyId] = RefreshFamily(
-                currentTokenHash: e.tokenHash, spentTokenHashes: [], expiresAt: e.expiresAt, revoked: false
+                currentTokenHash: e.tokenHash, spentTokens: [:], expiresAt: e.expiresAt, revoked: false
             )
         case .refreshTokenRotated(let e):
-            state.refreshFamilies[e.familyId]?.spentTokenHashes.insert(e.previousTokenHash)
+            state.refreshFamilies[e.familyId]?.spentTokens[e.previousTokenHash] = SpentToken(successorHash: e.tokenHash, spentAt: e.at)
             state.refreshFamilies[e.familyId]?.currentTokenHash = e.tokenHash
             state.refreshFamilies[e.familyId]?.expiresAt = e.expiresAt
         case .refreshFamilyRevoked(let e):
