@@ -35,7 +35,7 @@ import Testing
         let fixture = try APIFixture()
         try await fixture.test { client in
             let person = try await client.signUp(fixture, email: "leaving@example.sn")
-            let body = #"{"name": "Club", "category": "sports", "isPrivate": false}"#
+            let body = #"{"name": "Club", "category": "interest", "isPrivate": false}"#
             #expect(try await client.send(.post, "/communities", json: body, token: person.access).status == .created, "control")
             #expect(try await client.send(.delete, "/users/me", token: person.access).status == .noContent)
             try await client.send(.post, "/communities", json: body, token: person.access).expectProblem(.unauthorized)
