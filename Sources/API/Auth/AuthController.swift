@@ -19,6 +19,9 @@ struct AuthController {
     let passwordResets: PasswordResets
     let twoFactor: TwoFactorCodes
 
+    /// The checks of a confirmed action (2FA set-up and removal), over the same services.
+    var credentials: CredentialCheck { CredentialCheck(passwords: passwords, twoFactor: twoFactor, throttle: throttle) }
+
     // MARK: Bodies
 
     struct RegisterBody: Decodable {
@@ -55,6 +58,8 @@ struct AuthController {
     struct TwoFactorSetup: Encodable {
         var secret: String
         var otpauthUri: String
+        /// Shown this once; each works once in place of a TOTP code, from confirmation on.
+        var recoveryCodes: [String]
     }
     struct Verified: Encodable { var emailVerified = true }
 
@@ -67,7 +72,7 @@ struct AuthController {
             request: .ref("RegisterRequest"), status: 201, response: .object(["userId": .uuid], required: ["userId"])
         )) { request, context in try await register(&request, context) }
         routes.add(.post, "/auth/login", RouteDocumentation(
-            "Log in with email and password (and totpCode when 2FA is on)", tag: "Auth",
+            "Log in with email and password (and totpCode when 2FA is on: a TOTP code or a recovery code)", tag: "Auth",
             request: .object(["email": .text, "password": .text, "totpCode": .text], required: ["email", "password"]),
             response: tokenPair
         )) { request, context in try await login(&request, context) }
@@ -92,13 +97,20 @@ struct AuthController {
             query: ["token": .text]
         )) { request, context in try await verifyEmail(request, context) }
         routes.add(.post, "/auth/2fa/enable", RouteDocumentation(
-            "Start TOTP set-up: a new secret and its otpauth URI", tag: "Auth",
-            response: .object(["secret": .text, "otpauthUri": .text], required: ["secret", "otpauthUri"])
-        )) { request, context in try await enableTwoFactor(context) }
+            "Start TOTP set-up, confirmed with the password: a new secret, its otpauth URI and recovery codes, shown once", tag: "Auth",
+            request: .object(["password": .text], required: ["password"]),
+            response: .object(
+                ["secret": .text, "otpauthUri": .text, "recoveryCodes": .array(.text)], required: ["secret", "otpauthUri", "recoveryCodes"]
+            )
+        )) { request, context in try await enableTwoFactor(&request, context) }
         routes.add(.post, "/auth/2fa/verify", RouteDocumentation(
-            "Confirm TOTP set-up with a first code; logins then need totpCode", tag: "Auth",
+            "Confirm TOTP set-up with a first code; logins then need totpCode (a TOTP or recovery code)", tag: "Auth",
             request: .object(["code": .text], required: ["code"]), status: 204
         )) { request, context in try await verifyTwoFactor(&request, context) }
+        routes.add(.post, "/auth/2fa/disable", RouteDocumentation(
+            "Turn 2FA off, confirmed with the password and a TOTP or recovery code", tag: "Auth",
+            request: .object(["password": .text, "code": .text], required: ["password", "code"]), status: 204
+        )) { request, context in try await disableTwoFactor(&request, context) }
     }
 
     // MARK: Handlers
@@ -150,15 +162,15 @@ struct AuthController {
         }
         let loaded = try loadAccount(StreamName.account(userID))
         let now = commands.now()
-        if let until = loaded.state.lockedUntil, now < until {
-            throw APIError.tooManyRequests("too many failed logins; this account is locked for a while", retryAfter: Int(until.timeIntervalSince(now).rounded(.up)))
-        }
+        try CredentialCheck.refuseIfLocked(loaded.state, now: now)
         guard let hash = loaded.state.passwordHash else { throw refused }
         let matches = (try? passwords.verify(body.password, against: hash)) ?? false
-        let totp = twoFactor.check(body.totpCode, state: loaded.state, userID: userID, now: now)
+        let secondFactor = twoFactor.check(body.totpCode, state: loaded.state, userID: userID, now: now)
         let familyID = SecureRandom.uuid()
         let refresh = tokens.refreshToken(userID: userID, familyID: familyID, now: now)
-        let attempt = Identity.Account.LoginAttempt(passwordMatches: matches, totp: totp, familyID: familyID, refreshToken: refresh.issued, now: now)
+        let attempt = Identity.Account.LoginAttempt(
+            passwordMatches: matches, secondFactor: secondFactor, familyID: familyID, refreshToken: refresh.issued, now: now
+        )
         let outcome = try await commands.decideOnAccount(userID, by: nil) { state throws(Identity.Rejection) in
             try Identity.Account.decision(.logIn(attempt), state)
         }
@@ -171,10 +183,7 @@ struct AuthController {
         }
         if let refusal = decision.refusal {
             if matches == false { throttle.noteLoginFailure(ip: context.peerAddress) }
-            let after = decision.events.reduce(outcome.state, Identity.Account.evolve)
-            if let until = after.lockedUntil, now < until {
-                throw APIError.tooManyRequests("too many failed logins; this account is locked for a while", retryAfter: Int(until.timeIntervalSince(now).rounded(.up)))
-            }
+            try CredentialCheck.refuseIfLocked(decision.events.reduce(outcome.state, Identity.Account.evolve), now: now)
             throw APIError.unauthenticated(refusal.message)
         }
         let pair = TokenPair(
@@ -284,18 +293,21 @@ struct AuthController {
         return try JSONResponse.command(Verified(), position: committed.position)
     }
 
-    func enableTwoFactor(_ context: AppRequestContext) async throws -> Response {
+    func enableTwoFactor(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
+        let principal = try context.requirePrincipal()
+        let body = try await request.decodeJSONOrEmpty(ConfirmationBody.self)
         let (secret, sealed) = try twoFactor.newSecret(for: user.id)
-        let committed = try await commands.execute(
-            .startTwoFactor(secretCiphertext: sealed, by: (try context.requirePrincipal()), now: commands.now()),
-            on: Identity.Account.self, stream: StreamName.account(user.id), by: context.principal
-        )
+        let recovery = twoFactor.newRecoveryCodes(for: user.id)
+        let position = try await confirmed(body, userID: user.id, principal: principal, context) { confirmation, now in
+            .startTwoFactor(secretCiphertext: sealed, recoveryCodeHashes: recovery.hashes, confirmation, by: principal, now: now)
+        }
         let label = "user-\(user.id.uuidString.lowercased().suffix(8))" // the random end: ids begin with their time
         let setup = TwoFactorSetup(
-            secret: Base32.encode(secret), otpauthUri: TOTP(secret: secret).provisioningURI(issuer: "ProTalent", account: label)
+            secret: Base32.encode(secret), otpauthUri: TOTP(secret: secret).provisioningURI(issuer: "ProTalent", account: label),
+            recoveryCodes: recovery.codes
         )
-        return try JSONResponse.command(setup, position: committed.position)
+        return try JSONResponse.command(setup, position: position)
     }
 
     func verifyTwoFactor(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
@@ -309,6 +321,40 @@ struct AuthController {
             .confirmTwoFactor(check, by: (try context.requirePrincipal()), now: now), on: Identity.Account.self, stream: stream, by: context.principal
         )
         return JSONResponse.command(position: committed.position)
+    }
+
+    func disableTwoFactor(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let principal = try context.requirePrincipal()
+        let body = try await request.decodeJSONOrEmpty(ConfirmationBody.self)
+        let position = try await confirmed(body, userID: user.id, principal: principal, context) { confirmation, now in
+            .disableTwoFactor(confirmation, by: principal, now: now)
+        }
+        return JSONResponse.command(position: position)
+    }
+
+    /// Runs a command the account holder confirmed with `body`'s credentials and answers its
+    /// position, or its refusal once the failure it recorded is in the log.
+    func confirmed(
+        _ body: ConfirmationBody, userID: UUID, principal: Principal, _ context: AppRequestContext,
+        _ command: (Identity.Account.Confirmation, Date) -> Identity.Account.Command
+    ) async throws(APIError) -> Int64 {
+        let now = commands.now()
+        let loaded = try loadAccount(StreamName.account(userID))
+        let confirmation = try credentials.confirmation(body, userID: userID, state: loaded.state, now: now, ip: context.peerAddress)
+        let outcome = try await commands.decideOnAccount(userID, by: principal) { state throws(Identity.Rejection) in
+            try Identity.Account.decision(command(confirmation, now), state)
+        }
+        let decision: Identity.Account.Decision
+        do {
+            decision = try outcome.decision.get()
+        } catch {
+            throw APIError(rejection: error)
+        }
+        if let refusal = decision.refusal {
+            throw CredentialCheck.refusal(refusal, recorded: decision.events, on: outcome.state, now: now)
+        }
+        return outcome.position
     }
 
     // MARK: Helpers

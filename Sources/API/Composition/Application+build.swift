@@ -62,7 +62,8 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     AuthController(
         commands: commands, accounts: platform.accounts, tokens: platform.tokens,
         passwords: platform.configuration.passwordHasher, throttle: platform.throttle, mail: platform.mail,
-        passwordResets: platform.passwordResets, twoFactor: TwoFactorCodes(key: platform.secrets.totpKey)
+        passwordResets: platform.passwordResets,
+        twoFactor: TwoFactorCodes(key: platform.secrets.totpKey, recoveryCodeKey: platform.secrets.recoveryCodeKey)
     ).addRoutes(to: routes)
     UsersController(
         commands: commands, profiles: try readModels.profiles, communities: try readModels.communities,

@@ -112,10 +112,15 @@ extension Identity.Account {
             }
             return Decision([.refreshFamilyRevoked(FamilyRevoked(userId: userID, familyId: familyID, reason: .logout, at: now))])
 
-        case .startTwoFactor(let secret, let principal, let now):
+        case .startTwoFactor(let secret, let recoveryCodeHashes, let confirmation, let principal, let now):
             guard principal.isUser(userID) else { throw .forbidden("only the account holder can set up two-factor authentication") }
             if case .on = state.twoFactor { throw .conflict("two-factor authentication is already on; disable it first") }
-            return Decision([.twoFactorStarted(TwoFactorStarted(userId: userID, secretCiphertext: secret, at: now))])
+            // The password, so that a stolen access token alone cannot put a second factor between the owner and the account.
+            if case .failed(let refused) = try check(confirmation, for: .twoFactorSetUp, userID: userID, state, now: now) { return refused }
+            return Decision([
+                .twoFactorStarted(TwoFactorStarted(userId: userID, secretCiphertext: secret, at: now)),
+                .recoveryCodesIssued(RecoveryCodesIssued(userId: userID, codeHashes: recoveryCodeHashes, at: now)),
+            ])
 
         case .confirmTwoFactor(let check, let principal, let now):
             guard principal.isUser(userID) else { throw .forbidden("only the account holder can confirm two-factor authentication") }
@@ -125,11 +130,15 @@ extension Identity.Account {
             let step = try acceptedStep(check, state)
             return Decision([.twoFactorEnabled(TwoFactorChanged(userId: userID, totpStep: step, at: now))])
 
-        case .disableTwoFactor(let check, let principal, let now):
+        case .disableTwoFactor(let confirmation, let principal, let now):
             guard principal.isUser(userID) else { throw .forbidden("only the account holder can disable two-factor authentication") }
             guard case .on = state.twoFactor else { throw .conflict("two-factor authentication is not on") }
-            let step = try acceptedStep(check, state)
-            return Decision([.twoFactorDisabled(TwoFactorChanged(userId: userID, totpStep: step, at: now))])
+            switch try check(confirmation, for: .twoFactorRemoval, userID: userID, state, now: now) {
+            case .failed(let refused):
+                return refused
+            case .passed(let spent, let step):
+                return Decision(spent + [.twoFactorDisabled(TwoFactorDisabled(userId: userID, totpStep: step, at: now))])
+            }
 
         case .grantRole(let role, let principal, let now):
             guard principal.isAdministrator else { throw .forbidden("only an admin can change roles") }
@@ -177,23 +186,12 @@ extension Identity.Account {
 
     private static func logIn(_ attempt: LoginAttempt, userID: UUID, _ state: State) throws(Rejection) -> Decision {
         let now = attempt.now
-        if let until = state.lockedUntil, now < until {
-            throw .forbidden("too many failed logins; the account is locked until \(until.formatted(.iso8601))")
-        }
-        var failure: LoginFailureReason?
-        var step: Int64?
-        if !attempt.passwordMatches {
-            failure = .badPassword
-        } else if case .on = state.twoFactor {
-            switch attempt.totp {
-            case .notProvided: throw .invalid("totpCode", "this account uses two-factor authentication: send totpCode")
-            case .invalid: failure = .badTotp
-            case .valid(let matched):
-                if let last = state.lastTotpStep, matched <= last { failure = .totpReused } else { step = matched }
-            }
-        }
-        guard let failure else {
-            return Decision([
+        let credentials = Confirmation(passwordMatches: attempt.passwordMatches, secondFactor: attempt.secondFactor)
+        switch try check(credentials, for: .login, userID: userID, state, now: now) {
+        case .failed(let refused):
+            return refused
+        case .passed(let spent, let step):
+            return Decision(spent + [
                 .loginSucceeded(LoginSucceeded(userId: userID, familyId: attempt.familyID, totpStep: step, at: now)),
                 .refreshFamilyIssued(FamilyIssued(
                     userId: userID, familyId: attempt.familyID, tokenHash: attempt.refreshToken.tokenHash,
@@ -201,17 +199,62 @@ extension Identity.Account {
                 )),
             ])
         }
-        var events: [Event] = [.loginFailed(LoginFailed(userId: userID, reason: failure, at: now))]
+    }
+
+    /// Credentials that passed (with what they spent: a recovery code, a TOTP step), or the
+    /// decision recording why they did not.
+    private enum Checked {
+        case passed(spent: [Event], totpStep: Int64?)
+        case failed(Decision)
+    }
+
+    /// Checks the password and, when 2FA is on, the second factor of a login or a confirmation.
+    /// Throws, recording nothing, when the account is locked or the code is missing.
+    private static func check(
+        _ credentials: Confirmation, for purpose: CredentialPurpose, userID: UUID, _ state: State, now: Date
+    ) throws(Rejection) -> Checked {
+        if let until = state.lockedUntil, now < until {
+            throw .forbidden("too many failed attempts; the account is locked until \(until.formatted(.iso8601))")
+        }
+        guard credentials.passwordMatches else { return .failed(failure(.badPassword, purpose, userID: userID, state, now: now)) }
+        guard case .on = state.twoFactor else { return .passed(spent: [], totpStep: nil) }
+        switch credentials.secondFactor {
+        case .notProvided:
+            let field = purpose == .login ? "totpCode" : "code"
+            throw .invalid(field, "this account uses two-factor authentication: send \(field), from the authenticator app or a recovery code")
+        case .invalid:
+            return .failed(failure(.badTotp, purpose, userID: userID, state, now: now))
+        case .totp(let step):
+            if let last = state.lastTotpStep, step <= last { return .failed(failure(.totpReused, purpose, userID: userID, state, now: now)) }
+            return .passed(spent: [], totpStep: step)
+        case .recoveryCode(let hash):
+            guard state.recoveryCodeHashes.contains(hash) else {
+                return .failed(failure(.badRecoveryCode, purpose, userID: userID, state, now: now))
+            }
+            return .passed(spent: [.recoveryCodeUsed(RecoveryCodeUsed(userId: userID, codeHash: hash, purpose: purpose, at: now))], totpStep: nil)
+        }
+    }
+
+    /// A failed check, counted towards the lock (the fifth within the window locks the account),
+    /// and the refusal to answer: 401-like for a login, the field to correct for a confirmation.
+    private static func failure(
+        _ reason: LoginFailureReason, _ purpose: CredentialPurpose, userID: UUID, _ state: State, now: Date
+    ) -> Decision {
+        var events: [Event] = [purpose == .login
+            ? .loginFailed(LoginFailed(userId: userID, reason: reason, at: now))
+            : .confirmationFailed(ConfirmationFailed(userId: userID, purpose: purpose, reason: reason, at: now))]
         let failures = state.recentFailures.filter { now.timeIntervalSince($0) < failureWindow }.count + 1
         if failures >= maxFailures {
             events.append(.locked(Locked(userId: userID, failures: failures, until: now.addingTimeInterval(lockDuration), at: now)))
         }
-        let message = switch failure {
-        case .badPassword: "the email or password is incorrect"
+        let message = switch reason {
+        case .badPassword: purpose == .login ? "the email or password is incorrect" : "the password is incorrect"
         case .badTotp: "the two-factor code is incorrect"
         case .totpReused: "this two-factor code was already used; wait for the next one"
+        case .badRecoveryCode: "this recovery code is unknown or was already used"
         }
-        return Decision(events, refusal: .forbidden(message))
+        guard purpose != .login else { return Decision(events, refusal: .forbidden(message)) }
+        return Decision(events, refusal: .invalid(reason == .badPassword ? "password" : "code", message))
     }
 
     /// How many derivations lead from `presented`, spent less than `refreshGracePeriod` ago for
@@ -234,11 +277,11 @@ extension Identity.Account {
         return RepeatedRefresh(derivations: derivations, tokenHash: hash)
     }
 
-    private static func acceptedStep(_ check: TotpCheck, _ state: State) throws(Rejection) -> Int64 {
+    private static func acceptedStep(_ check: SecondFactorCheck, _ state: State) throws(Rejection) -> Int64 {
         switch check {
-        case .notProvided: throw .invalid("code", "send the 6-digit code from the authenticator app")
+        case .notProvided, .recoveryCode: throw .invalid("code", "send the 6-digit code from the authenticator app")
         case .invalid: throw .invalid("code", "the code is incorrect")
-        case .valid(let step):
+        case .totp(let step):
             if let last = state.lastTotpStep, step <= last {
                 throw .invalid("code", "this code was already used; wait for the next one")
             }

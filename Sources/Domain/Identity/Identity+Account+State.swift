@@ -75,6 +75,8 @@ extension Identity.Account {
         public var twoFactor: TwoFactor = .off
         /// The last TOTP time step accepted: a code for this step or an earlier one is refused.
         public var lastTotpStep: Int64?
+        /// Keyed hashes of the recovery codes not used yet; honoured while 2FA is on.
+        public var recoveryCodeHashes: Set<String> = []
         public var refreshFamilies: [UUID: RefreshFamily] = [:]
         /// Raised by every change that must end the access tokens already issued (a password
         /// reset, a role change, an erasure): a token carries the generation it was issued at
