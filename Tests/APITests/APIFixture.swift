@@ -74,6 +74,11 @@ extension TestClientProtocol {
         return try #require(login.jsonObject()["accessToken"] as? String)
     }
 
+    /// Erases the account of `token`, confirmed with its password (`DELETE /users/me`).
+    func eraseAccount(token: String, password: String = "correct horse battery") async throws -> TestResponse {
+        try await send(.delete, "/users/me", json: #"{"password": "\#(password)"}"#, token: token)
+    }
+
     /// Registers, verifies the email from the outbox, logs in; returns the user id and tokens.
     func signUp(
         _ fixture: APIFixture, email: String, role: String = "student", password: String = "correct horse battery"

@@ -37,7 +37,7 @@ import Testing
             let person = try await client.signUp(fixture, email: "leaving@example.sn")
             let body = #"{"name": "Club", "category": "interest", "isPrivate": false}"#
             #expect(try await client.send(.post, "/communities", json: body, token: person.access).status == .created, "control")
-            #expect(try await client.send(.delete, "/users/me", token: person.access).status == .noContent)
+            #expect(try await client.eraseAccount(token: person.access).status == .noContent)
             try await client.send(.post, "/communities", json: body, token: person.access).expectProblem(.unauthorized)
         }
     }

@@ -412,10 +412,13 @@ private func login(password: Bool = true, code: Account.SecondFactorCheck = .not
 }
 
 @Suite struct ErasureTests {
+    private let confirmed = Account.Confirmation(passwordMatches: true)
+
     @Test func erasureRevokesLoginsAndReleasesTheEmail() throws {
         let events = history + [family(100, hash: "rt")]
         let claim = EmailClaim.fold([.claimed(EmailClaim.Change(emailKey: "key-awa", userId: user, at: now))])
-        let decision = try Identity.erase(by: me, now: now, account: Account.fold(events), emailClaim: claim)
+        let decision = try Identity.erase(by: me, confirmed, now: now, account: Account.fold(events), emailClaim: claim)
+        #expect(decision.refusal == nil)
         #expect(decision.account == [
             .refreshFamilyRevoked(Account.FamilyRevoked(userId: user, familyId: Fixture.id(100), reason: .accountErased, at: now)),
             .erased(Account.Erased(userId: user, emailKey: "key-awa", erasedBy: user, at: now)),
@@ -424,7 +427,36 @@ private func login(password: Bool = true, code: Account.SecondFactorCheck = .not
     }
 
     @Test func othersCannotEraseAnAccount() {
-        Given(Account.self, history).when(.erase(by: .user(Fixture.id(3), .moderator), now: now)).thenRejected(.forbidden)
+        Given(Account.self, history).when(.erase(by: .user(Fixture.id(3), .moderator), confirmed, now: now)).thenRejected(.forbidden)
+    }
+
+    @Test func theHolderConfirmsWithThePasswordAndAWrongOneErasesNothing() throws {
+        Given(Account.self, history).when(.erase(by: me, nil, now: now)).thenRejected(.invalid, field: "password")
+        let claim = EmailClaim.fold([.claimed(EmailClaim.Change(emailKey: "key-awa", userId: user, at: now))])
+        let decision = try Identity.erase(
+            by: me, Account.Confirmation(passwordMatches: false), now: now, account: Account.fold(history), emailClaim: claim
+        )
+        #expect(decision.account == [.confirmationFailed(Account.ConfirmationFailed(userId: user, purpose: .erasure, reason: .badPassword, at: now))])
+        #expect(decision.emailClaim.isEmpty)
+        #expect(decision.refusal?.category == .invalid && decision.refusal?.field == "password")
+    }
+
+    @Test func withTwoFactorOnTheHolderAlsoSendsACode() {
+        let on = history + [
+            .twoFactorStarted(Account.TwoFactorStarted(userId: user, secretCiphertext: "enc", at: now)),
+            .recoveryCodesIssued(Account.RecoveryCodesIssued(userId: user, codeHashes: ["rc-1"], at: now)),
+            .twoFactorEnabled(Account.TwoFactorChanged(userId: user, totpStep: 42, at: now)),
+        ]
+        Given(Account.self, on).when(.erase(by: me, confirmed, now: now)).thenRejected(.invalid, field: "code")
+        Given(Account.self, on).when(.erase(by: me, Account.Confirmation(passwordMatches: true, secondFactor: .recoveryCode(hash: "rc-1")), now: now)).then([
+            .recoveryCodeUsed(Account.RecoveryCodeUsed(userId: user, codeHash: "rc-1", purpose: .erasure, at: now)),
+            .erased(Account.Erased(userId: user, emailKey: "key-awa", erasedBy: user, at: now)),
+        ])
+    }
+
+    @Test func anAdminErasesSomeoneElseWithoutTheirCredentials() {
+        Given(Account.self, history).when(.erase(by: .user(admin, .admin), nil, now: now))
+            .then([.erased(Account.Erased(userId: user, emailKey: "key-awa", erasedBy: admin, at: now))])
     }
 
     @Test func erasedPersonalDataIsHandledWhenReplaying() {

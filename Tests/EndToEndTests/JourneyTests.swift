@@ -80,7 +80,11 @@ import TestSupport
             #expect(export.text.contains("Étudiante en informatique à Dakar"))
 
             // Erasure: gone from every read, the address free again.
-            let erased = try await server.client.send("DELETE", "/users/me", token: awa.accessToken)
+            // Confirmed with the password: a bearer token alone erases nothing.
+            let unconfirmed = try await server.client.send("DELETE", "/users/me", json: ["password": "not her password"], token: awa.accessToken)
+            #expect(unconfirmed.status == 422 && unconfirmed.isProblem, "an erasure with a wrong password: \(unconfirmed)")
+            positions.append(("erase unconfirmed", try await server.logHead()))
+            let erased = try await server.client.send("DELETE", "/users/me", json: ["password": awa.password], token: awa.accessToken)
             #expect(erased.status == 204, "\(erased)")
             let erasedAt = try #require(erased.logPosition)
             positions.append(("erase", erasedAt))
@@ -118,6 +122,7 @@ import TestSupport
                 "refresh: identity.refresh-token-rotated",
                 "refresh repeated: ",
                 "login again: identity.login-succeeded identity.refresh-token-family-issued",
+                "erase unconfirmed: identity.confirmation-failed",
                 "erase: identity.refresh-token-family-revoked identity.refresh-token-family-revoked identity.account-erased",  // both logins
             ], "\(trail.map { $0["type"] as? String ?? "?" })")
             let profileTrail = try await server.replay(stream: "profile-\(id)").compactMap { $0["type"] as? String }

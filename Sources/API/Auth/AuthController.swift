@@ -19,7 +19,7 @@ struct AuthController {
     let passwordResets: PasswordResets
     let twoFactor: TwoFactorCodes
 
-    /// The checks of a confirmed action (2FA set-up and removal), over the same services.
+    /// The checks of a confirmed action (2FA set-up and removal), over the services this controller has.
     var credentials: CredentialCheck { CredentialCheck(passwords: passwords, twoFactor: twoFactor, throttle: throttle) }
 
     // MARK: Bodies

@@ -2,7 +2,7 @@ import Cryptography
 import Domain
 import Foundation
 
-/// What a signed-in person sends to confirm a sensitive action (2FA set-up and removal),
+/// What a signed-in person sends to confirm a sensitive action (2FA set-up and removal, erasure),
 /// checked against their account: the password, and a TOTP or recovery code when 2FA is on.
 ///
 /// A bearer token proves a session, not the person: a stolen token, an unlocked laptop. Actions that

@@ -75,7 +75,7 @@ extension Identity.Account {
         }
     }
 
-    /// The holder's confirmation of a sensitive action (2FA set-up or removal), as the
+    /// The holder's confirmation of a sensitive action (2FA set-up or removal, erasure), as the
     /// application checked it: the password, and a second-factor code when 2FA is on.
     public struct Confirmation: Sendable, Equatable {
         public var passwordMatches: Bool
@@ -117,7 +117,8 @@ extension Identity.Account {
         case disableTwoFactor(Confirmation, by: Principal, now: Date)
         /// Give the account a role (`PUT /admin/users/{id}/role`, or the system's bootstrap admin).
         case grantRole(Role, by: Principal, now: Date)
-        /// Erase the account (`DELETE /users/me`, or an admin); the application then destroys the data key.
-        case erase(by: Principal, now: Date)
+        /// Erase the account; the application then destroys the data key. The holder confirms it
+        /// (`DELETE /users/me`); an admin erasing someone else's account has no confirmation to give.
+        case erase(by: Principal, Confirmation?, now: Date)
     }
 }

@@ -146,13 +146,23 @@ extension Identity.Account {
             if state.role == role { return Decision([]) }
             return Decision([.roleChanged(RoleChanged(userId: userID, role: role, previousRole: state.role, changedBy: principal.userID, at: now))])
 
-        case .erase(let principal, let now):
+        case .erase(let principal, let confirmation, let now):
             guard principal.isUser(userID) || principal.isAdministrator else {
                 throw .forbidden("only the account holder or an admin can erase an account")
             }
+            // The holder confirms with their credentials (a bearer token alone must not erase anyone);
+            // an admin erasing someone else's account does not know them.
+            var spent: [Event] = []
+            if principal.isUser(userID) {
+                guard let confirmation else { throw .invalid("password", "confirm the erasure with your password") }
+                switch try check(confirmation, for: .erasure, userID: userID, state, now: now) {
+                case .failed(let refused): return refused
+                case .passed(let used, _): spent = used
+                }
+            }
             let revocations = state.refreshFamilies.filter { !$0.value.revoked }.keys.sorted { $0.uuidString < $1.uuidString }
                 .map { Event.refreshFamilyRevoked(FamilyRevoked(userId: userID, familyId: $0, reason: .accountErased, at: now)) }
-            return Decision(revocations + [.erased(Erased(userId: userID, emailKey: state.emailKey ?? "", erasedBy: principal.userID, at: now))])
+            return Decision(spent + revocations + [.erased(Erased(userId: userID, emailKey: state.emailKey ?? "", erasedBy: principal.userID, at: now))])
         }
     }
 

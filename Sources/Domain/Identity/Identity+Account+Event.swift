@@ -16,6 +16,7 @@ extension Identity.Account {
         case login
         case twoFactorSetUp = "two_factor_set_up"
         case twoFactorRemoval = "two_factor_removal"
+        case erasure
     }
 
     /// Why a refresh-token family was revoked.
