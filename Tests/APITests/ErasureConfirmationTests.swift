@@ -11,8 +11,6 @@ import Testing
 /// stolen one, an unlocked laptop) must not do it: the password confirms it, and the code too when
 /// 2FA is on.
 @Suite struct ErasureConfirmationTests {
-    static let start = Date(timeIntervalSince1970: 1_800_000_000)
-
     @Test func aStolenAccessTokenAloneErasesNothing() async throws {
         let fixture = try APIFixture()
         try await fixture.test { client in
@@ -24,11 +22,11 @@ import Testing
             try await client.send(.delete, "/users/me", json: #"{"password": "a guessed password"}"#, token: user.access)
                 .expectProblem(.unprocessableContent)
 
-            let types = try fixture.platform.log.read(from: 1, maxCount: 1_000).map(\.type)
+            let types = try fixture.eventTypes()
             #expect(!types.contains("identity.account-erased"))
             #expect(!types.contains("identity.refresh-token-family-revoked"))
             #expect(try !fixture.platform.keys.isErased(try #require(UUID(uuidString: user.userID))))
-            #expect(try await client.send(.post, "/auth/refresh", json: #"{"refreshToken": "\#(user.refresh)"}"#).status == .ok)
+            #expect(try await client.refresh(user.refresh).status == .ok)
 
             let erased = try await client.send(.delete, "/users/me", json: #"{"password": "correct horse battery"}"#, token: user.access)
             #expect(erased.status == .noContent, "\(erased.text)")
@@ -54,8 +52,7 @@ import Testing
     }
 
     @Test func withTwoFactorOnAnErasureAlsoNeedsAFreshCode() async throws {
-        let clock = ManualClock(Self.start)
-        let fixture = try APIFixture(clock: clock.clock)
+        let (fixture, clock) = try APIFixture.onManualClock()
         try await fixture.test { client in
             let user = try await client.signUp(fixture, email: "two.keys@example.sn")
             let device = try await client.turnOnTwoFactor(access: user.access, clock: clock)
@@ -64,7 +61,7 @@ import Testing
             #expect((problem["errors"] as? [[String: Any]])?.first?["field"] as? String == "code")
             try await client.send(.delete, "/users/me", json: #"{"password": "correct horse battery", "code": "000000"}"#, token: user.access)
                 .expectProblem(.unprocessableContent)
-            #expect(!(try fixture.platform.log.read(from: 1, maxCount: 1_000).map(\.type).contains("identity.account-erased")))
+            #expect(!(try fixture.eventTypes().contains("identity.account-erased")))
 
             let erased = try await client.send(.delete, "/users/me", json: #"{"password": "correct horse battery", "code": "\#(device.nextCode())"}"#, token: user.access)
             #expect(erased.status == .noContent, "\(erased.text)")

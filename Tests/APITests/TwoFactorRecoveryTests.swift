@@ -41,12 +41,10 @@ extension TestClientProtocol {
 /// Security review, finding 6: 2FA must not become a way to lock the owner out — enrolling needs the
 /// password, recovery codes exist and are single use, 2FA can be turned off, and a reset keeps it on.
 @Suite struct TwoFactorRecoveryTests {
-    static let start = Date(timeIntervalSince1970: 1_800_000_000)
     static let password = "correct horse battery"
 
     @Test func aStolenAccessTokenAloneCannotTurnTwoFactorOn() async throws {
-        let clock = ManualClock(Self.start)
-        let fixture = try APIFixture(clock: clock.clock)
+        let (fixture, _) = try APIFixture.onManualClock()
         try await fixture.test { client in
             let victim = try await client.signUp(fixture, email: "victim@example.sn")
             // The thief has the access token, not the password.
@@ -55,7 +53,7 @@ extension TestClientProtocol {
             let wrong = try await client.send(.post, "/auth/2fa/enable", json: #"{"password": "a guessed password"}"#, token: victim.access)
             let problem = try wrong.expectProblem(.unprocessableContent)
             #expect((problem["errors"] as? [[String: Any]])?.first?["field"] as? String == "password")
-            let types = try fixture.platform.log.read(from: 1, maxCount: 1_000).map(\.type)
+            let types = try fixture.eventTypes()
             #expect(!types.contains("identity.two-factor-enrollment-started"))
             #expect(types.contains("identity.confirmation-failed"), "a wrong password counts towards the lock: \(types)")
             // The owner still logs in with the password alone.
@@ -64,8 +62,7 @@ extension TestClientProtocol {
     }
 
     @Test func twoFactorIsEnforcedOnceConfirmedAndACodeCannotBeReused() async throws {
-        let clock = ManualClock(Self.start)
-        let fixture = try APIFixture(clock: clock.clock)
+        let (fixture, clock) = try APIFixture.onManualClock()
         try await fixture.test { client in
             let user = try await client.signUp(fixture, email: "kofi@example.gh")
             let enabled = try await client.send(.post, "/auth/2fa/enable", json: #"{"password": "\#(Self.password)"}"#, token: user.access)
@@ -96,8 +93,7 @@ extension TestClientProtocol {
     }
 
     @Test func recoveryCodesAreShownOnceAndEachWorksOnceInPlaceOfTheCode() async throws {
-        let clock = ManualClock(Self.start)
-        let fixture = try APIFixture(clock: clock.clock)
+        let (fixture, clock) = try APIFixture.onManualClock()
         try await fixture.test { client in
             let user = try await client.signUp(fixture, email: "lost.phone@example.sn")
             let device = try await client.turnOnTwoFactor(access: user.access, clock: clock)
@@ -115,14 +111,13 @@ extension TestClientProtocol {
             let typed = device.recoveryCodes[1].uppercased().replacingOccurrences(of: "-", with: " ")
             let second = try await client.send(.post, "/auth/login", json: #"{"email": "lost.phone@example.sn", "password": "\#(Self.password)", "totpCode": "\#(typed)"}"#)
             #expect(second.status == .ok, "\(second.text)")
-            let types = try fixture.platform.log.read(from: 1, maxCount: 1_000).map(\.type)
+            let types = try fixture.eventTypes()
             #expect(types.filter { $0 == "identity.two-factor-recovery-code-used" }.count == 2)
         }
     }
 
     @Test func theOwnerTurnsTwoFactorOffWithThePasswordAndACodeOrARecoveryCode() async throws {
-        let clock = ManualClock(Self.start)
-        let fixture = try APIFixture(clock: clock.clock)
+        let (fixture, clock) = try APIFixture.onManualClock()
         try await fixture.test { client in
             let user = try await client.signUp(fixture, email: "off@example.sn")
             let device = try await client.turnOnTwoFactor(access: user.access, clock: clock)
@@ -145,15 +140,14 @@ extension TestClientProtocol {
             // The codes of a 2FA turned off are dead.
             try await client.send(.post, "/auth/2fa/disable", json: #"{"password": "\#(Self.password)", "code": "\#(again.recoveryCodes[0])"}"#, token: user.access)
                 .expectProblem(.conflict)
-            let types = try fixture.platform.log.read(from: 1, maxCount: 1_000).map(\.type)
+            let types = try fixture.eventTypes()
             #expect(types.filter { $0 == "identity.two-factor-disabled" }.count == 2)
             #expect(types.filter { $0 == "identity.two-factor-enabled" }.count == 2)
         }
     }
 
     @Test func aPasswordResetKeepsTwoFactorOnAndARecoveryCodeLetsTheOwnerBackIn() async throws {
-        let clock = ManualClock(Self.start)
-        let fixture = try APIFixture(clock: clock.clock)
+        let (fixture, clock) = try APIFixture.onManualClock()
         try await fixture.test { client in
             let user = try await client.signUp(fixture, email: "reset.2fa@example.sn")
             let device = try await client.turnOnTwoFactor(access: user.access, clock: clock)
