@@ -49,6 +49,18 @@ final class APIFixture: Sendable {
         return try await app.test(.router, body)
     }
 
+    /// A fixture whose platform reads a clock the test moves, from `start` (by default
+    /// 2027-01-15T08:00:00Z, the first second of a TOTP step).
+    static func onManualClock(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) throws -> (fixture: APIFixture, clock: ManualClock) {
+        let clock = ManualClock(start)
+        return (try APIFixture(clock: clock.clock), clock)
+    }
+
+    /// The types of the events in the log, in order.
+    func eventTypes() throws -> [String] {
+        try platform.log.read(from: 1, maxCount: 10_000).map(\.type)
+    }
+
     /// The `.eml` files of the outbox, oldest first.
     func outbox() throws -> [String] {
         let url = directory.url.appendingPathComponent("mail/outbox")
@@ -75,6 +87,16 @@ extension TestClientProtocol {
         let login = try await send(.post, "/auth/login", json: #"{"email": "\#(email)", "password": "\#(password)"}"#)
         #expect(login.status == .ok, "\(login.text)")
         return try #require(login.jsonObject()["accessToken"] as? String)
+    }
+
+    /// `POST /auth/refresh` with `token`.
+    func refresh(_ token: String) async throws -> TestResponse {
+        try await send(.post, "/auth/refresh", json: #"{"refreshToken": "\#(token)"}"#)
+    }
+
+    /// Erases the account of `token`, confirmed with its password (`DELETE /users/me`).
+    func eraseAccount(token: String, password: String = "correct horse battery") async throws -> TestResponse {
+        try await send(.delete, "/users/me", json: #"{"password": "\#(password)"}"#, token: token)
     }
 
     /// Registers, verifies the email from the outbox, logs in; returns the user id and tokens.

@@ -39,7 +39,7 @@ import Testing
             let body = #"{"name": "Club", "category": "interest", "isPrivate": false}"#
             let created = try await client.send(.post, "/communities", json: body, token: person.access)
             #expect(created.status == .created, "control: \(created.text)")
-            #expect(try await client.send(.delete, "/users/me", token: person.access).status == .noContent)
+            #expect(try await client.eraseAccount(token: person.access).status == .noContent)
             try await client.send(.post, "/communities", json: body, token: person.access).expectProblem(.unauthorized)
         }
     }

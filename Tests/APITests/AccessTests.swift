@@ -88,7 +88,7 @@ import Testing
         let fixture = try APIFixture()
         try await fixture.test { client in
             let user = try await client.signUp(fixture, email: "erase.me@example.ml")
-            let erased = try await client.send(.delete, "/users/me", token: user.access)
+            let erased = try await client.eraseAccount(token: user.access)
             #expect(erased.status == .noContent, "\(erased.text)")
             try await client.send(.post, "/auth/refresh", json: #"{"refreshToken": "\#(user.refresh)"}"#).expectProblem(.unauthorized)
             try await client.send(.post, "/auth/login", json: #"{"email": "erase.me@example.ml", "password": "correct horse battery"}"#)
@@ -124,7 +124,7 @@ import Testing
             #expect(try !filesHolding("Quetzalcoatlus").isEmpty, "control: the name must be in the read models before the erasure")
             #expect(try !filesHolding("Zanzibarique").isEmpty)
 
-            let erased = try await client.send(.delete, "/users/me", token: token)
+            let erased = try await client.eraseAccount(token: token)
             #expect(erased.status == .noContent)
             // The scrub runs after the answer, from its durable queue, once the projections have the erasure.
             await fixture.platform.erasure.jobs.waitUntilEmpty()

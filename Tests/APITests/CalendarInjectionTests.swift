@@ -89,7 +89,9 @@ import Testing
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
             let legacy = try decoder.decode(Gathering.Created.self, from: Data(payload.utf8))
-            _ = try await fixture.platform.commands.record([Gathering.Event.created(legacy)], to: StreamName.gathering(id), expectedVersion: .noStream, by: .system)
+            _ = try await fixture.platform.commands.execute(by: .system) { (_: StreamStates) throws(Gathering.Rejection) in
+                [StreamEvents(StreamName.gathering(id), [Gathering.Event.created(legacy)], expectedVersion: .noStream)]
+            }
             let registered = try await client.send(.post, "/events/\(id.uuidString.lowercased())/register", token: student.access)
             #expect(registered.status == .ok, "\(registered.text)")
             let feed = try await client.get("/events/calendar", token: student.access, after: registered.logPosition, accept: "text/calendar")

@@ -76,7 +76,7 @@ let minPosition = HTTPField.Name("X-Min-Position")!
                 #expect(entry["time"] as? String == ISO8601Micros.format(record.timestampMicros))
             }
 
-            let erased = try await client.send(.delete, "/users/me", token: owner.access)
+            let erased = try await client.eraseAccount(token: owner.access)
             let gone: HTTPFields = [minPosition: String(try #require(erased.logPosition))]
             try await client.send(.get, "/users/\(owner.userID)/public", token: viewer.access, headers: gone).expectProblem(.notFound)
             try await client.send(.get, "/users/not-a-uuid/public").expectProblem(.notFound)

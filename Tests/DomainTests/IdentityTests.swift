@@ -37,9 +37,9 @@ private func family(_ id: Int, hash: String, at: Date = now) -> Account.Event {
     .refreshFamilyIssued(Account.FamilyIssued(userId: user, familyId: Fixture.id(id), tokenHash: hash, expiresAt: Fixture.days(30, after: at), at: at))
 }
 
-private func login(password: Bool = true, totp: Account.TotpCheck = .notProvided, at: Date = now, family: Int = 100) -> Account.Command {
+private func login(password: Bool = true, code: Account.SecondFactorCheck = .notProvided, at: Date = now, family: Int = 100) -> Account.Command {
     .logIn(Account.LoginAttempt(
-        passwordMatches: password, totp: totp, familyID: Fixture.id(family),
+        passwordMatches: password, secondFactor: code, familyID: Fixture.id(family),
         refreshToken: IssuedToken(tokenHash: "rt-\(family)", expiresAt: Fixture.days(30, after: at)), now: at
     ))
 }
@@ -216,7 +216,7 @@ private func login(password: Bool = true, totp: Account.TotpCheck = .notProvided
             .twoFactorEnabled(Account.TwoFactorChanged(userId: user, totpStep: 1000, at: now)),
         ]
         Given(Account.self, history + twoFactor).when(login()).thenRejected(.invalid, field: "totpCode")
-        Given(Account.self, history + twoFactor).when(login(totp: .valid(step: 1001))).then([
+        Given(Account.self, history + twoFactor).when(login(code: .totp(step: 1001))).then([
             .loginSucceeded(Account.LoginSucceeded(userId: user, familyId: Fixture.id(100), totpStep: 1001, at: now)),
             family(100, hash: "rt-100"),
         ])
@@ -227,7 +227,7 @@ private func login(password: Bool = true, totp: Account.TotpCheck = .notProvided
             .twoFactorStarted(Account.TwoFactorStarted(userId: user, secretCiphertext: "enc", at: now)),
             .twoFactorEnabled(Account.TwoFactorChanged(userId: user, totpStep: 1000, at: now)),
         ]
-        let decision = try Account.decision(login(totp: .valid(step: 1000)), Account.fold(history + twoFactor))
+        let decision = try Account.decision(login(code: .totp(step: 1000)), Account.fold(history + twoFactor))
         #expect(decision.events == [.loginFailed(Account.LoginFailed(userId: user, reason: .totpReused, at: now))])
         #expect(decision.refusal != nil)
     }
@@ -249,21 +249,40 @@ private func login(password: Bool = true, totp: Account.TotpCheck = .notProvided
             ))])
     }
 
-    @Test func replayingASpentTokenRevokesTheFamilyAndRefuses() throws {
-        let rotated = Account.Event.refreshTokenRotated(Account.TokenRotated(
-            userId: user, familyId: Fixture.id(100), previousTokenHash: "rt-1", tokenHash: "rt-2", expiresAt: Fixture.days(31), at: now
-        ))
-        let state = Account.fold(opened + [rotated])
-        let decision = try Account.decision(
-            .refresh(familyID: Fixture.id(100), presentedTokenHash: "rt-1", next: IssuedToken(tokenHash: "rt-3", expiresAt: Fixture.days(31)), now: now),
-            state
-        )
-        #expect(decision.events == [.refreshFamilyRevoked(Account.FamilyRevoked(userId: user, familyId: Fixture.id(100), reason: .reuseDetected, at: now))])
+    private let rotated = Account.Event.refreshTokenRotated(Account.TokenRotated(
+        userId: user, familyId: Fixture.id(100), previousTokenHash: "rt-1", tokenHash: "rt-2", expiresAt: Fixture.days(31), at: now
+    ))
+
+    private func refresh(_ presented: String, next: String, at: Date) -> Account.Command {
+        .refresh(familyID: Fixture.id(100), presentedTokenHash: presented, next: IssuedToken(tokenHash: next, expiresAt: Fixture.days(31)), now: at)
+    }
+
+    @Test func replayingASpentTokenAfterTheGracePeriodRevokesTheFamilyAndRefuses() throws {
+        let later = now.addingTimeInterval(Account.refreshGracePeriod)
+        let decision = try Account.decision(refresh("rt-1", next: "rt-2", at: later), Account.fold(opened + [rotated]))
+        #expect(decision.events == [.refreshFamilyRevoked(Account.FamilyRevoked(userId: user, familyId: Fixture.id(100), reason: .reuseDetected, at: later))])
         #expect(decision.refusal?.category == .forbidden)
+        #expect(decision.repeatedRefresh == nil)
         // The legitimate holder's current token is dead too.
-        Given(Account.self, opened + [rotated] + decision.events)
-            .when(.refresh(familyID: Fixture.id(100), presentedTokenHash: "rt-2", next: IssuedToken(tokenHash: "rt-4", expiresAt: Fixture.days(31)), now: now))
-            .thenRejected(.forbidden)
+        Given(Account.self, opened + [rotated] + decision.events).when(refresh("rt-2", next: "rt-4", at: later)).thenRejected(.forbidden)
+    }
+
+    @Test func withinTheGracePeriodASpentTokenGetsTheCurrentTokenAgainAndNothingIsRecorded() throws {
+        let soon = now.addingTimeInterval(Account.refreshGracePeriod - 1)
+        let decision = try Account.decision(refresh("rt-1", next: "rt-2", at: soon), Account.fold(opened + [rotated]))
+        #expect(decision == Account.Decision([], repeatedRefresh: Account.RepeatedRefresh(derivations: 1, tokenHash: "rt-2")))
+        // The client already refreshed again: the presented token is two derivations behind the current one.
+        let again = Account.Event.refreshTokenRotated(Account.TokenRotated(
+            userId: user, familyId: Fixture.id(100), previousTokenHash: "rt-2", tokenHash: "rt-3", expiresAt: Fixture.days(31), at: soon
+        ))
+        let behind = try Account.decision(refresh("rt-1", next: "rt-2", at: soon), Account.fold(opened + [rotated, again]))
+        #expect(behind.repeatedRefresh == Account.RepeatedRefresh(derivations: 2, tokenHash: "rt-3"))
+    }
+
+    @Test func aSpentTokenWhoseSuccessorWasNotDerivedFromItIsReuseEvenWithinTheGracePeriod() throws {
+        let decision = try Account.decision(refresh("rt-1", next: "rt-other", at: now), Account.fold(opened + [rotated]))
+        #expect(decision.refusal?.category == .forbidden)
+        #expect(decision.repeatedRefresh == nil)
     }
 
     @Test func anExpiredFamilyIsRefused() {
@@ -281,29 +300,92 @@ private func login(password: Bool = true, totp: Account.TotpCheck = .notProvided
 }
 
 @Suite struct TwoFactorTests {
-    private let started = history + [.twoFactorStarted(Account.TwoFactorStarted(userId: user, secretCiphertext: "enc", at: now))]
+    private let password = Account.Confirmation(passwordMatches: true)
+    private let codes = ["rc-1", "rc-2"]
+    private var started: [Account.Event] {
+        history + [
+            .twoFactorStarted(Account.TwoFactorStarted(userId: user, secretCiphertext: "enc", at: now)),
+            .recoveryCodesIssued(Account.RecoveryCodesIssued(userId: user, codeHashes: codes, at: now)),
+        ]
+    }
+    private var on: [Account.Event] { started + [.twoFactorEnabled(Account.TwoFactorChanged(userId: user, totpStep: 42, at: now))] }
 
-    @Test func enrolmentStoresOnlyTheCiphertext() {
-        Given(Account.self, history).when(.startTwoFactor(secretCiphertext: "enc", by: me, now: now))
-            .then([.twoFactorStarted(Account.TwoFactorStarted(userId: user, secretCiphertext: "enc", at: now))])
+    @Test func enrolmentNeedsThePasswordAndStoresOnlyTheCiphertextAndCodeHashes() throws {
+        Given(Account.self, history).when(.startTwoFactor(secretCiphertext: "enc", recoveryCodeHashes: codes, password, by: me, now: now))
+            .then(Array(started.dropFirst(history.count)))
         #expect(Account.fold(started).twoFactor == .pending(secretCiphertext: "enc"))
+        let refused = try Account.decision(
+            .startTwoFactor(secretCiphertext: "enc", recoveryCodeHashes: codes, Account.Confirmation(passwordMatches: false), by: me, now: now),
+            Account.fold(history)
+        )
+        #expect(refused.events == [.confirmationFailed(Account.ConfirmationFailed(userId: user, purpose: .twoFactorSetUp, reason: .badPassword, at: now))])
+        #expect(refused.refusal?.category == .invalid && refused.refusal?.field == "password")
     }
 
     @Test func aValidCodeConfirmsIt() {
-        Given(Account.self, started).when(.confirmTwoFactor(.valid(step: 42), by: me, now: now))
+        Given(Account.self, started).when(.confirmTwoFactor(.totp(step: 42), by: me, now: now))
             .then([.twoFactorEnabled(Account.TwoFactorChanged(userId: user, totpStep: 42, at: now))])
         Given(Account.self, started).when(.confirmTwoFactor(.invalid, by: me, now: now)).thenRejected(.invalid, field: "code")
+        Given(Account.self, started).when(.confirmTwoFactor(.recoveryCode(hash: "rc-1"), by: me, now: now)).thenRejected(.invalid, field: "code")
     }
 
-    @Test func disablingNeedsAFreshCode() {
-        let on = started + [.twoFactorEnabled(Account.TwoFactorChanged(userId: user, totpStep: 42, at: now))]
-        Given(Account.self, on).when(.disableTwoFactor(.valid(step: 42), by: me, now: now)).thenRejected(.invalid, field: "code")
-        Given(Account.self, on).when(.disableTwoFactor(.valid(step: 43), by: me, now: now))
-            .then([.twoFactorDisabled(Account.TwoFactorChanged(userId: user, totpStep: 43, at: now))])
+    @Test func aRecoveryCodeLogsInOnceInPlaceOfTheCode() throws {
+        let first = Given(Account.self, on).when(login(code: .recoveryCode(hash: "rc-2"))).then([
+            .recoveryCodeUsed(Account.RecoveryCodeUsed(userId: user, codeHash: "rc-2", purpose: .login, at: now)),
+            .loginSucceeded(Account.LoginSucceeded(userId: user, familyId: Fixture.id(100), totpStep: nil, at: now)),
+            family(100, hash: "rt-100"),
+        ])
+        #expect(Account.fold(on + first).recoveryCodeHashes == ["rc-1"])
+        let again = try Account.decision(login(code: .recoveryCode(hash: "rc-2"), family: 101), Account.fold(on + first))
+        #expect(again.events == [.loginFailed(Account.LoginFailed(userId: user, reason: .badRecoveryCode, at: now))])
+        #expect(again.refusal?.category == .forbidden)
+    }
+
+    @Test func disablingNeedsThePasswordAndAFreshCodeOrARecoveryCode() throws {
+        let withCode = { (code: Account.SecondFactorCheck) in Account.Confirmation(passwordMatches: true, secondFactor: code) }
+        Given(Account.self, on).when(.disableTwoFactor(password, by: me, now: now)).thenRejected(.invalid, field: "code")
+        let reused = try Account.decision(.disableTwoFactor(withCode(.totp(step: 42)), by: me, now: now), Account.fold(on))
+        #expect(reused.events == [.confirmationFailed(Account.ConfirmationFailed(userId: user, purpose: .twoFactorRemoval, reason: .totpReused, at: now))])
+        #expect(reused.refusal?.field == "code")
+        let wrongPassword = try Account.decision(
+            .disableTwoFactor(Account.Confirmation(passwordMatches: false, secondFactor: .totp(step: 43)), by: me, now: now), Account.fold(on)
+        )
+        #expect(wrongPassword.refusal?.field == "password")
+        Given(Account.self, on).when(.disableTwoFactor(withCode(.totp(step: 43)), by: me, now: now))
+            .then([.twoFactorDisabled(Account.TwoFactorDisabled(userId: user, totpStep: 43, at: now))])
+        let off = Given(Account.self, on).when(.disableTwoFactor(withCode(.recoveryCode(hash: "rc-1")), by: me, now: now)).then([
+            .recoveryCodeUsed(Account.RecoveryCodeUsed(userId: user, codeHash: "rc-1", purpose: .twoFactorRemoval, at: now)),
+            .twoFactorDisabled(Account.TwoFactorDisabled(userId: user, totpStep: nil, at: now)),
+        ])
+        let state = Account.fold(on + off)
+        #expect(state.twoFactor == .off && state.recoveryCodeHashes.isEmpty)
+    }
+
+    @Test func failedConfirmationsCountTowardsTheLock() throws {
+        let failures = (1...4).map { Account.Event.loginFailed(Account.LoginFailed(userId: user, reason: .badPassword, at: Fixture.minutes(Double($0)))) }
+        let decision = try Account.decision(
+            .disableTwoFactor(Account.Confirmation(passwordMatches: false), by: me, now: Fixture.minutes(5)), Account.fold(on + failures)
+        )
+        #expect(decision.events.last == .locked(Account.Locked(userId: user, failures: 5, until: Fixture.minutes(20), at: Fixture.minutes(5))))
+        // Locked: even the right credentials wait.
+        Given(Account.self, on + failures + decision.events)
+            .when(.disableTwoFactor(Account.Confirmation(passwordMatches: true, secondFactor: .totp(step: 50)), by: me, now: Fixture.minutes(6)))
+            .thenRejected(.forbidden, messageContains: "locked")
+    }
+
+    @Test func aPasswordResetKeepsTwoFactorOnWithItsRecoveryCodes() {
+        let reset: [Account.Event] = [
+            .passwordResetRequested(Account.TokenIssued(userId: user, tokenHash: "reset", expiresAt: Fixture.minutes(60), issuedAt: now)),
+            .passwordReset(Account.PasswordSet(userId: user, passwordHash: Personal("new"), at: Fixture.minutes(1))),
+        ]
+        let state = Account.fold(on + reset)
+        #expect(state.twoFactor == .on(secretCiphertext: "enc"))
+        #expect(state.recoveryCodeHashes == Set(codes))
+        Given(Account.self, on + reset).when(login(at: Fixture.minutes(2))).thenRejected(.invalid, field: "totpCode")
     }
 
     @Test func confirmingWithoutEnrolmentIsAConflict() {
-        Given(Account.self, history).when(.confirmTwoFactor(.valid(step: 1), by: me, now: now)).thenRejected(.conflict)
+        Given(Account.self, history).when(.confirmTwoFactor(.totp(step: 1), by: me, now: now)).thenRejected(.conflict)
     }
 }
 
@@ -330,10 +412,13 @@ private func login(password: Bool = true, totp: Account.TotpCheck = .notProvided
 }
 
 @Suite struct ErasureTests {
+    private let confirmed = Account.Confirmation(passwordMatches: true)
+
     @Test func erasureRevokesLoginsAndReleasesTheEmail() throws {
         let events = history + [family(100, hash: "rt")]
         let claim = EmailClaim.fold([.claimed(EmailClaim.Change(emailKey: "key-awa", userId: user, at: now))])
-        let decision = try Identity.erase(by: me, now: now, account: Account.fold(events), emailClaim: claim)
+        let decision = try Identity.erase(by: me, confirmed, now: now, account: Account.fold(events), emailClaim: claim)
+        #expect(decision.refusal == nil)
         #expect(decision.account == [
             .refreshFamilyRevoked(Account.FamilyRevoked(userId: user, familyId: Fixture.id(100), reason: .accountErased, at: now)),
             .erased(Account.Erased(userId: user, emailKey: "key-awa", erasedBy: user, at: now)),
@@ -342,7 +427,36 @@ private func login(password: Bool = true, totp: Account.TotpCheck = .notProvided
     }
 
     @Test func othersCannotEraseAnAccount() {
-        Given(Account.self, history).when(.erase(by: .user(Fixture.id(3), .moderator), now: now)).thenRejected(.forbidden)
+        Given(Account.self, history).when(.erase(by: .user(Fixture.id(3), .moderator), confirmed, now: now)).thenRejected(.forbidden)
+    }
+
+    @Test func theHolderConfirmsWithThePasswordAndAWrongOneErasesNothing() throws {
+        Given(Account.self, history).when(.erase(by: me, nil, now: now)).thenRejected(.invalid, field: "password")
+        let claim = EmailClaim.fold([.claimed(EmailClaim.Change(emailKey: "key-awa", userId: user, at: now))])
+        let decision = try Identity.erase(
+            by: me, Account.Confirmation(passwordMatches: false), now: now, account: Account.fold(history), emailClaim: claim
+        )
+        #expect(decision.account == [.confirmationFailed(Account.ConfirmationFailed(userId: user, purpose: .erasure, reason: .badPassword, at: now))])
+        #expect(decision.emailClaim.isEmpty)
+        #expect(decision.refusal?.category == .invalid && decision.refusal?.field == "password")
+    }
+
+    @Test func withTwoFactorOnTheHolderAlsoSendsACode() {
+        let on = history + [
+            .twoFactorStarted(Account.TwoFactorStarted(userId: user, secretCiphertext: "enc", at: now)),
+            .recoveryCodesIssued(Account.RecoveryCodesIssued(userId: user, codeHashes: ["rc-1"], at: now)),
+            .twoFactorEnabled(Account.TwoFactorChanged(userId: user, totpStep: 42, at: now)),
+        ]
+        Given(Account.self, on).when(.erase(by: me, confirmed, now: now)).thenRejected(.invalid, field: "code")
+        Given(Account.self, on).when(.erase(by: me, Account.Confirmation(passwordMatches: true, secondFactor: .recoveryCode(hash: "rc-1")), now: now)).then([
+            .recoveryCodeUsed(Account.RecoveryCodeUsed(userId: user, codeHash: "rc-1", purpose: .erasure, at: now)),
+            .erased(Account.Erased(userId: user, emailKey: "key-awa", erasedBy: user, at: now)),
+        ])
+    }
+
+    @Test func anAdminErasesSomeoneElseWithoutTheirCredentials() {
+        Given(Account.self, history).when(.erase(by: .user(admin, .admin), nil, now: now))
+            .then([.erased(Account.Erased(userId: user, emailKey: "key-awa", erasedBy: admin, at: now))])
     }
 
     @Test func erasedPersonalDataIsHandledWhenReplaying() {
@@ -374,7 +488,11 @@ private func login(password: Bool = true, totp: Account.TotpCheck = .notProvided
             (.refreshFamilyRevoked(Account.FamilyRevoked(userId: user, familyId: fam, reason: .reuseDetected, at: now)), "identity.refresh-token-family-revoked"),
             (.twoFactorStarted(Account.TwoFactorStarted(userId: user, secretCiphertext: "c", at: now)), "identity.two-factor-enrollment-started"),
             (.twoFactorEnabled(Account.TwoFactorChanged(userId: user, totpStep: 1, at: now)), "identity.two-factor-enabled"),
-            (.twoFactorDisabled(Account.TwoFactorChanged(userId: user, totpStep: 2, at: now)), "identity.two-factor-disabled"),
+            (.twoFactorDisabled(Account.TwoFactorDisabled(userId: user, totpStep: 2, at: now)), "identity.two-factor-disabled"),
+            (.twoFactorDisabled(Account.TwoFactorDisabled(userId: user, totpStep: nil, at: now)), "identity.two-factor-disabled"),
+            (.recoveryCodesIssued(Account.RecoveryCodesIssued(userId: user, codeHashes: ["a", "b"], at: now)), "identity.two-factor-recovery-codes-issued"),
+            (.recoveryCodeUsed(Account.RecoveryCodeUsed(userId: user, codeHash: "a", purpose: .login, at: now)), "identity.two-factor-recovery-code-used"),
+            (.confirmationFailed(Account.ConfirmationFailed(userId: user, purpose: .twoFactorRemoval, reason: .badRecoveryCode, at: now)), "identity.confirmation-failed"),
             (.roleChanged(Account.RoleChanged(userId: user, role: .admin, previousRole: .student, changedBy: nil, at: now)), "identity.role-changed"),
             (.erased(Account.Erased(userId: user, emailKey: "k", erasedBy: admin, at: now)), "identity.account-erased"),
         ]

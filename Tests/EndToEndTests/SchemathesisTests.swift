@@ -18,10 +18,10 @@ import TestSupport
     func schemathesisFindsNoServerErrorAndNoContradictionOfTheDocument() async throws {
         try await withServer { server in
             let student = try await server.signUp(uniqueEmail("fuzz"))
-            // Left out: erasing the suite's own account (it would end the run; the journeys cover it),
-            // and server-sent-event streams, which never end and would only time out.
+            // Left out: server-sent-event streams, which never end and would only time out. Erasing the
+            // suite's own account is in: it needs the password, which the tool never sends.
             let document = try await server.client.send("GET", "/openapi.json").object
-            var excluded = ["deleteUsersMe"]
+            var excluded: [String] = []
             for case let operations as [String: Any] in (document["paths"] as? [String: Any] ?? [:]).values {
                 for case let operation as [String: Any] in operations.values where "\(operation["responses"] ?? "")".contains("text/event-stream") {
                     excluded += [operation["operationId"] as? String].compactMap { $0 }

@@ -66,7 +66,7 @@ import TestSupport
             // People search finds her, until she is erased.
             let found = try await server.read("/users/search?q=Khady", token: admin.accessToken, after: closedAt)
             #expect(found.text.contains(student.id), "\(found)")
-            let erased = try await server.client.send("DELETE", "/users/me", token: student.accessToken)
+            let erased = try await server.client.send("DELETE", "/users/me", json: ["password": student.password], token: student.accessToken)
             #expect(erased.status == 204, "\(erased)")
             let gone = try await server.read("/users/search?q=Khady", token: admin.accessToken, after: erased.logPosition)
             #expect(gone.status == 200 && !gone.text.contains(student.id), "an erased person is still found: \(gone)")

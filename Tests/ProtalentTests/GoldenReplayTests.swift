@@ -155,8 +155,9 @@ import TestSupport
         let leaverAccount = try store.load(Identity.Account.self, stream: stream("account", leaver)).state
         _ = try await store.handle { states throws(Identity.Rejection) in
             let claim = "email-key-temp"
-            let decision = try Identity.erase(by: .user(leaver, .student), now: now, account: leaverAccount,
-                                              emailClaim: states.state(of: Identity.EmailClaim.self, stream: claim))
+            let decision = try Identity.erase(
+                by: .user(leaver, .student), .init(passwordMatches: true), now: now, account: leaverAccount,
+                emailClaim: states.state(of: Identity.EmailClaim.self, stream: claim))
             return [StreamEvents(stream("account", leaver), decision.account), StreamEvents(claim, decision.emailClaim)]
         }
     }

@@ -70,7 +70,7 @@ final class DiscoveryWorld: @unchecked Sendable {
     }
 
     func erase(_ id: UUID) async throws {
-        try await decide(Identity.Account.self, "account-\(id)", .erase(by: .user(id, .student), now: now))
+        try await decide(Identity.Account.self, "account-\(id)", .erase(by: .user(id, .student), .init(passwordMatches: true), now: now))
         try fixture.keys.erase(subject: id)
     }
 

@@ -70,7 +70,8 @@ final class PeopleFixture: Sendable {
             let state = states.state(of: Identity.Account.self, stream: account)
             let claim = "email-\(state.emailKey ?? "")"
             let decision = try Identity.erase(
-                by: .user(user, .student), now: now, account: state, emailClaim: states.state(of: Identity.EmailClaim.self, stream: claim))
+                by: .user(user, .student), .init(passwordMatches: true), now: now, account: state,
+                emailClaim: states.state(of: Identity.EmailClaim.self, stream: claim))
             return [StreamEvents(account, decision.account), StreamEvents(claim, decision.emailClaim)]
         }
         try keys.erase(subject: user)

@@ -20,6 +20,9 @@ struct AuthController {
     let twoFactor: TwoFactorCodes
     let locks: LoginLocks
 
+    /// The checks of a confirmed action (2FA set-up and removal), over the services this controller has.
+    var credentials: CredentialCheck { CredentialCheck(passwords: passwords, twoFactor: twoFactor, throttle: throttle) }
+
     // MARK: Bodies
 
     struct RegisterBody: Decodable {
@@ -56,6 +59,8 @@ struct AuthController {
     struct TwoFactorSetup: Encodable {
         var secret: String
         var otpauthUri: String
+        /// Shown this once; each works once in place of a TOTP code, from confirmation on.
+        var recoveryCodes: [String]
     }
     struct Verified: Encodable { var emailVerified = true }
 
@@ -68,7 +73,7 @@ struct AuthController {
             request: .ref("RegisterRequest"), status: 201, response: .object(["userId": .uuid], required: ["userId"])
         )) { request, context in try await register(&request, context) }
         routes.add(.post, "/auth/login", RouteDocumentation(
-            "Log in with email and password (and totpCode when 2FA is on)", tag: "Auth",
+            "Log in with email and password (and totpCode when 2FA is on: a TOTP code or a recovery code)", tag: "Auth",
             request: .object(["email": .text, "password": .text, "totpCode": .text], required: ["email", "password"]),
             response: tokenPair
         )) { request, context in try await login(&request, context) }
@@ -93,13 +98,20 @@ struct AuthController {
             query: ["token": .text]
         )) { request, context in try await verifyEmail(request, context) }
         routes.add(.post, "/auth/2fa/enable", RouteDocumentation(
-            "Start TOTP set-up: a new secret and its otpauth URI", tag: "Auth",
-            response: .object(["secret": .text, "otpauthUri": .text], required: ["secret", "otpauthUri"])
-        )) { request, context in try await enableTwoFactor(context) }
+            "Start TOTP set-up, confirmed with the password: a new secret, its otpauth URI and recovery codes, shown once", tag: "Auth",
+            request: .object(["password": .text], required: ["password"]),
+            response: .object(
+                ["secret": .text, "otpauthUri": .text, "recoveryCodes": .array(.text)], required: ["secret", "otpauthUri", "recoveryCodes"]
+            )
+        )) { request, context in try await enableTwoFactor(&request, context) }
         routes.add(.post, "/auth/2fa/verify", RouteDocumentation(
-            "Confirm TOTP set-up with a first code; logins then need totpCode", tag: "Auth",
+            "Confirm TOTP set-up with a first code; logins then need totpCode (a TOTP or recovery code)", tag: "Auth",
             request: .object(["code": .text], required: ["code"]), status: 204
         )) { request, context in try await verifyTwoFactor(&request, context) }
+        routes.add(.post, "/auth/2fa/disable", RouteDocumentation(
+            "Turn 2FA off, confirmed with the password and a TOTP or recovery code", tag: "Auth",
+            request: .object(["password": .text, "code": .text], required: ["password", "code"]), status: 204
+        )) { request, context in try await disableTwoFactor(&request, context) }
     }
 
     // MARK: Handlers
@@ -153,41 +165,44 @@ struct AuthController {
             if let key, let until = locks.noteFailure(key, now: now) { throw Self.locked(until: until, now: now) }
             throw refused
         }
-        let stream = StreamName.account(userID)
-        let loaded = try loadAccount(stream)
+        let loaded = try loadAccount(StreamName.account(userID))
         if let until = loaded.state.lockedUntil, now < until { throw Self.locked(until: until, now: now) }
         guard let hash = loaded.state.passwordHash else { throw refused }
         let matches = try await passwords.verify(body.password, against: hash)
-        let totp = twoFactor.check(body.totpCode, state: loaded.state, userID: userID, now: now)
+        let secondFactor = twoFactor.check(body.totpCode, state: loaded.state, userID: userID, now: now)
         let familyID = SecureRandom.uuid()
         let refresh = tokens.refreshToken(userID: userID, familyID: familyID, now: now)
-        let attempt = Identity.Account.LoginAttempt(passwordMatches: matches, totp: totp, familyID: familyID, refreshToken: refresh.issued, now: now)
+        let attempt = Identity.Account.LoginAttempt(
+            passwordMatches: matches, secondFactor: secondFactor, familyID: familyID, refreshToken: refresh.issued, now: now
+        )
+        let outcome = try await commands.decideOnAccount(userID, by: nil) { state throws(Identity.Rejection) in
+            try Identity.Account.decision(.logIn(attempt), state)
+        }
         let decision: Identity.Account.Decision
         do {
-            decision = try Identity.Account.decision(.logIn(attempt), loaded.state)
+            decision = try outcome.decision.get()
         } catch {
             if error.category == .invalid { throw APIError(rejection: error) }  // totpCode missing
             throw refused
         }
-        let position = try await commands.record(decision.events, to: stream, expectedVersion: .exactly(loaded.version), by: nil)
         if let refusal = decision.refusal {
             if matches == false { throttle.noteLoginFailure(ip: context.peerAddress) }
             _ = locks.noteFailure(key, now: now)
-            let after = decision.events.reduce(loaded.state, Identity.Account.evolve)
+            let after = decision.events.reduce(outcome.state, Identity.Account.evolve)
             if let until = after.lockedUntil, now < until {
                 // The owner is not locked out: a mailed link (a reset, which lifts the lock) gets them in.
-                if loaded.state.lockedUntil != until, let email { try passwordResets.request(email: email, reason: .locked) }
+                if outcome.state.lockedUntil != until, let email { try passwordResets.request(email: email, reason: .locked) }
                 throw Self.locked(until: until, now: now)
             }
             throw APIError.unauthenticated(refusal.message)
         }
         locks.clear(key)
         let pair = TokenPair(
-            accessToken: try tokens.accessToken(userID: userID, role: loaded.state.role, generation: loaded.state.accessGeneration, now: now),
+            accessToken: try tokens.accessToken(userID: userID, role: outcome.state.role, generation: outcome.state.accessGeneration, now: now),
             refreshToken: refresh.token, expiresIn: Int(TokenService.accessLifetime)
         )
-        let rehashed = await rehashIfWeaker(hash, password: body.password, userID: userID, role: loaded.state.role, now: now)
-        return try JSONResponse.command(pair, position: max(position, rehashed ?? 0), headers: JSONResponse.noStore)
+        let rehashed = await rehashIfWeaker(hash, password: body.password, userID: userID, role: outcome.state.role, now: now)
+        return try JSONResponse.command(pair, position: max(outcome.position, rehashed ?? 0), headers: JSONResponse.noStore)
     }
 
     /// Parameters live with each hash, so raising the scrypt cost upgrades each account at its next
@@ -205,26 +220,37 @@ struct AuthController {
         try limitAuth(context)
         let body = try await request.decodeJSON(RefreshBody.self)
         let invalid = APIError.unauthenticated("this refresh token is not valid; log in again")
-        guard let parsed = tokens.parseRefreshToken(body.refreshToken) else { throw invalid }
-        let stream = StreamName.account(parsed.userID)
-        let loaded = try loadAccount(stream)
-        guard loaded.state.status == .active else { throw invalid }
         let now = commands.now()
-        let next = tokens.refreshToken(userID: parsed.userID, familyID: parsed.familyID, now: now)
+        guard let parsed = tokens.parseRefreshToken(body.refreshToken), let next = tokens.successor(of: body.refreshToken, now: now)
+        else { throw invalid }
+        // Every request presenting this token derives the same `next`. One that loses the race to
+        // rotate it decides again, finds the token just spent and answers the same successor: one
+        // client's concurrent refreshes neither see a 409 nor revoke their own login.
+        let outcome = try await commands.decideOnAccount(parsed.userID, by: nil) { state throws(Identity.Rejection) in
+            try Identity.Account.decision(
+                .refresh(familyID: parsed.familyID, presentedTokenHash: parsed.hash, next: next.issued, now: now), state)
+        }
         let decision: Identity.Account.Decision
         do {
-            decision = try Identity.Account.decision(
-                .refresh(familyID: parsed.familyID, presentedTokenHash: parsed.hash, next: next.issued, now: now), loaded.state)
+            decision = try outcome.decision.get()
         } catch {
-            throw APIError.unauthenticated(error.message)
+            throw outcome.state.status == .active ? APIError.unauthenticated(error.message) : invalid
         }
-        let position = try await commands.record(decision.events, to: stream, expectedVersion: .exactly(loaded.version), by: nil)
         if let refusal = decision.refusal { throw APIError.unauthenticated(refusal.message) }
+        var refreshToken = next.token
+        if let repeated = decision.repeatedRefresh {
+            // The family's current token, derived again: the successor of the successor…
+            for _ in stride(from: 1, to: repeated.derivations, by: 1) {
+                guard let later = tokens.successor(of: refreshToken, now: now) else { throw invalid }
+                refreshToken = later.token
+            }
+            guard TokenService.hash(refreshToken) == repeated.tokenHash else { throw invalid }
+        }
         let pair = TokenPair(
-            accessToken: try tokens.accessToken(userID: parsed.userID, role: loaded.state.role, generation: loaded.state.accessGeneration, now: now),
-            refreshToken: next.token, expiresIn: Int(TokenService.accessLifetime)
+            accessToken: try tokens.accessToken(userID: parsed.userID, role: outcome.state.role, generation: outcome.state.accessGeneration, now: now),
+            refreshToken: refreshToken, expiresIn: Int(TokenService.accessLifetime)
         )
-        return try JSONResponse.command(pair, position: position, headers: JSONResponse.noStore)
+        return try JSONResponse.command(pair, position: outcome.position, headers: JSONResponse.noStore)
     }
 
     func logout(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
@@ -279,18 +305,21 @@ struct AuthController {
         return try JSONResponse.command(Verified(), position: committed.position)
     }
 
-    func enableTwoFactor(_ context: AppRequestContext) async throws -> Response {
+    func enableTwoFactor(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
+        let principal = try context.requirePrincipal()
+        let body = try await request.decodeJSONOrEmpty(ConfirmationBody.self)
         let (secret, sealed) = try twoFactor.newSecret(for: user.id)
-        let committed = try await commands.execute(
-            .startTwoFactor(secretCiphertext: sealed, by: (try context.requirePrincipal()), now: commands.now()),
-            on: Identity.Account.self, stream: StreamName.account(user.id), by: context.principal
-        )
+        let recovery = twoFactor.newRecoveryCodes(for: user.id)
+        let position = try await confirmed(body, userID: user.id, principal: principal, context) { confirmation, now in
+            .startTwoFactor(secretCiphertext: sealed, recoveryCodeHashes: recovery.hashes, confirmation, by: principal, now: now)
+        }
         let label = "user-\(user.id.uuidString.lowercased().suffix(8))" // the random end: ids begin with their time
         let setup = TwoFactorSetup(
-            secret: Base32.encode(secret), otpauthUri: TOTP(secret: secret).provisioningURI(issuer: "ProTalent", account: label)
+            secret: Base32.encode(secret), otpauthUri: TOTP(secret: secret).provisioningURI(issuer: "ProTalent", account: label),
+            recoveryCodes: recovery.codes
         )
-        return try JSONResponse.command(setup, position: committed.position, headers: JSONResponse.noStore)
+        return try JSONResponse.command(setup, position: position, headers: JSONResponse.noStore)
     }
 
     func verifyTwoFactor(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
@@ -304,6 +333,40 @@ struct AuthController {
             .confirmTwoFactor(check, by: (try context.requirePrincipal()), now: now), on: Identity.Account.self, stream: stream, by: context.principal
         )
         return JSONResponse.command(position: committed.position)
+    }
+
+    func disableTwoFactor(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let principal = try context.requirePrincipal()
+        let body = try await request.decodeJSONOrEmpty(ConfirmationBody.self)
+        let position = try await confirmed(body, userID: user.id, principal: principal, context) { confirmation, now in
+            .disableTwoFactor(confirmation, by: principal, now: now)
+        }
+        return JSONResponse.command(position: position)
+    }
+
+    /// Runs a command the account holder confirmed with `body`'s credentials and answers its
+    /// position, or its refusal once the failure it recorded is in the log.
+    func confirmed(
+        _ body: ConfirmationBody, userID: UUID, principal: Principal, _ context: AppRequestContext,
+        _ command: (Identity.Account.Confirmation, Date) -> Identity.Account.Command
+    ) async throws(APIError) -> Int64 {
+        let now = commands.now()
+        let loaded = try loadAccount(StreamName.account(userID))
+        let confirmation = try await credentials.confirmation(body, userID: userID, state: loaded.state, now: now, ip: context.peerAddress)
+        let outcome = try await commands.decideOnAccount(userID, by: principal) { state throws(Identity.Rejection) in
+            try Identity.Account.decision(command(confirmation, now), state)
+        }
+        let decision: Identity.Account.Decision
+        do {
+            decision = try outcome.decision.get()
+        } catch {
+            throw APIError(rejection: error)
+        }
+        if let refusal = decision.refusal {
+            throw CredentialCheck.refusal(refusal, recorded: decision.events, on: outcome.state, now: now)
+        }
+        return outcome.position
     }
 
     // MARK: Helpers

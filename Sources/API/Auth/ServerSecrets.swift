@@ -17,6 +17,10 @@ public struct ServerSecrets: Sendable {
     public let emailIndexKey: [UInt8]
     /// Encrypts TOTP secrets at rest (AES-256-GCM, the user id as associated data).
     public let totpKey: [UInt8]
+    /// Derives each refresh token's successor from it (HMAC), so concurrent refreshes agree on one.
+    public let refreshSuccessorKey: [UInt8]
+    /// Keys the hashes of 2FA recovery codes, so the log alone cannot be searched for them.
+    public let recoveryCodeKey: [UInt8]
 
     /// Derives every purpose key from `secret`.
     public init(secret: [UInt8]) {
@@ -24,6 +28,8 @@ public struct ServerSecrets: Sendable {
         self.tokenSigningKey = derive("protalent.jwt.v1")
         self.emailIndexKey = derive("protalent.email-index.v1")
         self.totpKey = derive("protalent.totp.v1")
+        self.refreshSuccessorKey = derive("protalent.refresh-successor.v1")
+        self.recoveryCodeKey = derive("protalent.recovery-codes.v1")
     }
 
     /// Loads the secret of the data directory (or the environment), creating it on first start.

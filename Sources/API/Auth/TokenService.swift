@@ -6,8 +6,9 @@ public import Foundation
 /// single-use tokens mailed for email verification and password reset.
 ///
 /// Opaque tokens carry the ids needed to find their account (`rt1.<user>.<family>.<secret>`,
-/// `mt1.<user>.<secret>`) and 256 random bits; only their SHA-256 is ever stored (as events), so
-/// a leaked log yields no usable token.
+/// `mt1.<user>.<secret>`) and 256 secret bits — random for a login's first refresh token and mailed
+/// tokens, derived from the spent token under a server key for each refresh token after it —; only
+/// their SHA-256 is ever stored (as events), so a leaked log yields no usable token.
 public struct TokenService: Sendable {
     /// Access tokens live 15 minutes.
     public static let accessLifetime: TimeInterval = 15 * 60
@@ -19,10 +20,13 @@ public struct TokenService: Sendable {
     public static let resetLifetime: TimeInterval = 3_600
 
     let jwt: JWT
+    let successorKey: [UInt8]
 
-    /// A service signing with `key` (at least 32 bytes).
-    public init(signingKey: [UInt8]) throws {
+    /// A service signing with `signingKey` (at least 32 bytes) and deriving refresh tokens' successors
+    /// with `successorKey` (`ServerSecrets.refreshSuccessorKey`).
+    public init(signingKey: [UInt8], successorKey: [UInt8]) throws {
         self.jwt = try JWT(key: signingKey)
+        self.successorKey = successorKey
     }
 
     /// A signed access token for `userID` with `role`, issued at `now` at the account's access
@@ -70,10 +74,23 @@ public struct TokenService: Sendable {
         )
     }
 
-    /// A new refresh token of `familyID` for `userID`.
+    /// The first refresh token of a new family `familyID` for `userID` (a login).
     public func refreshToken(userID: UUID, familyID: UUID, now: Date) -> (token: String, issued: IssuedToken) {
-        let token = "rt1.\(Self.compact(userID)).\(Self.compact(familyID)).\(Base64URL.encode(SecureRandom.bytes(count: 32)))"
-        return (token, IssuedToken(tokenHash: Self.hash(token), expiresAt: now.addingTimeInterval(Self.refreshLifetime)))
+        Self.refreshToken(userID: userID, familyID: familyID, secret: SecureRandom.bytes(count: 32), now: now)
+    }
+
+    /// The refresh token that follows `token` in its family: HMAC-derived from it, so every request
+    /// presenting `token` computes the same successor (concurrent refreshes of one client get one
+    /// answer) while nobody without the server key can.
+    public func successor(of token: String, now: Date) -> (token: String, issued: IssuedToken)? {
+        guard let parsed = parseRefreshToken(token) else { return nil }
+        let secret = HMAC.authenticationCode(for: Array(token.utf8), key: successorKey)
+        return Self.refreshToken(userID: parsed.userID, familyID: parsed.familyID, secret: secret, now: now)
+    }
+
+    private static func refreshToken(userID: UUID, familyID: UUID, secret: [UInt8], now: Date) -> (token: String, issued: IssuedToken) {
+        let token = "rt1.\(compact(userID)).\(compact(familyID)).\(Base64URL.encode(secret))"
+        return (token, IssuedToken(tokenHash: hash(token), expiresAt: now.addingTimeInterval(refreshLifetime)))
     }
 
     /// The account and family a refresh token names (not yet checked against the log).

@@ -86,24 +86,6 @@ public struct CommandExecutor: Sendable {
         }
     }
 
-    /// Appends events a decision returned alongside a refusal (failed logins, revocations), then
-    /// refuses: the audit trail must show the attempt even when the caller is turned away.
-    public func record<Event: DomainEvent>(
-        _ events: [Event], to stream: String, expectedVersion: ExpectedVersion = .any, by principal: Principal?
-    ) async throws(APIError) -> Int64 {
-        guard !events.isEmpty else { return head }
-        let start = ContinuousClock.now
-        do {
-            let outcome = try await store.handle(metadata: metadata(principal)) { (_: StreamStates) throws(Refusal<Identity>) in
-                [StreamEvents(stream, events, expectedVersion: expectedVersion)]
-            }
-            CommandMetrics.record(outcome.append, since: start)
-            return outcome.append?.lastPosition ?? head
-        } catch {
-            throw mapped(error)
-        }
-    }
-
     func mapped<Rejection>(_ error: CommandError<Rejection>) -> APIError {
         switch error {
         case .rejected(let rejection):

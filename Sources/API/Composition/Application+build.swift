@@ -86,15 +86,16 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     let commands = platform.commands
     let readModels = platform.readModels
     OperationsController(log: platform.log, projections: readModels, routes: routes).addRoutes(to: routes)
+    let twoFactor = TwoFactorCodes(key: platform.secrets.totpKey, recoveryCodeKey: platform.secrets.recoveryCodeKey)
     AuthController(
         commands: commands, accounts: platform.accounts, tokens: platform.tokens,
         passwords: platform.passwords, throttle: platform.throttle, mail: platform.mail,
-        passwordResets: platform.passwordResets, twoFactor: TwoFactorCodes(key: platform.secrets.totpKey),
-        locks: platform.loginLocks
+        passwordResets: platform.passwordResets, twoFactor: twoFactor, locks: platform.loginLocks
     ).addRoutes(to: routes)
     UsersController(
         commands: commands, profiles: try readModels.profiles, communities: try readModels.communities,
-        events: try readModels.events, audit: try readModels.audit, blobs: platform.blobs, erasure: platform.erasure
+        events: try readModels.events, audit: try readModels.audit, blobs: platform.blobs, erasure: platform.erasure,
+        credentials: CredentialCheck(passwords: platform.passwords, twoFactor: twoFactor, throttle: platform.throttle)
     ).addRoutes(to: routes)
     DiscoveryController(discovery: try readModels.discovery, clock: platform.clock).addRoutes(to: routes)
     MentorsController(commands: commands, mentors: try readModels.mentors, sessions: try readModels.sessions).addRoutes(to: routes)

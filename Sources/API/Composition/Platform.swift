@@ -130,7 +130,7 @@ public final class Platform: Sendable {
                 logger: logger
             )
             self.secrets = try ServerSecrets.load(dataDirectory: data, environment: configuration.environment)
-            self.tokens = try TokenService(signingKey: secrets.tokenSigningKey)
+            self.tokens = try TokenService(signingKey: secrets.tokenSigningKey, successorKey: secrets.refreshSuccessorKey)
             self.blobs = try BlobStore(directory: data.appendingPathComponent("blobs"))
             self.commands = CommandExecutor(store: store, clock: configuration.clock, logger: logger)
             self.accounts = AccountDirectory(commands: commands, emailIndexKey: secrets.emailIndexKey)

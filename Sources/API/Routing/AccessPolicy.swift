@@ -24,6 +24,7 @@ public enum AccessPolicy {
         "GET /auth/verify-email": .anonymous,
         "POST /auth/2fa/enable": .signedIn,
         "POST /auth/2fa/verify": .signedIn,
+        "POST /auth/2fa/disable": .signedIn,
 
         // Users (own data only: the handlers act on the caller)
         "GET /users/profile": .signedIn,

@@ -16,6 +16,7 @@ struct UsersController {
     let audit: AuditQueries
     let blobs: BlobStore
     let erasure: Erasure
+    let credentials: CredentialCheck
 
     /// Avatars are at most 2 MiB.
     static let maxAvatarBytes = 2 << 20
@@ -53,9 +54,10 @@ struct UsersController {
             "An avatar by content hash (immutable, cached for a year)", tag: "Users"
         )) { request, context in try avatar(context) }
         routes.add(.delete, "/users/me", RouteDocumentation(
-            "Erase the caller: tokens revoked, personal data crypto-shredded, gone from every read model", tag: "Users",
-            status: 204
-        )) { request, context in try await erase(context) }
+            "Erase the caller, confirmed with the password (and a TOTP or recovery code when 2FA is on): tokens revoked, "
+                + "personal data crypto-shredded, gone from every read model", tag: "Users",
+            request: .object(["password": .text, "code": .text], required: ["password"]), status: 204
+        )) { request, context in try await erase(&request, context) }
     }
 
     func profile(_ context: AppRequestContext) throws -> Response {
@@ -157,22 +159,30 @@ struct UsersController {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    func erase(_ context: AppRequestContext) async throws -> Response {
+    func erase(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let principal = (try context.requirePrincipal())
+        let body = try await request.decodeJSONOrEmpty(ConfirmationBody.self)
         let now = commands.now()
-        // Recorded first: whatever happens after the append, the erasure job finishes it.
+        let accountStream = StreamName.account(user.id)
+        let account = try commands.load(Identity.Account.self, stream: accountStream)
+        // Irreversible: the person confirms with their credentials, not just a bearer token.
+        let confirmation = try await credentials.confirmation(body, userID: user.id, state: account, now: now, ip: context.peerAddress)
+        var refused: (rejection: Identity.Rejection, events: [Identity.Account.Event], state: Identity.Account.State)?
+        // Recorded before the append: whatever happens after it, the erasure job finishes it (a job
+        // whose erasure was refused is dropped).
         try erasure.record(user.id)
         let position = try await commands.execute(by: principal) { (states: StreamStates) throws(Identity.Rejection) in
-            let accountStream = StreamName.account(user.id)
             let account = states.state(of: Identity.Account.self, stream: accountStream)
             let claim = account.emailKey.map { states.state(of: Identity.EmailClaim.self, stream: StreamName.emailClaim($0)) }
                 ?? Identity.EmailClaim.initialState
-            let decision = try Identity.erase(by: principal, now: now, account: account, emailClaim: claim)
+            let decision = try Identity.erase(by: principal, confirmation, now: now, account: account, emailClaim: claim)
+            refused = decision.refusal.map { ($0, decision.account, account) }
             var parts = [StreamEvents(accountStream, decision.account)]
             if let key = account.emailKey { parts.append(StreamEvents(StreamName.emailClaim(key), decision.emailClaim)) }
             return parts
         }
+        if let refused { throw CredentialCheck.refusal(refused.rejection, recorded: refused.events, on: refused.state, now: now) }
         try erasure.shred(user.id)
         return JSONResponse.command(position: position)
     }

@@ -42,31 +42,48 @@ extension Identity.Account {
         }
     }
 
-    /// What the application found when checking a TOTP code (RFC 6238, with its usual ±1 step window).
-    public enum TotpCheck: Sendable, Equatable {
+    /// What the application found when checking a second-factor code: a TOTP code (RFC 6238, with
+    /// its usual ±1 step window) or one of the account's recovery codes.
+    public enum SecondFactorCheck: Sendable, Equatable {
         /// No code was sent.
         case notProvided
-        /// A code was sent and matched no step in the window.
+        /// A code was sent and matched no step in the window, or could not be a code at all.
         case invalid
-        /// The code matched this time step.
-        case valid(step: Int64)
+        /// The TOTP code matched this time step.
+        case totp(step: Int64)
+        /// A recovery code was sent: its keyed hash, for the decider to find among the unused ones.
+        case recoveryCode(hash: String)
     }
 
-    /// A login attempt, after the application checked the password hash and any TOTP code.
+    /// A login attempt, after the application checked the password hash and any second-factor code.
     public struct LoginAttempt: Sendable, Equatable {
         public var passwordMatches: Bool
-        public var totp: TotpCheck
+        public var secondFactor: SecondFactorCheck
         /// The refresh-token family to open on success.
         public var familyID: UUID
         public var refreshToken: IssuedToken
         public var now: Date
 
-        public init(passwordMatches: Bool, totp: TotpCheck = .notProvided, familyID: UUID, refreshToken: IssuedToken, now: Date) {
+        public init(
+            passwordMatches: Bool, secondFactor: SecondFactorCheck = .notProvided, familyID: UUID, refreshToken: IssuedToken, now: Date
+        ) {
             self.passwordMatches = passwordMatches
-            self.totp = totp
+            self.secondFactor = secondFactor
             self.familyID = familyID
             self.refreshToken = refreshToken
             self.now = now
+        }
+    }
+
+    /// The holder's confirmation of a sensitive action (2FA set-up or removal, erasure), as the
+    /// application checked it: the password, and a second-factor code when 2FA is on.
+    public struct Confirmation: Sendable, Equatable {
+        public var passwordMatches: Bool
+        public var secondFactor: SecondFactorCheck
+
+        public init(passwordMatches: Bool, secondFactor: SecondFactorCheck = .notProvided) {
+            self.passwordMatches = passwordMatches
+            self.secondFactor = secondFactor
         }
     }
 
@@ -86,19 +103,22 @@ extension Identity.Account {
         case resetPassword(tokenHash: String, newPassword: NewPassword, now: Date)
         /// Record a login attempt (success, failure, lock-out).
         case logIn(LoginAttempt)
-        /// Spend the presented refresh token of a family for `next`.
+        /// Spend the presented refresh token of a family for `next`, the token the application derives
+        /// from the presented one (every request presenting the same token derives the same `next`).
         case refresh(familyID: UUID, presentedTokenHash: String, next: IssuedToken, now: Date)
         /// End one login.
         case logOut(familyID: UUID, presentedTokenHash: String, now: Date)
-        /// Begin 2FA set-up with a fresh secret, encrypted by the application.
-        case startTwoFactor(secretCiphertext: String, by: Principal, now: Date)
-        /// Confirm 2FA with a first code (`POST /auth/2fa/verify`).
-        case confirmTwoFactor(TotpCheck, by: Principal, now: Date)
-        /// Turn 2FA off; needs a current code.
-        case disableTwoFactor(TotpCheck, by: Principal, now: Date)
+        /// Begin 2FA set-up, confirmed with the password: a fresh secret (encrypted by the application)
+        /// and the keyed hashes of new recovery codes, both in force once `confirmTwoFactor` succeeds.
+        case startTwoFactor(secretCiphertext: String, recoveryCodeHashes: [String], Confirmation, by: Principal, now: Date)
+        /// Confirm 2FA with a first TOTP code (`POST /auth/2fa/verify`).
+        case confirmTwoFactor(SecondFactorCheck, by: Principal, now: Date)
+        /// Turn 2FA off, confirmed with the password and a TOTP or recovery code.
+        case disableTwoFactor(Confirmation, by: Principal, now: Date)
         /// Give the account a role (`PUT /admin/users/{id}/role`, or the system's bootstrap admin).
         case grantRole(Role, by: Principal, now: Date)
-        /// Erase the account (`DELETE /users/me`, or an admin); the application then destroys the data key.
-        case erase(by: Principal, now: Date)
+        /// Erase the account; the application then destroys the data key. The holder confirms it
+        /// (`DELETE /users/me`); an admin erasing someone else's account has no confirmation to give.
+        case erase(by: Principal, Confirmation?, now: Date)
     }
 }

@@ -9,11 +9,25 @@ extension Identity.Account {
     public struct Decision: Sendable, Equatable {
         public var events: [Event]
         public var refusal: Rejection?
+        /// Set when a refresh presents a token spent within `refreshGracePeriod`: answer the
+        /// family's current token again rather than rotate.
+        public var repeatedRefresh: RepeatedRefresh?
 
-        public init(_ events: [Event], refusal: Rejection? = nil) {
+        public init(_ events: [Event], refusal: Rejection? = nil, repeatedRefresh: RepeatedRefresh? = nil) {
             self.events = events
             self.refusal = refusal
+            self.repeatedRefresh = repeatedRefresh
         }
+    }
+
+    /// A refresh token presented again soon after it was spent: the family's current token, which
+    /// the application derives again from the presented one.
+    public struct RepeatedRefresh: Sendable, Equatable {
+        /// How many successor derivations lead from the presented token to the current one (1: the
+        /// current token is the presented one's own successor).
+        public var derivations: Int
+        /// The current token's hash, which the derived token must match.
+        public var tokenHash: String
     }
 
     /// The events of a command; for `logIn` and `refresh` prefer `decision(_:_:)`, which also says
@@ -72,7 +86,12 @@ extension Identity.Account {
         case .refresh(let familyID, let presented, let next, let now):
             guard let family = state.refreshFamilies[familyID] else { throw .forbidden("this refresh token is not valid; log in again") }
             guard !family.revoked else { throw .forbidden("this login was ended; log in again") }
-            if family.spentTokenHashes.contains(presented) {
+            if family.spentTokens[presented] != nil {
+                // The same client asking twice at once (or retrying a lost answer) gets the same token again.
+                if let repeated = repeatedRefresh(family, presented: presented, derivedSuccessor: next.tokenHash, now: now) {
+                    guard now < family.expiresAt else { throw .forbidden("this refresh token has expired; log in again") }
+                    return Decision([], repeatedRefresh: repeated)
+                }
                 // Someone replays a spent token: either they or the holder stole it. End the login for both.
                 return Decision(
                     [.refreshFamilyRevoked(FamilyRevoked(userId: userID, familyId: familyID, reason: .reuseDetected, at: now))],
@@ -88,15 +107,20 @@ extension Identity.Account {
 
         case .logOut(let familyID, let presented, let now):
             guard let family = state.refreshFamilies[familyID], !family.revoked else { return Decision([]) }
-            guard family.currentTokenHash == presented || family.spentTokenHashes.contains(presented) else {
+            guard family.currentTokenHash == presented || family.spentTokens[presented] != nil else {
                 throw .forbidden("this refresh token does not belong to this login")
             }
             return Decision([.refreshFamilyRevoked(FamilyRevoked(userId: userID, familyId: familyID, reason: .logout, at: now))])
 
-        case .startTwoFactor(let secret, let principal, let now):
+        case .startTwoFactor(let secret, let recoveryCodeHashes, let confirmation, let principal, let now):
             guard principal.isUser(userID) else { throw .forbidden("only the account holder can set up two-factor authentication") }
             if case .on = state.twoFactor { throw .conflict("two-factor authentication is already on; disable it first") }
-            return Decision([.twoFactorStarted(TwoFactorStarted(userId: userID, secretCiphertext: secret, at: now))])
+            // The password, so that a stolen access token alone cannot put a second factor between the owner and the account.
+            if case .failed(let refused) = try check(confirmation, for: .twoFactorSetUp, userID: userID, state, now: now) { return refused }
+            return Decision([
+                .twoFactorStarted(TwoFactorStarted(userId: userID, secretCiphertext: secret, at: now)),
+                .recoveryCodesIssued(RecoveryCodesIssued(userId: userID, codeHashes: recoveryCodeHashes, at: now)),
+            ])
 
         case .confirmTwoFactor(let check, let principal, let now):
             guard principal.isUser(userID) else { throw .forbidden("only the account holder can confirm two-factor authentication") }
@@ -106,11 +130,15 @@ extension Identity.Account {
             let step = try acceptedStep(check, state)
             return Decision([.twoFactorEnabled(TwoFactorChanged(userId: userID, totpStep: step, at: now))])
 
-        case .disableTwoFactor(let check, let principal, let now):
+        case .disableTwoFactor(let confirmation, let principal, let now):
             guard principal.isUser(userID) else { throw .forbidden("only the account holder can disable two-factor authentication") }
             guard case .on = state.twoFactor else { throw .conflict("two-factor authentication is not on") }
-            let step = try acceptedStep(check, state)
-            return Decision([.twoFactorDisabled(TwoFactorChanged(userId: userID, totpStep: step, at: now))])
+            switch try check(confirmation, for: .twoFactorRemoval, userID: userID, state, now: now) {
+            case .failed(let refused):
+                return refused
+            case .passed(let spent, let step):
+                return Decision(spent + [.twoFactorDisabled(TwoFactorDisabled(userId: userID, totpStep: step, at: now))])
+            }
 
         case .grantRole(let role, let principal, let now):
             guard principal.isAdministrator else { throw .forbidden("only an admin can change roles") }
@@ -118,13 +146,23 @@ extension Identity.Account {
             if state.role == role { return Decision([]) }
             return Decision([.roleChanged(RoleChanged(userId: userID, role: role, previousRole: state.role, changedBy: principal.userID, at: now))])
 
-        case .erase(let principal, let now):
+        case .erase(let principal, let confirmation, let now):
             guard principal.isUser(userID) || principal.isAdministrator else {
                 throw .forbidden("only the account holder or an admin can erase an account")
             }
+            // The holder confirms with their credentials (a bearer token alone must not erase anyone);
+            // an admin erasing someone else's account does not know them.
+            var spent: [Event] = []
+            if principal.isUser(userID) {
+                guard let confirmation else { throw .invalid("password", "confirm the erasure with your password") }
+                switch try check(confirmation, for: .erasure, userID: userID, state, now: now) {
+                case .failed(let refused): return refused
+                case .passed(let used, _): spent = used
+                }
+            }
             let revocations = state.refreshFamilies.filter { !$0.value.revoked }.keys.sorted { $0.uuidString < $1.uuidString }
                 .map { Event.refreshFamilyRevoked(FamilyRevoked(userId: userID, familyId: $0, reason: .accountErased, at: now)) }
-            return Decision(revocations + [.erased(Erased(userId: userID, emailKey: state.emailKey ?? "", erasedBy: principal.userID, at: now))])
+            return Decision(spent + revocations + [.erased(Erased(userId: userID, emailKey: state.emailKey ?? "", erasedBy: principal.userID, at: now))])
         }
     }
 
@@ -158,23 +196,12 @@ extension Identity.Account {
 
     private static func logIn(_ attempt: LoginAttempt, userID: UUID, _ state: State) throws(Rejection) -> Decision {
         let now = attempt.now
-        if let until = state.lockedUntil, now < until {
-            throw .forbidden("too many failed logins; the account is locked until \(until.formatted(.iso8601))")
-        }
-        var failure: LoginFailureReason?
-        var step: Int64?
-        if !attempt.passwordMatches {
-            failure = .badPassword
-        } else if case .on = state.twoFactor {
-            switch attempt.totp {
-            case .notProvided: throw .invalid("totpCode", "this account uses two-factor authentication: send totpCode")
-            case .invalid: failure = .badTotp
-            case .valid(let matched):
-                if let last = state.lastTotpStep, matched <= last { failure = .totpReused } else { step = matched }
-            }
-        }
-        guard let failure else {
-            return Decision([
+        let credentials = Confirmation(passwordMatches: attempt.passwordMatches, secondFactor: attempt.secondFactor)
+        switch try check(credentials, for: .login, userID: userID, state, now: now) {
+        case .failed(let refused):
+            return refused
+        case .passed(let spent, let step):
+            return Decision(spent + [
                 .loginSucceeded(LoginSucceeded(userId: userID, familyId: attempt.familyID, totpStep: step, at: now)),
                 .refreshFamilyIssued(FamilyIssued(
                     userId: userID, familyId: attempt.familyID, tokenHash: attempt.refreshToken.tokenHash,
@@ -182,24 +209,89 @@ extension Identity.Account {
                 )),
             ])
         }
-        var events: [Event] = [.loginFailed(LoginFailed(userId: userID, reason: failure, at: now))]
+    }
+
+    /// Credentials that passed (with what they spent: a recovery code, a TOTP step), or the
+    /// decision recording why they did not.
+    private enum Checked {
+        case passed(spent: [Event], totpStep: Int64?)
+        case failed(Decision)
+    }
+
+    /// Checks the password and, when 2FA is on, the second factor of a login or a confirmation.
+    /// Throws, recording nothing, when the account is locked or the code is missing.
+    private static func check(
+        _ credentials: Confirmation, for purpose: CredentialPurpose, userID: UUID, _ state: State, now: Date
+    ) throws(Rejection) -> Checked {
+        if let until = state.lockedUntil, now < until {
+            throw .forbidden("too many failed attempts; the account is locked until \(until.formatted(.iso8601))")
+        }
+        guard credentials.passwordMatches else { return .failed(failure(.badPassword, purpose, userID: userID, state, now: now)) }
+        guard case .on = state.twoFactor else { return .passed(spent: [], totpStep: nil) }
+        switch credentials.secondFactor {
+        case .notProvided:
+            let field = purpose == .login ? "totpCode" : "code"
+            throw .invalid(field, "this account uses two-factor authentication: send \(field), from the authenticator app or a recovery code")
+        case .invalid:
+            return .failed(failure(.badTotp, purpose, userID: userID, state, now: now))
+        case .totp(let step):
+            if let last = state.lastTotpStep, step <= last { return .failed(failure(.totpReused, purpose, userID: userID, state, now: now)) }
+            return .passed(spent: [], totpStep: step)
+        case .recoveryCode(let hash):
+            guard state.recoveryCodeHashes.contains(hash) else {
+                return .failed(failure(.badRecoveryCode, purpose, userID: userID, state, now: now))
+            }
+            return .passed(spent: [.recoveryCodeUsed(RecoveryCodeUsed(userId: userID, codeHash: hash, purpose: purpose, at: now))], totpStep: nil)
+        }
+    }
+
+    /// A failed check, counted towards the lock (the fifth within the window locks the account),
+    /// and the refusal to answer: 401-like for a login, the field to correct for a confirmation.
+    private static func failure(
+        _ reason: LoginFailureReason, _ purpose: CredentialPurpose, userID: UUID, _ state: State, now: Date
+    ) -> Decision {
+        var events: [Event] = [purpose == .login
+            ? .loginFailed(LoginFailed(userId: userID, reason: reason, at: now))
+            : .confirmationFailed(ConfirmationFailed(userId: userID, purpose: purpose, reason: reason, at: now))]
         let failures = state.recentFailures.filter { now.timeIntervalSince($0) < failureWindow }.count + 1
         if failures >= maxFailures {
             events.append(.locked(Locked(userId: userID, failures: failures, until: now.addingTimeInterval(lockDuration), at: now)))
         }
-        let message = switch failure {
-        case .badPassword: "the email or password is incorrect"
+        let message = switch reason {
+        case .badPassword: purpose == .login ? "the email or password is incorrect" : "the password is incorrect"
         case .badTotp: "the two-factor code is incorrect"
         case .totpReused: "this two-factor code was already used; wait for the next one"
+        case .badRecoveryCode: "this recovery code is unknown or was already used"
         }
-        return Decision(events, refusal: .forbidden(message))
+        guard purpose != .login else { return Decision(events, refusal: .forbidden(message)) }
+        return Decision(events, refusal: .invalid(reason == .badPassword ? "password" : "code", message))
     }
 
-    private static func acceptedStep(_ check: TotpCheck, _ state: State) throws(Rejection) -> Int64 {
+    /// How many derivations lead from `presented`, spent less than `refreshGracePeriod` ago for
+    /// `derivedSuccessor`, to the family's current token; `nil` past the grace period (or for a
+    /// token whose successor was not derived from it).
+    private static func repeatedRefresh(
+        _ family: RefreshFamily, presented: String, derivedSuccessor: String, now: Date
+    ) -> RepeatedRefresh? {
+        guard let spent = family.spentTokens[presented], spent.successorHash == derivedSuccessor,
+              now.timeIntervalSince(spent.spentAt) < refreshGracePeriod
+        else { return nil }
+        var hash = spent.successorHash
+        var derivations = 1
+        while hash != family.currentTokenHash {
+            // Each spent token has one successor; the count bounds the walk should the chain be broken.
+            guard let next = family.spentTokens[hash], derivations < family.spentTokens.count else { return nil }
+            hash = next.successorHash
+            derivations += 1
+        }
+        return RepeatedRefresh(derivations: derivations, tokenHash: hash)
+    }
+
+    private static func acceptedStep(_ check: SecondFactorCheck, _ state: State) throws(Rejection) -> Int64 {
         switch check {
-        case .notProvided: throw .invalid("code", "send the 6-digit code from the authenticator app")
+        case .notProvided, .recoveryCode: throw .invalid("code", "send the 6-digit code from the authenticator app")
         case .invalid: throw .invalid("code", "the code is incorrect")
-        case .valid(let step):
+        case .totp(let step):
             if let last = state.lastTotpStep, step <= last {
                 throw .invalid("code", "this code was already used; wait for the next one")
             }

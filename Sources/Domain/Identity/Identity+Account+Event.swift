@@ -2,11 +2,21 @@ public import EventSourcing
 public import Foundation
 
 extension Identity.Account {
-    /// Why a login failed.
+    /// Why a login, or the confirmation of a sensitive action, failed.
     public enum LoginFailureReason: String, Codable, Sendable, Hashable {
         case badPassword = "bad_password"
         case badTotp = "bad_totp"
         case totpReused = "totp_reused"
+        /// Not one of the account's unused recovery codes (unknown, or spent already).
+        case badRecoveryCode = "bad_recovery_code"
+    }
+
+    /// What the holder's credentials were checked for.
+    public enum CredentialPurpose: String, Codable, Sendable, Hashable {
+        case login
+        case twoFactorSetUp = "two_factor_set_up"
+        case twoFactorRemoval = "two_factor_removal"
+        case erasure
     }
 
     /// Why a refresh-token family was revoked.
@@ -71,6 +81,15 @@ extension Identity.Account {
         public var at: Date
     }
 
+    /// Payload of `identity.confirmation-failed`: a sensitive action refused for a wrong password or
+    /// code. It counts towards the lock as a failed login does.
+    public struct ConfirmationFailed: Codable, Sendable, Equatable {
+        public var userId: UUID
+        public var purpose: CredentialPurpose
+        public var reason: LoginFailureReason
+        public var at: Date
+    }
+
     /// Payload of `identity.account-locked`.
     public struct Locked: Codable, Sendable, Equatable {
         public var userId: UUID
@@ -114,11 +133,35 @@ extension Identity.Account {
         public var at: Date
     }
 
-    /// Payload of `identity.two-factor-enabled` and `identity.two-factor-disabled`.
+    /// Payload of `identity.two-factor-enabled`.
     public struct TwoFactorChanged: Codable, Sendable, Equatable {
         public var userId: UUID
         /// The step of the code that proved possession (so it cannot be replayed).
         public var totpStep: Int64
+        public var at: Date
+    }
+
+    /// Payload of `identity.two-factor-disabled`.
+    public struct TwoFactorDisabled: Codable, Sendable, Equatable {
+        public var userId: UUID
+        /// The step of the TOTP code that confirmed it; `nil` when a recovery code did.
+        public var totpStep: Int64?
+        public var at: Date
+    }
+
+    /// Payload of `identity.two-factor-recovery-codes-issued`: codes shown once to the holder at set-up.
+    public struct RecoveryCodesIssued: Codable, Sendable, Equatable {
+        public var userId: UUID
+        /// Keyed hashes of the codes (HMAC under a server key), never the codes.
+        public var codeHashes: [String]
+        public var at: Date
+    }
+
+    /// Payload of `identity.two-factor-recovery-code-used`: one recovery code spent, for good.
+    public struct RecoveryCodeUsed: Codable, Sendable, Equatable {
+        public var userId: UUID
+        public var codeHash: String
+        public var purpose: CredentialPurpose
         public var at: Date
     }
 
@@ -151,13 +194,16 @@ extension Identity.Account {
         case passwordReset(PasswordSet)
         case loginSucceeded(LoginSucceeded)
         case loginFailed(LoginFailed)
+        case confirmationFailed(ConfirmationFailed)
         case locked(Locked)
         case refreshFamilyIssued(FamilyIssued)
         case refreshTokenRotated(TokenRotated)
         case refreshFamilyRevoked(FamilyRevoked)
         case twoFactorStarted(TwoFactorStarted)
         case twoFactorEnabled(TwoFactorChanged)
-        case twoFactorDisabled(TwoFactorChanged)
+        case twoFactorDisabled(TwoFactorDisabled)
+        case recoveryCodesIssued(RecoveryCodesIssued)
+        case recoveryCodeUsed(RecoveryCodeUsed)
         case roleChanged(RoleChanged)
         case erased(Erased)
 
@@ -171,6 +217,7 @@ extension Identity.Account {
             case .passwordReset: "identity.password-reset"
             case .loginSucceeded: "identity.login-succeeded"
             case .loginFailed: "identity.login-failed"
+            case .confirmationFailed: "identity.confirmation-failed"
             case .locked: "identity.account-locked"
             case .refreshFamilyIssued: "identity.refresh-token-family-issued"
             case .refreshTokenRotated: "identity.refresh-token-rotated"
@@ -178,6 +225,8 @@ extension Identity.Account {
             case .twoFactorStarted: "identity.two-factor-enrollment-started"
             case .twoFactorEnabled: "identity.two-factor-enabled"
             case .twoFactorDisabled: "identity.two-factor-disabled"
+            case .recoveryCodesIssued: "identity.two-factor-recovery-codes-issued"
+            case .recoveryCodeUsed: "identity.two-factor-recovery-code-used"
             case .roleChanged: "identity.role-changed"
             case .erased: "identity.account-erased"
             }
@@ -203,13 +252,16 @@ extension Identity.Account {
             case "identity.password-reset": self = .passwordReset(try c.decode(PasswordSet.self))
             case "identity.login-succeeded": self = .loginSucceeded(try c.decode(LoginSucceeded.self))
             case "identity.login-failed": self = .loginFailed(try c.decode(LoginFailed.self))
+            case "identity.confirmation-failed": self = .confirmationFailed(try c.decode(ConfirmationFailed.self))
             case "identity.account-locked": self = .locked(try c.decode(Locked.self))
             case "identity.refresh-token-family-issued": self = .refreshFamilyIssued(try c.decode(FamilyIssued.self))
             case "identity.refresh-token-rotated": self = .refreshTokenRotated(try c.decode(TokenRotated.self))
             case "identity.refresh-token-family-revoked": self = .refreshFamilyRevoked(try c.decode(FamilyRevoked.self))
             case "identity.two-factor-enrollment-started": self = .twoFactorStarted(try c.decode(TwoFactorStarted.self))
             case "identity.two-factor-enabled": self = .twoFactorEnabled(try c.decode(TwoFactorChanged.self))
-            case "identity.two-factor-disabled": self = .twoFactorDisabled(try c.decode(TwoFactorChanged.self))
+            case "identity.two-factor-disabled": self = .twoFactorDisabled(try c.decode(TwoFactorDisabled.self))
+            case "identity.two-factor-recovery-codes-issued": self = .recoveryCodesIssued(try c.decode(RecoveryCodesIssued.self))
+            case "identity.two-factor-recovery-code-used": self = .recoveryCodeUsed(try c.decode(RecoveryCodeUsed.self))
             case "identity.role-changed": self = .roleChanged(try c.decode(RoleChanged.self))
             case "identity.account-erased": self = .erased(try c.decode(Erased.self))
             case let other: throw UnknownEventType(other)
@@ -225,12 +277,16 @@ extension Identity.Account {
             case .passwordChanged(let p), .passwordReset(let p): try c.encode(p)
             case .loginSucceeded(let p): try c.encode(p)
             case .loginFailed(let p): try c.encode(p)
+            case .confirmationFailed(let p): try c.encode(p)
             case .locked(let p): try c.encode(p)
             case .refreshFamilyIssued(let p): try c.encode(p)
             case .refreshTokenRotated(let p): try c.encode(p)
             case .refreshFamilyRevoked(let p): try c.encode(p)
             case .twoFactorStarted(let p): try c.encode(p)
-            case .twoFactorEnabled(let p), .twoFactorDisabled(let p): try c.encode(p)
+            case .twoFactorEnabled(let p): try c.encode(p)
+            case .twoFactorDisabled(let p): try c.encode(p)
+            case .recoveryCodesIssued(let p): try c.encode(p)
+            case .recoveryCodeUsed(let p): try c.encode(p)
             case .roleChanged(let p): try c.encode(p)
             case .erased(let p): try c.encode(p)
             }

@@ -30,16 +30,18 @@ extension Identity.Account {
             state.lockedUntil = nil
             if let step = e.totpStep { state.lastTotpStep = step }
         case .loginFailed(let e):
-            state.recentFailures = state.recentFailures.filter { e.at.timeIntervalSince($0) < failureWindow } + [e.at]
+            state.countFailure(at: e.at)
+        case .confirmationFailed(let e):
+            state.countFailure(at: e.at)
         case .locked(let e):
             state.lockedUntil = e.until
             state.recentFailures = []
         case .refreshFamilyIssued(let e):
             state.refreshFamilies[e.familyId] = RefreshFamily(
-                currentTokenHash: e.tokenHash, spentTokenHashes: [], expiresAt: e.expiresAt, revoked: false
+                currentTokenHash: e.tokenHash, spentTokens: [:], expiresAt: e.expiresAt, revoked: false
             )
         case .refreshTokenRotated(let e):
-            state.refreshFamilies[e.familyId]?.spentTokenHashes.insert(e.previousTokenHash)
+            state.refreshFamilies[e.familyId]?.spentTokens[e.previousTokenHash] = SpentToken(successorHash: e.tokenHash, spentAt: e.at)
             state.refreshFamilies[e.familyId]?.currentTokenHash = e.tokenHash
             state.refreshFamilies[e.familyId]?.expiresAt = e.expiresAt
         case .refreshFamilyRevoked(let e):
@@ -51,7 +53,12 @@ extension Identity.Account {
             state.lastTotpStep = e.totpStep
         case .twoFactorDisabled(let e):
             state.twoFactor = .off
-            state.lastTotpStep = e.totpStep
+            state.recoveryCodeHashes = []
+            if let step = e.totpStep { state.lastTotpStep = step }
+        case .recoveryCodesIssued(let e):
+            state.recoveryCodeHashes = Set(e.codeHashes)
+        case .recoveryCodeUsed(let e):
+            state.recoveryCodeHashes.remove(e.codeHash)
         case .roleChanged(let e):
             state.role = e.role
         case .erased:
@@ -61,7 +68,15 @@ extension Identity.Account {
             state.verificationToken = nil
             state.resetToken = nil
             state.twoFactor = .off
+            state.recoveryCodeHashes = []
         }
         return state
+    }
+}
+
+extension Identity.Account.State {
+    /// One more failed credential check, forgetting those older than the failure window.
+    fileprivate mutating func countFailure(at time: Date) {
+        recentFailures = recentFailures.filter { time.timeIntervalSince($0) < Identity.Account.failureWindow } + [time]
     }
 }

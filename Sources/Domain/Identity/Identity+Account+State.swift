@@ -2,6 +2,11 @@ import EventSourcing
 public import Foundation
 
 extension Identity.Account {
+    /// A refresh token presented again this soon after it was spent answers the login's current
+    /// token instead of revoking the login: one client's concurrent requests (tabs, a retry after a
+    /// lost answer) present the same token. Later, a spent token means a stolen copy.
+    public static let refreshGracePeriod: TimeInterval = 10
+
     /// Repeated failures lock an account: this many failed logins within `failureWindow`…
     public static let maxFailures = 5
     /// …counted over this span…
@@ -32,12 +37,19 @@ extension Identity.Account {
         }
     }
 
+    /// A refresh token already spent: what replaced it, and when.
+    public struct SpentToken: Sendable, Equatable {
+        /// The hash of the token it was spent for.
+        public var successorHash: String
+        public var spentAt: Date
+    }
+
     /// One login's chain of refresh tokens: each refresh spends the current token for a new one.
     public struct RefreshFamily: Sendable, Equatable {
         /// The hash of the one token that may be presented next.
         public var currentTokenHash: String
-        /// Hashes of tokens already spent: presenting one again means a stolen token.
-        public var spentTokenHashes: Set<String>
+        /// Tokens already spent, by hash: presenting one again, past `refreshGracePeriod`, means a stolen token.
+        public var spentTokens: [String: SpentToken]
         /// When the current token stops being accepted.
         public var expiresAt: Date
         /// Whether the family was revoked (logout, reuse, password reset, erasure).
@@ -63,6 +75,8 @@ extension Identity.Account {
         public var twoFactor: TwoFactor = .off
         /// The last TOTP time step accepted: a code for this step or an earlier one is refused.
         public var lastTotpStep: Int64?
+        /// Keyed hashes of the recovery codes not used yet; honoured while 2FA is on.
+        public var recoveryCodeHashes: Set<String> = []
         public var refreshFamilies: [UUID: RefreshFamily] = [:]
         /// Raised by every change that must end the access tokens already issued (a password
         /// reset, an erasure): a token carries the generation it was issued at and is refused

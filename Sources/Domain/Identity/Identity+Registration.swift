@@ -27,17 +27,21 @@ extension Identity {
         public var account: [Account.Event]
         /// For `email-<emailKey>` (the key is in the account state).
         public var emailClaim: [EmailClaim.Event]
+        /// Set when the holder's confirmation failed: `account` then only records the failure, to
+        /// append before answering with this.
+        public var refusal: Rejection?
     }
 
-    /// Decides an erasure across the account and its email claim.
+    /// Decides an erasure across the account and its email claim; the holder's own erasure needs
+    /// their `confirmation`.
     public static func erase(
-        by principal: Principal, now: Date, account: Account.State, emailClaim: EmailClaim.State
+        by principal: Principal, _ confirmation: Account.Confirmation?, now: Date, account: Account.State, emailClaim: EmailClaim.State
     ) throws(Rejection) -> ErasureDecision {
-        let accountEvents = try Account.decide(.erase(by: principal, now: now), account)
-        guard let userID = account.userID, let key = account.emailKey else {
-            return ErasureDecision(account: accountEvents, emailClaim: [])
+        let decision = try Account.decision(.erase(by: principal, confirmation, now: now), account)
+        guard decision.refusal == nil, let userID = account.userID, let key = account.emailKey else {
+            return ErasureDecision(account: decision.events, emailClaim: [], refusal: decision.refusal)
         }
         let claimEvents = try EmailClaim.decide(.release(emailKey: key, userID: userID, now: now), emailClaim)
-        return ErasureDecision(account: accountEvents, emailClaim: claimEvents)
+        return ErasureDecision(account: decision.events, emailClaim: claimEvents)
     }
 }
