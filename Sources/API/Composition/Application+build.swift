@@ -52,7 +52,8 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     router.add(middleware: AuthenticationMiddleware(tokens: platform.tokens, access: platform.access, clock: platform.clock))
     let routes = RouteTable(
         router: router, rateLimit: RateLimitMiddleware(throttle: platform.throttle),
-        readYourWrites: ReadYourWritesMiddleware(platform.readYourWrites)
+        readYourWrites: ReadYourWritesMiddleware(platform.readYourWrites),
+        replicaRedirect: platform.replication.role == .replica ? ReplicaRedirectMiddleware(node: platform.replication) : nil
     )
     router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
 
@@ -83,5 +84,8 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
         )
     ).addRoutes(to: routes)
     EventsController(commands: commands, events: try readModels.events).addRoutes(to: routes)
+    ReplicationController(
+        node: platform.replication, streamer: ReplicationStreamer(log: platform.log, keys: platform.keys), logger: platform.logger
+    ).addRoutes(to: routes)
     return (router, routes)
 }

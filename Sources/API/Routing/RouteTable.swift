@@ -66,6 +66,8 @@ public final class RouteTable: @unchecked Sendable {
     private let router: Router<AppRequestContext>
     private let rateLimit: RateLimitMiddleware
     private let readYourWrites: ReadYourWritesMiddleware
+    /// On a replica: where commands go instead of running here.
+    private let replicaRedirect: ReplicaRedirectMiddleware?
     private var groups: [GroupKey: RouterGroup<AppRequestContext>] = [:]
     /// The routes, in registration order.
     public private(set) var entries: [RouteEntry] = []
@@ -73,29 +75,40 @@ public final class RouteTable: @unchecked Sendable {
     private struct GroupKey: Hashable {
         var access: Access
         var readsModels: Bool
+        var redirected = false
+        var rateLimited = true
     }
 
-    /// A table registering on `router`, putting `rateLimit` and `readYourWrites` in front of its routes.
-    public init(router: Router<AppRequestContext>, rateLimit: RateLimitMiddleware, readYourWrites: ReadYourWritesMiddleware) {
+    /// A table registering on `router`, putting `rateLimit` and `readYourWrites` in front of its
+    /// routes; on a replica, `replicaRedirect` answers its commands with a redirect to the primary.
+    public init(
+        router: Router<AppRequestContext>, rateLimit: RateLimitMiddleware, readYourWrites: ReadYourWritesMiddleware,
+        replicaRedirect: ReplicaRedirectMiddleware? = nil
+    ) {
         self.router = router
         self.rateLimit = rateLimit
         self.readYourWrites = readYourWrites
+        self.replicaRedirect = replicaRedirect
     }
 
     /// A request handler.
     public typealias Handler = @Sendable (inout Request, AppRequestContext) async throws -> Response
 
-    /// Registers `handler` for `method path`; `readsModels` defaults to true for GET.
+    /// Registers `handler` for `method path`; `readsModels` defaults to true for GET. `rateLimited:
+    /// false` is for the routes nodes of a cluster speak between themselves, authenticated by the
+    /// replication secret: a replica's confirmations would otherwise spend its address's budget.
     public func add(
-        _ method: HTTPRequest.Method, _ path: String, readsModels: Bool? = nil, _ documentation: RouteDocumentation,
-        handler: @escaping Handler
+        _ method: HTTPRequest.Method, _ path: String, readsModels: Bool? = nil, rateLimited: Bool = true,
+        _ documentation: RouteDocumentation, handler: @escaping Handler
     ) {
         guard let access = AccessPolicy.rule(method: method.rawValue, path: path) else {
             preconditionFailure("\(method.rawValue) \(path) has no rule in AccessPolicy")
         }
         let reads = readsModels ?? (method == .get)
         entries.append(RouteEntry(method: method.rawValue, path: path, access: access, readsModels: reads, documentation: documentation))
-        group(GroupKey(access: access, readsModels: reads)).on(RouterPath(path), method: method) { request, context in
+        let redirected = replicaRedirect != nil
+            && ReplicaRedirectMiddleware.redirects(method: method.rawValue, path: path, readsModels: reads)
+        group(GroupKey(access: access, readsModels: reads, redirected: redirected, rateLimited: rateLimited)).on(RouterPath(path), method: method) { request, context in
             var request = request
             return try await handler(&request, context)
         }
@@ -103,7 +116,15 @@ public final class RouteTable: @unchecked Sendable {
 
     private func group(_ key: GroupKey) -> RouterGroup<AppRequestContext> {
         if let group = groups[key] { return group }
-        let group = router.group().add(middleware: rateLimit).add(middleware: AccessMiddleware(key.access))
+        if key.redirected, let replicaRedirect {
+            // The primary applies the limits and the access rule when the client follows.
+            let group = router.group().add(middleware: replicaRedirect)
+            groups[key] = group
+            return group
+        }
+        let group = router.group()
+        if key.rateLimited { group.add(middleware: rateLimit) }
+        group.add(middleware: AccessMiddleware(key.access))
         if key.readsModels { group.add(middleware: readYourWrites) }
         groups[key] = group
         return group
