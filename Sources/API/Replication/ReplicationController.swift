@@ -82,7 +82,7 @@ struct ReplicationController {
             node.replicaConnected(id: replica, url: url, from: from)
             logger.info("replication: a replica connected", metadata: ["replica": "\(replica)", "from": "\(from)"])
             defer { node.replicaDisconnected(id: replica) }
-            let sink = ReplicationSink(writer)
+            let sink = ResponseBodySink(writer)
             do {
                 // A graceful shutdown ends the stream; the replica reconnects to whoever serves next.
                 try await cancelWhenGracefulShutdown {
@@ -101,21 +101,6 @@ struct ReplicationController {
         let body = try await request.decodeJSON(Confirmation.self)
         node.replicaConfirmed(id: body.replica, url: body.url, position: body.position)
         return Response(status: .noContent)
-    }
-}
-
-/// The response writer, used by the one task streaming to it.
-private final class ReplicationSink: @unchecked Sendable {
-    // @unchecked: only the streaming task calls `write`, one call at a time, and `finish` runs
-    // after it returned; no two tasks ever touch `writer` at once.
-    var writer: any ResponseBodyWriter
-
-    init(_ writer: any ResponseBodyWriter) {
-        self.writer = writer
-    }
-
-    func write(_ buffer: ByteBuffer) async throws {
-        try await writer.write(buffer)
     }
 }
 
