@@ -92,7 +92,8 @@ struct ReplicaService: Service {
     }
 
     /// Writes the stream's frames in order: batches gathered per received chunk and appended with
-    /// one fsync; a key or an erasure only after the batches before it.
+    /// one fsync; a key at once (the primary sends it before any batch that uses it), an erasure
+    /// only after the batches before it.
     private func apply(_ body: HTTPClientResponse.Body) async throws {
         var decoder = ReplicationFrameDecoder()
         var batches: [ReplicatedBatch] = []
@@ -105,7 +106,7 @@ struct ReplicaService: Service {
                 case .heartbeat(let head):
                     node.primaryHeadSeen(head)
                 case .key(let subject, let sealed):
-                    try await flush(&batches)
+                    // Before the batches gathered so far is as good as after: none of them can use it.
                     try keys.applyReplicated(KeyStore.JournalEntry(kind: .created, subject: subject, sealedKey: sealed))
                 case .erasure(let subject):
                     try await flush(&batches)
