@@ -14,6 +14,8 @@ public final class EventLog: Sendable {
     public let directory: String
     /// Whether this opener can append.
     public let isReadOnly: Bool
+    /// Whether this is a replica's log, written only with a primary's batches.
+    public let isReplica: Bool
     /// What opening found (a torn tail cut off, indexes rebuilt).
     public let recovery: RecoveryReport
 
@@ -21,8 +23,11 @@ public final class EventLog: Sendable {
     private let writer: LogWriter?
     private let lock: FileDescriptor?
 
-    private init(directory: String, core: LogCore, writer: LogWriter?, lock: FileDescriptor?, recovery: RecoveryReport) {
+    private init(
+        directory: String, core: LogCore, writer: LogWriter?, lock: FileDescriptor?, recovery: RecoveryReport, isReplica: Bool = false
+    ) {
         self.directory = directory
+        self.isReplica = isReplica
         self.core = core
         self.writer = writer
         self.lock = lock
@@ -47,7 +52,7 @@ public final class EventLog: Sendable {
         let core = LogCore(index: opened.index, cachedBatches: options.cachedBatches)
         let writer = try LogWriter(core: core, directory: directory, options: options, opened: opened)
         writer.start()
-        return EventLog(directory: directory, core: core, writer: writer, lock: lock, recovery: opened.report)
+        return EventLog(directory: directory, core: core, writer: writer, lock: lock, recovery: opened.report, isReplica: options.isReplica)
     }
 
     /// Opens an existing log for reading only, beside a running writer if there is one.
@@ -94,6 +99,9 @@ public final class EventLog: Sendable {
     /// Returns once the batch holding the append is durable (see `EventLogOptions.Durability`).
     public func append(_ appends: [StreamAppend]) async throws(LogError) -> AppendResult {
         guard let writer else { throw LogError.closed("this log was opened read-only") }
+        if isReplica {
+            throw LogError.replication(position: head + 1, "this log is a replica's: it takes only the primary's batches, and appends go to the primary")
+        }
         let result = await withCheckedContinuation { continuation in
             writer.enqueue(LogWriter.Pending(appends: appends, continuation: continuation))
         }
@@ -105,6 +113,67 @@ public final class EventLog: Sendable {
         to stream: String, expectedVersion: ExpectedVersion = .any, events: [ProposedEvent]
     ) async throws(LogError) -> AppendResult {
         try await append([StreamAppend(stream: stream, expectedVersion: expectedVersion, events: events)])
+    }
+
+    // MARK: Replication
+
+    /// Writes a primary's batch byte for byte at this replica log's head, durably, and returns the
+    /// new head. Batches queued together share one fsync.
+    ///
+    /// The batch is checked first — complete, checksum intact, starting at the next position,
+    /// continuing this log's hash chain, records that decode and follow each stream's version, and
+    /// a segment boundary where the primary has one — so the replica ends up with the same bytes at
+    /// the same places and the same chain hash as the primary.
+    ///
+    /// - Throws: `.replication` with the position and the reason when the batch is refused
+    ///   (nothing of it is written), or when this log is not a replica's
+    ///   (`EventLogOptions.isReplica`); `.io` or `.closed` as `append` does.
+    @discardableResult
+    public func append(replicatedBatch batch: ReplicatedBatch) async throws(LogError) -> Int64 {
+        try await append(replicatedBatches: [batch])
+    }
+
+    /// Writes a primary's consecutive batches in order, as `append(replicatedBatch:)` does each, with
+    /// one fsync for all; returns the new head. At the first refused batch the ones before it stay
+    /// written (and durable) and the refusal is thrown.
+    @discardableResult
+    public func append(replicatedBatches batches: [ReplicatedBatch]) async throws(LogError) -> Int64 {
+        guard let writer else { throw LogError.closed("this log was opened read-only") }
+        guard isReplica else {
+            throw LogError.replication(position: batches.first?.firstPosition ?? 0, "this log is not a replica's: it writes its own batches")
+        }
+        let result = await withCheckedContinuation { continuation in
+            writer.enqueue(LogWriter.ReplicatedPending(batches: batches, continuation: continuation))
+        }
+        return try result.get()
+    }
+
+    /// The stored batches from the one starting at `position` on, raw (as `append(replicatedBatch:)`
+    /// takes them), about `maxBytes` in all but always at least one when there is one. Empty when
+    /// `position` is just past the head.
+    ///
+    /// - Throws: `.replication` when `position` is beyond the head or inside a batch (the asker
+    ///   does not hold a prefix of this log); `.io` when a segment cannot be read.
+    public func rawBatches(from position: Int64, maxBytes: Int = 1 << 20) throws(LogError) -> [ReplicatedBatch] {
+        try core.rawBatches(from: position, maxBytes: maxBytes)
+    }
+
+    /// Every stored batch from the one starting at `position` on, raw, continuing live as batches
+    /// become durable, until the log closes or the consuming task is cancelled: a replica's feed.
+    /// Reads from the segment files by position, at most `maxBytes` at a time, so a slow consumer
+    /// holds neither memory nor the writer.
+    public func batches(from position: Int64, maxBytes: Int = 1 << 20) -> LogBatchFeed {
+        LogBatchFeed(core: core, start: max(1, position), maxBytes: maxBytes)
+    }
+
+    /// Suspends until the head passes `position`, the log closes, or the task is cancelled.
+    public func waitForHead(beyond position: Int64) async {
+        await core.waitUntilStored(position + 1)
+    }
+
+    /// The commit time, in microseconds since 1970, of the event at `position` (`nil` if not stored).
+    public func timestampMicros(at position: Int64) -> Int64? {
+        (try? core.read(from: position, maxCount: 1))?.first?.timestampMicros
     }
 
     // MARK: Reading

@@ -26,6 +26,10 @@ public struct EventLogOptions: Sendable {
     /// only the last few, and a full batch decodes to up to `targetBatchBytes`, so this bounds the
     /// cache near 64 MiB).
     public var cachedBatches: Int = 256
+    /// Whether this is a replica's log: it takes only a primary's batches, byte for byte
+    /// (`EventLog.append(replicatedBatch:)`), and refuses appends of its own, which would fork it
+    /// from the primary's chain.
+    public var isReplica: Bool = false
     /// The commit clock, in microseconds since 1970 (injected so tests are deterministic).
     public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
 

@@ -23,6 +23,9 @@ public struct LogError: Error, Sendable, Equatable, CustomStringConvertible {
         case io
         /// The log was closed, or its writer stopped after a failure.
         case closed
+        /// A replicated batch was refused (damaged, truncated, out of place, or of another chain),
+        /// or a replica's log was asked for a local append.
+        case replication
     }
 
     private enum Detail: Sendable, Equatable {
@@ -33,6 +36,7 @@ public struct LogError: Error, Sendable, Equatable, CustomStringConvertible {
         case locked(path: String)
         case io(operation: String, path: String, errno: Int32)
         case closed(String)
+        case replication(position: Int64, reason: String)
     }
 
     private let detail: Detail
@@ -47,6 +51,7 @@ public struct LogError: Error, Sendable, Equatable, CustomStringConvertible {
         case .locked: .locked
         case .io: .io
         case .closed: .closed
+        case .replication: .replication
         }
     }
 
@@ -71,6 +76,16 @@ public struct LogError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     static func closed(_ reason: String) -> LogError { LogError(detail: .closed(reason)) }
+
+    static func replication(position: Int64, _ reason: String) -> LogError {
+        LogError(detail: .replication(position: position, reason: reason))
+    }
+
+    /// For a refused replicated batch: the position it claimed (or the one expected) and why.
+    public var replicationRefusal: (position: Int64, reason: String)? {
+        if case .replication(let position, let reason) = detail { return (position, reason) }
+        return nil
+    }
 
     /// For a corruption: the file, byte offset and (when known) position of the first bad byte range.
     public var corruptionLocation: (file: String, offset: Int, position: Int64?)? {
@@ -101,6 +116,8 @@ public struct LogError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(operation) failed on \(path): \(String(cString: strerror(code))) (errno \(code))"
         case .closed(let reason):
             "the log is closed: \(reason)"
+        case .replication(let position, let reason):
+            "replication refused at position \(position): \(reason)"
         }
     }
 }

@@ -15,7 +15,7 @@ import Testing
             let login = try await client.send(.post, "/auth/login", json: #"{"email": "headers@example.sn", "password": "correct horse battery"}"#)
             let refreshToken = try #require(try login.jsonObject()["refreshToken"] as? String)
             let refreshed = try await client.send(.post, "/auth/refresh", json: #"{"refreshToken": "\#(refreshToken)"}"#)
-            let twoFactor = try await client.send(.post, "/auth/2fa/enable", token: user.access)
+            let twoFactor = try await client.send(.post, "/auth/2fa/enable", json: #"{"password": "correct horse battery"}"#, token: user.access)
             let export = try await client.get("/users/me/export", token: user.access, after: refreshed.logPosition)
             for (label, response) in [("login", login), ("refresh", refreshed), ("2fa secret", twoFactor), ("export", export)] {
                 #expect(response.status == .ok, "\(label): \(response.text)")

@@ -62,7 +62,7 @@ struct CommunityLiveFeed: Sendable {
         headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             withExtendedLifetime(lease) {}
-            let sink = WriterBox(writer)
+            let sink = ResponseBodySink(writer)
             // A graceful shutdown (SIGTERM) ends the stream: the server waits for open responses,
             // and an idle feed would otherwise hold it until the client left.
             let end = try await cancelWhenGracefulShutdown {
@@ -159,20 +159,5 @@ struct CommunityLiveFeed: Sendable {
             let json = (try? JSONResponse.encoder.encode(post)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
             return "id: \(position)\nevent: \(postEvent)\ndata: \(json)\n\n"
         }
-    }
-}
-
-/// The response writer, shared with the one child task that writes to it.
-private final class WriterBox: @unchecked Sendable {
-    // @unchecked: only the feed's writing task calls `write`, one call at a time, and `finish`
-    // runs after that task has ended; no two tasks ever touch `writer` at once.
-    var writer: any ResponseBodyWriter
-
-    init(_ writer: any ResponseBodyWriter) {
-        self.writer = writer
-    }
-
-    func write(_ buffer: ByteBuffer) async throws {
-        try await writer.write(buffer)
     }
 }

@@ -78,9 +78,13 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
         tokens: platform.tokens, access: platform.access, clock: platform.clock,
         scrapeToken: platform.configuration.environment["PROTALENT_METRICS_TOKEN"]
     ))
-    // Before routing: unknown paths and refused tokens are charged like any request.
-    router.add(middleware: RateLimitMiddleware(throttle: platform.throttle))
-    let routes = RouteTable(router: router, readYourWrites: ReadYourWritesMiddleware(platform.readYourWrites))
+    // Before routing: unknown paths and refused tokens are charged like any request; the nodes of
+    // a cluster, proving the replication secret, are not.
+    router.add(middleware: RateLimitMiddleware(throttle: platform.throttle, exempt: platform.configuration.replication.secret))
+    let routes = RouteTable(
+        router: router, readYourWrites: ReadYourWritesMiddleware(platform.readYourWrites),
+        replicaRedirect: platform.replication.role == .replica ? ReplicaRedirectMiddleware(node: platform.replication) : nil
+    )
     router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
 
     let commands = platform.commands
@@ -112,5 +116,8 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
         )
     ).addRoutes(to: routes)
     EventsController(commands: commands, events: try readModels.events).addRoutes(to: routes)
+    ReplicationController(
+        node: platform.replication, streamer: ReplicationStreamer(log: platform.log, keys: platform.keys), logger: platform.logger
+    ).addRoutes(to: routes)
     return (router, routes)
 }

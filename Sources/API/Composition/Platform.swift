@@ -35,6 +35,8 @@ public final class Platform: Sendable {
         public var mailer: (any Mailer)?
         /// Wait at most this long for `X-Min-Position`.
         public var readYourWritesTimeout: Duration
+        /// The node's place in a cluster: a primary (the default), or a replica of another node.
+        public var replication: ReplicationSettings
 
         /// A configuration with the defaults.
         public init(
@@ -42,7 +44,7 @@ public final class Platform: Sendable {
             environment: [String: String] = ProcessInfo.processInfo.environment,
             passwordHasher: PasswordHasher = PasswordHasher(), rateLimits: RateLimits = RateLimits(),
             durability: EventLogOptions.Durability = .fsync, clock: Clock = .system, mailer: (any Mailer)? = nil,
-            readYourWritesTimeout: Duration = .seconds(5)
+            readYourWritesTimeout: Duration = .seconds(5), replication: ReplicationSettings = ReplicationSettings()
         ) {
             self.dataDirectory = dataDirectory
             self.projectionsDirectory = projectionsDirectory
@@ -53,6 +55,7 @@ public final class Platform: Sendable {
             self.clock = clock
             self.mailer = mailer
             self.readYourWritesTimeout = readYourWritesTimeout
+            self.replication = replication
         }
     }
 
@@ -99,6 +102,10 @@ public final class Platform: Sendable {
     let liveStreams = LiveStreamLimit()
     /// Live events of communities, one log subscription for every client.
     public let communityFeed: EventFeed<Communities.Event>
+    /// This node's role in a cluster, its replicas or its primary.
+    public let replication: ReplicationNode
+    /// This node's stable id in a cluster (`<data>/node.id`, made on first start).
+    public let nodeID: String
 
     /// The clock of commands.
     public var clock: Clock { configuration.clock }
@@ -113,6 +120,7 @@ public final class Platform: Sendable {
         self.logger = logger
         var logOptions = EventLogOptions()
         logOptions.durability = configuration.durability
+        logOptions.isReplica = configuration.replication.isReplica
         self.log = try EventLog.open(directory: data.appendingPathComponent("log").path, options: logOptions)
         do {
             self.keys = try KeyStore(dataDirectory: data, environment: configuration.environment)
@@ -137,7 +145,11 @@ public final class Platform: Sendable {
             self.access = AccountAccess(commands: commands, log: log)
             self.passwords = PasswordHashing(hasher: configuration.passwordHasher)
             self.throttle = RequestThrottle(limiter: RateLimiter(), limits: configuration.rateLimits, clock: configuration.clock)
-            self.readYourWrites = ReadYourWrites(log: log, readModels: readModels, timeout: configuration.readYourWritesTimeout)
+            // A replica may be asked for a position its primary answered with and it has not received yet.
+            self.readYourWrites = ReadYourWrites(
+                log: log, readModels: readModels, timeout: configuration.readYourWritesTimeout,
+                waitsBeyondHead: configuration.replication.isReplica
+            )
             let outbox = data.appendingPathComponent("mail/outbox")
             // Made here so watchers find it; a failure is the mailer's to report, per message.
             try? FileManager.default.createDirectory(at: outbox, withIntermediateDirectories: true)
@@ -153,6 +165,8 @@ public final class Platform: Sendable {
                 readYourWrites: readYourWrites, logger: logger
             )
             self.communityFeed = EventFeed(store: store)
+            self.replication = ReplicationNode(settings: configuration.replication, log: log)
+            self.nodeID = try Self.loadNodeID(dataDirectory: data)
         } catch {
             log.close()
             throw error
@@ -162,18 +176,36 @@ public final class Platform: Sendable {
     /// The background services of a server on this platform, in start order (a graceful shutdown
     /// stops them in reverse, after the HTTP server): the projection runners, mail delivery, the
     /// forgot-password worker (which queues mail), the erasure worker (which waits on the
-    /// projections) and the live feeds.
+    /// projections) and the live feeds; on a replica first of all the follower of the primary's log.
     ///
     /// - Parameter runsProjections: `false` leaves the read models where they are (tests of the
     ///   read-your-writes timeout).
     public func services(runsProjections: Bool = true) -> [any Service] {
         var services: [any Service] = []
+        if let primary = configuration.replication.primaryURL, let secret = configuration.replication.secret {
+            services.append(ReplicaService(
+                log: log, keys: keys, erasure: erasure, node: replication, secret: secret, primary: primary, replicaID: nodeID,
+                logger: logger
+            ))
+        }
         if runsProjections { services.append(ProjectionService(readModels: readModels)) }
         services.append(mail.worker(logger: logger))
         services.append(passwordResets.worker(logger: logger))
         services.append(erasure.worker())
         services.append(FeedService(feed: communityFeed))
         return services
+    }
+
+    /// The id in `<data>/node.id`, written on first start.
+    private static func loadNodeID(dataDirectory: URL) throws -> String {
+        let file = dataDirectory.appendingPathComponent("node.id")
+        if let data = FileManager.default.contents(atPath: file.path),
+           let id = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty {
+            return id
+        }
+        let id = UUID().uuidString.lowercased()
+        try Data((id + "\n").utf8).write(to: file, options: .atomic)
+        return id
     }
 
     /// Closes the log (flushing what was acknowledged). Idempotent.

@@ -14,6 +14,12 @@ public enum AccessPolicy {
         "GET /openapi.json": .anonymous,
         "PUT /admin/users/{id}/role": .admin,
 
+        // Replication: nodes authenticate with the replication secret, checked by the handler
+        // (constant time); operators read the cluster's state.
+        "GET /replication/stream": .anonymous,
+        "POST /replication/confirm": .anonymous,
+        "GET /admin/replication": .admin,
+
         // Auth
         "POST /auth/register": .anonymous,
         "POST /auth/login": .anonymous,

@@ -65,6 +65,8 @@ public final class RouteTable: @unchecked Sendable {
     // @unchecked: mutated only while the application is built, on one task, before it serves.
     private let router: Router<AppRequestContext>
     private let readYourWrites: ReadYourWritesMiddleware
+    /// On a replica: where commands go instead of running here.
+    private let replicaRedirect: ReplicaRedirectMiddleware?
     private var groups: [GroupKey: RouterGroup<AppRequestContext>] = [:]
     /// The routes, in registration order.
     public private(set) var entries: [RouteEntry] = []
@@ -72,12 +74,17 @@ public final class RouteTable: @unchecked Sendable {
     private struct GroupKey: Hashable {
         var access: Access
         var readsModels: Bool
+        var redirected = false
     }
 
-    /// A table registering on `router`, putting `readYourWrites` in front of the routes that read models.
-    public init(router: Router<AppRequestContext>, readYourWrites: ReadYourWritesMiddleware) {
+    /// A table registering on `router`, putting `readYourWrites` in front of the routes that read
+    /// models; on a replica, `replicaRedirect` answers its commands with a redirect to the primary.
+    public init(
+        router: Router<AppRequestContext>, readYourWrites: ReadYourWritesMiddleware, replicaRedirect: ReplicaRedirectMiddleware? = nil
+    ) {
         self.router = router
         self.readYourWrites = readYourWrites
+        self.replicaRedirect = replicaRedirect
     }
 
     /// A request handler.
@@ -93,7 +100,9 @@ public final class RouteTable: @unchecked Sendable {
         }
         let reads = readsModels ?? (method == .get)
         entries.append(RouteEntry(method: method.rawValue, path: path, access: access, readsModels: reads, documentation: documentation))
-        group(GroupKey(access: access, readsModels: reads)).on(RouterPath(path), method: method) { request, context in
+        let redirected = replicaRedirect != nil
+            && ReplicaRedirectMiddleware.redirects(method: method.rawValue, path: path, readsModels: reads)
+        group(GroupKey(access: access, readsModels: reads, redirected: redirected)).on(RouterPath(path), method: method) { request, context in
             var request = request
             return try await handler(&request, context)
         }
@@ -101,6 +110,12 @@ public final class RouteTable: @unchecked Sendable {
 
     private func group(_ key: GroupKey) -> RouterGroup<AppRequestContext> {
         if let group = groups[key] { return group }
+        if key.redirected, let replicaRedirect {
+            // The primary applies the access rule when the client follows.
+            let group = router.group().add(middleware: replicaRedirect)
+            groups[key] = group
+            return group
+        }
         let group = router.group().add(middleware: AccessMiddleware(key.access))
         if key.readsModels { group.add(middleware: readYourWrites) }
         groups[key] = group

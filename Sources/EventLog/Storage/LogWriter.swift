@@ -17,8 +17,27 @@ final class LogWriter: @unchecked Sendable {
         var continuation: CheckedContinuation<Result<AppendResult, LogError>, Never>
     }
 
+    /// A primary's batches for a replica's log, in order, answered with the new head once they are
+    /// durable, or with the refusal of the first one refused (the ones before it are written).
+    struct ReplicatedPending {
+        var batches: [ReplicatedBatch]
+        var continuation: CheckedContinuation<Result<Int64, LogError>, Never>
+    }
+
+    private enum Work {
+        case append(Pending)
+        case replicated(ReplicatedPending)
+
+        func refuse(_ error: LogError) {
+            switch self {
+            case .append(let pending): pending.continuation.resume(returning: .failure(error))
+            case .replicated(let pending): pending.continuation.resume(returning: .failure(error))
+            }
+        }
+    }
+
     private let condition = NSCondition()
-    private var queue: [Pending] = []
+    private var queue: [Work] = []
     private var stopping = false
     private let finished = DispatchSemaphore(value: 0)
     private let indexWrites = DispatchQueue(label: "protalent.log.segment-index")
@@ -73,13 +92,21 @@ final class LogWriter: @unchecked Sendable {
     }
 
     func enqueue(_ pending: Pending) {
+        enqueue(.append(pending))
+    }
+
+    func enqueue(_ pending: ReplicatedPending) {
+        enqueue(.replicated(pending))
+    }
+
+    private func enqueue(_ work: Work) {
         condition.lock()
         if stopping {
             condition.unlock()
-            pending.continuation.resume(returning: .failure(.closed("the log is shutting down")))
+            work.refuse(.closed("the log is shutting down"))
             return
         }
-        queue.append(pending)
+        queue.append(work)
         condition.signal()
         condition.unlock()
     }
@@ -109,7 +136,18 @@ final class LogWriter: @unchecked Sendable {
             let done = stopping && work.isEmpty
             condition.unlock()
             if done { break }
-            process(work)
+            // A log takes either appends or replicated batches (`EventLog` checks which), so the
+            // two kinds never interleave in one round and their order between kinds is moot.
+            var appends: [Pending] = []
+            var replicated: [ReplicatedPending] = []
+            for item in work {
+                switch item {
+                case .append(let pending): appends.append(pending)
+                case .replicated(let pending): replicated.append(pending)
+                }
+            }
+            if !appends.isEmpty { process(appends) }
+            if !replicated.isEmpty { process(replicated) }
         }
         finished.signal()
     }
@@ -186,7 +224,7 @@ final class LogWriter: @unchecked Sendable {
             if !batchRecords.isEmpty { published.append(try seal(&raw, records: &batchRecords)) }
             if !published.isEmpty, options.durability == .fsync { try activeFile.syncData() }
         } catch {
-            fail(error, lengthBefore: lengthBefore, waiting: waiting.map(\.0))
+            fail(error, lengthBefore: lengthBefore, waiting: waiting.map { Work.append($0.0) })
             return
         }
         core.publish(published)
@@ -389,9 +427,144 @@ final class LogWriter: @unchecked Sendable {
     /// A write or fsync failed: nothing of this round is acknowledged, the partial bytes are cut off
     /// when possible, and the writer refuses further appends (the state on disk is uncertain until
     /// the log is reopened and recovered, as PostgreSQL does after a failed fsync).
-    private func fail(_ error: LogError, lengthBefore: Int, waiting: [Pending]) {
+    private func fail(_ error: LogError, lengthBefore: Int, waiting: [Work]) {
         failure = .closed("the writer stopped after a storage failure (\(error)); reopen the log to recover")
         try? activeFile.truncate(to: lengthBefore)
-        for pending in waiting { pending.continuation.resume(returning: .failure(error)) }
+        for work in waiting { work.refuse(error) }
+    }
+}
+
+// MARK: - Replicated batches
+
+extension LogWriter {
+    /// A replicated batch that passed every check, ready to be written.
+    private struct CheckedBatch {
+        var batch: ReplicatedBatch
+        var header: BatchHeader
+        var records: [RecordedEvent]
+    }
+
+    /// Writes a round of a primary's batches byte for byte, each checked against this log's head
+    /// first, then fsyncs once for all of them and publishes them (group commit, as for appends).
+    /// A refused batch is answered with its reason and nothing of it is written.
+    private func process(_ work: [ReplicatedPending]) {
+        if let failure {
+            for pending in work { pending.continuation.resume(returning: .failure(failure)) }
+            return
+        }
+        var published: [LogCore.PublishedBatch] = []
+        var answers: [(ReplicatedPending, Result<Int64, LogError>)] = []
+        var versions: [String: Int64] = [:]
+        let lengthBefore = activeLength
+        do throws(LogError) {
+            for pending in work {
+                var answer = Result<Int64, LogError>.success(nextPosition - 1)
+                for batch in pending.batches {
+                    let checked: CheckedBatch
+                    do throws(LogError) {
+                        checked = try check(batch, roundVersions: &versions)
+                    } catch {
+                        answer = .failure(error)
+                        break
+                    }
+                    published.append(try write(checked))
+                    answer = .success(checked.header.lastPosition)
+                }
+                answers.append((pending, answer))
+            }
+            if !published.isEmpty, options.durability == .fsync { try activeFile.syncData() }
+        } catch {
+            // Nothing of this round was answered yet: every batch of it fails with the storage error.
+            fail(error, lengthBefore: lengthBefore, waiting: work.map { Work.replicated($0) })
+            return
+        }
+        core.publish(published)
+        for (pending, answer) in answers { pending.continuation.resume(returning: answer) }
+    }
+
+    /// Checks a replicated batch against this log's head: complete, checksum intact, starting at the
+    /// next position, continuing this log's chain hash, records decodable with stream versions and
+    /// event ids that follow the log, and a segment boundary that matches this log's.
+    private func check(_ batch: ReplicatedBatch, roundVersions: inout [String: Int64]) throws(LogError) -> CheckedBatch {
+        let expected = nextPosition
+        let bytes = batch.bytes
+        guard bytes.count >= LogFormat.batchHeaderSize else {
+            throw .replication(position: expected, "truncated batch: \(bytes.count) bytes, less than a batch header (\(LogFormat.batchHeaderSize))")
+        }
+        let previous = chainHash
+        let hasher = self.hasher
+        let checked = bytes.withUnsafeBytes { raw in
+            Result { () throws(FormatError) -> (BatchHeader, [RecordedEvent]) in
+                let header = try SegmentScanner.checkBatch(raw, at: 0, expectedPosition: nil, previousChainHash: nil, hasher: nil)
+                guard header.totalSize == raw.count else {
+                    throw FormatError("\(raw.count - header.totalSize) bytes follow the batch's \(header.totalSize)")
+                }
+                guard header.firstPosition == expected else {
+                    throw FormatError("the batch starts at position \(header.firstPosition), this log's next position is \(expected) "
+                        + (header.firstPosition > expected ? "(a gap)" : "(an overlap)"))
+                }
+                let prefix = Array(raw[0..<28])
+                let payload = UnsafeRawBufferPointer(rebasing: raw[LogFormat.batchHeaderSize...])
+                guard hasher.chain(previous: previous, prefix: prefix, payload: payload) == header.chainHash else {
+                    throw FormatError("the batch does not continue this log's hash chain: it comes from another log, or the logs diverged")
+                }
+                return (header, try SegmentScanner.decodePayload(raw, batch: header, at: 0))
+            }
+        }
+        let header: BatchHeader
+        let records: [RecordedEvent]
+        do {
+            (header, records) = try checked.get()
+        } catch {
+            throw .replication(position: expected, "\(error)")
+        }
+        if batch.startsSegment {
+            // A new segment unless this log's active one is still empty and starts right here.
+        } else if activeIndex.batches.isEmpty {
+            throw .replication(position: expected, "the primary's segment continues here, but this log's segment \(activeIndex.basePosition) starts here")
+        }
+        // The versions of this round's earlier batches, updated only if this one is accepted.
+        var versions = roundVersions
+        let conflict = core.state.withLock { state -> String? in
+            for record in records {
+                let current = versions[record.stream] ?? state.index.version(of: record.stream)
+                if record.streamVersion != current + 1 {
+                    return "event \(record.position) is version \(record.streamVersion) of '\(record.stream)', which is at version \(current) here"
+                }
+                versions[record.stream] = record.streamVersion
+                if state.index.eventIds[record.eventId] != nil {
+                    return "event id \(record.eventId) at position \(record.position) is already stored"
+                }
+            }
+            return nil
+        }
+        if let conflict { throw .replication(position: expected, conflict) }
+        roundVersions = versions
+        return CheckedBatch(batch: batch, header: header, records: records)
+    }
+
+    /// Writes a checked batch at the end of the active segment, opening a new segment first when
+    /// the primary's batch opened one.
+    private func write(_ checked: CheckedBatch) throws(LogError) -> LogCore.PublishedBatch {
+        let header = checked.header
+        if checked.batch.startsSegment, !(activeIndex.batches.isEmpty && activeIndex.basePosition == header.firstPosition) {
+            try roll()
+        }
+        let bytes = checked.batch.bytes
+        try ensureZeroedSpace(through: activeLength + bytes.count)
+        try activeFile.write(bytes, at: activeLength)
+        let offset = activeLength
+        activeLength += bytes.count
+        activeIndex.add(batchAt: offset, header: header, records: checked.records.lazy.map { ($0.eventId, $0.stream, $0.streamVersion) })
+        chainHash = header.chainHash
+        nextPosition = header.lastPosition + 1
+        if let last = checked.records.last { lastTimestamp = max(lastTimestamp, last.timestampMicros) }
+        return LogCore.PublishedBatch(
+            location: BatchLocation(
+                firstPosition: header.firstPosition, count: Int32(header.recordCount), segment: activeOrdinal,
+                offset: Int64(offset), size: Int32(bytes.count)
+            ),
+            rawLength: Int(header.rawLength), chainHash: header.chainHash, records: checked.records
+        )
     }
 }

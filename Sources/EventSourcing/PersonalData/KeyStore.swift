@@ -47,6 +47,8 @@ public final class KeyStore: Sendable {
     public let masterKeySource: MasterKeySource
 
     private let masterKey: [UInt8]
+    /// Key creations and destructions in order, for replicas (`KeyJournal`).
+    private let journal: KeyJournal
     /// The cache: keys read or created, and subjects known to be erased.
     private let state = Mutex(State())
 
@@ -75,6 +77,7 @@ public final class KeyStore: Sendable {
         try Self.io { () throws(SecureFile.Failure) in try SecureFile.makeDirectory(path, mode: 0o700) }
         let checkPath = path + "/master.check"
         (masterKey, masterKeySource) = try Self.loadMasterKey(directory: path, environment: environment)
+        journal = try KeyJournal(path: path + "/journal")
 
         if SecureFile.permissions(of: checkPath) == nil {
             let sealed: [UInt8]
@@ -92,6 +95,36 @@ public final class KeyStore: Sendable {
               (try? AES256GCM.open(check, key: masterKey, authenticating: Self.checkAssociatedData)) == Self.checkPlaintext
         else {
             throw .wrongMasterKey(checkPath, source: masterKeySource)
+        }
+        try reconcileJournal()
+    }
+
+    /// Journals the key files and tombstones the journal does not name: those of a data directory
+    /// from before the journal, or of a crash between a key's write and its journal record (a key
+    /// that was then never handed out, but exists).
+    private func reconcileJournal() throws(Error) {
+        var created = Set<UUID>()
+        var erased = Set<UUID>()
+        var start = 0
+        while true {
+            let records = try journal.records(from: start, maxCount: 65_536)
+            if records.isEmpty { break }
+            for record in records {
+                if record.kind == .created { created.insert(record.subject) } else { erased.insert(record.subject) }
+            }
+            start += records.count
+        }
+        let path = directory.path
+        let names = try Self.io { () throws(SecureFile.Failure) in try SecureFile.names(in: path) }
+        for name in names.sorted() {
+            if let subject = UUID(uuidString: name), !created.contains(subject), !erased.contains(subject) {
+                try journal.append(.init(kind: .created, subject: subject))
+            }
+        }
+        for name in names.sorted() where name.hasSuffix(".erased") {
+            if let subject = UUID(uuidString: String(name.dropLast(".erased".count))), !erased.contains(subject) {
+                try journal.append(.init(kind: .erased, subject: subject))
+            }
         }
     }
 
@@ -157,6 +190,8 @@ public final class KeyStore: Sendable {
                 try SecureFile.writeAtomically(wrapped, to: path, mode: 0o600, replace: false)
             }
             if created {
+                // Journaled before it is handed out: every event sealed under it comes after.
+                try journal.append(.init(kind: .created, subject: subject))
                 state.keys[subject] = key
                 return key
             }
@@ -177,6 +212,9 @@ public final class KeyStore: Sendable {
     /// never had a key, is allowed.
     public func erase(subject: UUID) throws(Error) {
         try state.withLock { (state: inout State) throws(Error) in
+            // Idempotent: an erasure finished again (a retried request, its durable job, a replica
+            // applying what the primary did) neither rewrites nor journals anything.
+            if state.erased.contains(subject), state.keys[subject] == nil, !FileManager.default.fileExists(atPath: keyPath(subject)) { return }
             let tombstone = tombstonePath(subject)
             let path = keyPath(subject)
             let dir = directory.path
@@ -187,6 +225,76 @@ public final class KeyStore: Sendable {
             }
             state.keys[subject] = nil
             state.erased.insert(subject)
+            try journal.append(.init(kind: .erased, subject: subject))
+        }
+    }
+
+    // MARK: - Replication
+
+    /// One change of the key store, as a primary streams it to replicas.
+    public struct JournalEntry: Sendable, Equatable {
+        /// What happened to the subject's key.
+        public enum Kind: Sendable, Equatable {
+            /// The key was created.
+            case created
+            /// The key was destroyed (erasure).
+            case erased
+        }
+
+        /// What happened.
+        public var kind: Kind
+        /// Whose key.
+        public var subject: UUID
+        /// For a creation: the key file as stored at rest (sealed under the master key), `nil` once
+        /// the key was destroyed.
+        public var sealedKey: [UInt8]?
+
+        /// An entry.
+        public init(kind: Kind, subject: UUID, sealedKey: [UInt8]? = nil) {
+            self.kind = kind
+            self.subject = subject
+            self.sealedKey = sealedKey
+        }
+    }
+
+    /// How many changes the journal holds (a replica's resume point).
+    public var journalCount: Int { journal.count }
+
+    /// Up to `maxCount` changes from the `start`-th on, creations with their sealed key files.
+    public func journal(from start: Int, maxCount: Int) throws(Error) -> [JournalEntry] {
+        var entries: [JournalEntry] = []
+        for record in try journal.records(from: start, maxCount: maxCount) {
+            var entry = JournalEntry(kind: record.kind, subject: record.subject)
+            if record.kind == .created {
+                let path = keyPath(record.subject)
+                entry.sealedKey = try Self.io { () throws(SecureFile.Failure) in try SecureFile.contents(of: path) }
+            }
+            entries.append(entry)
+        }
+        return entries
+    }
+
+    /// Applies a primary's change on a replica, in the primary's order, and journals it.
+    ///
+    /// A created key must open under this store's master key for its subject (the nodes share the
+    /// master key); it is stored as sent, never over an existing file. An erasure destroys the key
+    /// as `erase(subject:)` does.
+    public func applyReplicated(_ entry: JournalEntry) throws(Error) {
+        switch entry.kind {
+        case .erased:
+            try erase(subject: entry.subject)
+        case .created:
+            try state.withLock { (state: inout State) throws(Error) in
+                let path = keyPath(entry.subject)
+                if let sealed = entry.sealedKey, try !isErased(entry.subject, in: &state) {
+                    let key = try unwrap(sealed, subject: entry.subject, path: path)
+                    _ = try Self.io { () throws(SecureFile.Failure) in
+                        try SecureFile.writeAtomically(sealed, to: path, mode: 0o600, replace: false)
+                    }
+                    state.keys[entry.subject] = key
+                }
+                try journal.append(.init(kind: .created, subject: entry.subject))
+            }
         }
     }
 

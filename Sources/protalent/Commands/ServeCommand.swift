@@ -15,7 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
         Environment: PROTALENT_DATA_DIR, PROTALENT_HOST, PROTALENT_PORT, PROTALENT_BOOTSTRAP_ADMIN, \
         PROTALENT_PROJECTIONS_DIR, PROTALENT_SERVER_KEY, PROTALENT_MASTER_KEY, PROTALENT_RATE_LIMITS=off \
-        (load tests only), PROTALENT_LOG_LEVEL. Flags win over the environment.
+        (load tests only), PROTALENT_LOG_LEVEL, PROTALENT_REPLICA_OF, PROTALENT_REPLICATION_SECRET (the secret \
+        itself), PROTALENT_ADVERTISE_URL. Flags win over the environment. A cluster: docs/operations.md.
         """
     )
 
@@ -46,6 +47,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: "Open connections at most (default 1024, or PROTALENT_MAX_CONNECTIONS).")
     var maxConnections: Int?
 
+    @Option(name: .customLong("replica-of"), help: "Run as a replica of the primary at this URL (or PROTALENT_REPLICA_OF).")
+    var replicaOf: String?
+
+    @Option(
+        name: .customLong("replication-secret-file"),
+        help: "The file holding the secret the cluster's nodes share (or PROTALENT_REPLICATION_SECRET).")
+    var replicationSecretFile: String?
+
+    @Option(name: .customLong("advertise-url"), help: "The URL clients reach this node at, told to replicas (or PROTALENT_ADVERTISE_URL).")
+    var advertiseURL: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var logger = Logger(label: "protalent")
@@ -60,6 +72,17 @@ struct ServeCommand: AsyncParsableCommand {
             dataDirectory: URL(fileURLWithPath: data), projectionsDirectory: URL(fileURLWithPath: projections)
         )
         if environment["PROTALENT_RATE_LIMITS"] == "off" { configuration.rateLimits.enabled = false }
+        do {
+            configuration.replication = try replicationSettings(environment: environment)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
+        let isReplica = configuration.replication.isReplica
+        if isReplica, demo {
+            printError("error: --demo writes to the log; a replica takes its log from the primary (seed the primary instead)")
+            throw ExitCode(1)
+        }
 
         let platform: Platform
         do {
@@ -78,7 +101,10 @@ struct ServeCommand: AsyncParsableCommand {
             seeded = try await DemoData.seedIfEmpty(platform, users: demoUsers, progress: progress)
         }
         let demoLogin = seeded
-        if let email = bootstrapAdmin ?? environment["PROTALENT_BOOTSTRAP_ADMIN"] {
+        if isReplica, let email = bootstrapAdmin ?? environment["PROTALENT_BOOTSTRAP_ADMIN"] {
+            _ = email
+            logger.warning("--bootstrap-admin is ignored on a replica: promote the account on the primary")
+        } else if let email = bootstrapAdmin ?? environment["PROTALENT_BOOTSTRAP_ADMIN"] {
             let id = try await platform.accounts.promoteToAdmin(email: email)
             logger.info("bootstrap admin promoted", metadata: ["user": "\(id.uuidString.lowercased())"])
         }
@@ -92,6 +118,9 @@ struct ServeCommand: AsyncParsableCommand {
         let app = try buildApplication(platform: platform, address: address, limits: limits, logger: logger) { channel in
             let port = channel.localAddress?.port ?? address.port
             var lines = ["ProTalent is listening on http://\(address.host):\(port)  (API: /openapi.json, health: /health, metrics: /metrics)"]
+            if let primary = platform.configuration.replication.primaryURL {
+                lines.append("replica of \(primary.absoluteString): commands answer 307 to the primary")
+            }
             if let demoLogin {
                 lines.append("demo student: \(demoLogin.student) / \(DemoData.password)")
                 lines.append("demo mentor:  \(demoLogin.mentor) / \(DemoData.password)")
@@ -101,5 +130,23 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         try await app.runService()
+    }
+
+    /// `--replica-of`, the secret and `--advertise-url`, from flags or the environment.
+    private func replicationSettings(environment: [String: String]) throws -> ReplicationSettings {
+        let secret = try ReplicationSecret.load(file: replicationSecretFile, environment: environment)
+        func url(_ text: String?, _ name: String) throws -> URL? {
+            guard let text, !text.isEmpty else { return nil }
+            guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+                throw ValidationError("\(name) must be an http(s) URL such as http://10.0.0.1:8080, not '\(text)'")
+            }
+            return url
+        }
+        let primary = try url(replicaOf ?? environment["PROTALENT_REPLICA_OF"], "--replica-of")
+        let advertised = try url(advertiseURL ?? environment["PROTALENT_ADVERTISE_URL"], "--advertise-url")
+        if primary != nil, secret == nil {
+            throw ValidationError("a replica needs the cluster's secret: --replication-secret-file F or PROTALENT_REPLICATION_SECRET")
+        }
+        return ReplicationSettings(secret: secret, primaryURL: primary, advertiseURL: advertised)
     }
 }

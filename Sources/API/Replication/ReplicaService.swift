@@ -1,0 +1,157 @@
+import AsyncHTTPClient
+import EventLog
+import EventSourcing
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+
+/// A replica's follower: streams the primary's log from this node's own head (and its data-key
+/// journal from its own length), writes each batch byte for byte through
+/// `EventLog.append(replicatedBatches:)`, which checks checksum and chain before the fsync, applies
+/// keys and erasures in the primary's order, confirms its durable head to the primary, and
+/// reconnects with backoff whenever the stream ends.
+///
+/// The projections follow this node's log as on a primary: they see a batch once it is durable here.
+struct ReplicaService: Service {
+    let log: EventLog
+    let keys: KeyStore
+    let erasure: Erasure
+    let node: ReplicationNode
+    let secret: ReplicationSecret
+    let primary: URL
+    /// This node's stable id, as the primary lists it.
+    let replicaID: String
+    let logger: Logger
+    var initialBackoff: Duration = .milliseconds(100)
+    var maxBackoff: Duration = .seconds(5)
+
+    func run() async throws {
+        var configuration = HTTPClient.Configuration()
+        // The primary sends a heartbeat each idle second: ten silent seconds mean a dead connection.
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(10))
+        configuration.redirectConfiguration = .disallow
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        await cancelWhenGracefulShutdown {
+            await followForever(client)
+        }
+        try await client.shutdown()
+    }
+
+    private func followForever(_ client: HTTPClient) async {
+        var backoff = initialBackoff
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            do {
+                try await followOnce(client)
+                node.streamClosed(error: nil)
+            } catch {
+                if Task.isCancelled { break }
+                node.streamClosed(error: "\(error)")
+                logger.warning("replication: the stream from the primary ended; reconnecting", metadata: [
+                    "primary": "\(primary.absoluteString)", "head": "\(log.head)", "error": "\(error)",
+                ])
+            }
+            if Task.isCancelled { break }
+            // A stream that ran a while resets the backoff; one refused at once backs off further.
+            backoff = ContinuousClock.now - started > .seconds(10) ? initialBackoff : min(backoff * 2, maxBackoff)
+            try? await Task.sleep(for: backoff)
+        }
+    }
+
+    /// One connection: from this node's head to wherever the stream ends.
+    private func followOnce(_ client: HTTPClient) async throws {
+        var components = URLComponents(url: primary.appendingPathComponent("replication/stream"), resolvingAgainstBaseURL: false)!
+        var items = [
+            URLQueryItem(name: "from", value: String(log.head + 1)),
+            URLQueryItem(name: "keys", value: String(keys.journalCount)),
+            URLQueryItem(name: "replica", value: replicaID),
+        ]
+        if let advertised = node.settings.advertiseURL { items.append(URLQueryItem(name: "url", value: advertised.absoluteString)) }
+        components.queryItems = items
+        var request = HTTPClientRequest(url: components.url!.absoluteString)
+        request.headers.add(name: ReplicationSecret.header, value: secret.value)
+        let response = try await client.execute(request, timeout: .seconds(10))
+        guard response.status == .ok else {
+            let detail = (try? await response.body.collect(upTo: 8_192)).map { String(buffer: $0) } ?? ""
+            throw ReplicationStreamError.primary("the primary answered \(response.status.code): \(detail)")
+        }
+        node.streamOpened(
+            advertisedPrimaryURL: response.headers.first(name: "X-Primary-URL").flatMap(URL.init(string:)),
+            primaryHead: response.headers.first(name: "X-Log-Head").flatMap(Int64.init)
+        )
+        logger.info("replication: following the primary", metadata: ["primary": "\(primary.absoluteString)", "from": "\(log.head + 1)"])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await confirmations(client) }
+            group.addTask { try await apply(response.body) }
+            defer { group.cancelAll() }
+            // Either ending ends the connection: the stream, or the confirmations failing.
+            try await group.next()
+        }
+    }
+
+    /// Writes the stream's frames in order: batches gathered per received chunk and appended with
+    /// one fsync; a key at once (the primary sends it before any batch that uses it), an erasure
+    /// only after the batches before it.
+    private func apply(_ body: HTTPClientResponse.Body) async throws {
+        var decoder = ReplicationFrameDecoder()
+        var batches: [ReplicatedBatch] = []
+        for try await chunk in body {
+            decoder.append(chunk)
+            while let frame = try decoder.next() {
+                switch frame {
+                case .batch(let batch):
+                    batches.append(batch)
+                case .heartbeat(let head):
+                    node.primaryHeadSeen(head)
+                case .key(let subject, let sealed):
+                    // Before the batches gathered so far is as good as after: none of them can use it.
+                    try keys.applyReplicated(KeyStore.JournalEntry(kind: .created, subject: subject, sealedKey: sealed))
+                case .erasure(let subject):
+                    try await flush(&batches)
+                    try keys.applyReplicated(KeyStore.JournalEntry(kind: .erased, subject: subject))
+                    // As on the primary: the erasure job deletes what this node holds of the person and,
+                    // once the projections applied the erasure, scrubs old pages of the read models.
+                    try? erasure.record(subject)
+                }
+            }
+            try await flush(&batches)
+        }
+    }
+
+    private func flush(_ batches: inout [ReplicatedBatch]) async throws {
+        guard !batches.isEmpty else { return }
+        let head = try await log.append(replicatedBatches: batches)
+        node.primaryHeadSeen(head)
+        batches.removeAll(keepingCapacity: true)
+    }
+
+    /// Tells the primary this node's durable head each time it moves (one request at a time, so
+    /// confirmations coalesce under load).
+    private func confirmations(_ client: HTTPClient) async throws {
+        var confirmed: Int64 = -1
+        while !Task.isCancelled {
+            let head = log.head
+            if head != confirmed {
+                var request = HTTPClientRequest(url: primary.appendingPathComponent("replication/confirm").absoluteString)
+                request.method = .POST
+                request.headers.add(name: ReplicationSecret.header, value: secret.value)
+                request.headers.add(name: "Content-Type", value: "application/json")
+                let confirmation = ReplicationController.Confirmation(
+                    replica: replicaID, url: node.settings.advertiseURL?.absoluteString, position: head
+                )
+                request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(confirmation)))
+                let response = try await client.execute(request, timeout: .seconds(10))
+                _ = try? await response.body.collect(upTo: 8_192)
+                guard response.status == .noContent else {
+                    throw ReplicationStreamError.primary("the primary refused a confirmation: \(response.status.code)")
+                }
+                confirmed = head
+                // At most twenty a second: enough for lag figures, little for the primary to serve.
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            await log.waitForHead(beyond: confirmed)
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import EventLog
+import EventSourcing
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// `/replication/*`, spoken between nodes and authenticated by the shared replication secret (not
+/// by an account: the access layer lets them through as anonymous and the handler checks the
+/// secret in constant time), and `GET /admin/replication` for operators.
+struct ReplicationController {
+    let node: ReplicationNode
+    let streamer: ReplicationStreamer
+    let logger: Logger
+
+    static let secretHeader = HTTPField.Name(ReplicationSecret.header)!
+    static let primaryURLHeader = HTTPField.Name("X-Primary-URL")!
+    static let headHeader = HTTPField.Name("X-Log-Head")!
+
+    struct Confirmation: Codable {
+        var replica: String
+        var url: String?
+        var position: Int64
+    }
+
+    func addRoutes(to routes: RouteTable) {
+        routes.add(.get, "/replication/stream", readsModels: false, RouteDocumentation(
+            "The log's batches byte for byte from `from` on, then live, with data keys and their destruction "
+                + "(framing: docs/log-format.md). Needs the X-Replication-Secret header", tag: "Replication",
+            response: .any, query: ["from": .integer(minimum: 1), "keys": .integer(minimum: 0), "replica": .text, "url": .text],
+            alternateMediaType: "application/octet-stream"
+        )) { request, context in try stream(request) }
+        routes.add(.post, "/replication/confirm", RouteDocumentation(
+            "A replica tells how far its log is durable. Needs the X-Replication-Secret header", tag: "Replication",
+            request: .object(["replica": .text, "url": .text, "position": .integer(minimum: 0)], required: ["replica", "position"]),
+            status: 204
+        )) { request, context in try await confirm(&request) }
+        routes.add(.get, "/admin/replication", readsModels: false, RouteDocumentation(
+            "This node's role, epoch and head; on a primary its replicas' confirmed positions and lag, "
+                + "on a replica the primary it follows", tag: "Admin", response: .any
+        )) { request, context in try JSONResponse.json(node.status()) }
+    }
+
+    /// Refuses a caller without the replication secret (401, nothing streamed).
+    private func authenticate(_ request: Request) throws(APIError) {
+        guard let secret = node.settings.secret else {
+            throw .unauthenticated("this node has no replication secret (--replication-secret-file or PROTALENT_REPLICATION_SECRET)")
+        }
+        guard secret.admits(request.headers[Self.secretHeader]) else {
+            throw .unauthenticated("a missing or wrong \(ReplicationSecret.header)")
+        }
+    }
+
+    func stream(_ request: Request) throws -> Response {
+        try authenticate(request)
+        let query = QueryParameters(request)
+        guard let fromText = try query.string("from", maxLength: 20), let from = Int64(fromText), from >= 1 else {
+            throw APIError.badRequest("`from` must be a log position of 1 or more: the replica's head + 1", field: "from")
+        }
+        let keysFrom = try query.integer("keys", in: 0...Int(Int32.max)) ?? 0
+        let replica = try query.string("replica", maxLength: 100) ?? "unnamed"
+        let url = try query.string("url", maxLength: 500)
+        // Refused before the 200: a replica ahead of this log or inside a batch is not a copy of it.
+        do {
+            _ = try streamer.log.rawBatches(from: from, maxBytes: 1)
+        } catch {
+            throw APIError.conflict("this node's log cannot continue the replica's: \(error)", field: "from")
+        }
+        try streamer.checkKeyCursor(keysFrom)
+        var headers: HTTPFields = [:]
+        headers[.contentType] = "application/octet-stream"
+        headers[.cacheControl] = "no-cache"
+        headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
+        headers[Self.headHeader] = String(streamer.log.head)
+        if let advertised = node.settings.advertiseURL { headers[Self.primaryURLHeader] = advertised.absoluteString }
+        let node = node
+        let streamer = streamer
+        let logger = logger
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            node.replicaConnected(id: replica, url: url, from: from)
+            logger.info("replication: a replica connected", metadata: ["replica": "\(replica)", "from": "\(from)"])
+            defer { node.replicaDisconnected(id: replica) }
+            let sink = ResponseBodySink(writer)
+            do {
+                // A graceful shutdown ends the stream; the replica reconnects to whoever serves next.
+                try await cancelWhenGracefulShutdown {
+                    try await streamer.run(from: from, keysFrom: keysFrom) { try await sink.write($0) }
+                }
+            } catch {
+                logger.info("replication: a stream ended", metadata: ["replica": "\(replica)", "reason": "\(error)"])
+                throw error
+            }
+            try await sink.writer.finish(nil)
+        })
+    }
+
+    func confirm(_ request: inout Request) async throws -> Response {
+        try authenticate(request)
+        let body = try await request.decodeJSON(Confirmation.self)
+        node.replicaConfirmed(id: body.replica, url: body.url, position: body.position)
+        return Response(status: .noContent)
+    }
+}
+
+/// Produces one replica's stream: journaled data keys, then the batches that may use them, read
+/// from the log by position, about 1 MiB at a time; at the head, a heartbeat each idle second.
+///
+/// Pull-based: nothing is queued for a replica. A slow one makes `write` wait (the connection's
+/// back-pressure), and meanwhile neither the log's writer nor the primary's memory notice it.
+struct ReplicationStreamer: Sendable {
+    let log: EventLog
+    let keys: KeyStore
+    var chunkBytes = 1 << 20
+    var heartbeat: Duration = .seconds(1)
+
+    /// Refuses a replica that holds more key journal entries than this node: it follows another cluster.
+    func checkKeyCursor(_ cursor: Int) throws(APIError) {
+        let count = keys.journalCount
+        guard cursor <= count else {
+            throw .conflict("the replica holds \(cursor) data-key journal entries, this node only \(count)", field: "keys")
+        }
+    }
+
+    func run(from position: Int64, keysFrom: Int, write: (ByteBuffer) async throws -> Void) async throws {
+        var next = position
+        var keyCursor = keysFrom
+        while !Task.isCancelled {
+            let batches = try log.rawBatches(from: next, maxBytes: chunkBytes)
+            var buffer = ByteBuffer()
+            // Keys after the batches were read: any key they use was journaled before they were appended.
+            while true {
+                let entries = try keys.journal(from: keyCursor, maxCount: 512)
+                if entries.isEmpty { break }
+                for entry in entries {
+                    switch entry.kind {
+                    case .created: ReplicationFrame.key(subject: entry.subject, sealed: entry.sealedKey).encode(into: &buffer)
+                    case .erased: ReplicationFrame.erasure(subject: entry.subject).encode(into: &buffer)
+                    }
+                }
+                keyCursor += entries.count
+                if buffer.readableBytes >= chunkBytes {
+                    try await write(buffer)
+                    buffer.clear()
+                }
+            }
+            for batch in batches { ReplicationFrame.batch(batch).encode(into: &buffer) }
+            if let last = batches.last?.lastPosition { next = last + 1 }
+            if buffer.readableBytes > 0 { try await write(buffer) }
+            if batches.isEmpty, !(await log.waitUntilStored(next, timeout: heartbeat)), !Task.isCancelled {
+                var beat = ByteBuffer()
+                ReplicationFrame.heartbeat(head: log.head).encode(into: &beat)
+                try await write(beat)
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+public import EventLog
+public import Foundation
+import Synchronization
+
+/// Whether a node writes the log or follows another's.
+public enum ReplicationRole: String, Codable, Sendable {
+    /// Writes the log; streams it to replicas.
+    case primary
+    /// Follows a primary's log byte for byte; serves reads, redirects commands.
+    case replica
+}
+
+/// What this node knows of the cluster: its role, and on a primary the replicas streaming from it,
+/// on a replica the primary it follows. `GET /admin/replication` reports it.
+public final class ReplicationNode: Sendable {
+    /// This node's role.
+    public let role: ReplicationRole
+    /// The settings it was started with.
+    public let settings: ReplicationSettings
+    let log: EventLog
+    private let state = Mutex(State())
+
+    private struct State {
+        var replicas: [String: ConnectedReplica] = [:]
+        /// On a replica: the primary's URL as the primary advertises it (else `--replica-of`).
+        var advertisedPrimaryURL: URL?
+        var primaryHead: Int64?
+        var connected = false
+        var lastError: String?
+    }
+
+    struct ConnectedReplica {
+        var url: String?
+        var confirmedPosition: Int64
+        var streams = 0
+    }
+
+    /// The node of `log` under `settings`.
+    public init(settings: ReplicationSettings, log: EventLog) {
+        self.settings = settings
+        self.role = settings.isReplica ? .replica : .primary
+        self.log = log
+    }
+
+    // MARK: Primary side
+
+    /// A replica opened a stream from `position` (so it holds everything before it).
+    func replicaConnected(id: String, url: String?, from position: Int64) {
+        state.withLock { state in
+            var replica = state.replicas[id] ?? ConnectedReplica(url: url, confirmedPosition: position - 1)
+            replica.url = url ?? replica.url
+            replica.confirmedPosition = max(replica.confirmedPosition, position - 1)
+            replica.streams += 1
+            state.replicas[id] = replica
+        }
+    }
+
+    /// A replica's stream ended; it stays listed with its last confirmed position.
+    func replicaDisconnected(id: String) {
+        state.withLock { $0.replicas[id]?.streams -= 1 }
+    }
+
+    /// A replica confirmed that its log holds everything up to `position`, durably.
+    func replicaConfirmed(id: String, url: String?, position: Int64) {
+        state.withLock { state in
+            var replica = state.replicas[id] ?? ConnectedReplica(url: url, confirmedPosition: position)
+            replica.url = url ?? replica.url
+            replica.confirmedPosition = max(replica.confirmedPosition, position)
+            state.replicas[id] = replica
+        }
+    }
+
+    // MARK: Replica side
+
+    /// The URL commands are redirected to: the primary's advertised URL once learned, else `--replica-of`.
+    public var primaryURL: URL? {
+        state.withLock { $0.advertisedPrimaryURL } ?? settings.primaryURL
+    }
+
+    func streamOpened(advertisedPrimaryURL: URL?, primaryHead: Int64?) {
+        state.withLock { state in
+            if let advertisedPrimaryURL { state.advertisedPrimaryURL = advertisedPrimaryURL }
+            state.primaryHead = primaryHead ?? state.primaryHead
+            state.connected = true
+            state.lastError = nil
+        }
+    }
+
+    func primaryHeadSeen(_ head: Int64) {
+        state.withLock { $0.primaryHead = max($0.primaryHead ?? 0, head) }
+    }
+
+    func streamClosed(error: String?) {
+        state.withLock { state in
+            state.connected = false
+            if let error { state.lastError = error }
+        }
+    }
+
+    // MARK: Status
+
+    /// `GET /admin/replication`.
+    public struct Status: Codable, Sendable, Equatable {
+        /// One replica as its primary sees it.
+        public struct Replica: Codable, Sendable, Equatable {
+            public var id: String
+            public var url: String?
+            public var connected: Bool
+            public var confirmedPosition: Int64
+            public var lagEvents: Int64
+            public var lagSeconds: Double
+        }
+
+        public var role: ReplicationRole
+        /// Always 0 until promotion exists.
+        public var epoch: Int64
+        public var head: Int64
+        public var primaryUrl: String?
+        /// On a replica: whether its stream from the primary is open, the primary's head as last
+        /// heard, and the last error of the stream.
+        public var connected: Bool?
+        public var primaryHead: Int64?
+        public var lastError: String?
+        public var replicas: [Replica]
+    }
+
+    /// The node's state now.
+    public func status(now: Date = Date()) -> Status {
+        let head = log.head
+        let snapshot = state.withLock { $0 }
+        let replicas = snapshot.replicas.sorted { $0.key < $1.key }.map { id, replica in
+            let lag = max(0, head - replica.confirmedPosition)
+            // How long the oldest event the replica lacks has waited.
+            let waited = lag == 0 ? 0 : log.timestampMicros(at: replica.confirmedPosition + 1).map {
+                max(0, now.timeIntervalSince1970 - Double($0) / 1_000_000)
+            } ?? 0
+            return Status.Replica(
+                id: id, url: replica.url, connected: replica.streams > 0, confirmedPosition: replica.confirmedPosition,
+                lagEvents: lag, lagSeconds: (waited * 1_000).rounded() / 1_000
+            )
+        }
+        switch role {
+        case .primary:
+            return Status(role: .primary, epoch: 0, head: head, primaryUrl: settings.advertiseURL?.absoluteString, replicas: replicas)
+        case .replica:
+            return Status(
+                role: .replica, epoch: 0, head: head, primaryUrl: primaryURL?.absoluteString, connected: snapshot.connected,
+                primaryHead: snapshot.primaryHead, lastError: snapshot.lastError, replicas: replicas
+            )
+        }
+    }
+}
