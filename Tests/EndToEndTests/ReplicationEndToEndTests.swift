@@ -126,7 +126,7 @@ import TestSupport
 
             // An erasure on the primary shreds the person on every replica: key file gone, tombstone there.
             let erased = accounts[1]
-            let erasure = try await primary.client.send("DELETE", "/users/me", token: erased.accessToken)
+            let erasure = try await primary.client.send("DELETE", "/users/me", json: ["password": erased.password], token: erased.accessToken)
             #expect(erasure.status == 204, "\(erasure)")
             let erasedAt = try #require(erasure.logPosition)
             for replica in replicas {
