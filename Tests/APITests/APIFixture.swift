@@ -24,15 +24,16 @@ final class APIFixture: Sendable {
 
     init(
         rateLimits: RateLimits = RateLimits(enabled: false), clock: Clock = .system, readYourWritesTimeout: Duration = .seconds(5),
-        environment: [String: String] = [:]
+        environment: [String: String] = [:], passwordChecksInFlight: Int = 64
     ) throws {
         directory = try TemporaryDirectory("protalent-api")
-        let configuration = Platform.Configuration(
+        var configuration = Platform.Configuration(
             dataDirectory: directory.url, projectionsDirectory: repositoryProjections,
             environment: environment.merging(["PROTALENT_MASTER_KEY": Base64.encode(SecureRandom.bytes(count: 32))]) { mine, _ in mine },
             passwordHasher: PasswordHasher(logN: 10), rateLimits: rateLimits, durability: .unsafeNoSync, clock: clock,
             readYourWritesTimeout: readYourWritesTimeout
         )
+        configuration.passwordChecksInFlight = passwordChecksInFlight
         platform = try Platform(configuration)
     }
 

@@ -96,6 +96,29 @@ import Testing
         }
     }
 
+    /// Finding 9: password checks run on a thread of their own with a bounded queue: a burst of
+    /// sign-ins for unknown addresses (each a full scrypt check against the decoy) is answered 401
+    /// or, past the bound, 503 with `Retry-After` — never queued without limit on the threads that
+    /// serve every other request.
+    @Test func aBurstOfSignInsIsBoundedInsteadOfStallingTheServer() async throws {
+        let fixture = try APIFixture(passwordChecksInFlight: 2)
+        try await fixture.test { client in
+            let statuses = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                for index in 0..<10 {
+                    group.addTask {
+                        let answer = try await client.send(.post, "/auth/login", json: #"{"email": "nobody\#(index)@example.sn", "password": "whatever it is"}"#)
+                        return (answer.status.code, answer.headers[.retryAfter])
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0.0 == 401 || ($0.0 == 503 && $0.1 == "1") }, "\(statuses)")
+            #expect(statuses.contains { $0.0 == 503 }, "\(statuses)")
+            #expect(statuses.contains { $0.0 == 401 }, "\(statuses)")
+            #expect(try await client.send(.get, "/health").status == .ok)
+        }
+    }
+
     /// Finding 16: people search does not list the admins to others.
     @Test func peopleSearchDoesNotListAdminsToOthers() async throws {
         let fixture = try APIFixture()

@@ -37,6 +37,9 @@ public final class Platform: Sendable {
         public var readYourWritesTimeout: Duration
         /// The node's place in a cluster: a primary (the default), or a replica of another node.
         public var replication: ReplicationSettings
+        /// Password checks in flight (running or waiting for the hashing thread) before the next
+        /// sign-in is refused with 503.
+        public var passwordChecksInFlight = 64
 
         /// A configuration with the defaults.
         public init(
@@ -143,7 +146,7 @@ public final class Platform: Sendable {
             self.commands = CommandExecutor(store: store, clock: configuration.clock, logger: logger)
             self.accounts = AccountDirectory(commands: commands, emailIndexKey: secrets.emailIndexKey)
             self.access = AccountAccess(commands: commands, log: log)
-            self.passwords = PasswordHashing(hasher: configuration.passwordHasher)
+            self.passwords = PasswordHashing(hasher: configuration.passwordHasher, maxWaiting: configuration.passwordChecksInFlight)
             self.throttle = RequestThrottle(limiter: RateLimiter(), limits: configuration.rateLimits, clock: configuration.clock)
             // A replica may be asked for a position its primary answered with and it has not received yet.
             self.readYourWrites = ReadYourWrites(
