@@ -67,6 +67,14 @@ public final class DurableQueue<Job: Codable & Sendable>: Sendable {
         }
     }
 
+    /// Moves a job that cannot be read aside, as `<name>.unreadable`, so it is kept for the operator
+    /// and no longer run.
+    public func quarantine(_ name: String) throws {
+        try FileManager.default.moveItem(atPath: path(of: name), toPath: path(of: name + ".unreadable"))
+        try SecureFile.syncDirectory(directory.path)
+        finish()
+    }
+
     /// Waits until every job recorded so far has completed (a test's synchronisation point, and
     /// an operator's "is the mail out").
     public func waitUntilEmpty() async {

@@ -72,7 +72,17 @@ public struct QueueWorker<Job: Codable & Sendable>: Service {
         var allDone = true
         for job in names {
             do {
-                try await handler(try queue.job(named: job))
+                let recorded: Job
+                do {
+                    recorded = try queue.job(named: job)
+                } catch is DecodingError {
+                    // Not a job this version can read (damaged, or from another version): set aside
+                    // for the operator, never retried for ever.
+                    try queue.quarantine(job)
+                    logger.error("a queued job could not be read; it was set aside", metadata: ["queue": "\(name)", "job": "\(job)"])
+                    continue
+                }
+                try await handler(recorded)
                 try queue.complete(job)
             } catch {
                 allDone = false
