@@ -68,16 +68,7 @@ import TestSupport
 
     /// The size of the last batch of the log's single segment, walking the batch headers' lengths.
     private func lastBatchSize(_ log: EventLog) throws -> Int {
-        let segment = try #require(try LogFixtures.segmentFiles(in: log.directory).first)
-        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: segment)))
-        var offset = 64
-        var last = 64
-        while offset < bytes.count {
-            last = offset
-            let stored = Int(UInt32(bytes[offset + 4]) | UInt32(bytes[offset + 5]) << 8 | UInt32(bytes[offset + 6]) << 16 | UInt32(bytes[offset + 7]) << 24)
-            offset += 64 + stored
-        }
-        return bytes.count - last
+        try lastBatchSize(of: try #require(try LogFixtures.segmentFiles(in: log.directory).first))
     }
 
     @Test func aFlippedByteBeforeTheTailIsReportedWithItsOffset() async throws {

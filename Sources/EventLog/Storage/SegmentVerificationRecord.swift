@@ -116,13 +116,6 @@ struct SegmentVerificationRecord: Equatable {
 
     /// Writes the record atomically: temporary file, fsync, rename, fsync of the directory.
     func write(forSegment segmentPath: String) throws(LogError) {
-        let path = Self.path(forSegment: segmentPath)
-        let temporary = path + ".tmp"
-        let file = try FileDescriptor.open(temporary, writable: true, create: true)
-        try file.truncate(to: 0)
-        try file.write(encoded(), at: 0)
-        try file.sync()
-        guard rename(temporary, path) == 0 else { throw LogError.io("rename", path: temporary, errno: errno) }
-        try FileDescriptor.syncDirectory(String(segmentPath[..<(segmentPath.lastIndex(of: "/") ?? segmentPath.startIndex)]))
+        try FileDescriptor.writeAtomically(encoded(), to: Self.path(forSegment: segmentPath))
     }
 }

@@ -60,12 +60,6 @@ public struct TornTailCut: Sendable, Equatable, CustomStringConvertible {
     }
 
     func write(to path: String) throws(LogError) {
-        let temporary = path + ".tmp"
-        let file = try FileDescriptor.open(temporary, writable: true, create: true)
-        try file.truncate(to: 0)
-        try file.write(encoded(), at: 0)
-        try file.sync()
-        guard rename(temporary, path) == 0 else { throw LogError.io("rename", path: temporary, errno: errno) }
-        try FileDescriptor.syncDirectory(String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
+        try FileDescriptor.writeAtomically(encoded(), to: path)
     }
 }
