@@ -230,6 +230,10 @@ public final class EventLog: Sendable {
         return core.head >= position
     }
 
+    /// The last torn tail a writer's open of this log cut off (this open's or an earlier one's),
+    /// from `<log>/last-torn-tail`; `nil` when no open ever cut one.
+    public var lastTornTailCut: TornTailCut? { TornTailCut.last(inLog: directory) }
+
     /// Counts for `protalent stats`.
     public func statistics() -> LogStatistics {
         core.state.withLock { state in

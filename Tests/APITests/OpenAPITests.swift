@@ -64,6 +64,9 @@ import Testing
             #expect(metrics.status == .ok)
             #expect(metrics.text.contains("hb_requests"))
             #expect(metrics.text.contains("protalent_log_head_position"))
+            // What this process's open cut as a torn tail: nothing here, and said so.
+            #expect(metrics.text.contains("protalent_log_torn_tail_cut_bytes 0"))
+            #expect(metrics.text.contains("protalent_log_torn_tail_cut_events 0"))
             #expect(metrics.text.contains("http_server_request_duration"))
             #expect(metrics.text.contains("protalent_events_appended_total"))
             #expect(metrics.text.contains("protalent_command_append_duration"))

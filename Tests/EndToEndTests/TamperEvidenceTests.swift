@@ -3,11 +3,12 @@ import Foundation
 import Testing
 import TestSupport
 
-/// A changed byte in the log is found by `protalent verify` (with its position) and refused by
-/// `protalent serve` (naming the file and position), wherever it is: in a sealed segment, or in an
-/// earlier batch of the segment being written.
+/// A changed byte in the log is found by `protalent verify` (with its position) wherever it is. In
+/// the segment being written `protalent serve` refuses it at start (naming the file and position);
+/// in a sealed segment whose verification record still matches its size, header and last batch, the
+/// background scrub finds it, and start refuses it once the segment must be verified again.
 @Suite(.serialized) struct TamperEvidenceTests {
-    @Test func aByteChangedInASealedSegmentIsNamedByVerifyAndRefusedByServe() async throws {
+    @Test func aByteChangedInASealedSegmentIsNamedByVerifyAndTheScrubAndRefusedWhenReverified() async throws {
         let directory = try TemporaryDirectory("protalent-e2e")
         let server = ServerProcess(dataDirectory: directory.path + "/data")
         defer { server.removeFiles(); directory.remove() }
@@ -35,6 +36,19 @@ import TestSupport
         let verify = try await server.verify()
         #expect(verify.status == 1, "verify on a tampered sealed segment: \(verify.output)")
         #expect(verify.output.contains(sealed) && verify.output.contains("(position "), "verify names file and position: \(verify.output)")
+
+        // Start-up checks the segment against its verification record (size, header, index file,
+        // last batch), not every byte: the middle of the segment is the scrub's to find.
+        try await server.start(extraArguments: ["--scrub-interval", "0.0003"]) // about a second
+        for _ in 0..<300 where !server.lastStderr.contains("log scrub found corruption") {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(server.lastStderr.contains("log scrub found corruption") && server.lastStderr.contains(sealed),
+                "the scrub names the file: \(server.lastStderr.suffix(2_000))")
+        await server.stop()
+
+        // Without its record the segment is verified in full at start, and refused.
+        try FileManager.default.removeItem(atPath: String(sealed.dropLast(3)) + "ver")
         let refused = try await server.startExpectingRefusal()
         #expect(refused.status != 0)
         #expect(refused.output.contains(sealed), "serve names the file: \(refused.output)")

@@ -68,16 +68,7 @@ import TestSupport
 
     /// The size of the last batch of the log's single segment, walking the batch headers' lengths.
     private func lastBatchSize(_ log: EventLog) throws -> Int {
-        let segment = try #require(try LogFixtures.segmentFiles(in: log.directory).first)
-        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: segment)))
-        var offset = 64
-        var last = 64
-        while offset < bytes.count {
-            last = offset
-            let stored = Int(UInt32(bytes[offset + 4]) | UInt32(bytes[offset + 5]) << 8 | UInt32(bytes[offset + 6]) << 16 | UInt32(bytes[offset + 7]) << 24)
-            offset += 64 + stored
-        }
-        return bytes.count - last
+        try lastBatchSize(of: try #require(try LogFixtures.segmentFiles(in: log.directory).first))
     }
 
     @Test func aFlippedByteBeforeTheTailIsReportedWithItsOffset() async throws {
@@ -175,34 +166,55 @@ import TestSupport
         #expect(report.isIntact && report.segments == segments.count && report.events == 80)
     }
 
-    @Test func aFlippedByteInASealedSegmentIsRefusedOnOpenThoughItsIndexFileIsIntact() async throws {
-        // Sealed segments open from their index files; the bytes behind the index must still be
-        // checked, or a writer would serve (and extend) a log that `verify` calls corrupt.
+    @Test func aFlippedByteInASealedSegmentIsFoundByVerifyRefusedWithoutItsRecordAndNeverServed() async throws {
+        // Sealed segments open from their index files and verification records. Start-up checks the
+        // record against the segment's size, header, index file and last batch; a byte changed
+        // elsewhere is found by `verify` (and the scrub), refused by an open that must re-verify
+        // (no record), and never served: every read checks its batch's checksum.
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         _ = try await writeLog(directory, batches: 30, segmentSize: 1_024)
         let segments = try LogFixtures.segmentFiles(in: directory.path)
         #expect(segments.count > 2)
         let sealed = segments[1]
+        let recordPath = String(sealed.dropLast(3)) + "ver"
+        let record = try Data(contentsOf: URL(fileURLWithPath: recordPath))
         let original = try Array(Data(contentsOf: URL(fileURLWithPath: sealed)))
         let intact = try EventLog.openReadOnly(directory: directory.path)
         let expected = try intact.read(from: 1).map { [$0.type, $0.stream, String($0.position)] + $0.payload.map(String.init) }
         intact.close()
+        let lastBatchStart = original.count - (try lastBatchSize(of: sealed))
+        var refusedAtStart = 0
         for flip in stride(from: 0, to: original.count, by: 7) {
             var damaged = original
             damaged[flip] ^= 0x01
             try Data(damaged).write(to: URL(fileURLWithPath: sealed))
             #expect(!(try LogVerifier.verify(directory: directory.path).isIntact), "flip at \(flip) went unnoticed by verify")
-            // The writer checks every sealed segment's bytes before it serves or appends.
+            // With its record: the header and the last batch are checked at start; the rest on read.
+            do {
+                let log = try EventLog.open(directory: directory.path, options: LogFixtures.options(segmentSize: 1_024))
+                defer { log.close() }
+                #expect(flip >= 64 && flip < lastBatchStart, "a flip in the header or last batch (\(flip)) must be refused at start")
+                #expect(throws: LogError.self, "the writer served a damaged batch (flip at \(flip))") { try log.read(from: 1, maxCount: 1_000) }
+            } catch {
+                refusedAtStart += 1
+                #expect(error.kind == .corruption)
+                #expect(error.corruptionLocation?.file == sealed)
+                #expect(error.corruptionLocation?.position != nil)
+            }
+            // Without a record the writer verifies the segment in full, and refuses it.
+            try FileManager.default.removeItem(atPath: recordPath)
             do {
                 let log = try EventLog.open(directory: directory.path, options: LogFixtures.options(segmentSize: 1_024))
                 log.close()
-                Issue.record("the writer must refuse a sealed segment damaged at \(flip)")
+                Issue.record("the writer must refuse an unrecorded sealed segment damaged at \(flip)")
             } catch {
                 #expect(error.kind == .corruption)
                 #expect(error.corruptionLocation?.file == sealed)
                 #expect(error.corruptionLocation?.position != nil)
             }
+            #expect(!FileManager.default.fileExists(atPath: recordPath), "no record is written for a damaged segment")
+            try record.write(to: URL(fileURLWithPath: recordPath))
             // A read-only opener stays fast (no hashing of sealed segments), but never returns damaged
             // events: reading through the damage fails with corruption, or what it reads is intact.
             do {
@@ -214,10 +226,122 @@ import TestSupport
                 #expect(error.kind == .corruption)
             }
         }
+        #expect(refusedAtStart > 0)
         try Data(original).write(to: URL(fileURLWithPath: sealed))
         let log = try EventLog.open(directory: directory.path, options: LogFixtures.options(segmentSize: 1_024))
-        #expect(log.head == 60 && log.recovery.rebuiltIndexes.isEmpty)
+        #expect(log.head == 60 && log.recovery.rebuiltIndexes.isEmpty && log.recovery.verifiedSegments.isEmpty)
         log.close()
+    }
+
+    @Test func sealedSegmentsAreVerifiedOnceAndThenCheckedAgainstTheirRecords() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try await writeLog(directory, batches: 30, segmentSize: 1_024)
+        let segments = try LogFixtures.segmentFiles(in: directory.path)
+        let sealed = Array(segments.dropLast())
+        #expect(sealed.count > 2)
+        func recordPath(_ segment: String) -> String { String(segment.dropLast(3)) + "ver" }
+        for segment in sealed {
+            #expect(FileManager.default.fileExists(atPath: recordPath(segment)), "sealing wrote no record for \(segment)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: recordPath(segments.last!)), "the active segment has no record")
+
+        var log = try EventLog.open(directory: directory.path, options: LogFixtures.options(segmentSize: 1_024))
+        #expect(log.recovery.recordCheckedSegments == sealed.count && log.recovery.verifiedSegments.isEmpty)
+        log.close()
+
+        // A missing or damaged record: that segment is verified in full again and recorded.
+        try FileManager.default.removeItem(atPath: recordPath(sealed[0]))
+        var damagedRecord = try Array(Data(contentsOf: URL(fileURLWithPath: recordPath(sealed[2]))))
+        damagedRecord[20] ^= 0x01
+        try Data(damagedRecord).write(to: URL(fileURLWithPath: recordPath(sealed[2])))
+        log = try EventLog.open(directory: directory.path, options: LogFixtures.options(segmentSize: 1_024))
+        #expect(log.recovery.verifiedSegments == [sealed[0], sealed[2]])
+        #expect(log.recovery.recordCheckedSegments == sealed.count - 2)
+        #expect(log.head == 60)
+        log.close()
+        #expect(FileManager.default.fileExists(atPath: recordPath(sealed[0])))
+        #expect(try LogVerifier.verify(directory: directory.path).recordsMatched == sealed.count)
+
+        // A sealed segment cut at a batch boundary (every batch left is valid, its index rebuilt):
+        // its size no longer matches its record, and the writer refuses it, naming the file.
+        let segment = sealed[1]
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
+        let shortened = bytes.count - (try lastBatchSize(of: segment))
+        try bytes.prefix(shortened).write(to: URL(fileURLWithPath: segment))
+        do {
+            let reopened = try EventLog.open(directory: directory.path, options: LogFixtures.options(segmentSize: 1_024))
+            reopened.close()
+            Issue.record("the writer must refuse a sealed segment that no longer matches its record")
+        } catch {
+            #expect(error.kind == .corruption)
+            #expect(error.corruptionLocation?.file == segment)
+            #expect(error.description.contains("verification record"), "\(error)")
+        }
+        let report = try LogVerifier.verify(directory: directory.path)
+        #expect(!report.isIntact && report.fault?.file == segment)
+
+        // The same with the index file left in place (it no longer matches the size: rebuilt by scanning).
+        try bytes.write(to: URL(fileURLWithPath: segment))
+        var appended = bytes
+        appended.append(contentsOf: [UInt8](repeating: 0, count: 10))
+        try appended.write(to: URL(fileURLWithPath: segment))
+        #expect(throws: LogError.self) {
+            try EventLog.open(directory: directory.path, options: LogFixtures.options(segmentSize: 1_024)).close()
+        }
+        try bytes.write(to: URL(fileURLWithPath: segment))
+        log = try EventLog.open(directory: directory.path, options: LogFixtures.options(segmentSize: 1_024))
+        #expect(log.head == 60)
+        log.close()
+    }
+
+    @Test func aTornTailCutOnOpenNamesItsPositionsAndIsRemembered() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try await writeLog(directory, batches: 3)
+        let segment = try #require(try LogFixtures.segmentFiles(in: directory.path).first)
+        let original = try Data(contentsOf: URL(fileURLWithPath: segment))
+        let lastBatchStart = original.count - (try lastBatchSize(of: segment))
+        #expect(TornTailCut.last(inLog: directory.path) == nil)
+
+        // The payload was torn: the header says which positions the batch held.
+        try original.prefix(lastBatchStart + 70).write(to: URL(fileURLWithPath: segment))
+        var log = try EventLog.open(directory: directory.path, options: LogFixtures.options())
+        let torn = try #require(log.recovery.tornTail)
+        #expect(torn.firstPosition == 5 && torn.lastPosition == 6 && torn.discardedBytes == 70 && torn.offset == lastBatchStart)
+        #expect(torn.summary.hasPrefix("positions 5…6, 70 bytes at \(segment) offset \(lastBatchStart)"), "\(torn.summary)")
+        #expect(log.lastTornTailCut?.tornTail == torn)
+        log.close()
+
+        // Remembered after the fact, by read-only openers too (what `protalent stats` shows).
+        let reader = try EventLog.openReadOnly(directory: directory.path)
+        #expect(reader.recovery.tornTail == nil && reader.lastTornTailCut?.tornTail == torn)
+        reader.close()
+
+        // The header itself was torn: the first position is known, the count is not.
+        log = try EventLog.open(directory: directory.path, options: LogFixtures.options())
+        _ = try await log.append(to: "stream-9", events: [LogFixtures.event("again")])
+        log.close()
+        let again = try Data(contentsOf: URL(fileURLWithPath: segment))
+        try again.prefix(again.count - (try lastBatchSize(of: segment)) + 20).write(to: URL(fileURLWithPath: segment))
+        log = try EventLog.open(directory: directory.path, options: LogFixtures.options())
+        #expect(log.recovery.tornTail?.firstPosition == 5 && log.recovery.tornTail?.lastPosition == nil)
+        #expect(log.lastTornTailCut?.tornTail.discardedBytes == 20)
+        #expect(log.recovery.tornTail?.summary.contains("count unknown") == true)
+        log.close()
+    }
+
+    /// The size of the last batch of the segment at `path`, walking the batch headers' lengths.
+    private func lastBatchSize(of path: String) throws -> Int {
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        var offset = 64
+        var last = 64
+        while offset < bytes.count {
+            last = offset
+            let stored = Int(UInt32(bytes[offset + 4]) | UInt32(bytes[offset + 5]) << 8 | UInt32(bytes[offset + 6]) << 16 | UInt32(bytes[offset + 7]) << 24)
+            offset += 64 + stored
+        }
+        return bytes.count - last
     }
 
     @Test func zerosAfterTheLastBatchAreTheEndOfDataNotATornTail() async throws {

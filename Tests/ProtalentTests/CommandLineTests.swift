@@ -68,4 +68,35 @@ import TestSupport
         #expect(corrupt.stdout.contains("byte offset 64 (position 1)"))
         #expect(corrupt.stdout.contains(segment))
     }
+
+    @Test func statsShowsTheTornTailTheLastOpenCut() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try await makeLog(directory)
+        let clean = try ProtalentBinary.run(["stats", "--data-dir", directory.path])
+        #expect(clean.status == 0 && !clean.stdout.contains("torn tail"), "\(clean.stdout)")
+        // Append a batch claiming position 4, cut after its header (as a crash mid-write leaves it).
+        let log = try EventLog.open(directory: directory.path + "/log", options: LogFixtures.options())
+        _ = try await log.append(to: "session-3", events: [LogFixtures.event("d")])
+        log.close()
+        let segment = try #require(try LogFixtures.segmentFiles(in: directory.path + "/log").first)
+        let full = try Data(contentsOf: URL(fileURLWithPath: segment))
+        // The fourth batch starts where the third ended: find it by its position in the header.
+        let bytes = Array(full)
+        var offset = 64
+        var start = 64
+        while offset < bytes.count {
+            start = offset
+            offset += 64 + Int(UInt32(bytes[offset + 4]) | UInt32(bytes[offset + 5]) << 8 | UInt32(bytes[offset + 6]) << 16 | UInt32(bytes[offset + 7]) << 24)
+        }
+        try full.prefix(start + 80).write(to: URL(fileURLWithPath: segment))
+        let cutting = try EventLog.open(directory: directory.path + "/log", options: LogFixtures.options())
+        #expect(cutting.head == 3)
+        cutting.close()
+
+        let stats = try ProtalentBinary.run(["stats", "--data-dir", directory.path])
+        #expect(stats.status == 0, "\(stats.stderr)")
+        #expect(stats.stdout.contains("events: 3"), "\(stats.stdout)")
+        #expect(stats.stdout.contains("last open cut a torn tail: position 4, 80 bytes at \(segment) offset \(start)"), "\(stats.stdout)")
+    }
 }

@@ -125,6 +125,14 @@ public final class Platform: Sendable {
         logOptions.durability = configuration.durability
         logOptions.isReplica = configuration.replication.isReplica
         self.log = try EventLog.open(directory: data.appendingPathComponent("log").path, options: logOptions)
+        if let torn = log.recovery.tornTail {
+            // Never silent: these positions were never acknowledged, but they are gone from this node
+            // (a synchronous replica or the archive still holds them if they were written there).
+            logger.warning("log recovery cut a torn tail: \(torn.summary)", metadata: [
+                "file": "\(torn.file)", "offset": "\(torn.offset)", "bytes": "\(torn.discardedBytes)",
+                "firstPosition": "\(torn.firstPosition)", "lastPosition": "\(torn.lastPosition.map(String.init) ?? "unknown")",
+            ])
+        }
         do {
             self.keys = try KeyStore(dataDirectory: data, environment: configuration.environment)
             let cipher = KeyStoreCipher(keyStore: keys)

@@ -40,6 +40,11 @@ struct OperationsController {
     func metrics() -> Response {
         // Gauges sampled at scrape time: the log head and each projection's lag.
         Gauge(label: "protalent_log_head_position").record(log.head)
+        // What this process's open cut off as a torn tail (all 0 when nothing was cut).
+        let torn = log.recovery.tornTail
+        Gauge(label: "protalent_log_torn_tail_cut_bytes").record(torn?.discardedBytes ?? 0)
+        Gauge(label: "protalent_log_torn_tail_cut_first_position").record(torn?.firstPosition ?? 0)
+        Gauge(label: "protalent_log_torn_tail_cut_events").record(torn.flatMap { tail in tail.lastPosition.map { $0 - tail.firstPosition + 1 } } ?? 0)
         for status in projections.status() {
             Gauge(label: "protalent_projection_lag_events", dimensions: [("projection", status.name)]).record(status.lag)
         }

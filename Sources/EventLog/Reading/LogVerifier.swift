@@ -22,6 +22,8 @@ public struct VerificationReport: Sendable, Equatable {
     public var batches = 0
     /// Events decoded and checked.
     public var events: Int64 = 0
+    /// Sealed segments that have a verification record and still match it.
+    public var recordsMatched = 0
     /// The chain hash after the last valid batch.
     public var headChainHash = LogFormat.zeroHash
     /// Corruption before the tail, or a broken chain: the log is not intact.
@@ -81,6 +83,20 @@ public enum LogVerifier {
                 report.fault = .init(file: segment.path, offset: 16, position: expectedBase,
                                      reason: "segment starts at position \(scan.header.basePosition), expected \(expectedBase)")
                 return report
+            }
+            if !isLast, let record = SegmentVerificationRecord.load(forSegment: segment.path), record.basePosition == segment.base {
+                // What the writer's start-up trusts: the segment must still be what it was when verified.
+                let lastPosition = scan.nextPosition - 1
+                if Int64(bytes.count) != record.segmentLength || scan.finalChainHash != record.finalChainHash
+                    || lastPosition != record.lastPosition || scan.header.previousChainHash != record.previousChainHash {
+                    report.fault = .init(
+                        file: segment.path, offset: min(bytes.count, Int(record.segmentLength)), position: min(scan.nextPosition, record.lastPosition + 1),
+                        reason: "the segment no longer matches its verification record \(SegmentVerificationRecord.path(forSegment: segment.path)) "
+                            + "(it is \(bytes.count) bytes ending at position \(lastPosition); the record says \(record.segmentLength) bytes ending at \(record.lastPosition))"
+                    )
+                    return report
+                }
+                report.recordsMatched += 1
             }
             report.batches += scan.batches.count
             report.events += scan.eventCount

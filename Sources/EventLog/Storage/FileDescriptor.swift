@@ -105,6 +105,18 @@ final class FileDescriptor: Sendable {
         flock(fd, LOCK_UN)
     }
 
+    /// Replaces the file at `path` with `bytes` atomically and durably: a temporary file beside it,
+    /// fsync, rename, fsync of the directory.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(LogError) {
+        let temporary = path + ".tmp"
+        let file = try FileDescriptor.open(temporary, writable: true, create: true)
+        try file.truncate(to: 0)
+        try file.write(bytes, at: 0)
+        try file.sync()
+        guard rename(temporary, path) == 0 else { throw LogError.io("rename", path: temporary, errno: errno) }
+        try syncDirectory(String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
+    }
+
     /// Makes a directory's entries (a created, renamed or removed file) durable.
     static func syncDirectory(_ path: String) throws(LogError) {
         let directory = try FileDescriptor.open(path, writable: false)

@@ -392,7 +392,11 @@ final class LogWriter: @unchecked Sendable {
         let sealedPath = directory + "/" + LogFormat.segmentFileName(basePosition: sealedIndex.basePosition)
         indexWrites.async {
             // Derived data: if this fails, the next open rebuilds it by scanning the segment.
-            try? sealedIndex.write(to: LogOpener.indexPath(forSegment: sealedPath))
+            guard let indexBytes = try? sealedIndex.write(to: LogOpener.indexPath(forSegment: sealedPath)) else { return }
+            // Verified once, now, and recorded, so later opens check the record instead of
+            // re-hashing the segment. If this fails (or finds damage), the segment has no record
+            // and the next open verifies it in full (and refuses it if damaged).
+            try? LogOpener.verifyAndRecord(segment: sealedPath, index: sealedIndex, indexBytes: indexBytes)
         }
         let segment = try Self.createSegment(directory: directory, basePosition: nextPositionOfActive(), previousChainHash: chainHash)
         core.addSegment(segment.state)

@@ -150,13 +150,16 @@ struct SegmentIndexFile: Equatable {
         return try decoded.get()
     }
 
-    /// Writes the index atomically (temporary file, fsync, rename).
-    func write(to path: String) throws(LogError) {
+    /// Writes the index atomically (temporary file, fsync, rename); returns the bytes written.
+    @discardableResult
+    func write(to path: String) throws(LogError) -> [UInt8] {
         let temporary = path + ".tmp"
+        let bytes = encoded()
         let file = try FileDescriptor.open(temporary, writable: true, create: true)
         try file.truncate(to: 0)
-        try file.write(encoded(), at: 0)
+        try file.write(bytes, at: 0)
         try file.sync()
         guard rename(temporary, path) == 0 else { throw LogError.io("rename", path: temporary, errno: errno) }
+        return bytes
     }
 }

@@ -58,6 +58,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("advertise-url"), help: "The URL clients reach this node at, told to replicas (or PROTALENT_ADVERTISE_URL).")
     var advertiseURL: String?
 
+    @Option(
+        name: .customLong("scrub-interval"),
+        help: "Hours between background re-verifications of the whole log, as `protalent verify` does (default 0: never; or PROTALENT_SCRUB_INTERVAL_HOURS).")
+    var scrubInterval: Double?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var logger = Logger(label: "protalent")
@@ -93,6 +98,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         defer { platform.close() }
+
+        if let hours = scrubInterval ?? environment["PROTALENT_SCRUB_INTERVAL_HOURS"].flatMap(Double.init), hours > 0 {
+            LogScrubber.start(directory: platform.log.directory, every: hours * 3_600, logger: logger)
+        }
 
         var seeded: DemoData.Logins?
         if demo {

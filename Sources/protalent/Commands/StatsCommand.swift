@@ -28,6 +28,9 @@ struct StatsCommand: ParsableCommand {
         if let torn = log.recovery.tornTail {
             print("warning: torn final batch at \(torn.file) offset \(torn.offset) (\(torn.discardedBytes) bytes, cut off on the next writer open)")
         }
+        if let cut = log.lastTornTailCut {
+            print("last open cut a torn tail: \(cut)")
+        }
         printProjections(head: log.head)
     }
 
