@@ -133,8 +133,9 @@ import TestSupport
                 let gone = try await replica.read("/users/\(erased.id)/public", after: erasedAt)
                 #expect(gone.status == 404, "an erased profile on a replica: \(gone)")
                 let keys = replica.dataDirectory + "/keys/" + erased.id.lowercased()
+                // The key's erasure follows the erasure's batch on the stream: wait for both of its steps.
                 let shredded = try DirectoryWatch.wait(in: replica.dataDirectory + "/keys") {
-                    FileManager.default.fileExists(atPath: keys + ".erased") ? true : nil
+                    FileManager.default.fileExists(atPath: keys + ".erased") && !FileManager.default.fileExists(atPath: keys) ? true : nil
                 }
                 #expect(shredded == true, "no tombstone on \(replica.dataDirectory)")
                 #expect(!FileManager.default.fileExists(atPath: keys), "the erased person's key survives on a replica")
