@@ -116,6 +116,18 @@ final class ServerProcess: @unchecked Sendable {
         await waitForExit()
     }
 
+    /// SIGSTOP: the process freezes, its connections open but silent (a network stall).
+    func pause() {
+        guard let process, process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGSTOP)
+    }
+
+    /// SIGCONT after `pause()`.
+    func resume() {
+        guard let process, process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGCONT)
+    }
+
     /// SIGKILL: no chance to flush or close anything. Safe to call when stopped.
     func kill() async {
         guard let process, process.isRunning else { return }

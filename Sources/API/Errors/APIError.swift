@@ -100,6 +100,13 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
                  headers: [.retryAfter: String(max(1, seconds))])
     }
 
+    /// 503 with `Retry-After`: the command's events are durable here but fewer replicas than
+    /// `--sync-replicas` confirmed them within `--sync-timeout`. They may exist.
+    public static func replicationTimeout(_ detail: String, retryAfter seconds: Int) -> APIError {
+        APIError(status: .serviceUnavailable, kind: "replication-timeout", detail: detail,
+                 headers: [.retryAfter: String(max(1, seconds))])
+    }
+
     /// 500 without internals: the request id lets an operator find the logged cause.
     public static func internalError(requestID: String) -> APIError {
         APIError(status: .internalServerError, kind: "internal-error",

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `--sync-replicas 1`: a primary acknowledges a command once its replica holds it; with the
+/// replica frozen (SIGSTOP) the command answers 503 `replication-timeout` after `--sync-timeout`,
+/// and once the replica runs again (SIGCONT) it catches up and commands succeed again.
+@Suite(.serialized) struct SyncReplicationEndToEndTests {
+    private static func randomKey() -> String {
+        Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+    }
+
+    @Test func aFrozenReplicaTimesCommandsOutWith503AndTheClusterRecoversWhenItRunsAgain() async throws {
+        let directory = try TemporaryDirectory("protalent-e2e-sync")
+        defer { directory.remove() }
+        let secretFile = directory.path + "/replication.secret"
+        try Data("e2e sync secret \(UUID().uuidString)\n".utf8).write(to: URL(fileURLWithPath: secretFile))
+        let environment = ["PROTALENT_SERVER_KEY": Self.randomKey(), "PROTALENT_MASTER_KEY": Self.randomKey()]
+        let primary = ServerProcess(
+            dataDirectory: directory.path + "/primary",
+            arguments: ["--replication-secret-file", secretFile, "--sync-replicas", "1", "--sync-timeout", "1s"],
+            environment: environment
+        )
+        let replica = ServerProcess(dataDirectory: directory.path + "/replica", environment: environment)
+        defer {
+            for node in [primary, replica] { node.removeFiles() }
+        }
+        do {
+            try await primary.start()
+            replica.arguments = ["--replica-of", "http://127.0.0.1:\(primary.port)", "--replication-secret-file", secretFile]
+            try await replica.start()
+
+            // With the replica following, commands succeed (each confirmed by it before the answer).
+            let account = try await primary.signUp(uniqueEmail("sync"), firstName: "Aminata", lastName: "Ndiaye")
+            let put = try await primary.client.send("PUT", "/users/profile", json: ["bio": "first"], token: account.accessToken)
+            #expect(put.status == 204, "\(put)")
+            let confirmed = try #require(put.logPosition)
+            #expect(try await replica.logHead() >= confirmed, "a command was acknowledged before the replica held it")
+
+            // A frozen replica confirms nothing: the next command answers 503 replication-timeout.
+            replica.pause()
+            let stalled = try await primary.client.send("PUT", "/users/profile", json: ["bio": "stalled"], token: account.accessToken)
+            #expect(stalled.status == 503 && stalled.isProblem, "\(stalled)")
+            #expect((stalled.object["type"] as? String)?.hasSuffix("/problems/replication-timeout") == true, "\(stalled)")
+            #expect(stalled.headers["retry-after"] != nil, "\(stalled)")
+
+            // Running again, it catches up, and commands are acknowledged again.
+            replica.resume()
+            // (The replica may need more than one timeout to resume its stream on a loaded machine.)
+            var again = try await primary.client.send("PUT", "/users/profile", json: ["bio": "again"], token: account.accessToken)
+            for _ in 0..<20 where again.status == 503 {
+                again = try await primary.client.send("PUT", "/users/profile", json: ["bio": "again"], token: account.accessToken)
+            }
+            #expect(again.status == 204, "\(again)")
+            let position = try #require(again.logPosition)
+            let profile = try await replica.read("/users/profile", token: account.accessToken, after: position)
+            #expect(profile.status == 200 && profile.text.contains("again"), "\(profile)")
+
+            for node in [replica, primary] { await node.stop() }
+        } catch {
+            replica.resume()
+            for node in [primary, replica] { await node.kill() }
+            throw error
+        }
+    }
+}
