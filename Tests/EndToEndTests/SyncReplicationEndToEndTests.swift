@@ -4,7 +4,8 @@ import TestSupport
 
 /// `--sync-replicas 1`: a primary acknowledges a command once its replica holds it; with the
 /// replica frozen (SIGSTOP) the command answers 503 `replication-timeout` after `--sync-timeout`,
-/// and once the replica runs again (SIGCONT) it catches up and commands succeed again.
+/// and once the replica runs again (SIGCONT) it catches up: a retry with the same
+/// `Idempotency-Key` answers the first outcome, with one effect, and commands succeed again.
 @Suite(.serialized) struct SyncReplicationEndToEndTests {
     private static func randomKey() -> String {
         Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
@@ -39,13 +40,30 @@ import TestSupport
 
             // A frozen replica confirms nothing: the next command answers 503 replication-timeout.
             replica.pause()
-            let stalled = try await primary.client.send("PUT", "/users/profile", json: ["bio": "stalled"], token: account.accessToken)
+            let name = "Sync \(UUID().uuidString.prefix(8))"
+            let community: [String: Any] = [
+                "name": name, "description": "Created while the replica was frozen", "category": "academic",
+                "countryCode": "SN", "city": "Dakar", "isPrivate": false,
+            ]
+            let key = ["Idempotency-Key": "stalled-\(UUID().uuidString)"]
+            let stalled = try await primary.client.send("POST", "/communities", json: community, headers: key, token: account.accessToken)
             #expect(stalled.status == 503 && stalled.isProblem, "\(stalled)")
             #expect((stalled.object["type"] as? String)?.hasSuffix("/problems/replication-timeout") == true, "\(stalled)")
             #expect(stalled.headers["retry-after"] != nil, "\(stalled)")
 
-            // Running again, it catches up, and commands are acknowledged again.
+            // Running again, it catches up; the retry with the same key answers the first outcome,
+            // and the community exists once.
             replica.resume()
+            var retried = try await primary.client.send("POST", "/communities", json: community, headers: key, token: account.accessToken)
+            for _ in 0..<20 where retried.status == 503 {
+                retried = try await primary.client.send("POST", "/communities", json: community, headers: key, token: account.accessToken)
+            }
+            #expect(retried.status == 201 && retried.headers["idempotency-replayed"] == "true", "\(retried)")
+            let created = try #require(retried.logPosition)
+            let listed = try await replica.read("/communities?q=\(name.replacingOccurrences(of: " ", with: "%20"))", token: account.accessToken, after: created)
+            #expect((listed.object["items"] as? [[String: Any]])?.count == 1, "\(listed)")
+            #expect(try await primary.replay().filter { $0["type"] as? String == "communities.community-created" }.count == 1)
+
             // (The replica may need more than one timeout to resume its stream on a loaded machine.)
             var again = try await primary.client.send("PUT", "/users/profile", json: ["bio": "again"], token: account.accessToken)
             for _ in 0..<20 where again.status == 503 {

@@ -53,7 +53,10 @@ public struct CommandExecutor: Sendable {
         let start = ContinuousClock.now
         let outcome: CommandOutcome<D.State, D.Event>
         do {
-            outcome = try await store.handle(command, to: D.self, stream: stream, metadata: metadata(principal))
+            outcome = try await store.handle(
+                command, to: D.self, stream: stream, metadata: metadata(principal),
+                attached: IdempotentRequest.current?.pendingClaim ?? []
+            )
         } catch {
             throw mapped(error)
         }
@@ -69,7 +72,9 @@ public struct CommandExecutor: Sendable {
         let start = ContinuousClock.now
         let outcome: MultiStreamOutcome
         do {
-            outcome = try await store.handle(metadata: metadata(principal), decide)
+            outcome = try await store.handle(
+                metadata: metadata(principal), attached: IdempotentRequest.current?.pendingClaim ?? [], decide
+            )
         } catch {
             throw mapped(error)
         }
@@ -80,8 +85,15 @@ public struct CommandExecutor: Sendable {
 
     /// Returns once the replicas `--sync-replicas` asks for confirmed `append` durable; throws 503
     /// `replication-timeout` when they did not within `--sync-timeout` (the events stay appended).
+    ///
+    /// Within a request carrying an `Idempotency-Key` the wait is left to `IdempotencyMiddleware`,
+    /// which waits once for the command and its recorded answer together.
     func replicated(_ append: AppendResult?) async throws(APIError) {
         guard let append else { return }
+        if let request = IdempotentRequest.current {
+            request.appended(append)
+            return
+        }
         try await replicated(upTo: append.lastPosition)
     }
 
@@ -96,7 +108,7 @@ public struct CommandExecutor: Sendable {
             ])
             throw .replicationTimeout(
                 "the command's events are durable on the primary, but fewer than \(settings.syncReplicas) replica(s) "
-                    + "confirmed them within \(settings.syncTimeout); they may take effect",
+                    + "confirmed them within \(settings.syncTimeout); they may take effect: retry with the same Idempotency-Key",
                 retryAfter: 1
             )
         }
@@ -126,6 +138,9 @@ public struct CommandExecutor: Sendable {
             if let rejection = rejection as? any DomainRejection { return APIError(rejection: rejection) }
             return .invalid("body", "\(rejection)")
         case .conflict:
+            if let request = IdempotentRequest.current, !request.claimed, store.log.version(of: request.stream) > request.claimVersion {
+                return .idempotencyKeyInUse()
+            }
             return .conflict("this resource changed while your request was handled; retry it")
         case .store(let failure):
             logger.error("command failed in storage", metadata: ["error": "\(failure)"])
