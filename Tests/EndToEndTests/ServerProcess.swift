@@ -196,3 +196,20 @@ enum EndToEnd {
     /// Examples per operation for schemathesis.
     static let fuzzExamples = long ? 200 : 15
 }
+
+/// What every node of a test cluster shares: a replication secret file in the test's directory,
+/// and the same server and master keys (tokens and personal data work on every node).
+struct ClusterSecrets {
+    /// The `--replication-secret-file` to pass each node.
+    let secretFile: String
+    /// `PROTALENT_SERVER_KEY` and `PROTALENT_MASTER_KEY`, random.
+    let environment: [String: String]
+
+    /// Writes a fresh secret into `directory` and draws fresh keys.
+    init(in directory: String) throws {
+        secretFile = directory + "/replication.secret"
+        try Data("e2e replication secret \(UUID().uuidString)\n".utf8).write(to: URL(fileURLWithPath: secretFile))
+        func randomKey() -> String { Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString() }
+        environment = ["PROTALENT_SERVER_KEY": randomKey(), "PROTALENT_MASTER_KEY": randomKey()]
+    }
+}

@@ -7,16 +7,11 @@ import TestSupport
 /// and once the replica runs again (SIGCONT) it catches up: a retry with the same
 /// `Idempotency-Key` answers the first outcome, with one effect, and commands succeed again.
 @Suite(.serialized) struct SyncReplicationEndToEndTests {
-    private static func randomKey() -> String {
-        Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
-    }
-
     @Test func aFrozenReplicaTimesCommandsOutWith503AndTheClusterRecoversWhenItRunsAgain() async throws {
         let directory = try TemporaryDirectory("protalent-e2e-sync")
         defer { directory.remove() }
-        let secretFile = directory.path + "/replication.secret"
-        try Data("e2e sync secret \(UUID().uuidString)\n".utf8).write(to: URL(fileURLWithPath: secretFile))
-        let environment = ["PROTALENT_SERVER_KEY": Self.randomKey(), "PROTALENT_MASTER_KEY": Self.randomKey()]
+        let cluster = try ClusterSecrets(in: directory.path)
+        let (secretFile, environment) = (cluster.secretFile, cluster.environment)
         let primary = ServerProcess(
             dataDirectory: directory.path + "/primary",
             arguments: ["--replication-secret-file", secretFile, "--sync-replicas", "1", "--sync-timeout", "1s"],
