@@ -7,10 +7,6 @@ import TestSupport
 /// `X-Min-Position`, commands redirected to the primary, the stream closed to a wrong secret, a
 /// killed replica catching up, and an erasure shredding the person on every node.
 @Suite(.serialized) struct ReplicationEndToEndTests {
-    private static func randomKey() -> String {
-        Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
-    }
-
     /// Signs up `count` accounts on `primary` from three concurrent writers, each filling a profile.
     private func load(_ primary: ServerProcess, count: Int, label: String) async throws -> [Account] {
         try await withThrowingTaskGroup(of: [Account].self) { group in
@@ -58,9 +54,8 @@ import TestSupport
     @Test func aPrimaryAndTwoReplicasHoldTheSameLogAnswerAlikeRedirectCommandsAndShredErasures() async throws {
         let directory = try TemporaryDirectory("protalent-e2e-cluster")
         defer { directory.remove() }
-        let secretFile = directory.path + "/replication.secret"
-        try Data("e2e replication secret \(UUID().uuidString)\n".utf8).write(to: URL(fileURLWithPath: secretFile))
-        let environment = ["PROTALENT_SERVER_KEY": Self.randomKey(), "PROTALENT_MASTER_KEY": Self.randomKey()]
+        let cluster = try ClusterSecrets(in: directory.path)
+        let (secretFile, environment) = (cluster.secretFile, cluster.environment)
         let primary = ServerProcess(
             dataDirectory: directory.path + "/primary", arguments: ["--replication-secret-file", secretFile], environment: environment
         )

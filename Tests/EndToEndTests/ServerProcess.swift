@@ -116,6 +116,18 @@ final class ServerProcess: @unchecked Sendable {
         await waitForExit()
     }
 
+    /// SIGSTOP: the process freezes, its connections open but silent (a network stall).
+    func pause() {
+        guard let process, process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGSTOP)
+    }
+
+    /// SIGCONT after `pause()`.
+    func resume() {
+        guard let process, process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGCONT)
+    }
+
     /// SIGKILL: no chance to flush or close anything. Safe to call when stopped.
     func kill() async {
         guard let process, process.isRunning else { return }
@@ -183,4 +195,21 @@ enum EndToEnd {
     static let crashRounds = long ? 150 : 20
     /// Examples per operation for schemathesis.
     static let fuzzExamples = long ? 200 : 15
+}
+
+/// What every node of a test cluster shares: a replication secret file in the test's directory,
+/// and the same server and master keys (tokens and personal data work on every node).
+struct ClusterSecrets {
+    /// The `--replication-secret-file` to pass each node.
+    let secretFile: String
+    /// `PROTALENT_SERVER_KEY` and `PROTALENT_MASTER_KEY`, random.
+    let environment: [String: String]
+
+    /// Writes a fresh secret into `directory` and draws fresh keys.
+    init(in directory: String) throws {
+        secretFile = directory + "/replication.secret"
+        try Data("e2e replication secret \(UUID().uuidString)\n".utf8).write(to: URL(fileURLWithPath: secretFile))
+        func randomKey() -> String { Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString() }
+        environment = ["PROTALENT_SERVER_KEY": randomKey(), "PROTALENT_MASTER_KEY": randomKey()]
+    }
 }

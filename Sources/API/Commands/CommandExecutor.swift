@@ -9,19 +9,25 @@ public import Logging
 ///
 /// A thin face over `EventStore` with the HTTP edge's conventions: the caller's `Principal` becomes
 /// the events' actor, the answer carries the log position for `X-Log-Position`, and a storage
-/// failure becomes a 503 the client may retry.
+/// failure becomes a 503 the client may retry. On a primary with `--sync-replicas N`, a command
+/// that appended returns only once N replicas confirmed its last position durable (else 503
+/// `replication-timeout`), so every command route acknowledges nothing a failover could lose.
 public struct CommandExecutor: Sendable {
     /// The store commands go through.
     let store: EventStore
     /// The clock of commands.
     public let clock: Clock
     let logger: Logger
+    /// The cluster, whose replicas a command waits for (`--sync-replicas`); `nil`: none.
+    let replication: ReplicationNode?
 
-    /// An executor over `store`, stamping commands with `clock`.
-    public init(store: EventStore, clock: Clock, logger: Logger) {
+    /// An executor over `store`, stamping commands with `clock`, acknowledging a command once
+    /// `replication`'s required replicas hold it.
+    public init(store: EventStore, clock: Clock, logger: Logger, replication: ReplicationNode? = nil) {
         self.store = store
         self.clock = clock
         self.logger = logger
+        self.replication = replication
     }
 
     /// The time a command issued now carries.
@@ -45,13 +51,18 @@ public struct CommandExecutor: Sendable {
         _ command: D.Command, on decider: D.Type, stream: String, by principal: Principal?
     ) async throws(APIError) -> Committed<D.State> where D.Event: DomainEvent, D.Rejection: DomainRejection {
         let start = ContinuousClock.now
+        let outcome: CommandOutcome<D.State, D.Event>
         do {
-            let outcome = try await store.handle(command, to: D.self, stream: stream, metadata: metadata(principal))
-            CommandMetrics.record(outcome.append, since: start)
-            return Committed(state: outcome.state, position: outcome.append?.lastPosition ?? head)
+            outcome = try await store.handle(
+                command, to: D.self, stream: stream, metadata: metadata(principal),
+                attached: IdempotentRequest.current?.pendingClaim ?? []
+            )
         } catch {
             throw mapped(error)
         }
+        CommandMetrics.record(outcome.append, since: start)
+        try await replicated(outcome.append)
+        return Committed(state: outcome.state, position: outcome.append?.lastPosition ?? head)
     }
 
     /// Runs a decision over several streams and appends atomically, mapping failures.
@@ -59,12 +70,47 @@ public struct CommandExecutor: Sendable {
         by principal: Principal?, _ decide: (StreamStates) throws(Rejection) -> [StreamEvents]
     ) async throws(APIError) -> Int64 {
         let start = ContinuousClock.now
+        let outcome: MultiStreamOutcome
         do {
-            let outcome = try await store.handle(metadata: metadata(principal), decide)
-            CommandMetrics.record(outcome.append, since: start)
-            return outcome.append?.lastPosition ?? head
+            outcome = try await store.handle(
+                metadata: metadata(principal), attached: IdempotentRequest.current?.pendingClaim ?? [], decide
+            )
         } catch {
             throw mapped(error)
+        }
+        CommandMetrics.record(outcome.append, since: start)
+        try await replicated(outcome.append)
+        return outcome.append?.lastPosition ?? head
+    }
+
+    /// Returns once the replicas `--sync-replicas` asks for confirmed `append` durable; throws 503
+    /// `replication-timeout` when they did not within `--sync-timeout` (the events stay appended).
+    ///
+    /// Within a request carrying an `Idempotency-Key` the wait is left to `IdempotencyMiddleware`,
+    /// which waits once for the command and its recorded answer together.
+    func replicated(_ append: AppendResult?) async throws(APIError) {
+        guard let append else { return }
+        if let request = IdempotentRequest.current {
+            request.appended(append)
+            return
+        }
+        try await replicated(upTo: append.lastPosition)
+    }
+
+    /// Returns once the replicas `--sync-replicas` asks for hold `position`, else throws 503
+    /// `replication-timeout`.
+    func replicated(upTo position: Int64) async throws(APIError) {
+        guard let replication, replication.settings.requiredConfirmations > 0 else { return }
+        guard await replication.waitForReplicas(position) else {
+            let settings = replication.settings
+            logger.warning("replication: a command was not confirmed in time", metadata: [
+                "position": "\(position)", "syncReplicas": "\(settings.syncReplicas)", "timeout": "\(settings.syncTimeout)",
+            ])
+            throw .replicationTimeout(
+                "the command's events are durable on the primary, but fewer than \(settings.syncReplicas) replica(s) "
+                    + "confirmed them within \(settings.syncTimeout); they may take effect: retry with the same Idempotency-Key",
+                retryAfter: 1
+            )
         }
     }
 
@@ -92,6 +138,9 @@ public struct CommandExecutor: Sendable {
             if let rejection = rejection as? any DomainRejection { return APIError(rejection: rejection) }
             return .invalid("body", "\(rejection)")
         case .conflict:
+            if let request = IdempotentRequest.current, !request.claimed, store.log.version(of: request.stream) > request.claimVersion {
+                return .idempotencyKeyInUse()
+            }
             return .conflict("this resource changed while your request was handled; retry it")
         case .store(let failure):
             logger.error("command failed in storage", metadata: ["error": "\(failure)"])

@@ -83,7 +83,8 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     router.add(middleware: RateLimitMiddleware(throttle: platform.throttle, exempt: platform.configuration.replication.secret))
     let routes = RouteTable(
         router: router, readYourWrites: ReadYourWritesMiddleware(platform.readYourWrites),
-        replicaRedirect: platform.replication.role == .replica ? ReplicaRedirectMiddleware(node: platform.replication) : nil
+        replicaRedirect: platform.replication.role == .replica ? ReplicaRedirectMiddleware(node: platform.replication) : nil,
+        idempotency: IdempotencyMiddleware(commands: platform.commands)
     )
     router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
 

@@ -151,7 +151,8 @@ public final class Platform: Sendable {
             self.secrets = try ServerSecrets.load(dataDirectory: data, environment: configuration.environment)
             self.tokens = try TokenService(signingKey: secrets.tokenSigningKey, successorKey: secrets.refreshSuccessorKey)
             self.blobs = try BlobStore(directory: data.appendingPathComponent("blobs"))
-            self.commands = CommandExecutor(store: store, clock: configuration.clock, logger: logger)
+            self.replication = ReplicationNode(settings: configuration.replication, log: log)
+            self.commands = CommandExecutor(store: store, clock: configuration.clock, logger: logger, replication: replication)
             self.accounts = AccountDirectory(commands: commands, emailIndexKey: secrets.emailIndexKey)
             self.access = AccountAccess(commands: commands, log: log)
             self.passwords = PasswordHashing(hasher: configuration.passwordHasher, maxWaiting: configuration.passwordChecksInFlight)
@@ -176,7 +177,6 @@ public final class Platform: Sendable {
                 readYourWrites: readYourWrites, logger: logger
             )
             self.communityFeed = EventFeed(store: store)
-            self.replication = ReplicationNode(settings: configuration.replication, log: log)
             self.nodeID = try Self.loadNodeID(dataDirectory: data)
         } catch {
             log.close()

@@ -100,6 +100,23 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
                  headers: [.retryAfter: String(max(1, seconds))])
     }
 
+    /// 503 with `Retry-After`: the command's events are durable here but fewer replicas than
+    /// `--sync-replicas` confirmed them within `--sync-timeout`. They may exist: retry with the same
+    /// `Idempotency-Key`.
+    public static func replicationTimeout(_ detail: String, retryAfter seconds: Int) -> APIError {
+        APIError(status: .serviceUnavailable, kind: "replication-timeout", detail: detail,
+                 headers: [.retryAfter: String(max(1, seconds))])
+    }
+
+    /// 409 with `Retry-After`: a request with this `Idempotency-Key` took effect but its answer is
+    /// not recorded yet — it is still running, or the server stopped before recording it.
+    public static func idempotencyKeyInUse() -> APIError {
+        APIError(status: .conflict, kind: "idempotency-key-in-use",
+                 detail: "a request with this Idempotency-Key took effect and its answer is not recorded yet "
+                    + "(it is still running, or the server stopped before answering); it will not run again",
+                 headers: [.retryAfter: "1"])
+    }
+
     /// 500 without internals: the request id lets an operator find the logged cause.
     public static func internalError(requestID: String) -> APIError {
         APIError(status: .internalServerError, kind: "internal-error",

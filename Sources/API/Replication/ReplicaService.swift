@@ -83,7 +83,9 @@ struct ReplicaService: Service {
         )
         logger.info("replication: following the primary", metadata: ["primary": "\(primary.absoluteString)", "from": "\(log.head + 1)"])
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await confirmations(client) }
+            // A primary that waits for replicas gets each fsync confirmed at once.
+            let prompt = (response.headers.first(name: "X-Sync-Replicas").flatMap(Int.init) ?? 0) > 0
+            group.addTask { try await confirmations(client, prompt: prompt) }
             group.addTask { try await apply(response.body) }
             defer { group.cancelAll() }
             // Either ending ends the connection: the stream, or the confirmations failing.
@@ -128,8 +130,9 @@ struct ReplicaService: Service {
     }
 
     /// Tells the primary this node's durable head each time it moves (one request at a time, so
-    /// confirmations coalesce under load).
-    private func confirmations(_ client: HTTPClient) async throws {
+    /// confirmations coalesce under load): at once when `prompt` (the primary's commands wait for
+    /// them, `--sync-replicas`), else at most twenty a second.
+    private func confirmations(_ client: HTTPClient, prompt: Bool) async throws {
         var confirmed: Int64 = -1
         while !Task.isCancelled {
             let head = log.head
@@ -148,8 +151,9 @@ struct ReplicaService: Service {
                     throw ReplicationStreamError.primary("the primary refused a confirmation: \(response.status.code)")
                 }
                 confirmed = head
-                // At most twenty a second: enough for lag figures, little for the primary to serve.
-                try await Task.sleep(for: .milliseconds(50))
+                // At most twenty a second when nothing waits: enough for lag figures, little for the
+                // primary to serve.
+                if !prompt { try await Task.sleep(for: .milliseconds(50)) }
             }
             await log.waitForHead(beyond: confirmed)
         }

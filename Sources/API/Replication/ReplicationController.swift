@@ -18,6 +18,9 @@ struct ReplicationController {
     static let secretHeader = HTTPField.Name(ReplicationSecret.header)!
     static let primaryURLHeader = HTTPField.Name("X-Primary-URL")!
     static let headHeader = HTTPField.Name("X-Log-Head")!
+    /// How many replicas the primary's commands wait for: a replica told a non-zero count confirms
+    /// each fsync at once instead of at most twenty times a second.
+    static let syncReplicasHeader = HTTPField.Name("X-Sync-Replicas")!
 
     struct Confirmation: Codable {
         var replica: String
@@ -74,6 +77,7 @@ struct ReplicationController {
         headers[.cacheControl] = "no-cache"
         headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
         headers[Self.headHeader] = String(streamer.log.head)
+        headers[Self.syncReplicasHeader] = String(node.settings.requiredConfirmations)
         if let advertised = node.settings.advertiseURL { headers[Self.primaryURLHeader] = advertised.absoluteString }
         let node = node
         let streamer = streamer

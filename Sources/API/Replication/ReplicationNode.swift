@@ -27,6 +27,15 @@ public final class ReplicationNode: Sendable {
         var primaryHead: Int64?
         var connected = false
         var lastError: String?
+        /// Commands waiting until enough replicas confirmed their position, by ticket.
+        var waiters: [UInt64: Waiter] = [:]
+        var nextTicket: UInt64 = 0
+    }
+
+    struct Waiter {
+        var position: Int64
+        var continuation: CheckedContinuation<Bool, Never>
+        var timer: Task<Void, Never>?
     }
 
     struct ConnectedReplica {
@@ -52,7 +61,8 @@ public final class ReplicationNode: Sendable {
             replica.confirmedPosition = max(replica.confirmedPosition, position - 1)
             replica.streams += 1
             state.replicas[id] = replica
-        }
+            return Self.takeSatisfied(&state, needed: settings.requiredConfirmations)
+        }.forEach { $0.timer?.cancel(); $0.continuation.resume(returning: true) }
     }
 
     /// A replica's stream ended; it stays listed with its last confirmed position.
@@ -67,7 +77,56 @@ public final class ReplicationNode: Sendable {
             replica.url = url ?? replica.url
             replica.confirmedPosition = max(replica.confirmedPosition, position)
             state.replicas[id] = replica
+            return Self.takeSatisfied(&state, needed: settings.requiredConfirmations)
+        }.forEach { $0.timer?.cancel(); $0.continuation.resume(returning: true) }
+    }
+
+    // MARK: Synchronous replication
+
+    /// Waits until `settings.syncReplicas` replicas confirmed `position` durable, or
+    /// `settings.syncTimeout` passed: `true` when they did (at once when none is required).
+    ///
+    /// Woken by the confirmations themselves (`replicaConfirmed`), never by polling; a stopped
+    /// replica costs a waiting command at most the timeout and the log's writer nothing.
+    public func waitForReplicas(_ position: Int64) async -> Bool {
+        let needed = settings.requiredConfirmations
+        guard needed > 0 else { return true }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let ticket: UInt64? = state.withLock { state in
+                if Self.confirmations(of: position, in: state) >= needed { return nil }
+                state.nextTicket += 1
+                state.waiters[state.nextTicket] = Waiter(position: position, continuation: continuation)
+                return state.nextTicket
+            }
+            guard let ticket else { return continuation.resume(returning: true) }
+            let timeout = settings.syncTimeout
+            let timer = Task { [weak self] in
+                try? await Task.sleep(for: timeout)
+                guard !Task.isCancelled, let self else { return }
+                self.state.withLock { $0.waiters.removeValue(forKey: ticket) }?.continuation.resume(returning: false)
+            }
+            // Already woken (a confirmation between the two locks): the timer has nothing to do.
+            let woken = state.withLock { state in
+                guard state.waiters[ticket] != nil else { return true }
+                state.waiters[ticket]?.timer = timer
+                return false
+            }
+            if woken { timer.cancel() }
         }
+    }
+
+    private static func confirmations(of position: Int64, in state: State) -> Int {
+        state.replicas.values.reduce(0) { $0 + ($1.confirmedPosition >= position ? 1 : 0) }
+    }
+
+    private static func takeSatisfied(_ state: inout State, needed: Int) -> [Waiter] {
+        guard needed > 0, !state.waiters.isEmpty else { return [] }
+        var woken: [Waiter] = []
+        for (ticket, waiter) in state.waiters where confirmations(of: waiter.position, in: state) >= needed {
+            woken.append(waiter)
+            state.waiters.removeValue(forKey: ticket)
+        }
+        return woken
     }
 
     // MARK: Replica side

@@ -67,6 +67,8 @@ public final class RouteTable: @unchecked Sendable {
     private let readYourWrites: ReadYourWritesMiddleware
     /// On a replica: where commands go instead of running here.
     private let replicaRedirect: ReplicaRedirectMiddleware?
+    /// On a primary: `Idempotency-Key` on every command route.
+    private let idempotency: IdempotencyMiddleware?
     private var groups: [GroupKey: RouterGroup<AppRequestContext>] = [:]
     /// The routes, in registration order.
     public private(set) var entries: [RouteEntry] = []
@@ -75,16 +77,20 @@ public final class RouteTable: @unchecked Sendable {
         var access: Access
         var readsModels: Bool
         var redirected = false
+        var command = false
     }
 
     /// A table registering on `router`, putting `readYourWrites` in front of the routes that read
-    /// models; on a replica, `replicaRedirect` answers its commands with a redirect to the primary.
+    /// models; on a replica, `replicaRedirect` answers its commands with a redirect to the primary;
+    /// elsewhere `idempotency` runs in front of every command route (after its access rule).
     public init(
-        router: Router<AppRequestContext>, readYourWrites: ReadYourWritesMiddleware, replicaRedirect: ReplicaRedirectMiddleware? = nil
+        router: Router<AppRequestContext>, readYourWrites: ReadYourWritesMiddleware, replicaRedirect: ReplicaRedirectMiddleware? = nil,
+        idempotency: IdempotencyMiddleware? = nil
     ) {
         self.router = router
         self.readYourWrites = readYourWrites
         self.replicaRedirect = replicaRedirect
+        self.idempotency = idempotency
     }
 
     /// A request handler.
@@ -100,9 +106,9 @@ public final class RouteTable: @unchecked Sendable {
         }
         let reads = readsModels ?? (method == .get)
         entries.append(RouteEntry(method: method.rawValue, path: path, access: access, readsModels: reads, documentation: documentation))
-        let redirected = replicaRedirect != nil
-            && ReplicaRedirectMiddleware.redirects(method: method.rawValue, path: path, readsModels: reads)
-        group(GroupKey(access: access, readsModels: reads, redirected: redirected)).on(RouterPath(path), method: method) { request, context in
+        let command = ReplicaRedirectMiddleware.redirects(method: method.rawValue, path: path, readsModels: reads)
+        let redirected = replicaRedirect != nil && command
+        group(GroupKey(access: access, readsModels: reads, redirected: redirected, command: command)).on(RouterPath(path), method: method) { request, context in
             var request = request
             return try await handler(&request, context)
         }
@@ -118,6 +124,7 @@ public final class RouteTable: @unchecked Sendable {
         }
         let group = router.group().add(middleware: AccessMiddleware(key.access))
         if key.readsModels { group.add(middleware: readYourWrites) }
+        if key.command, let idempotency { group.add(middleware: idempotency) }
         groups[key] = group
         return group
     }

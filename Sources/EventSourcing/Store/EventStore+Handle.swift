@@ -10,10 +10,14 @@ extension EventStore {
     /// is written when due.
     ///
     /// - Parameter metadata: actor, correlation and causation ids, copied onto every event.
+    /// - Parameter attached: appends made atomically with the command's events whenever it has
+    ///   some (infrastructure records such as an idempotency claim); a conflict on them retries
+    ///   like one on `stream`.
     /// - Throws: `CommandError.rejected` with the decider's rejection, `.conflict` when every attempt
     ///   conflicted, `.store` when the log or codec failed.
     public func handle<D: Decider>(
-        _ command: D.Command, to decider: D.Type, stream: String, metadata: EventMetadata = EventMetadata()
+        _ command: D.Command, to decider: D.Type, stream: String, metadata: EventMetadata = EventMetadata(),
+        attached: [StreamAppend] = []
     ) async throws(CommandError<D.Rejection>) -> CommandOutcome<D.State, D.Event> where D.Event: DomainEvent {
         var attempt = 0
         while true {
@@ -41,7 +45,7 @@ extension EventStore {
             }
             let result: AppendResult
             do {
-                result = try await log.append([StreamAppend(stream: stream, expectedVersion: .exactly(loaded.version), events: proposed)])
+                result = try await log.append([StreamAppend(stream: stream, expectedVersion: .exactly(loaded.version), events: proposed)] + attached)
             } catch {
                 guard error.kind == .wrongExpectedVersion else { throw .store(.log(error)) }
                 if attempt > options.maxRetries { throw .conflict(error, attempts: attempt) }

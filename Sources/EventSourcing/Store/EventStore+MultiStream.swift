@@ -10,10 +10,13 @@ extension EventStore {
     /// decision runs again, up to `options.maxRetries` times. Either every stream gets its events or
     /// none does: this is how "one account per email" holds.
     ///
+    /// `attached` appends go with the decision's events in the same atomic append whenever it has
+    /// some (infrastructure records such as an idempotency claim).
+    ///
     /// - Throws: `CommandError.rejected` with what `decide` threw, `.conflict` when every attempt
     ///   conflicted, `.store` when loading, encoding or appending failed.
     public func handle<Rejection: Error>(
-        metadata: EventMetadata = EventMetadata(),
+        metadata: EventMetadata = EventMetadata(), attached: [StreamAppend] = [],
         _ decide: (StreamStates) throws(Rejection) -> [StreamEvents]
     ) async throws(CommandError<Rejection>) -> MultiStreamOutcome {
         var attempt = 0
@@ -43,7 +46,7 @@ extension EventStore {
             }
             let result: AppendResult
             do {
-                result = try await log.append(appends)
+                result = try await log.append(appends + attached)
             } catch {
                 guard error.kind == .wrongExpectedVersion else { throw .store(.log(error)) }
                 if attempt > options.maxRetries { throw .conflict(error, attempts: attempt) }

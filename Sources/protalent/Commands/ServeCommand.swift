@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
         Environment: PROTALENT_DATA_DIR, PROTALENT_HOST, PROTALENT_PORT, PROTALENT_BOOTSTRAP_ADMIN, \
         PROTALENT_PROJECTIONS_DIR, PROTALENT_SERVER_KEY, PROTALENT_MASTER_KEY, PROTALENT_RATE_LIMITS=off \
         (load tests only), PROTALENT_LOG_LEVEL, PROTALENT_REPLICA_OF, PROTALENT_REPLICATION_SECRET (the secret \
-        itself), PROTALENT_ADVERTISE_URL. Flags win over the environment. A cluster: docs/operations.md.
+        itself), PROTALENT_ADVERTISE_URL, PROTALENT_SYNC_REPLICAS, PROTALENT_SYNC_TIMEOUT. Flags win over the environment. A cluster: docs/operations.md.
         """
     )
 
@@ -62,6 +62,18 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("scrub-interval"),
         help: "Hours between background re-verifications of the whole log, as `protalent verify` does (default 0: never; or PROTALENT_SCRUB_INTERVAL_HOURS).")
     var scrubInterval: Double?
+
+    @Option(
+        name: .customLong("sync-replicas"),
+        help: "On a primary: acknowledge a command only once this many replicas hold it durably (default 0, or PROTALENT_SYNC_REPLICAS)."
+    )
+    var syncReplicas: Int?
+
+    @Option(
+        name: .customLong("sync-timeout"),
+        help: "How long a command waits for --sync-replicas before answering 503 (2s by default; 500ms, 1.5s or seconds; or PROTALENT_SYNC_TIMEOUT)."
+    )
+    var syncTimeout: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -156,6 +168,37 @@ struct ServeCommand: AsyncParsableCommand {
         if primary != nil, secret == nil {
             throw ValidationError("a replica needs the cluster's secret: --replication-secret-file F or PROTALENT_REPLICATION_SECRET")
         }
-        return ReplicationSettings(secret: secret, primaryURL: primary, advertiseURL: advertised)
+        let replicas = syncReplicas ?? environment["PROTALENT_SYNC_REPLICAS"].flatMap { Int($0) } ?? 0
+        guard replicas >= 0 else { throw ValidationError("--sync-replicas must be 0 or more, not \(replicas)") }
+        if replicas > 0, primary != nil {
+            throw ValidationError("--sync-replicas applies to a primary; a replica's commands go to its primary")
+        }
+        if replicas > 0, secret == nil {
+            throw ValidationError("--sync-replicas needs the cluster's secret (replicas cannot stream without it)")
+        }
+        var timeout = Duration.seconds(2)
+        if let text = syncTimeout ?? environment["PROTALENT_SYNC_TIMEOUT"] {
+            guard let parsed = Self.duration(text) else {
+                throw ValidationError("--sync-timeout must be a positive duration such as 2s, 500ms or 1.5, not '\(text)'")
+            }
+            timeout = parsed
+        }
+        return ReplicationSettings(
+            secret: secret, primaryURL: primary, advertiseURL: advertised, syncReplicas: replicas, syncTimeout: timeout
+        )
+    }
+
+    /// `2s`, `500ms`, `1.5` (seconds): a positive duration, or `nil`.
+    static func duration(_ text: String) -> Duration? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let (number, scale): (Substring, Double) = if trimmed.hasSuffix("ms") {
+            (trimmed.dropLast(2), 0.001)
+        } else if trimmed.hasSuffix("s") {
+            (trimmed.dropLast(), 1)
+        } else {
+            (Substring(trimmed), 1)
+        }
+        guard let value = Double(number), value.isFinite, value > 0 else { return nil }
+        return .milliseconds(Int64((value * scale * 1_000).rounded()))
     }
 }
