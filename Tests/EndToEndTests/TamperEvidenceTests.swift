@@ -40,8 +40,9 @@ import TestSupport
         // Start-up checks the segment against its verification record (size, header, index file,
         // last batch), not every byte: the middle of the segment is the scrub's to find.
         try await server.start(extraArguments: ["--scrub-interval", "0.0003"]) // about a second
-        for _ in 0..<300 where !server.lastStderr.contains("log scrub found corruption") {
-            try await Task.sleep(for: .milliseconds(100))
+        // The server's stderr is a file beside the data directory: woken by each write to it.
+        _ = try? DirectoryWatch.wait(in: server.dataDirectory + ".logs") {
+            server.lastStderr.contains("log scrub found corruption") ? true : nil
         }
         #expect(server.lastStderr.contains("log scrub found corruption") && server.lastStderr.contains(sealed),
                 "the scrub names the file: \(server.lastStderr.suffix(2_000))")

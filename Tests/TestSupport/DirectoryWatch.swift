@@ -13,14 +13,14 @@ public enum DirectoryWatch {
         public var description: String { "nothing matching appeared in \(directory) in time" }
     }
 
-    /// Evaluates `match` now and after every file created, written, moved or deleted in `directory`, until it
+    /// Evaluates `match` now and after every change to a file of `directory` (created, written, moved, deleted), until it
     /// answers a value or `timeout` passes.
     public static func wait<T>(in directory: String, timeout: Duration = .seconds(30), until match: () throws -> T?) throws -> T {
         let fd = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
         guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         defer { close(fd) }
         // Watching before the first look: a file written between the look and the watch is not missed.
-        guard inotify_add_watch(fd, directory, UInt32(IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM)) >= 0 else {
+        guard inotify_add_watch(fd, directory, UInt32(IN_CREATE | IN_MODIFY | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM)) >= 0 else {
             throw POSIXError(.init(rawValue: errno) ?? .EIO)
         }
         let deadline = ContinuousClock.now + timeout
