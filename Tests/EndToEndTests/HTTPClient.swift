@@ -141,7 +141,7 @@ struct HTTPClient: Sendable {
     }
 
     /// A connected loopback TCP socket whose reads and writes give up after `timeoutSeconds`.
-    private static func connect(port: Int, timeoutSeconds: Int) throws -> Int32 {
+    static func connect(port: Int, timeoutSeconds: Int) throws -> Int32 {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw HTTPTransportError(description: "socket: errno \(errno)") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)

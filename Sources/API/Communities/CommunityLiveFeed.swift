@@ -61,7 +61,7 @@ struct CommunityLiveFeed: Sendable {
         headers[.cacheControl] = "no-cache"
         headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            withExtendedLifetime(lease) {}
+            withExtendedLifetime(lease) {}  // the body holds the stream's place until it is gone
             let sink = ResponseBodySink(writer)
             // A graceful shutdown (SIGTERM) ends the stream: the server waits for open responses,
             // and an idle feed would otherwise hold it until the client left.
