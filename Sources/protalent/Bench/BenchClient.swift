@@ -1,0 +1,47 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// JSON over HTTP for the cluster bench: one shared AsyncHTTPClient (connection pool per node).
+struct BenchClient: Sendable {
+    let client: HTTPClient
+
+    /// An answer: status, body and `X-Log-Position`.
+    struct Answer: Sendable {
+        var status: Int
+        var body: Data
+        var position: Int64?
+
+        /// A top-level field of a JSON object body.
+        subscript(_ field: String) -> Any? {
+            ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?[field]
+        }
+    }
+
+    /// Sends `json` (a `JSONSerialization` object, or none) to `url` and decodes the answer.
+    func send(_ method: String, _ url: String, json: [String: Any]? = nil, token: String? = nil,
+              headers extra: [String: String] = [:]) async throws -> Answer {
+        var request = HTTPClientRequest(url: url)
+        request.method = .init(rawValue: method)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in extra { request.headers.add(name: name, value: value) }
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
+        }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        return Answer(
+            status: Int(response.status.code), body: Data(bytes.readableBytesView),
+            position: response.headers.first(name: "X-Log-Position").flatMap(Int64.init)
+        )
+    }
+
+    /// The node's log head (`GET /health`).
+    func head(_ node: String) async throws -> Int64 {
+        let answer = try await send("GET", node + "/health")
+        guard let head = (answer["logHead"] as? NSNumber)?.int64Value else { throw BenchError("no logHead from \(node)/health") }
+        return head
+    }
+}
