@@ -21,6 +21,26 @@ import Testing
             """, token: token, headers: [Self.key: key])
     }
 
+    /// A platform configuration on `directory` with `masterKey` (a restart keeps both).
+    static func configuration(_ directory: TemporaryDirectory, masterKey: String) -> Platform.Configuration {
+        Platform.Configuration(
+            dataDirectory: directory.url, projectionsDirectory: repositoryProjections, environment: ["PROTALENT_MASTER_KEY": masterKey],
+            passwordHasher: PasswordHasher(logN: 10), rateLimits: RateLimits(enabled: false), durability: .unsafeNoSync
+        )
+    }
+
+    /// Registers `email`, logs in and creates a community with `key`: the token and the answer.
+    static func signUpAndCreate(on platform: Platform, email: String, name: String, key: String) async throws -> (String, TestResponse) {
+        try await buildApplication(platform: platform).test(.router) { client in
+            let registered = try await client.send(.post, "/auth/register", json: """
+                {"email": "\(email)", "password": "correct horse battery", "firstName": "Awa", "lastName": "Diop", "role": "student", "countryCode": "SN"}
+                """)
+            #expect(registered.status == .created, "\(registered.text)")
+            let token = try await client.logIn(email)
+            return (token, try await createCommunity(client, token: token, name: name, key: key))
+        }
+    }
+
     @Test func theSameKeyTwiceAnswersTheFirstOutcomeWithOneEffect() async throws {
         let fixture = try APIFixture()
         try await fixture.test { client in
@@ -65,23 +85,58 @@ import Testing
         }
     }
 
+    /// The state a crash between a keyed command's append and its answer's record leaves: the
+    /// claim and the command's events in the log, no record. Made by copying a real data directory
+    /// whose log is rewritten without its last event (the record), as the crashed process left it.
+    @Test func aClaimWhoseAnswerWasNeverRecordedAnswersThatTheCommandTookEffectOnce() async throws {
+        let original = try TemporaryDirectory("protalent-idempotency-original")
+        let crashed = try TemporaryDirectory("protalent-idempotency-crashed")
+        defer { original.remove(); crashed.remove() }
+        let masterKey = Base64.encode(SecureRandom.bytes(count: 32))
+        let before = try Platform(Self.configuration(original, masterKey: masterKey))
+        let (token, first) = try await Self.signUpAndCreate(on: before, email: "idem-orphan@example.sn", name: "Geology Kédougou", key: "orphan")
+        #expect(first.status == .created, "\(first.text)")
+        let events = try before.log.read(from: 1, maxCount: 10_000)
+        before.close()
+        #expect(events.last?.type == "idempotency.recorded")
+
+        // Everything but the log and what was derived from it; then the log without the record.
+        for name in try FileManager.default.contentsOfDirectory(atPath: original.url.path) where !["log", "snapshots"].contains(name) {
+            try FileManager.default.copyItem(at: original.url.appendingPathComponent(name), to: crashed.url.appendingPathComponent(name))
+        }
+        let files = FileManager.default.enumerator(atPath: crashed.url.path)?.allObjects.compactMap { $0 as? String } ?? []
+        for path in files where [".sqlite", ".sqlite-wal", ".sqlite-shm"].contains(where: path.hasSuffix) {
+            try FileManager.default.removeItem(at: crashed.url.appendingPathComponent(path))
+        }
+        let log = try EventLog.open(directory: crashed.url.appendingPathComponent("log").path)
+        for event in events.dropLast() {
+            _ = try await log.append(to: event.stream, expectedVersion: .exactly(event.streamVersion - 1), events: [
+                ProposedEvent(eventId: event.eventId, type: event.type, metadata: event.metadata, payload: event.payload),
+            ])
+        }
+        log.close()
+
+        let after = try Platform(Self.configuration(crashed, masterKey: masterKey))
+        defer { after.close() }
+        let (recovered, again) = try await buildApplication(platform: after).test(.router) { client in
+            (try await Self.createCommunity(client, token: token, name: "Geology Kédougou", key: "orphan"),
+             try await Self.createCommunity(client, token: token, name: "Geology Kédougou", key: "orphan"))
+        }
+        #expect(recovered.status == .ok, "\(recovered.text)")
+        #expect(try recovered.jsonObject()["applied"] as? Bool == true)
+        #expect(recovered.logPosition.map { $0 >= events.count - 1 } == true)
+        #expect(again.status == .ok && again.headers[Self.replayed] == "true" && again.text == recovered.text)
+        let types = try after.log.read(from: 1, maxCount: 10_000).map(\.type)
+        #expect(types.filter { $0 == "communities.community-created" }.count == 1)
+        #expect(types.filter { $0.hasPrefix("idempotency.") } == ["idempotency.claimed", "idempotency.recorded"])
+    }
+
     @Test func theFirstOutcomeSurvivesARestartOnTheSameDataDirectory() async throws {
         let directory = try TemporaryDirectory("protalent-idempotency")
         defer { directory.remove() }
-        let configuration = Platform.Configuration(
-            dataDirectory: directory.url, projectionsDirectory: repositoryProjections,
-            environment: ["PROTALENT_MASTER_KEY": Base64.encode(SecureRandom.bytes(count: 32))],
-            passwordHasher: PasswordHasher(logN: 10), rateLimits: RateLimits(enabled: false), durability: .unsafeNoSync
-        )
+        let configuration = Self.configuration(directory, masterKey: Base64.encode(SecureRandom.bytes(count: 32)))
         let before = try Platform(configuration)
-        let (token, first) = try await buildApplication(platform: before).test(.router) { client in
-            let registered = try await client.send(.post, "/auth/register", json: """
-                {"email": "idem-restart@example.sn", "password": "correct horse battery", "firstName": "Awa", "lastName": "Diop", "role": "student", "countryCode": "SN"}
-                """)
-            #expect(registered.status == .created, "\(registered.text)")
-            let token = try await client.logIn("idem-restart@example.sn")
-            return (token, try await Self.createCommunity(client, token: token, name: "Agronomy Kaolack", key: "restart"))
-        }
+        let (token, first) = try await Self.signUpAndCreate(on: before, email: "idem-restart@example.sn", name: "Agronomy Kaolack", key: "restart")
         #expect(first.status == .created, "\(first.text)")
         before.close()
 

@@ -112,8 +112,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
     /// not recorded yet — it is still running, or the server stopped before recording it.
     public static func idempotencyKeyInUse() -> APIError {
         APIError(status: .conflict, kind: "idempotency-key-in-use",
-                 detail: "a request with this Idempotency-Key took effect and its answer is not recorded yet "
-                    + "(it is still running, or the server stopped before answering); it will not run again",
+                 detail: "a request with this Idempotency-Key is still running; retry to get its outcome",
                  headers: [.retryAfter: "1"])
     }
 

@@ -18,6 +18,11 @@ import NIOCore
 /// key's claim (one atomic append with the command's events), and with `--sync-replicas` the wait
 /// for the replicas is left here, to cover the command and its recorded answer at once. A
 /// timed-out wait still records the answer, so a retry once the replicas caught up replays it.
+///
+/// A claim whose answer was never recorded (the process stopped between the command's append and
+/// the record's, or the primary failed over then) is recovered by the next request with the key:
+/// the claim was appended atomically with the command's events, so the command took effect; the
+/// answer says so (`200`, `{"applied": true, "position": …}`) and is recorded for later retries.
 public struct IdempotencyMiddleware: RouterMiddleware {
     public typealias Context = AppRequestContext
 
@@ -30,6 +35,7 @@ public struct IdempotencyMiddleware: RouterMiddleware {
     static let maxStoredBody = 256 * 1024
 
     let commands: CommandExecutor
+    private let inFlight = IdempotencyKeysInFlight()
 
     /// Records and replays through `commands`' store.
     public init(commands: CommandExecutor) {
@@ -42,13 +48,17 @@ public struct IdempotencyMiddleware: RouterMiddleware {
             throw APIError.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters", field: "Idempotency-Key")
         }
         let caller: String
-        var subject: UUID?
+        let subject: UUID?
         switch context.principal {
         case .user(let id, _):
             caller = "user:" + id.uuidString.lowercased()
             subject = id
-        case .system: caller = "system"
-        case nil: caller = "ip:" + (context.peerAddress ?? "unknown")
+        case .system:
+            caller = "system"
+            subject = nil
+        case nil:
+            caller = "ip:" + (context.peerAddress ?? "unknown")
+            subject = nil
         }
         let stream = "idempotency-" + Self.hex(SHA256.hash(Array((caller + "\n" + key).utf8))).prefix(40)
         var request = request
@@ -57,6 +67,9 @@ public struct IdempotencyMiddleware: RouterMiddleware {
             Array("\(request.method.rawValue) \(request.uri.description)\n".utf8) + Array(body.readableBytesView)
         ))
 
+        // Before reading the key's history, so that a claim seen below is never this node's own.
+        guard inFlight.begin(stream) else { throw APIError.idempotencyKeyInUse() }
+        defer { inFlight.end(stream) }
         let history = try self.history(of: stream)
         let now = commands.now()
         if let recorded = history.recorded, now.timeIntervalSince(recorded.event.at) < Self.window {
@@ -65,12 +78,13 @@ public struct IdempotencyMiddleware: RouterMiddleware {
             try await commands.replicated(upTo: recorded.position)
             return replay(recorded.event)
         }
+        let metadata = commands.metadata(context.principal)
         if let claimed = history.claimed, now.timeIntervalSince(claimed.at) < Self.window {
             guard claimed.requestHash == requestHash else { throw Self.reused }
-            throw APIError.idempotencyKeyInUse()
+            return try await recoverOrphan(stream: stream, version: history.version, requestHash: requestHash, subject: subject,
+                                           metadata: metadata, now: now)
         }
 
-        let metadata = commands.metadata(context.principal)
         let claim: ProposedEvent
         do {
             claim = try commands.store.codec.encode(
@@ -103,22 +117,44 @@ public struct IdempotencyMiddleware: RouterMiddleware {
 
         var recordedAt: Int64?
         if scope.claimed || Self.recordable(response.status) {
-            let bytes = Array(answer.readableBytesView)
-            let withheld = subject == nil || bytes.count > Self.maxStoredBody
-                || (response.headers[.cacheControl]?.contains("no-store") ?? false)
-            if withheld { subject = nil }
-            var headers: [String: String] = [:]
-            for field in response.headers { headers[field.name.canonicalName] = field.value }
-            let record = IdempotencyEvent.recorded(.init(
-                requestHash: requestHash, status: Int(response.status.code), headers: headers, bodyHash: Self.hex(SHA256.hash(bytes)),
-                body: withheld ? nil : Personal(Base64.encode(bytes)), subject: subject, at: now
-            ))
+            let record = Self.record(response, body: Array(answer.readableBytesView), requestHash: requestHash, subject: subject, at: now)
             recordedAt = await append(record, to: stream, version: history.version + (scope.claimed ? 1 : 0), metadata: metadata)
         }
         if let position = [recordedAt, scope.lastPosition].compactMap({ $0 }).max() {
             try await commands.replicated(upTo: position)
         }
         return response
+    }
+
+    /// The answer to a key whose claim has no recorded answer and no request running here: its
+    /// command took effect (the claim rode its append), at or before the log's head now.
+    private func recoverOrphan(
+        stream: String, version: Int64, requestHash: String, subject: UUID?, metadata: EventMetadata, now: Date
+    ) async throws -> Response {
+        let position = commands.store.log.head
+        let body = Array(#"{"applied":true,"position":\#(position),"detail":"a request with this Idempotency-Key took effect before its answer could be recorded (the server stopped or failed over); read its effect with X-Min-Position"}"#.utf8)
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        headers[HTTPField.Name("X-Log-Position")!] = String(position)
+        let answer = Response(status: .ok, headers: headers)
+        let record = Self.record(answer, body: body, requestHash: requestHash, subject: subject, at: now)
+        let recordedAt = await append(record, to: stream, version: version, metadata: metadata)
+        commands.logger.notice("recovered an idempotency key whose answer was never recorded", metadata: ["stream": "\(stream)"])
+        try await commands.replicated(upTo: recordedAt ?? position)
+        guard case .recorded(let recorded) = record else { return answer }
+        return replay(recorded)
+    }
+
+    /// The record of `response` with `body`; the body is withheld for anonymous callers, large
+    /// answers and answers carrying credentials (`Cache-Control: no-store`).
+    private static func record(_ response: Response, body: [UInt8], requestHash: String, subject: UUID?, at now: Date) -> IdempotencyEvent {
+        let withheld = subject == nil || body.count > Self.maxStoredBody
+            || (response.headers[.cacheControl]?.contains("no-store") ?? false)
+        var headers: [String: String] = [:]
+        for field in response.headers { headers[field.name.canonicalName] = field.value }
+        return .recorded(.init(
+            requestHash: requestHash, status: Int(response.status.code), headers: headers, bodyHash: hex(SHA256.hash(body)),
+            body: withheld ? nil : Personal(Base64.encode(body)), subject: withheld ? nil : subject, at: now
+        ))
     }
 
     /// The key's latest claim and record, and its stream's version.
