@@ -179,6 +179,29 @@ import Testing
         return (mentor, user, first, second, registered.logPosition)
     }
 
+    /// A rush on one event: every request answered without a conflict of ours, the seats and the
+    /// waitlist exact (places 1…N, no gap, no duplicate), whatever order the requests ran in.
+    @Test func aRegistrationRushSeatsAndWaitlistsExactlyWithoutAConflict() async throws {
+        let fixture = try APIFixture()
+        try await fixture.test { client in
+            let mentor = try await client.signUp(fixture, email: "rush-mentor@example.sn", role: "mentor")
+            var students: [String] = []
+            for index in 0..<80 { students.append(try await client.signUp(fixture, email: "rush-\(index)@example.sn").access) }
+            let event = try await Self.create(client, token: mentor.access, Self.body(title: "Bourses 2027", in: 5, capacity: 30))
+            let answers = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for token in students {
+                    group.addTask { try await client.send(.post, "/events/\(event.id)/register", token: token) }
+                }
+                return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
+            }
+            #expect(answers.allSatisfy { $0.status == .ok }, "\(answers.filter { $0.status != .ok }.map(\.text))")
+            let bodies = try answers.map { try $0.jsonObject() }
+            #expect(bodies.filter { $0["status"] as? String == "registered" }.count == 30)
+            let places = bodies.compactMap { $0["waitlistPosition"] as? Int }.sorted()
+            #expect(places == Array(1...50))
+        }
+    }
+
     @Test func theCalendarIsJSONByDefaultAndICalendarOnRequest() async throws {
         let fixture = try APIFixture()
         try await fixture.test { client in

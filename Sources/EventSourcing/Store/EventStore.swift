@@ -41,6 +41,8 @@ public final class EventStore: Sendable {
     public let clock: Clock
     /// Makes event ids.
     public let ids: IdGenerator
+    /// Commands queued per stream behind the one being decided (`handle(_:to:stream:)`).
+    let mailboxes = StreamMailboxes()
 
     /// Number of events read per `readStream` call while loading.
     static let readPage = 1_000
