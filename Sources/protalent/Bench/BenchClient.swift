@@ -8,10 +8,12 @@ struct BenchClient: Sendable {
     let client: HTTPClient
 
     /// An answer: status, body and `X-Log-Position`.
-    struct Answer: Sendable {
+    struct Answer: Sendable, CustomStringConvertible {
         var status: Int
         var body: Data
         var position: Int64?
+
+        var description: String { "\(status) \(String(decoding: body.prefix(500), as: UTF8.self))" }
 
         /// A top-level field of a JSON object body.
         subscript(_ field: String) -> Any? {
@@ -43,5 +45,26 @@ struct BenchClient: Sendable {
         let answer = try await send("GET", node + "/health")
         guard let head = (answer["logHead"] as? NSNumber)?.int64Value else { throw BenchError("no logHead from \(node)/health") }
         return head
+    }
+
+    /// Registers `email` (with `role`) and logs in: the access token.
+    func signUp(_ node: String, email: String, role: String = "student") async throws -> String {
+        let password = "bench-password-2026"
+        let registered = try await send("POST", node + "/auth/register", json: [
+            "email": email, "password": password, "firstName": "Awa", "lastName": "Diop", "role": role, "countryCode": "SN",
+        ])
+        guard registered.status == 201 else { throw BenchError("register \(email): \(registered)") }
+        let login = try await send("POST", node + "/auth/login", json: ["email": email, "password": password])
+        guard let token = login["accessToken"] as? String else { throw BenchError("login \(email): \(login)") }
+        return token
+    }
+
+    /// A public community created by the holder of `token`: its id.
+    func createCommunity(_ node: String, token: String, name: String) async throws -> String {
+        let created = try await send("POST", node + "/communities", json: [
+            "name": name, "description": "Bench", "category": "interest", "isPrivate": false,
+        ], token: token)
+        guard let id = created["communityId"] as? String else { throw BenchError("create community: \(created)") }
+        return id
     }
 }

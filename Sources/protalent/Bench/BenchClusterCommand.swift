@@ -145,7 +145,10 @@ struct CommandLoad {
         try await withThrowingTaskGroup(of: (String, String).self) { group in
             for writer in 0..<writers {
                 if writer >= 8, let person = try await group.next() { people.append(person) }
-                group.addTask { try await signUp(email: "bench-\(run)-\(writer)@bench.protalent.app", primary: primary) }
+                group.addTask {
+                    let token = try await http.signUp(primary, email: "bench-\(run)-\(writer)@bench.protalent.app")
+                    return (token, try await http.createCommunity(primary, token: token, name: "Cercle \(run) \(writer)"))
+                }
             }
             for try await person in group { people.append(person) }
         }
@@ -185,23 +188,6 @@ struct CommandLoad {
         let lag = try await sampler.value
         return Result(commands: latencies.count, errors: errors, elapsed: elapsed, latenciesNanos: latencies,
                       lagEvents: lag.events, lagMillis: lag.millis)
-    }
-
-    private func signUp(email: String, primary: String) async throws -> (String, String) {
-        let password = "bench-password-2026"
-        let registered = try await http.send("POST", primary + "/auth/register", json: [
-            "email": email, "password": password, "firstName": "Awa", "lastName": "Diop", "role": "student", "countryCode": "SN",
-        ])
-        guard registered.status == 201 else { throw BenchError("register \(email): \(registered.status) \(String(decoding: registered.body, as: UTF8.self))") }
-        let login = try await http.send("POST", primary + "/auth/login", json: ["email": email, "password": password])
-        guard let token = login["accessToken"] as? String else { throw BenchError("login \(email): \(login.status) \(String(decoding: login.body, as: UTF8.self))") }
-        let community = try await http.send("POST", primary + "/communities", json: [
-            "name": "Cercle \(email.prefix(24))", "description": "Bench", "category": "interest", "isPrivate": false,
-        ], token: token)
-        guard let id = community["communityId"] as? String else {
-            throw BenchError("create community: \(community.status) \(String(decoding: community.body, as: UTF8.self))")
-        }
-        return (token, id)
     }
 
     /// Every 10 ms, every node's head at once: lag in events is the primary's head minus each
