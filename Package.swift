@@ -132,7 +132,10 @@ let package = Package(
         // hostile input (docs/testing.md).
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["protalent", "EventLog", "Archive", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "protalent", "EventLog", "EventSourcing", "API", "Archive", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing", "EventLog", "Domain", "TestSupport"], swiftSettings: swiftSettings),

@@ -180,6 +180,7 @@ struct ArchiveEndToEndTests {
         let erased: Account
         let kept: Account
         let erasedAt: Int64
+        let oldManifest: [UInt8]
         do {
             // Sorted by address: two0 (to be erased) first, two1 second.
             let accounts = try await signUpPeople(server, count: 2, label: "two").sorted { $0.email < $1.email }
@@ -187,6 +188,8 @@ struct ArchiveEndToEndTests {
             kept = accounts[1]
             let before = accounts.map(\.position).max() ?? 0
             _ = try await archiveStatus(server) { $0.archivedPosition >= before }
+            // An archive copy from before the erasure (as an older version of a versioned bucket would be).
+            oldManifest = try #require(try await client.get("two/manifest.json"))
             let erasure = try await server.client.send("DELETE", "/users/me", json: ["password": erased.password], token: erased.accessToken)
             try #require(erasure.status == 204, "\(erasure)")
             erasedAt = try #require(erasure.logPosition)
@@ -210,14 +213,27 @@ struct ArchiveEndToEndTests {
             throw error
         }
 
-        // A copy from before the erasure event: the person's events are there, their key is not.
+        // Restored to before the erasure event, from the current manifest and then from the copy taken
+        // before the erasure: the person's events are there, their key is not, and they stay erased.
         let early = directory.path + "/early"
-        let restored = try await restore(moto, prefix: "two", into: early, toPosition: erasedAt - 1)
-        try #require(restored.status == 0, "restore: \(restored.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: early + "/keys/" + erased.id.lowercased()))
-        #expect(FileManager.default.fileExists(atPath: early + "/keys/" + erased.id.lowercased() + ".erased"))
-        #expect(try await runBinary(["verify", "--data-dir", early]).status == 0)
-        let copy = ServerProcess(dataDirectory: early, environment: secrets.environment)
+        let fromCurrent = try await restore(moto, prefix: "two", into: early, toPosition: erasedAt - 1)
+        try #require(fromCurrent.status == 0, "restore: \(fromCurrent.stderr)")
+        try await expectErased(erased, kept: kept, in: early, before: erasedAt, environment: secrets.environment)
+        try await client.put("two/manifest.json", bytes: oldManifest)
+        let old = directory.path + "/old"
+        let fromOld = try await restore(moto, prefix: "two", into: old)
+        try #require(fromOld.status == 0, "restore from the manifest taken before the erasure: \(fromOld.stderr)")
+        try await expectErased(erased, kept: kept, in: old, before: erasedAt, environment: secrets.environment)
+        try await client.shutdown()
+    }
+
+    /// A restored directory holds no key for `erased` but its tombstone, verifies, and a server on it
+    /// shows `kept` by name and `erased` by none, and refuses their sign-in.
+    private func expectErased(_ erased: Account, kept: Account, in data: String, before erasedAt: Int64, environment: [String: String]) async throws {
+        #expect(!FileManager.default.fileExists(atPath: data + "/keys/" + erased.id.lowercased()))
+        #expect(FileManager.default.fileExists(atPath: data + "/keys/" + erased.id.lowercased() + ".erased"))
+        #expect(try await runBinary(["verify", "--data-dir", data]).status == 0)
+        let copy = ServerProcess(dataDirectory: data, environment: environment)
         try await copy.start()
         do {
             let head = try await copy.logHead()
@@ -233,7 +249,6 @@ struct ArchiveEndToEndTests {
             await copy.kill()
             throw error
         }
-        try await client.shutdown()
     }
 
     @Test(.timeLimit(.minutes(10)))
