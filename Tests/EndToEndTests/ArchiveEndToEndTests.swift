@@ -51,8 +51,8 @@ struct ArchiveEndToEndTests {
         }
     }
 
-    /// A fresh directory with moto started in it, the cluster's keys, and a server archiving to
-    /// `s3://BUCKET/<prefix>` every 200 ms (started). The caller removes the directory and stops moto.
+    /// A fresh directory with moto started in it, the cluster's keys and secret, and a server archiving
+    /// to `s3://BUCKET/<prefix>` every 200 ms (started; replicas may follow it). The caller removes the directory and stops moto.
     private func archivingServer(
         prefix: String, environment extra: [String: String] = [:]
     ) async throws -> (directory: TemporaryDirectory, moto: MotoServer, secrets: ClusterSecrets, server: ServerProcess) {
@@ -63,7 +63,8 @@ struct ArchiveEndToEndTests {
             let secrets = try ClusterSecrets(in: directory.path)
             let server = ServerProcess(
                 dataDirectory: directory.path + "/primary",
-                arguments: ["--archive", "s3://\(moto.bucket)/\(prefix)", "--archive-interval", "200ms"],
+                arguments: ["--archive", "s3://\(moto.bucket)/\(prefix)", "--archive-interval", "200ms",
+                            "--replication-secret-file", secrets.secretFile],
                 environment: secrets.environment.merging(moto.environment) { $1 }.merging(extra) { $1 }
             )
             try await server.start()
@@ -284,6 +285,42 @@ struct ArchiveEndToEndTests {
         } catch {
             moto.resume()
             await server.kill()
+            throw error
+        }
+    }
+
+    @Test(.timeLimit(.minutes(10)))
+    func aRestoredDirectoryStartsAsAReplicaAndFollowsThePrimaryFromThere() async throws {
+        let (directory, moto, secrets, primary) = try await archivingServer(prefix: "four")
+        defer { moto.stop(); directory.remove() }
+        var replica: ServerProcess?
+        do {
+            let before = try await signUpPeople(primary, count: 4, label: "four")
+            let archivedTarget = before.map(\.position).max() ?? 0
+            _ = try await archiveStatus(primary) { $0.archivedPosition >= archivedTarget && $0.lastError == nil }
+            let seeded = directory.path + "/replica"
+            let restored = try await restore(moto, prefix: "four", into: seeded)
+            try #require(restored.status == 0, "restore: \(restored.stderr)")
+            let after = try await signUpPeople(primary, count: 3, label: "fourlater")
+
+            let node = ServerProcess(
+                dataDirectory: seeded,
+                arguments: ["--replica-of", "http://127.0.0.1:\(primary.port)", "--replication-secret-file", secrets.secretFile],
+                environment: secrets.environment
+            )
+            replica = node
+            try await node.start()
+            let head = try await primary.logHead()
+            for account in before + after {
+                let profile = try await node.read("/users/\(account.id)/public", after: head)
+                #expect(profile.status == 200 && profile.text.contains("Archivefour"), "\(account.email) on the seeded replica: \(profile)")
+            }
+            #expect(try await node.logHead() >= head)
+            await node.stop()
+            await primary.stop()
+        } catch {
+            await replica?.kill()
+            await primary.kill()
             throw error
         }
     }
