@@ -1,6 +1,9 @@
 public import Archive
 import EventLog
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Rebuilds a data directory from an archive: the log to the manifest's position or an earlier
 /// one, every batch checked as a replica checks the primary's (checksum, position, chain, segment
@@ -67,8 +70,10 @@ public struct ArchiveRestore: Sendable {
         do {
             let outcome = try await restore(into: staging, client)
             try await client.shutdown()
+            for folder in ["keys", "blobs", "log", ""] { Self.syncDirectory(staging.appendingPathComponent(folder)) }
             if manager.fileExists(atPath: target.path) { try manager.removeItem(at: target) }
             try manager.moveItem(at: staging, to: target)
+            Self.syncDirectory(target.deletingLastPathComponent())
             return outcome
         } catch {
             try? await client.shutdown()
@@ -220,17 +225,32 @@ public struct ArchiveRestore: Sendable {
             let folder = directory.appendingPathComponent(String(hash.prefix(2)))
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try write(bytes, to: folder.appendingPathComponent(String(hash.dropFirst(2))))
+            Self.syncDirectory(folder)
             count += 1
         }
         return count
     }
 
+    /// Writes a file (mode 0600) and fsyncs it: the directory is renamed into place only once
+    /// everything in it is durable.
     private func write(_ bytes: [UInt8], to url: URL) throws {
-        do {
-            try Data(bytes).write(to: url)
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
-        } catch {
-            throw ArchiveError.local("cannot write \(url.path): \(error)")
+        let descriptor = Glibc.open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw ArchiveError.local("cannot create \(url.path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            guard written > 0 else { throw ArchiveError.local("cannot write \(url.path): \(String(cString: strerror(errno)))") }
+            offset += written
         }
+        guard fsync(descriptor) == 0 else { throw ArchiveError.local("cannot fsync \(url.path): \(String(cString: strerror(errno)))") }
+    }
+
+    /// fsyncs a directory, so the names in it (and a rename into it) are durable.
+    private static func syncDirectory(_ url: URL) {
+        let descriptor = Glibc.open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        close(descriptor)
     }
 }

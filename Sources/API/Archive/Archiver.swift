@@ -1,9 +1,9 @@
 import Archive
-import EventLog
-import EventSourcing
-import Foundation
-import Logging
-import ServiceLifecycle
+public import EventLog
+public import EventSourcing
+public import Foundation
+public import Logging
+public import ServiceLifecycle
 
 /// The primary's continuous archive: at least every `interval` it ships to the object store what
 /// the log made durable since the last pass — whole sealed segments, tail objects for the active
@@ -14,8 +14,8 @@ import ServiceLifecycle
 /// per pass, so commands never wait for it. When the store fails or is slow, passes fail and are
 /// retried with exponential backoff; the lag grows in `ArchiveMonitor` and shrinks again once the
 /// store answers. The manifest in the store is the only progress record: a restarted server goes on
-/// from it.
-struct Archiver: Service {
+/// from it. A primary's `Platform.services()` runs one; `protalent bench archive` runs one on its own log.
+public struct Archiver: Service {
     let log: EventLog
     let keys: KeyStore
     let blobsDirectory: URL
@@ -26,6 +26,16 @@ struct Archiver: Service {
     var maxTailBytesPerPass = 64 << 20
     var maxBackoff: Duration = .seconds(30)
 
+    /// An archiver of `log` and `keys` (and the avatars in `blobsDirectory`) to `settings`, reporting to `monitor`.
+    public init(log: EventLog, keys: KeyStore, blobsDirectory: URL, settings: ArchiveSettings, monitor: ArchiveMonitor, logger: Logger) {
+        self.log = log
+        self.keys = keys
+        self.blobsDirectory = blobsDirectory
+        self.settings = settings
+        self.monitor = monitor
+        self.logger = logger
+    }
+
     /// What a run knows of the store between passes.
     struct Progress {
         var manifest: ArchiveManifest?
@@ -33,7 +43,8 @@ struct Archiver: Service {
         var masterCheckSent = false
     }
 
-    func run() async throws {
+    /// Archives until cancelled or a graceful shutdown.
+    public func run() async throws {
         let client = S3Client(configuration: settings.store, bucket: settings.location.bucket)
         await cancelWhenGracefulShutdown {
             await archiveForever(client)
@@ -106,6 +117,13 @@ struct Archiver: Service {
             throw ArchiveError.object(
                 settings.location.key(ArchiveManifest.objectName), position: manifest.position,
                 "the archive holds positions up to \(manifest.position) but this log's head is \(log.head): it is another log's archive"
+            )
+        }
+        // The same history, not only as long: the chain hash where the archive ends must be this log's.
+        guard let chain = try log.chainHash(endingAt: manifest.position), ArchiveObjectCodec.hex(chain) == manifest.chainHash else {
+            throw ArchiveError.object(
+                settings.location.key(ArchiveManifest.objectName), position: manifest.position,
+                "its chain hash \(manifest.chainHash) is not this log's at that position: it is another log's archive"
             )
         }
         logger.info("archive: continuing", metadata: ["archive": "\(settings.location)", "from": "\(manifest.position + 1)"])

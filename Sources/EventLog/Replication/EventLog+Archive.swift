@@ -52,3 +52,22 @@ extension EventLog {
         return summaries
     }
 }
+
+extension EventLog {
+    /// The chain hash after the stored batch that ends at `position` (zeros for position 0); `nil`
+    /// when no batch ends there (beyond the head, or inside a batch).
+    ///
+    /// - Throws: `.io` when the segment cannot be read.
+    public func chainHash(endingAt position: Int64) throws(LogError) -> [UInt8]? {
+        if position == 0 { return LogFormat.zeroHash }
+        let found = core.state.withLock { state -> (BatchLocation, SegmentState)? in
+            guard let index = state.index.batchIndex(containing: position) else { return nil }
+            let location = state.index.batches[index]
+            guard location.lastPosition == position else { return nil }
+            return (location, state.index.segments[Int(location.segment)])
+        }
+        guard let (location, segment) = found else { return nil }
+        let header = try segment.reader.read(at: Int(location.offset), count: LogFormat.batchHeaderSize)
+        return Array(header[32..<64])
+    }
+}

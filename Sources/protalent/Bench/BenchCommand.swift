@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput and latency, against a baseline in the same run.",
-        subcommands: [BenchLogCommand.self, BenchStreamCommand.self, BenchProjectionsCommand.self, BenchSearchCommand.self]
+        subcommands: [BenchLogCommand.self, BenchStreamCommand.self, BenchProjectionsCommand.self, BenchSearchCommand.self, BenchArchiveCommand.self]
     )
 }
 
