@@ -52,9 +52,9 @@ struct ArchiveEndToEndTests {
     }
 
     /// A fresh directory with moto started in it, the cluster's keys and secret, and a server archiving
-    /// to `s3://BUCKET/<prefix>` every 200 ms (started; replicas may follow it). The caller removes the directory and stops moto.
+    /// to `s3://BUCKET/<prefix>` every `interval` (started; replicas may follow it). The caller removes the directory and stops moto.
     private func archivingServer(
-        prefix: String, environment extra: [String: String] = [:]
+        prefix: String, interval: String = "200ms", environment extra: [String: String] = [:]
     ) async throws -> (directory: TemporaryDirectory, moto: MotoServer, secrets: ClusterSecrets, server: ServerProcess) {
         let directory = try TemporaryDirectory("protalent-e2e-archive")
         let moto = MotoServer(directory: directory.path)
@@ -63,7 +63,7 @@ struct ArchiveEndToEndTests {
             let secrets = try ClusterSecrets(in: directory.path)
             let server = ServerProcess(
                 dataDirectory: directory.path + "/primary",
-                arguments: ["--archive", "s3://\(moto.bucket)/\(prefix)", "--archive-interval", "200ms",
+                arguments: ["--archive", "s3://\(moto.bucket)/\(prefix)", "--archive-interval", interval,
                             "--replication-secret-file", secrets.secretFile],
                 environment: secrets.environment.merging(moto.environment) { $1 }.merging(extra) { $1 }
             )
@@ -323,5 +323,26 @@ struct ArchiveEndToEndTests {
             await primary.kill()
             throw error
         }
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func aGracefulStopArchivesEveryAcknowledgedCommandBeforeExiting() async throws {
+        // An interval far longer than the test: only the last pass at SIGTERM can ship these commands.
+        let (directory, moto, _, server) = try await archivingServer(prefix: "five", interval: "600s")
+        defer { moto.stop(); directory.remove() }
+        let acknowledged: Int64
+        do {
+            _ = try await archiveStatus(server) { $0.lastSuccessMicros > 0 }
+            acknowledged = try await signUpPeople(server, count: 2, label: "five").map(\.position).max() ?? 0
+            await server.stop()
+        } catch {
+            await server.kill()
+            throw error
+        }
+        #expect(server.terminationStatus == 0)
+        let restored = try await restore(moto, prefix: "five", into: directory.path + "/restored")
+        try #require(restored.status == 0, "restore: \(restored.stderr)")
+        let position = try #require(Self.line("restored position: ", in: restored.stdout).flatMap { Int64($0) })
+        #expect(position >= acknowledged, "a graceful stop left positions \(position + 1)...\(acknowledged) unarchived")
     }
 }

@@ -43,17 +43,43 @@ public struct Archiver: Service {
         var masterCheckSent = false
     }
 
-    /// Archives until cancelled or a graceful shutdown.
+    /// Archives until cancelled or a graceful shutdown; on a graceful shutdown it makes one last
+    /// pass (at most `finalPassLimit`), so a SIGTERM leaves nothing acknowledged unarchived when the
+    /// store answers.
     public func run() async throws {
         let client = S3Client(configuration: settings.store, bucket: settings.location.bucket)
+        let progress = ProgressBox()
         await cancelWhenGracefulShutdown {
-            await archiveForever(client)
+            await archiveForever(client, progress)
+        }
+        if Task.isShuttingDownGracefully {
+            let archiver = self
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    var state = progress.value
+                    if (try? await archiver.pass(client, &state)) != nil { archiver.report(state, error: nil) }
+                }
+                group.addTask { try? await Task.sleep(for: archiver.finalPassLimit) }
+                await group.next()
+                group.cancelAll()
+            }
         }
         try await client.shutdown()
     }
 
-    private func archiveForever(_ client: S3Client) async {
-        var progress = Progress()
+    /// The longest a graceful shutdown waits for the last pass.
+    var finalPassLimit: Duration = .seconds(5)
+
+    /// The progress between the loop and the last pass (one task uses it at a time).
+    private final class ProgressBox: @unchecked Sendable {
+        // @unchecked: written by the archiving loop, then read by the last pass only after the loop
+        // has returned; never two tasks at once.
+        var value = Progress()
+    }
+
+    private func archiveForever(_ client: S3Client, _ box: ProgressBox) async {
+        var progress = box.value
+        defer { box.value = progress }
         var backoff = settings.interval
         while !Task.isCancelled {
             let started = ContinuousClock.now
