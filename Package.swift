@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "ReadModels", targets: ["ReadModels"]),
         .library(name: "API", targets: ["API"]),
+        .library(name: "Archive", targets: ["Archive"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -44,6 +45,17 @@ let package = Package(
         .target(name: "CCRC32C"),
         .target(name: "EventLog", dependencies: ["CLZ4", "CCRC32C", "Cryptography"], swiftSettings: swiftSettings),
         .target(name: "EventSourcing", dependencies: ["EventLog", "Cryptography"], swiftSettings: swiftSettings),
+        // The S3 client of the log's archive (SigV4 over AsyncHTTPClient); it knows no log.
+        .target(
+            name: "Archive",
+            dependencies: [
+                "Cryptography",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Domain", dependencies: ["EventSourcing"], swiftSettings: swiftSettings),
         // One SQLite setting that only C can make (sqlite3_config is variadic).
         .target(name: "CSQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
@@ -71,7 +83,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "EventLog", "EventSourcing", "Domain", "Projections", "ReadModels", "Cryptography",
+                "EventLog", "EventSourcing", "Domain", "Projections", "ReadModels", "Cryptography", "Archive",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -89,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "protalent",
             dependencies: [
-                "EventLog", "EventSourcing", "Domain", "Projections", "ReadModels", "Cryptography", "API",
+                "EventLog", "EventSourcing", "Domain", "Projections", "ReadModels", "Cryptography", "API", "Archive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -105,6 +117,8 @@ let package = Package(
         // Shared fixtures and assertions for the test targets.
         .target(name: "TestSupport", dependencies: ["EventLog"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"], swiftSettings: swiftSettings),
+        // SigV4 against AWS's published test suite (Fixtures/sigv4, source in its README).
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "Cryptography"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TestSupport"], swiftSettings: swiftSettings),
         // Drives the real `protalent` binary (built because this target depends on it).
         .testTarget(
@@ -119,7 +133,10 @@ let package = Package(
         // hostile input (docs/testing.md).
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["protalent", "EventLog", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "protalent", "EventLog", "EventSourcing", "API", "Archive", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing", "EventLog", "Domain", "TestSupport"], swiftSettings: swiftSettings),

@@ -10,9 +10,18 @@ public enum ProtalentBinary {
 
     /// Runs the binary to completion and returns its exit status and output.
     public static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try run(arguments, environment: [:])
+    }
+
+    /// Runs the binary to completion with `environment` added to this process's, and returns its
+    /// exit status and output.
+    public static func run(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

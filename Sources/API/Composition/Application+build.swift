@@ -120,5 +120,6 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     ReplicationController(
         node: platform.replication, streamer: ReplicationStreamer(log: platform.log, keys: platform.keys), logger: platform.logger
     ).addRoutes(to: routes)
+    ArchiveController(monitor: platform.archive, log: platform.log).addRoutes(to: routes)
     return (router, routes)
 }

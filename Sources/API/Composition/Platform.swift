@@ -40,6 +40,8 @@ public final class Platform: Sendable {
         /// Password checks in flight (running or waiting for the hashing thread) before the next
         /// sign-in is refused with 503.
         public var passwordChecksInFlight = 64
+        /// Where a primary archives its log (`serve --archive`); `nil` archives nothing.
+        public var archive: ArchiveSettings?
 
         /// A configuration with the defaults.
         public init(
@@ -109,6 +111,8 @@ public final class Platform: Sendable {
     public let replication: ReplicationNode
     /// This node's stable id in a cluster (`<data>/node.id`, made on first start).
     public let nodeID: String
+    /// How far the archive is behind, when this node archives (`Configuration.archive`).
+    public let archive: ArchiveMonitor?
 
     /// The clock of commands.
     public var clock: Clock { configuration.clock }
@@ -178,6 +182,7 @@ public final class Platform: Sendable {
             )
             self.communityFeed = EventFeed(store: store)
             self.nodeID = try Self.loadNodeID(dataDirectory: data)
+            self.archive = configuration.archive.map { ArchiveMonitor(settings: $0, dataDirectory: data) }
         } catch {
             log.close()
             throw error
@@ -198,6 +203,9 @@ public final class Platform: Sendable {
                 log: log, keys: keys, erasure: erasure, node: replication, secret: secret, primary: primary, replicaID: nodeID,
                 logger: logger
             ))
+        }
+        if let settings = configuration.archive, let archive {
+            services.append(Archiver(log: log, keys: keys, blobsDirectory: blobs.directory, settings: settings, monitor: archive, logger: logger))
         }
         if runsProjections { services.append(ProjectionService(readModels: readModels)) }
         services.append(mail.worker(logger: logger))

@@ -19,6 +19,7 @@ public enum AccessPolicy {
         "GET /replication/stream": .anonymous,
         "POST /replication/confirm": .anonymous,
         "GET /admin/replication": .admin,
+        "GET /admin/archive": .admin,
 
         // Auth
         "POST /auth/register": .anonymous,

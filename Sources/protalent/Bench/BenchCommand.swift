@@ -9,7 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure throughput and latency, against a baseline in the same run.",
         subcommands: [
             BenchLogCommand.self, BenchStreamCommand.self, BenchProjectionsCommand.self, BenchSearchCommand.self, BenchClusterCommand.self,
-            BenchHotStreamsCommand.self,
+            BenchHotStreamsCommand.self, BenchArchiveCommand.self,
         ]
     )
 }

@@ -75,6 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var syncTimeout: String?
 
+    @OptionGroup var archive: ArchiveOptions
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var logger = Logger(label: "protalent")
@@ -96,6 +98,13 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let isReplica = configuration.replication.isReplica
+        do {
+            // A replica's log is the primary's: the primary archives it.
+            configuration.archive = isReplica ? nil : try archive.settings(environment: environment)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
         if isReplica, demo {
             printError("error: --demo writes to the log; a replica takes its log from the primary (seed the primary instead)")
             throw ExitCode(1)
@@ -141,6 +150,9 @@ struct ServeCommand: AsyncParsableCommand {
             var lines = ["ProTalent is listening on http://\(address.host):\(port)  (API: /openapi.json, health: /health, metrics: /metrics)"]
             if let primary = platform.configuration.replication.primaryURL {
                 lines.append("replica of \(primary.absoluteString): commands answer 307 to the primary")
+            }
+            if let archive = platform.configuration.archive {
+                lines.append("archiving to \(archive.location) every \(archive.interval)")
             }
             if let demoLogin {
                 lines.append("demo student: \(demoLogin.student) / \(DemoData.password)")

@@ -1,3 +1,4 @@
+import API
 import ArgumentParser
 import EventLog
 import Foundation
@@ -30,6 +31,12 @@ struct StatsCommand: ParsableCommand {
         }
         if let cut = log.lastTornTailCut {
             print("last open cut a torn tail: \(cut)")
+        }
+        if let archive = ArchiveMonitor.lastWritten(dataDirectory: URL(fileURLWithPath: data.dataDirectory)) {
+            // Written by the serving process after each pass; the head may have moved since.
+            let lag = max(0, stats.events - archive.archivedPosition)
+            print("archive: \(archive.location) at position \(archive.archivedPosition), lag \(lag) events, \(formatted(archive.lagSeconds, digits: 1)) s"
+                + (archive.lastError.map { ", last error: \($0)" } ?? ""))
         }
         printProjections(head: log.head)
     }
