@@ -58,6 +58,8 @@ CREATE TABLE n_sessions (
     title        TEXT NOT NULL,        -- the mentee's words
     scheduled_at TEXT NOT NULL
 );
+-- Erasure blanks the titles a mentee wrote.
+CREATE INDEX n_sessions_by_mentee ON n_sessions (mentee_id);
 CREATE TABLE n_events (
     id         TEXT PRIMARY KEY,
     title      TEXT NOT NULL,

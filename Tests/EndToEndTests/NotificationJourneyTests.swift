@@ -6,7 +6,7 @@ import TestSupport
 /// the approval reaches the requester's inbox (only theirs) and their mailbox in French with a link
 /// from `PROTALENT_PUBLIC_URL`, and nobody who turned mail off is mailed.
 @Suite(.serialized) struct NotificationJourneyTests {
-    @Test(.timeLimit(.minutes(5))) func aJoinRequestAndItsApprovalReachTheRightPeopleLiveAndByMail() async throws {
+    @Test(.timeLimit(.minutes(10))) func aJoinRequestAndItsApprovalReachTheRightPeopleLiveAndByMail() async throws {
         try await withServer(environment: ["PROTALENT_PUBLIC_URL": "https://app.protalent.example"]) { server in
             let owner = try await server.signUp(uniqueEmail("mariama"), firstName: "Mariama", lastName: "Diallo")
             let joiner = try await server.signUp(uniqueEmail("ousmane"), firstName: "Ousmane", lastName: "Kane")

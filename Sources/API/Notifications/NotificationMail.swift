@@ -55,7 +55,9 @@ public struct NotificationMail: Service {
                 _ = await queries.runner.waitUntil(timeout: .seconds(3_600)) { $0.checkpoint > seen }
                 guard queries.runner.status.checkpoint > last, !Task.isCancelled else { continue }
                 // The burst: whatever else the next moments bring leaves in the same message.
-                try await Task.sleep(for: window)
+                try? await Task.sleep(for: window)
+                // Stopping: what is not mailed yet is mailed at the next start (the checkpoint did not move).
+                if Task.isCancelled { break }
                 let upTo = queries.runner.status.checkpoint
                 do {
                     try send(try queries.added(after: last, upTo: upTo))
@@ -63,7 +65,7 @@ public struct NotificationMail: Service {
                     last = upTo
                 } catch {
                     logger.warning("notification mail: a batch could not be queued; it is tried again", metadata: ["error": "\(error)"])
-                    try await Task.sleep(for: .seconds(1))
+                    try? await Task.sleep(for: .seconds(1))
                 }
             }
         }

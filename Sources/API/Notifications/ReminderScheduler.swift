@@ -33,10 +33,11 @@ public struct ReminderScheduler: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 if node.role == .primary { await fireDue() }
-                try await Task.sleep(for: tick)
+                // Cancelled (the server stops): the loop ends, not with an error.
+                try? await Task.sleep(for: tick)
             }
         }
     }
