@@ -222,7 +222,7 @@ import TestSupport
 
     @Test func todaysProjectionsTurnTheCommittedLogIntoTheCommittedRows() async throws {
         let dumps = try await Self.dumpProjections(logDirectory: Self.goldenSegment.deletingLastPathComponent().path)
-        #expect(Set(dumps.keys) == ["analytics", "audit", "communities", "events", "matching", "mentors", "scholarships", "search", "sessions", "users"])
+        #expect(Set(dumps.keys) == ["analytics", "audit", "communities", "events", "matching", "mentors", "notifications", "scholarships", "search", "sessions", "users"])
         for (name, dump) in dumps {
             let file = Self.golden.appendingPathComponent("\(name).rows.txt")
             if Self.regenerate { try Data(dump.utf8).write(to: file) }

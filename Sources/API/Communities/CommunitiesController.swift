@@ -106,17 +106,8 @@ struct CommunitiesController {
         // The same rule as the posts list: refuse before the stream starts, with a problem.
         let access = try communities.posts(in: communityID, viewer: context.principal, page: PageRequest(limit: 1))
         _ = try Self.granted(access, communityID)
-        var resume: Int64?
-        if let text = request.headers[CommunityLiveFeed.lastEventID] {
-            guard let position = Int64(text.trimmingCharacters(in: .whitespaces)), position >= 0 else {
-                throw APIError.badRequest("Last-Event-ID must be a log position (a non-negative integer)", field: "Last-Event-ID")
-            }
-            resume = position
-        }
-        let token = TokenService.VerifiedAccess(
-            principal: .user(user.id, user.role), tokenID: context.tokenID ?? "", generation: context.accessGeneration ?? 0,
-            expiresAt: context.accessExpiresAt ?? .distantFuture
-        )
+        let resume = try ServerSentEvents.resumeID(of: request, what: "a log position")
+        let token = ServerSentEvents.viewer(of: user, in: context)
         let feed = try live.feed(of: communityID, viewer: token, communities: communities)
         // An id beyond the head (a client of an older data directory) resumes at the head.
         let head = commands.head

@@ -117,6 +117,12 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
         )
     ).addRoutes(to: routes)
     EventsController(commands: commands, events: try readModels.events).addRoutes(to: routes)
+    NotificationsController(
+        commands: commands, notifications: platform.notificationFeed.queries,
+        live: NotificationLiveFeeds(
+            feed: platform.notificationFeed, access: platform.access, clock: platform.clock, logger: platform.logger, limit: platform.liveStreams
+        )
+    ).addRoutes(to: routes)
     ReplicationController(
         node: platform.replication, streamer: ReplicationStreamer(log: platform.log, keys: platform.keys), logger: platform.logger
     ).addRoutes(to: routes)

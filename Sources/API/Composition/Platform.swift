@@ -5,6 +5,7 @@ public import EventSourcing
 public import Foundation
 public import Logging
 public import Projections
+import ReadModels
 public import ServiceLifecycle
 
 /// The composition root: opens a data directory (the log writer, keys, read models) and builds,
@@ -42,6 +43,10 @@ public final class Platform: Sendable {
         public var passwordChecksInFlight = 64
         /// Where a primary archives its log (`serve --archive`); `nil` archives nothing.
         public var archive: ArchiveSettings?
+        /// How long notification mail collects a burst before it sends one message (a digest) per person.
+        public var notificationMailWindow: Duration = .seconds(2)
+        /// How often the reminder scheduler reads the schedule.
+        public var reminderTick: Duration = .seconds(1)
 
         /// A configuration with the defaults.
         public init(
@@ -107,6 +112,8 @@ public final class Platform: Sendable {
     let liveStreams = LiveStreamLimit()
     /// Live events of communities, one log subscription for every client.
     public let communityFeed: EventFeed<Communities.Event>
+    /// New notifications, one reader of their read model for every live client.
+    public let notificationFeed: NotificationFeed
     /// This node's role in a cluster, its replicas or its primary.
     public let replication: ReplicationNode
     /// This node's stable id in a cluster (`<data>/node.id`, made on first start).
@@ -181,6 +188,7 @@ public final class Platform: Sendable {
                 readYourWrites: readYourWrites, logger: logger
             )
             self.communityFeed = EventFeed(store: store)
+            self.notificationFeed = NotificationFeed(queries: try readModels.notifications)
             self.nodeID = try Self.loadNodeID(dataDirectory: data)
             self.archive = configuration.archive.map { ArchiveMonitor(settings: $0, dataDirectory: data) }
         } catch {
@@ -192,7 +200,8 @@ public final class Platform: Sendable {
     /// The background services of a server on this platform, in start order (a graceful shutdown
     /// stops them in reverse, after the HTTP server): the projection runners, mail delivery, the
     /// forgot-password worker (which queues mail), the erasure worker (which waits on the
-    /// projections) and the live feeds; on a replica first of all the follower of the primary's log.
+    /// projections), the live feeds, notification mail and the reminder scheduler (which fires only
+    /// while this node is the primary); on a replica first of all the follower of the primary's log.
     ///
     /// - Parameter runsProjections: `false` leaves the read models where they are (tests of the
     ///   read-your-writes timeout).
@@ -212,6 +221,15 @@ public final class Platform: Sendable {
         services.append(passwordResets.worker(logger: logger))
         services.append(erasure.worker())
         services.append(FeedService(feed: communityFeed))
+        services.append(notificationFeed)
+        services.append(NotificationMail(
+            queries: notificationFeed.queries, outbox: mail,
+            checkpoint: configuration.dataDirectory.appendingPathComponent("mail/notifications.checkpoint"),
+            publicURL: configuration.environment["PROTALENT_PUBLIC_URL"], window: configuration.notificationMailWindow, logger: logger
+        ))
+        services.append(ReminderScheduler(
+            queries: notificationFeed.queries, commands: commands, node: replication, tick: configuration.reminderTick, logger: logger
+        ))
         return services
     }
 

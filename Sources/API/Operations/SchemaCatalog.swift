@@ -167,5 +167,9 @@ enum SchemaCatalog {
             "title": .text, "description": .nullable(.text), "start": .dateTime, "end": .dateTime, "location": .nullable(.text),
             "url": .nullable(.text), "updatedAt": .dateTime,
         ], required: ["uid", "sequence", "status", "eventId", "title", "start", "end", "updatedAt"]),
+        "Notification": .object([
+            "id": .text, "kind": .string(values: NotificationText.kinds), "title": .text, "body": .text, "createdAt": .dateTime,
+            "readAt": .nullable(.dateTime), "link": .nullable(.text),
+        ], required: ["id", "kind", "title", "body", "createdAt"]),
     ]
 }

@@ -95,6 +95,12 @@ public enum AccessPolicy {
         "GET /events/{id}": .signedIn,
         "POST /events/{id}/register": .signedIn,
         "DELETE /events/{id}/register": .signedIn,
+
+        // Notifications (the caller's own inbox only: the handlers act on the caller)
+        "GET /notifications": .signedIn,
+        "POST /notifications/{id}/read": .signedIn,
+        "POST /notifications/read-all": .signedIn,
+        "GET /notifications/live": .signedIn,
     ]
 
     /// The rule for a route, or `nil` when the policy does not know it.

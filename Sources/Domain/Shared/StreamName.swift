@@ -21,4 +21,8 @@ public enum StreamName {
     public static func gathering(_ id: UUID) -> String { "gathering-\(id.uuidString.lowercased())" }
     /// `scholarship-<scholarshipId>`.
     public static func scholarship(_ id: UUID) -> String { "scholarship-\(id.uuidString.lowercased())" }
+    /// `inbox-<userId>`: a person's notification read marks.
+    public static func inbox(_ id: UUID) -> String { "inbox-\(id.uuidString.lowercased())" }
+    /// `reminder-<key>`: one reminder's firing (keys: `session-<sessionId>-<userId>`, …).
+    public static func reminder(_ key: String) -> String { "reminder-\(key)" }
 }

@@ -22,4 +22,9 @@ extension ProjectionSet {
     public var sessions: SessionQueries {
         get throws { try SessionQueries(self) }
     }
+
+    /// Notifications, reminders and mail settings (`projections/notifications.sql`, `users.sql`).
+    public var notifications: NotificationQueries {
+        get throws { try NotificationQueries(self) }
+    }
 }
