@@ -19,7 +19,7 @@ public final class EventLog: Sendable {
     /// What opening found (a torn tail cut off, indexes rebuilt).
     public let recovery: RecoveryReport
 
-    private let core: LogCore
+    let core: LogCore
     private let writer: LogWriter?
     private let lock: FileDescriptor?
 

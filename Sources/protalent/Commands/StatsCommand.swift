@@ -7,7 +7,7 @@ import ReadModels
 /// `protalent stats`: sizes and counts of the log, and the status of every projection.
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "stats", abstract: "Show events, streams, segments and compression, and the status of every projection.",
+        commandName: "stats", abstract: "Show events, streams, segments and compression, replication, and the status of every projection.",
         discussion: "Reads the log and the read models without locking or changing them: safe beside a running server."
     )
 
@@ -31,6 +31,7 @@ struct StatsCommand: ParsableCommand {
         if let cut = log.lastTornTailCut {
             print("last open cut a torn tail: \(cut)")
         }
+        printReplication(head: log.head)
         printProjections(head: log.head)
     }
 
