@@ -5,6 +5,7 @@ import HTTPTypes
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// Bad input gets a precise 4xx problem and changes nothing.

@@ -41,16 +41,6 @@ import TestSupport
         return answers
     }
 
-    /// The segment files of a node's log, by name.
-    private func segments(_ node: ServerProcess) throws -> [String: Data] {
-        let log = node.dataDirectory + "/log"
-        var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: log) where name.hasSuffix(".seg") {
-            files[name] = try Data(contentsOf: URL(fileURLWithPath: log + "/" + name))
-        }
-        return files
-    }
-
     @Test func aPrimaryAndTwoReplicasHoldTheSameLogAnswerAlikeRedirectCommandsAndShredErasures() async throws {
         let directory = try TemporaryDirectory("protalent-e2e-cluster")
         defer { directory.remove() }
@@ -143,10 +133,10 @@ import TestSupport
                 #expect(caughtUp.status == 200, "\(caughtUp)")
             }
             for node in replicas + [primary] { await node.stop() }
-            let reference = try segments(primary)
+            let reference = try primary.segmentFiles()
             #expect(!reference.isEmpty)
             for replica in replicas {
-                #expect(try segments(replica) == reference, "\(replica.dataDirectory) differs from the primary's log")
+                #expect(try replica.segmentFiles() == reference, "\(replica.dataDirectory) differs from the primary's log")
                 let verified = try await replica.verify()
                 #expect(verified.status == 0, "\(verified.output)")
             }

@@ -90,7 +90,7 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
 
     let commands = platform.commands
     let readModels = platform.readModels
-    OperationsController(log: platform.log, projections: readModels, routes: routes).addRoutes(to: routes)
+    OperationsController(log: platform.log, projections: readModels, replication: platform.replication, routes: routes).addRoutes(to: routes)
     let twoFactor = TwoFactorCodes(key: platform.secrets.totpKey, recoveryCodeKey: platform.secrets.recoveryCodeKey)
     AuthController(
         commands: commands, accounts: platform.accounts, tokens: platform.tokens,
@@ -124,7 +124,7 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
         )
     ).addRoutes(to: routes)
     ReplicationController(
-        node: platform.replication, streamer: ReplicationStreamer(log: platform.log, keys: platform.keys), logger: platform.logger
+        node: platform.replication, streamer: ReplicationStreamer(log: platform.log, keys: platform.keys, blobs: platform.blobs), logger: platform.logger
     ).addRoutes(to: routes)
     ArchiveController(monitor: platform.archive, log: platform.log).addRoutes(to: routes)
     return (router, routes)

@@ -161,7 +161,7 @@ public final class Platform: Sendable {
             )
             self.secrets = try ServerSecrets.load(dataDirectory: data, environment: configuration.environment)
             self.tokens = try TokenService(signingKey: secrets.tokenSigningKey, successorKey: secrets.refreshSuccessorKey)
-            self.blobs = try BlobStore(directory: data.appendingPathComponent("blobs"))
+            self.blobs = try BlobStore(directory: data.appendingPathComponent("blobs"), following: configuration.replication.isReplica)
             self.replication = ReplicationNode(settings: configuration.replication, log: log)
             self.commands = CommandExecutor(store: store, clock: configuration.clock, logger: logger, replication: replication)
             self.accounts = AccountDirectory(commands: commands, emailIndexKey: secrets.emailIndexKey)
@@ -209,8 +209,8 @@ public final class Platform: Sendable {
         var services: [any Service] = []
         if let primary = configuration.replication.primaryURL, let secret = configuration.replication.secret {
             services.append(ReplicaService(
-                log: log, keys: keys, erasure: erasure, node: replication, secret: secret, primary: primary, replicaID: nodeID,
-                logger: logger
+                log: log, keys: keys, blobs: blobs, erasure: erasure, node: replication, secret: secret, primary: primary, replicaID: nodeID,
+                logger: logger, stateFile: ReplicaState.file(in: configuration.dataDirectory)
             ))
         }
         if let settings = configuration.archive, let archive {

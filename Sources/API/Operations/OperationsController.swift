@@ -11,6 +11,7 @@ import ReadModels
 struct OperationsController {
     let log: EventLog
     let projections: ProjectionSet
+    let replication: ReplicationNode
     /// The routes, for the OpenAPI document (read when it is requested, after every route is added).
     let routes: RouteTable
 
@@ -25,7 +26,7 @@ struct OperationsController {
             response: .object(["status": .text, "logHead": .integer()])
         )) { _, _ in try health() }
         routes.add(.get, "/metrics", readsModels: false, RouteDocumentation(
-            "Prometheus text: requests and latency by route and status, log appends, projection lag", tag: "Operations",
+            "Prometheus text: requests and latency by route and status, log appends, projection lag, replication positions and lag", tag: "Operations",
             alternateMediaType: "text/plain"
         )) { _, _ in metrics() }
         routes.add(.get, "/openapi.json", readsModels: false, RouteDocumentation(
@@ -48,6 +49,7 @@ struct OperationsController {
         for status in projections.status() {
             Gauge(label: "protalent_projection_lag_events", dimensions: [("projection", status.name)]).record(status.lag)
         }
+        ReplicationMetrics.record(replication.status())
         var headers: HTTPFields = [:]
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: PlatformMetrics.registry.emitToBuffer())))

@@ -17,6 +17,7 @@ import ServiceLifecycle
 struct ReplicaService: Service {
     let log: EventLog
     let keys: KeyStore
+    let blobs: BlobStore
     let erasure: Erasure
     let node: ReplicationNode
     let secret: ReplicationSecret
@@ -24,6 +25,8 @@ struct ReplicaService: Service {
     /// This node's stable id, as the primary lists it.
     let replicaID: String
     let logger: Logger
+    /// Where this node notes the primary it follows, for `protalent stats` (`ReplicaState`).
+    var stateFile: URL?
     var initialBackoff: Duration = .milliseconds(100)
     var maxBackoff: Duration = .seconds(5)
 
@@ -66,9 +69,12 @@ struct ReplicaService: Service {
         var items = [
             URLQueryItem(name: "from", value: String(log.head + 1)),
             URLQueryItem(name: "keys", value: String(keys.journalCount)),
+            URLQueryItem(name: "blobs", value: String(blobs.journalCount)),
             URLQueryItem(name: "replica", value: replicaID),
         ]
         if let advertised = node.settings.advertiseURL { items.append(URLQueryItem(name: "url", value: advertised.absoluteString)) }
+        // The primary checks it holds the same batch there before it sends anything.
+        if let chain = log.chainHash(endingAt: log.head) { items.append(URLQueryItem(name: "chain", value: Hex.encode(chain))) }
         components.queryItems = items
         var request = HTTPClientRequest(url: components.url!.absoluteString)
         request.headers.add(name: ReplicationSecret.header, value: secret.value)
@@ -81,12 +87,16 @@ struct ReplicaService: Service {
             advertisedPrimaryURL: response.headers.first(name: "X-Primary-URL").flatMap(URL.init(string:)),
             primaryHead: response.headers.first(name: "X-Log-Head").flatMap(Int64.init)
         )
+        if let stateFile {
+            ReplicaState(primaryUrl: (node.primaryURL ?? primary).absoluteString, primaryHead: node.status().primaryHead, connectedAt: Date())
+                .save(to: stateFile)
+        }
         logger.info("replication: following the primary", metadata: ["primary": "\(primary.absoluteString)", "from": "\(log.head + 1)"])
         try await withThrowingTaskGroup(of: Void.self) { group in
             // A primary that waits for replicas gets each fsync confirmed at once.
             let prompt = (response.headers.first(name: "X-Sync-Replicas").flatMap(Int.init) ?? 0) > 0
             group.addTask { try await confirmations(client, prompt: prompt) }
-            group.addTask { try await apply(response.body) }
+            group.addTask { try await apply(response.body, client) }
             defer { group.cancelAll() }
             // Either ending ends the connection: the stream, or the confirmations failing.
             try await group.next()
@@ -95,8 +105,9 @@ struct ReplicaService: Service {
 
     /// Writes the stream's frames in order: batches gathered per received chunk and appended with
     /// one fsync; a key at once (the primary sends it before any batch that uses it), an erasure
-    /// only after the batches before it.
-    private func apply(_ body: HTTPClientResponse.Body) async throws {
+    /// only after the batches before it; a blob fetched from the primary and checked against its name
+    /// before the batches that name it, a blob's deletion after the batches before it.
+    private func apply(_ body: HTTPClientResponse.Body, _ client: HTTPClient) async throws {
         var decoder = ReplicationFrameDecoder()
         var batches: [ReplicatedBatch] = []
         for try await chunk in body {
@@ -116,16 +127,25 @@ struct ReplicaService: Service {
                     // As on the primary: the erasure job deletes what this node holds of the person and,
                     // once the projections applied the erasure, scrubs old pages of the read models.
                     try? erasure.record(subject)
+                case .blobPut(let hash, let owner):
+                    try await blobs.applyReplicated(.init(kind: .put, hash: hash, owner: owner)) { hash in try await fetchBlob(hash, client) }
+                case .blobDeletion(let hash):
+                    try await flush(&batches)
+                    try await blobs.applyReplicated(.init(kind: .deleted, hash: hash)) { _ in nil }
                 }
             }
             try await flush(&batches)
+        }
+        // A cut connection: what came whole is written, the torn frame is not.
+        if decoder.pendingBytes > 0 {
+            throw ReplicationStreamError.malformed("the stream ended inside a frame (\(decoder.pendingBytes) bytes of it received); nothing of it was written")
         }
     }
 
     private func flush(_ batches: inout [ReplicatedBatch]) async throws {
         guard !batches.isEmpty else { return }
         let head = try await log.append(replicatedBatches: batches)
-        node.primaryHeadSeen(head)
+        node.batchesApplied(head: head)
         batches.removeAll(keepingCapacity: true)
     }
 

@@ -30,11 +30,18 @@ struct ReplicationController {
 
     func addRoutes(to routes: RouteTable) {
         routes.add(.get, "/replication/stream", readsModels: false, RouteDocumentation(
-            "The log's batches byte for byte from `from` on, then live, with data keys and their destruction "
+            "The log's batches byte for byte from `from` on, then live, with data keys and blobs and their destruction "
                 + "(framing: docs/log-format.md). Needs the X-Replication-Secret header", tag: "Replication",
-            response: .any, query: ["from": .integer(minimum: 1), "keys": .integer(minimum: 0), "replica": .text, "url": .text],
+            response: .any, query: [
+                "from": .integer(minimum: 1), "chain": .text, "keys": .integer(minimum: 0), "blobs": .integer(minimum: 0), "replica": .text,
+                "url": .text,
+            ],
             alternateMediaType: "application/octet-stream"
         )) { request, context in try stream(request) }
+        routes.add(.get, "/replication/blob/{hash}", readsModels: false, RouteDocumentation(
+            "A blob's bytes (an avatar), as a replica fetches what the stream names. Needs the X-Replication-Secret header",
+            tag: "Replication", response: .any, alternateMediaType: "application/octet-stream"
+        )) { request, context in try blob(request, context) }
         routes.add(.post, "/replication/confirm", RouteDocumentation(
             "A replica tells how far its log is durable. Needs the X-Replication-Secret header", tag: "Replication",
             request: .object(["replica": .text, "url": .text, "position": .integer(minimum: 0)], required: ["replica", "position"]),
@@ -63,6 +70,7 @@ struct ReplicationController {
             throw APIError.badRequest("`from` must be a log position of 1 or more: the replica's head + 1", field: "from")
         }
         let keysFrom = try query.integer("keys", in: 0...Int(Int32.max)) ?? 0
+        let blobsFrom = try query.integer("blobs", in: 0...Int(Int32.max)) ?? 0
         let replica = try query.string("replica", maxLength: 100) ?? "unnamed"
         let url = try query.string("url", maxLength: 500)
         // Refused before the 200: a replica ahead of this log or inside a batch is not a copy of it.
@@ -71,7 +79,17 @@ struct ReplicationController {
         } catch {
             throw APIError.conflict("this node's log cannot continue the replica's: \(error)", field: "from")
         }
+        if from > 1, let chain = try query.string("chain", maxLength: 64) {
+            // Before any key, blob or batch goes out: a replica of another log must not take even those.
+            guard let own = streamer.log.chainHash(endingAt: from - 1), Hex.encode(own) == chain else {
+                throw APIError.conflict(
+                    "the replica's log is not a prefix of this node's: its chain hash at position \(from - 1) differs "
+                        + "(it follows another log, or the logs diverged)", field: "chain"
+                )
+            }
+        }
         try streamer.checkKeyCursor(keysFrom)
+        try streamer.checkBlobCursor(blobsFrom)
         var headers: HTTPFields = [:]
         headers[.contentType] = "application/octet-stream"
         headers[.cacheControl] = "no-cache"
@@ -90,7 +108,7 @@ struct ReplicationController {
             do {
                 // A graceful shutdown ends the stream; the replica reconnects to whoever serves next.
                 try await cancelWhenGracefulShutdown {
-                    try await streamer.run(from: from, keysFrom: keysFrom) { try await sink.write($0) }
+                    try await streamer.run(from: from, keysFrom: keysFrom, blobsFrom: blobsFrom) { try await sink.write($0) }
                 }
             } catch {
                 logger.info("replication: a stream ended", metadata: ["replica": "\(replica)", "reason": "\(error)"])
@@ -98,6 +116,17 @@ struct ReplicationController {
             }
             try await sink.writer.finish(nil)
         })
+    }
+
+    func blob(_ request: Request, _ context: AppRequestContext) throws -> Response {
+        try authenticate(request)
+        guard let hash = context.parameters.get("hash"), let data = streamer.blobs.get(hash) else {
+            throw APIError.notFound("no such blob on this node (deleted since, or never here)")
+        }
+        var headers: HTTPFields = [:]
+        headers[.contentType] = "application/octet-stream"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     func confirm(_ request: inout Request) async throws -> Response {
@@ -108,7 +137,7 @@ struct ReplicationController {
     }
 }
 
-/// Produces one replica's stream: journaled data keys, then the batches that may use them, read
+/// Produces one replica's stream: journaled data keys and blobs, then the batches that may use them, read
 /// from the log by position, about 1 MiB at a time; at the head, a heartbeat each idle second.
 ///
 /// Pull-based: nothing is queued for a replica. A slow one makes `write` wait (the connection's
@@ -116,6 +145,7 @@ struct ReplicationController {
 struct ReplicationStreamer: Sendable {
     let log: EventLog
     let keys: KeyStore
+    let blobs: BlobStore
     var chunkBytes = 1 << 20
     var heartbeat: Duration = .seconds(1)
 
@@ -127,27 +157,33 @@ struct ReplicationStreamer: Sendable {
         }
     }
 
-    func run(from position: Int64, keysFrom: Int, write: (ByteBuffer) async throws -> Void) async throws {
+    /// Refuses a replica that holds more blob journal entries than this node.
+    func checkBlobCursor(_ cursor: Int) throws(APIError) {
+        let count = blobs.journalCount
+        guard cursor <= count else {
+            throw .conflict("the replica holds \(cursor) blob journal entries, this node only \(count)", field: "blobs")
+        }
+    }
+
+    func run(from position: Int64, keysFrom: Int, blobsFrom: Int = 0, write: (ByteBuffer) async throws -> Void) async throws {
         var next = position
         var keyCursor = keysFrom
+        var blobCursor = blobsFrom
         while !Task.isCancelled {
             let batches = try log.rawBatches(from: next, maxBytes: chunkBytes)
             var buffer = ByteBuffer()
-            // Keys after the batches were read: any key they use was journaled before they were appended.
-            while true {
-                let entries = try keys.journal(from: keyCursor, maxCount: 512)
-                if entries.isEmpty { break }
-                for entry in entries {
+            // Keys and blobs after the batches were read: any key or blob they use was journaled
+            // before they were appended.
+            try await drain(&keyCursor, into: &buffer, write: write) { start in
+                try keys.journal(from: start, maxCount: 512).map { entry in
                     switch entry.kind {
-                    case .created: ReplicationFrame.key(subject: entry.subject, sealed: entry.sealedKey).encode(into: &buffer)
-                    case .erased: ReplicationFrame.erasure(subject: entry.subject).encode(into: &buffer)
+                    case .created: ReplicationFrame.key(subject: entry.subject, sealed: entry.sealedKey)
+                    case .erased: ReplicationFrame.erasure(subject: entry.subject)
                     }
                 }
-                keyCursor += entries.count
-                if buffer.readableBytes >= chunkBytes {
-                    try await write(buffer)
-                    buffer.clear()
-                }
+            }
+            try await drain(&blobCursor, into: &buffer, write: write) { start in
+                try blobs.journal(from: start, maxCount: 512).map(ReplicationFrame.blob)
             }
             for batch in batches { ReplicationFrame.batch(batch).encode(into: &buffer) }
             if let last = batches.last?.lastPosition { next = last + 1 }
@@ -156,6 +192,24 @@ struct ReplicationStreamer: Sendable {
                 var beat = ByteBuffer()
                 ReplicationFrame.heartbeat(head: log.head).encode(into: &beat)
                 try await write(beat)
+            }
+        }
+    }
+
+    /// Encodes a journal's frames from `cursor` on into `buffer`, writing it out whenever it holds
+    /// a chunk, so that a long journal never sits whole in memory.
+    private func drain(
+        _ cursor: inout Int, into buffer: inout ByteBuffer, write: (ByteBuffer) async throws -> Void,
+        frames: (Int) throws -> [ReplicationFrame]
+    ) async throws {
+        while true {
+            let next = try frames(cursor)
+            if next.isEmpty { return }
+            for frame in next { frame.encode(into: &buffer) }
+            cursor += next.count
+            if buffer.readableBytes >= chunkBytes {
+                try await write(buffer)
+                buffer.clear()
             }
         }
     }

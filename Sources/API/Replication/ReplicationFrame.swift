@@ -14,11 +14,18 @@ public enum ReplicationFrame: Sendable, Equatable {
     case key(subject: UUID, sealed: [UInt8]?)
     /// A person's data key was destroyed (erasure): the replica destroys its copy.
     case erasure(subject: UUID)
+    /// A blob (an avatar) was written as `owner`'s: the replica fetches the bytes
+    /// (`GET /replication/blob/{hash}`) and checks them against the name.
+    case blobPut(hash: String, owner: UUID)
+    /// A blob was deleted (a replaced avatar, an erasure): the replica deletes its copy.
+    case blobDeletion(hash: String)
 
     static let batchKind: UInt8 = 0x42 // "B"
     static let heartbeatKind: UInt8 = 0x48 // "H"
     static let keyKind: UInt8 = 0x4B // "K"
     static let erasureKind: UInt8 = 0x45 // "E"
+    static let blobPutKind: UInt8 = 0x50 // "P"
+    static let blobDeletionKind: UInt8 = 0x44 // "D"
     /// The largest frame a decoder accepts: the largest batch and its header, with room to spare.
     static let maxLength = (64 << 20) + 4096
 
@@ -43,6 +50,23 @@ public enum ReplicationFrame: Sendable, Equatable {
             buffer.writeInteger(Self.erasureKind)
             buffer.writeInteger(UInt32(16), endianness: .little)
             Self.write(subject, into: &buffer)
+        case .blobPut(let hash, let owner):
+            buffer.writeInteger(Self.blobPutKind)
+            buffer.writeInteger(UInt32(48), endianness: .little)
+            buffer.writeBytes(BlobStore.bytes(ofHash: hash) ?? [UInt8](repeating: 0, count: 32))
+            Self.write(owner, into: &buffer)
+        case .blobDeletion(let hash):
+            buffer.writeInteger(Self.blobDeletionKind)
+            buffer.writeInteger(UInt32(32), endianness: .little)
+            buffer.writeBytes(BlobStore.bytes(ofHash: hash) ?? [UInt8](repeating: 0, count: 32))
+        }
+    }
+
+    /// The frame of a blob journal entry.
+    static func blob(_ entry: BlobStore.JournalEntry) -> ReplicationFrame {
+        switch entry.kind {
+        case .put: .blobPut(hash: entry.hash, owner: entry.owner ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        case .deleted: .blobDeletion(hash: entry.hash)
         }
     }
 
@@ -71,6 +95,12 @@ public enum ReplicationFrame: Sendable, Equatable {
         case erasureKind:
             guard body.count == 16 else { throw .malformed("an erasure frame of \(body.count) bytes, not 16") }
             return .erasure(subject: readSubject(body[...]))
+        case blobPutKind:
+            guard body.count == 48 else { throw .malformed("a blob frame of \(body.count) bytes, not 48") }
+            return .blobPut(hash: Hex.encode(Array(body.prefix(32))), owner: readSubject(body[32...]))
+        case blobDeletionKind:
+            guard body.count == 32 else { throw .malformed("a blob deletion frame of \(body.count) bytes, not 32") }
+            return .blobDeletion(hash: Hex.encode(body))
         default:
             throw .malformed("unknown frame kind 0x\(String(kind, radix: 16))")
         }

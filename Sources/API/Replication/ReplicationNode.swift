@@ -141,6 +141,15 @@ public final class ReplicationNode: Sendable {
             if let advertisedPrimaryURL { state.advertisedPrimaryURL = advertisedPrimaryURL }
             state.primaryHead = primaryHead ?? state.primaryHead
             state.connected = true
+        }
+    }
+
+    /// The replica wrote batches up to `head`: the stream works again, so an earlier error is past.
+    /// (Opening a stream does not clear it: a primary that sends a refused batch on every
+    /// connection keeps its error visible.)
+    func batchesApplied(head: Int64) {
+        state.withLock { state in
+            state.primaryHead = max(state.primaryHead ?? 0, head)
             state.lastError = nil
         }
     }

@@ -17,6 +17,7 @@ public enum AccessPolicy {
         // Replication: nodes authenticate with the replication secret, checked by the handler
         // (constant time); operators read the cluster's state.
         "GET /replication/stream": .anonymous,
+        "GET /replication/blob/{hash}": .anonymous,
         "POST /replication/confirm": .anonymous,
         "GET /admin/replication": .admin,
         "GET /admin/archive": .admin,

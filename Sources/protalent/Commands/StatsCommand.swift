@@ -8,7 +8,7 @@ import ReadModels
 /// `protalent stats`: sizes and counts of the log, and the status of every projection.
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "stats", abstract: "Show events, streams, segments and compression, and the status of every projection.",
+        commandName: "stats", abstract: "Show events, streams, segments and compression, replication, and the status of every projection.",
         discussion: "Reads the log and the read models without locking or changing them: safe beside a running server."
     )
 
@@ -38,6 +38,7 @@ struct StatsCommand: ParsableCommand {
             print("archive: \(archive.location) at position \(archive.archivedPosition), lag \(lag) events, \(formatted(archive.lagSeconds, digits: 1)) s"
                 + (archive.lastError.map { ", last error: \($0)" } ?? ""))
         }
+        printReplication(head: log.head)
         printProjections(head: log.head)
     }
 

@@ -1,11 +1,12 @@
 /// Image files built byte by byte for the avatar tests, checksummed here rather than by the code
 /// under test.
-enum TestImages {
-    static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+public enum TestImages {
+    /// The eight bytes every PNG starts with.
+    public static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
     /// A real `width`×`height` 8-bit greyscale PNG that any decoder reads: IHDR, one IDAT holding a
     /// zlib stream with one stored (uncompressed) deflate block of filter-0 rows, IEND.
-    static func png(width: Int = 2, height: Int = 2) -> [UInt8] {
+    public static func png(width: Int = 2, height: Int = 2) -> [UInt8] {
         let rows = (0..<height).flatMap { _ in [0] + [UInt8](repeating: 0x80, count: width) }
         let length = UInt16(rows.count)
         let zlib = [0x78, 0x01, 0x01, UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF), UInt8(~length >> 8)]
@@ -15,16 +16,17 @@ enum TestImages {
     }
 
     /// A PNG chunk: length, type, data, CRC-32 of type and data.
-    static func pngChunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+    public static func pngChunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
         bigEndian(UInt32(data.count)) + Array(type.utf8) + data + bigEndian(crc32(Array(type.utf8) + data))
     }
 
-    static func bigEndian(_ value: UInt32) -> [UInt8] {
+    /// `value` as four big-endian bytes.
+    public static func bigEndian(_ value: UInt32) -> [UInt8] {
         [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: value >> $0) }
     }
 
     /// CRC-32 as ISO 3309 defines it, bit by bit.
-    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+    public static func crc32(_ bytes: [UInt8]) -> UInt32 {
         var crc = ~UInt32(0)
         for byte in bytes {
             crc ^= UInt32(byte)
@@ -34,7 +36,7 @@ enum TestImages {
     }
 
     /// Adler-32 (RFC 1950), the zlib stream's trailer.
-    static func adler32(_ bytes: [UInt8]) -> UInt32 {
+    public static func adler32(_ bytes: [UInt8]) -> UInt32 {
         var a: UInt32 = 1, b: UInt32 = 0
         for byte in bytes {
             a = (a + UInt32(byte)) % 65_521
