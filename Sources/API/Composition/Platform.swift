@@ -151,7 +151,11 @@ public final class Platform: Sendable {
             self.secrets = try ServerSecrets.load(dataDirectory: data, environment: configuration.environment)
             self.tokens = try TokenService(signingKey: secrets.tokenSigningKey, successorKey: secrets.refreshSuccessorKey)
             self.blobs = try BlobStore(directory: data.appendingPathComponent("blobs"))
-            self.replication = ReplicationNode(settings: configuration.replication, log: log)
+            self.nodeID = try Self.loadNodeID(dataDirectory: data)
+            // Also switches the log to its standing's mode: a promoted node writes, a fenced one never.
+            self.replication = ReplicationNode(
+                settings: configuration.replication, log: log, nodeID: nodeID, dataDirectory: data, logger: logger
+            )
             self.commands = CommandExecutor(store: store, clock: configuration.clock, logger: logger, replication: replication)
             self.accounts = AccountDirectory(commands: commands, emailIndexKey: secrets.emailIndexKey)
             self.access = AccountAccess(commands: commands, log: log)
@@ -177,7 +181,6 @@ public final class Platform: Sendable {
                 readYourWrites: readYourWrites, logger: logger
             )
             self.communityFeed = EventFeed(store: store)
-            self.nodeID = try Self.loadNodeID(dataDirectory: data)
         } catch {
             log.close()
             throw error
@@ -193,11 +196,13 @@ public final class Platform: Sendable {
     ///   read-your-writes timeout).
     public func services(runsProjections: Bool = true) -> [any Service] {
         var services: [any Service] = []
-        if let primary = configuration.replication.primaryURL, let secret = configuration.replication.secret {
+        if replication.standing == .replica, let secret = configuration.replication.secret {
             services.append(ReplicaService(
-                log: log, keys: keys, erasure: erasure, node: replication, secret: secret, primary: primary, replicaID: nodeID,
-                logger: logger
+                log: log, keys: keys, erasure: erasure, node: replication, secret: secret, replicaID: nodeID, logger: logger
             ))
+        }
+        if let secret = configuration.replication.secret {
+            services.append(FenceNotifier(node: replication, secret: secret, logger: logger))
         }
         if runsProjections { services.append(ProjectionService(readModels: readModels)) }
         services.append(mail.worker(logger: logger))
@@ -208,7 +213,7 @@ public final class Platform: Sendable {
     }
 
     /// The id in `<data>/node.id`, written on first start.
-    private static func loadNodeID(dataDirectory: URL) throws -> String {
+    public static func loadNodeID(dataDirectory: URL) throws -> String {
         let file = dataDirectory.appendingPathComponent("node.id")
         if let data = FileManager.default.contents(atPath: file.path),
            let id = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty {

@@ -18,7 +18,12 @@ public enum AccessPolicy {
         // (constant time); operators read the cluster's state.
         "GET /replication/stream": .anonymous,
         "POST /replication/confirm": .anonymous,
+        "GET /replication/status": .anonymous,
+        "GET /replication/hash": .anonymous,
+        "GET /replication/journal": .anonymous,
+        "POST /replication/fence": .anonymous,
         "GET /admin/replication": .admin,
+        "POST /admin/replication/promote": .admin,
 
         // Auth
         "POST /auth/register": .anonymous,
