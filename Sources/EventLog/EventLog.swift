@@ -14,20 +14,23 @@ public final class EventLog: Sendable {
     public let directory: String
     /// Whether this opener can append.
     public let isReadOnly: Bool
-    /// Whether this is a replica's log, written only with a primary's batches.
-    public let isReplica: Bool
+    /// Whether this is a replica's log, written only with a primary's batches (until
+    /// `promoteToWriter()`, or again after `demoteToReplica()`).
+    public var isReplica: Bool { replicaMode.load(ordering: .acquiring) }
     /// What opening found (a torn tail cut off, indexes rebuilt).
     public let recovery: RecoveryReport
 
     let core: LogCore
     private let writer: LogWriter?
     private let lock: FileDescriptor?
+    /// Read on every append; switched by a promotion or a fencing while the log stays open.
+    private let replicaMode: Atomic<Bool>
 
     private init(
         directory: String, core: LogCore, writer: LogWriter?, lock: FileDescriptor?, recovery: RecoveryReport, isReplica: Bool = false
     ) {
         self.directory = directory
-        self.isReplica = isReplica
+        self.replicaMode = Atomic(isReplica)
         self.core = core
         self.writer = writer
         self.lock = lock
@@ -117,6 +120,18 @@ public final class EventLog: Sendable {
 
     // MARK: Replication
 
+    /// Turns a replica's log into a writer's: from now on it takes appends of its own and refuses
+    /// replicated batches (a promotion). A batch already queued by the follower is still checked
+    /// against the chain, so it is written only if it continues this log.
+    public func promoteToWriter() {
+        replicaMode.store(false, ordering: .releasing)
+    }
+
+    /// Makes this log refuse appends of its own again (a fenced former primary): it may only follow.
+    public func demoteToReplica() {
+        replicaMode.store(true, ordering: .releasing)
+    }
+
     /// Writes a primary's batch byte for byte at this replica log's head, durably, and returns the
     /// new head. Batches queued together share one fsync.
     ///
@@ -164,6 +179,12 @@ public final class EventLog: Sendable {
     /// holds neither memory nor the writer.
     public func batches(from position: Int64, maxBytes: Int = 1 << 20) -> LogBatchFeed {
         LogBatchFeed(core: core, start: max(1, position), maxBytes: maxBytes)
+    }
+
+    /// Where the stored batch holding `position` starts and ends and the chain hash after it;
+    /// `nil` when `position` is not stored.
+    public func batchMark(containing position: Int64) throws(LogError) -> BatchMark? {
+        try core.batchMark(containing: position)
     }
 
     /// Suspends until the head passes `position`, the log closes, or the task is cancelled.

@@ -11,7 +11,7 @@ struct ProTalent: AsyncParsableCommand {
         abstract: "ProTalent: an event-sourced backend for Coach&Pro'Talent.",
         subcommands: [
             ServeCommand.self, DemoCommand.self, VerifyCommand.self, ReplayCommand.self, StatsCommand.self, SnapshotCommand.self,
-            RebuildCommand.self, CatchUpCommand.self, BenchCommand.self, RestoreCommand.self,
+            RebuildCommand.self, CatchUpCommand.self, BenchCommand.self, RestoreCommand.self, PromoteCommand.self, RejoinCommand.self,
         ]
     )
 

@@ -17,6 +17,8 @@ final class ServerProcess: @unchecked Sendable {
     var environment: [String: String]
     /// The port of the running instance (0 before the first start).
     private(set) var port = 0
+    /// A port kept across restarts (a cluster node others list by URL); `nil`: the kernel picks one.
+    var fixedPort: Int?
     private var process: Process?
     private var starts = 0
     private let logDirectory: String
@@ -69,7 +71,7 @@ final class ServerProcess: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProtalentBinary.path)
-        process.arguments = ["serve", "--data-dir", dataDirectory, "--port", "0", "--projections", Self.projectionsDirectory]
+        process.arguments = ["serve", "--data-dir", dataDirectory, "--port", String(fixedPort ?? 0), "--projections", Self.projectionsDirectory]
             + arguments + extraArguments
         process.environment = ProcessInfo.processInfo.environment.merging(Self.baseEnvironment.merging(environment) { $1 }) { $1 }
         process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
@@ -150,6 +152,23 @@ final class ServerProcess: @unchecked Sendable {
     func removeFiles() {
         try? FileManager.default.removeItem(atPath: dataDirectory)
         try? FileManager.default.removeItem(atPath: logDirectory)
+    }
+
+    /// A loopback port free now (the kernel's pick for a socket closed at once), for `fixedPort`.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ServerFailure(description: "socket: errno \(errno)") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw ServerFailure(description: "bind: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// The port in `ProTalent is listening on http://HOST:PORT  (…)`.

@@ -100,7 +100,7 @@ public struct CommandExecutor: Sendable {
     /// Returns once the replicas `--sync-replicas` asks for hold `position`, else throws 503
     /// `replication-timeout`.
     func replicated(upTo position: Int64) async throws(APIError) {
-        guard let replication, replication.settings.requiredConfirmations > 0 else { return }
+        guard let replication, replication.requiredConfirmations > 0 else { return }
         guard await replication.waitForReplicas(position) else {
             let settings = replication.settings
             logger.warning("replication: a command was not confirmed in time", metadata: [

@@ -83,7 +83,8 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     router.add(middleware: RateLimitMiddleware(throttle: platform.throttle, exempt: platform.configuration.replication.secret))
     let routes = RouteTable(
         router: router, readYourWrites: ReadYourWritesMiddleware(platform.readYourWrites),
-        replicaRedirect: platform.replication.role == .replica ? ReplicaRedirectMiddleware(node: platform.replication) : nil,
+        // On every node: a role is decided per request (a replica may be promoted, a primary fenced).
+        replicaRedirect: ReplicaRedirectMiddleware(node: platform.replication),
         idempotency: IdempotencyMiddleware(commands: platform.commands)
     )
     router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
@@ -126,6 +127,7 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     ReplicationController(
         node: platform.replication, streamer: ReplicationStreamer(log: platform.log, keys: platform.keys, blobs: platform.blobs), logger: platform.logger
     ).addRoutes(to: routes)
+    FailoverController(node: platform.replication, keys: platform.keys).addRoutes(to: routes)
     ArchiveController(monitor: platform.archive, log: platform.log).addRoutes(to: routes)
     return (router, routes)
 }

@@ -161,8 +161,12 @@ public final class Platform: Sendable {
             )
             self.secrets = try ServerSecrets.load(dataDirectory: data, environment: configuration.environment)
             self.tokens = try TokenService(signingKey: secrets.tokenSigningKey, successorKey: secrets.refreshSuccessorKey)
-            self.blobs = try BlobStore(directory: data.appendingPathComponent("blobs"), following: configuration.replication.isReplica)
-            self.replication = ReplicationNode(settings: configuration.replication, log: log)
+            self.nodeID = try Self.loadNodeID(dataDirectory: data)
+            // Also switches the log to its standing's mode: a promoted node writes, a fenced one never.
+            self.replication = ReplicationNode(
+                settings: configuration.replication, log: log, nodeID: nodeID, dataDirectory: data, logger: logger
+            )
+            self.blobs = try BlobStore(directory: data.appendingPathComponent("blobs"), following: replication.standing == .replica)
             self.commands = CommandExecutor(store: store, clock: configuration.clock, logger: logger, replication: replication)
             self.accounts = AccountDirectory(commands: commands, emailIndexKey: secrets.emailIndexKey)
             self.access = AccountAccess(commands: commands, log: log)
@@ -189,7 +193,6 @@ public final class Platform: Sendable {
             )
             self.communityFeed = EventFeed(store: store)
             self.notificationFeed = NotificationFeed(queries: try readModels.notifications)
-            self.nodeID = try Self.loadNodeID(dataDirectory: data)
             self.archive = configuration.archive.map { ArchiveMonitor(settings: $0, dataDirectory: data) }
         } catch {
             log.close()
@@ -207,11 +210,14 @@ public final class Platform: Sendable {
     ///   read-your-writes timeout).
     public func services(runsProjections: Bool = true) -> [any Service] {
         var services: [any Service] = []
-        if let primary = configuration.replication.primaryURL, let secret = configuration.replication.secret {
+        if replication.standing == .replica, let secret = configuration.replication.secret {
             services.append(ReplicaService(
-                log: log, keys: keys, blobs: blobs, erasure: erasure, node: replication, secret: secret, primary: primary, replicaID: nodeID,
+                log: log, keys: keys, blobs: blobs, erasure: erasure, node: replication, secret: secret, replicaID: nodeID,
                 logger: logger, stateFile: ReplicaState.file(in: configuration.dataDirectory)
             ))
+        }
+        if let secret = configuration.replication.secret {
+            services.append(FenceNotifier(node: replication, secret: secret, logger: logger))
         }
         if let settings = configuration.archive, let archive {
             services.append(Archiver(log: log, keys: keys, blobsDirectory: blobs.directory, settings: settings, monitor: archive, logger: logger))
@@ -234,7 +240,7 @@ public final class Platform: Sendable {
     }
 
     /// The id in `<data>/node.id`, written on first start.
-    private static func loadNodeID(dataDirectory: URL) throws -> String {
+    public static func loadNodeID(dataDirectory: URL) throws -> String {
         let file = dataDirectory.appendingPathComponent("node.id")
         if let data = FileManager.default.contents(atPath: file.path),
            let id = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty {

@@ -1,5 +1,6 @@
 public import EventSourcing
 import Foundation
+import HTTPTypes
 public import Hummingbird
 
 /// A failure answered as `application/problem+json` (RFC 9457): the one error shape of the API.
@@ -106,6 +107,14 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
     public static func replicationTimeout(_ detail: String, retryAfter seconds: Int) -> APIError {
         APIError(status: .serviceUnavailable, kind: "replication-timeout", detail: detail,
                  headers: [.retryAfter: String(max(1, seconds))])
+    }
+
+    /// 503 with `Retry-After`: this node is a former primary fenced by a newer epoch (or not yet
+    /// following anyone): it takes no command. `X-Primary-URL` names the current primary when known.
+    public static func notPrimary(_ detail: String, primaryURL: String?) -> APIError {
+        var headers: HTTPFields = [.retryAfter: "1"]
+        if let primaryURL { headers[HTTPField.Name("X-Primary-URL")!] = primaryURL }
+        return APIError(status: .serviceUnavailable, kind: "not-primary", detail: detail, headers: headers)
     }
 
     /// 409 with `Retry-After`: a request with this `Idempotency-Key` took effect but its answer is

@@ -21,12 +21,26 @@ public struct ReplicaRedirectMiddleware: RouterMiddleware {
         switch (method, path) {
         case ("GET", "/auth/verify-email"): true
         case ("GET", _), ("HEAD", _): false
-        case ("POST", "/admin/projections/{name}/rebuild"), ("POST", "/replication/confirm"): false
+        case ("POST", "/admin/projections/{name}/rebuild"), ("POST", "/replication/confirm"), ("POST", "/replication/fence"),
+             ("POST", "/admin/replication/promote"): false
         default: !readsModels
         }
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        switch node.standing {
+        case .primary:
+            return try await next(request, context)
+        case .fenced:
+            let primary = node.primaryURL?.absoluteString
+            throw APIError.notPrimary(
+                "this node is a former primary fenced by epoch \(node.fence?.epoch ?? node.epoch): it takes no command "
+                    + "(send it to \(primary ?? "the current primary"); an operator runs `protalent rejoin`)",
+                primaryURL: primary
+            )
+        case .replica:
+            break
+        }
         guard let primary = node.primaryURL else {
             throw APIError.unavailable("this replica does not know its primary's address yet", retryAfter: 1)
         }

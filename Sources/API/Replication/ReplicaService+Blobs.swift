@@ -7,7 +7,7 @@ extension ReplicaService {
     /// The bytes of blob `hash` from the primary (`GET /replication/blob/{hash}`), or `nil` when the
     /// primary no longer has it (its deletion follows on the stream). At most one avatar's size is
     /// held; the caller checks the bytes against the name.
-    func fetchBlob(_ hash: String, _ client: HTTPClient) async throws -> [UInt8]? {
+    func fetchBlob(_ hash: String, from primary: URL, _ client: HTTPClient) async throws -> [UInt8]? {
         var request = HTTPClientRequest(url: primary.appendingPathComponent("replication/blob/\(hash)").absoluteString)
         request.headers.add(name: ReplicationSecret.header, value: secret.value)
         let response = try await client.execute(request, timeout: .seconds(30))

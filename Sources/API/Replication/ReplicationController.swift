@@ -21,6 +21,9 @@ struct ReplicationController {
     /// How many replicas the primary's commands wait for: a replica told a non-zero count confirms
     /// each fsync at once instead of at most twenty times a second.
     static let syncReplicasHeader = HTTPField.Name("X-Sync-Replicas")!
+    /// The sender's epoch, on every request between nodes and on the stream's response: a primary
+    /// that hears of a higher one fences itself (`ReplicationNode.observe(epoch:url:)`).
+    static let epochHeader = HTTPField.Name("X-Replication-Epoch")!
 
     struct Confirmation: Codable {
         var replica: String
@@ -53,18 +56,41 @@ struct ReplicationController {
         )) { request, context in try JSONResponse.json(node.status()) }
     }
 
-    /// Refuses a caller without the replication secret (401, nothing streamed).
-    private func authenticate(_ request: Request) throws(APIError) {
+    /// Refuses a caller without the replication secret (401, nothing streamed), then hears the
+    /// caller's epoch: a newer one fences this node if it is a primary.
+    func authenticate(_ request: Request) throws(APIError) {
+        try Self.authenticate(request, node: node)
+    }
+
+    /// As `authenticate(_:)`, for the other controllers spoken between nodes.
+    static func authenticate(_ request: Request, node: ReplicationNode) throws(APIError) {
+        try checkSecret(request, node: node)
+        if let epoch = request.headers[epochHeader].flatMap({ Int64($0) }) {
+            node.observe(epoch: epoch, url: nil)
+        }
+    }
+
+    private static func checkSecret(_ request: Request, node: ReplicationNode) throws(APIError) {
         guard let secret = node.settings.secret else {
             throw .unauthenticated("this node has no replication secret (--replication-secret-file or PROTALENT_REPLICATION_SECRET)")
         }
-        guard secret.admits(request.headers[Self.secretHeader]) else {
+        guard secret.admits(request.headers[secretHeader]) else {
             throw .unauthenticated("a missing or wrong \(ReplicationSecret.header)")
+        }
+    }
+
+    /// A caller at a newer epoch than this node's follows another primary: 409, nothing streamed
+    /// (and this node, if it was the primary, is fenced by now).
+    private func refuseNewerCaller(_ request: Request) throws(APIError) {
+        let theirs = request.headers[Self.epochHeader].flatMap { Int64($0) } ?? 0
+        guard theirs <= node.epoch else {
+            throw .conflict("this node is at epoch \(node.epoch) and the caller at \(theirs): a node never follows an older epoch", field: "epoch")
         }
     }
 
     func stream(_ request: Request) throws -> Response {
         try authenticate(request)
+        try refuseNewerCaller(request)
         let query = QueryParameters(request)
         guard let fromText = try query.string("from", maxLength: 20), let from = Int64(fromText), from >= 1 else {
             throw APIError.badRequest("`from` must be a log position of 1 or more: the replica's head + 1", field: "from")
@@ -95,7 +121,8 @@ struct ReplicationController {
         headers[.cacheControl] = "no-cache"
         headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
         headers[Self.headHeader] = String(streamer.log.head)
-        headers[Self.syncReplicasHeader] = String(node.settings.requiredConfirmations)
+        headers[Self.syncReplicasHeader] = String(node.requiredConfirmations)
+        headers[Self.epochHeader] = String(node.epoch)
         if let advertised = node.settings.advertiseURL { headers[Self.primaryURLHeader] = advertised.absoluteString }
         let node = node
         let streamer = streamer
@@ -131,6 +158,7 @@ struct ReplicationController {
 
     func confirm(_ request: inout Request) async throws -> Response {
         try authenticate(request)
+        try refuseNewerCaller(request)
         let body = try await request.decodeJSON(Confirmation.self)
         node.replicaConfirmed(id: body.replica, url: body.url, position: body.position)
         return Response(status: .noContent)

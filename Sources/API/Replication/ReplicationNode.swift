@@ -1,5 +1,6 @@
 public import EventLog
 public import Foundation
+public import Logging
 import Synchronization
 
 /// Whether a node writes the log or follows another's.
@@ -12,13 +13,30 @@ public enum ReplicationRole: String, Codable, Sendable {
 
 /// What this node knows of the cluster: its role, and on a primary the replicas streaming from it,
 /// on a replica the primary it follows. `GET /admin/replication` reports it.
+///
+/// The role is derived from state, at request time: a node is the primary when its log's last
+/// epoch (`ClusterEpoch`) names it, or when it was started without `--replica-of` and its log holds
+/// no epoch; and it is not fenced (`ReplicationFence`: it learnt of a newer epoch). A node started
+/// as a primary whose log names another node's epoch is fenced too: it should follow.
 public final class ReplicationNode: Sendable {
-    /// This node's role.
-    public let role: ReplicationRole
     /// The settings it was started with.
     public let settings: ReplicationSettings
+    /// This node's id (`<data>/node.id`), as epochs name their primary.
+    public let nodeID: String
     let log: EventLog
-    private let state = Mutex(State())
+    let dataDirectory: URL
+    let logger: Logger
+    private let state: Mutex<State>
+
+    /// A node's standing, from its log's epoch, its fence and its settings.
+    public enum Standing: String, Sendable {
+        /// Takes commands.
+        case primary
+        /// Follows a primary.
+        case replica
+        /// A former primary that learnt of a newer epoch: reads only, until `protalent rejoin`.
+        case fenced
+    }
 
     private struct State {
         var replicas: [String: ConnectedReplica] = [:]
@@ -30,6 +48,19 @@ public final class ReplicationNode: Sendable {
         /// Commands waiting until enough replicas confirmed their position, by ticket.
         var waiters: [UInt64: Waiter] = [:]
         var nextTicket: UInt64 = 0
+        var fence: ReplicationFence?
+        /// Left by `protalent rejoin`: the primary to follow.
+        var follow: ReplicationFence?
+        /// The last epoch read from the log, and the `$cluster` version it was read at.
+        var epoch: (version: Int64, value: ClusterEpoch?) = (-1, nil)
+        /// A promotion is under way or done: the follower stops.
+        var promoting = false
+        var followerRunning = false
+        var promotionWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
+        var followerStopWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Woken by a promotion: the fence notifier tells the other nodes.
+        var epochWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
     }
 
     struct Waiter {
@@ -44,11 +75,200 @@ public final class ReplicationNode: Sendable {
         var streams = 0
     }
 
-    /// The node of `log` under `settings`.
-    public init(settings: ReplicationSettings, log: EventLog) {
+    /// The node of `log` under `settings`, with its id and data directory (for the fence file).
+    /// Puts the log in the mode its standing allows: only a primary's log takes appends.
+    public init(settings: ReplicationSettings, log: EventLog, nodeID: String, dataDirectory: URL, logger: Logger = Logger(label: "protalent")) {
         self.settings = settings
-        self.role = settings.isReplica ? .replica : .primary
         self.log = log
+        self.nodeID = nodeID
+        self.dataDirectory = dataDirectory
+        self.logger = logger
+        self.state = Mutex(State(
+            fence: ReplicationFence.load(dataDirectory: dataDirectory),
+            follow: ReplicationFence.load(dataDirectory: dataDirectory, kind: .follow)
+        ))
+        switch standing {
+        case .primary: log.promoteToWriter()
+        case .replica: log.demoteToReplica()
+        case .fenced:
+            log.demoteToReplica()
+            logger.error("fenced: run protalent rejoin", metadata: ["epoch": "\(epoch)", "newerEpoch": "\(fence?.epoch ?? epoch)"])
+        }
+    }
+
+    // MARK: Role and epoch
+
+    /// The last epoch this node's log holds (`nil`: epoch 0).
+    public var currentEpoch: ClusterEpoch? {
+        let version = log.version(of: ClusterEpoch.stream)
+        if let cached = state.withLock({ $0.epoch.version == version ? $0.epoch : nil }) { return cached.value }
+        let value = ClusterEpoch.current(in: log)
+        state.withLock { $0.epoch = (version, value) }
+        return value
+    }
+
+    /// This node's epoch: that of the last epoch event in its log, 0 when none.
+    public var epoch: Int64 { currentEpoch?.epoch ?? 0 }
+
+    /// The fence, when this node learnt of a newer epoch than its own.
+    public var fence: ReplicationFence? { state.withLock { $0.fence } }
+
+    /// Whether this node takes commands, follows, or is fenced (see the type's discussion).
+    public var standing: Standing {
+        let current = currentEpoch
+        if let fence, fence.epoch > (current?.epoch ?? 0) { return .fenced }
+        // Rejoined: it follows, until its log holds that epoch (then the epoch names another node).
+        if let follow = state.withLock({ $0.follow }), follow.epoch > (current?.epoch ?? 0) { return .replica }
+        if let current, current.node == nodeID { return .primary }
+        if settings.isReplica || state.withLock({ $0.follow }) != nil { return .replica }
+        return current == nil ? .primary : .fenced
+    }
+
+    /// This node's role: primary only when it takes commands.
+    public var role: ReplicationRole { standing == .primary ? .primary : .replica }
+
+    /// How many replica confirmations a command waits for on this node (none unless it is the primary).
+    public var requiredConfirmations: Int { standing == .primary ? max(0, settings.syncReplicas) : 0 }
+
+    /// Another node spoke of `epoch` (a replica's request, a new primary's notice): a primary at a
+    /// lower epoch fences itself at once, durably, and its log stops taking appends. Returns
+    /// whether this node is fenced now.
+    @discardableResult
+    public func observe(epoch remote: Int64, url: String?) -> Bool {
+        let own = epoch
+        // Only a primary fences itself: a replica learns of epochs by following.
+        guard remote > own, standing == .primary else { return standing == .fenced }
+        let fenced = state.withLock { state -> ReplicationFence? in
+            if let fence = state.fence, fence.epoch >= remote { return nil }
+            let fence = ReplicationFence(epoch: remote, url: url ?? state.fence?.url)
+            state.fence = fence
+            return fence
+        }
+        if let fenced {
+            log.demoteToReplica()
+            do {
+                try fenced.write(dataDirectory: dataDirectory)
+            } catch {
+                logger.error("replication: the fence could not be written", metadata: ["error": "\(error)"])
+            }
+            logger.error("fenced: run protalent rejoin", metadata: [
+                "epoch": "\(own)", "newerEpoch": "\(remote)", "primary": "\(url ?? "unknown")",
+            ])
+        }
+        return standing == .fenced
+    }
+
+    // MARK: Promotion
+
+    /// Makes this replica the primary at epoch + 1: stops the follower, switches the log to a
+    /// writer's and appends the epoch event (`POST /admin/replication/promote`).
+    ///
+    /// - Throws: `APIError.conflict` when this node is not a replica (a primary, or fenced).
+    public func promote() async throws -> ClusterEpoch {
+        let refusal: String? = state.withLock { state in
+            if state.promoting { return "a promotion of this node is already under way or done" }
+            state.promoting = true
+            return nil
+        }
+        if let refusal { throw APIError.conflict(refusal) }
+        guard standing == .replica else {
+            state.withLock { $0.promoting = false }
+            throw APIError.conflict("this node is not a replica (it is \(standing.rawValue)): only a replica is promoted")
+        }
+        let waiters = state.withLock { state in
+            defer { state.promotionWaiters.removeAll() }
+            return Array(state.promotionWaiters.values)
+        }
+        waiters.forEach { $0.resume() }
+        await waitForFollowerToStop()
+        log.promoteToWriter()
+        do {
+            let epoch = try await ClusterEpoch.start(on: log, node: nodeID, url: settings.advertiseURL?.absoluteString)
+            logger.warning("replication: promoted to primary", metadata: ["epoch": "\(epoch.epoch)", "head": "\(log.head)"])
+            let woken = state.withLock { state in
+                defer { state.epochWaiters.removeAll() }
+                return Array(state.epochWaiters.values)
+            }
+            woken.forEach { $0.resume() }
+            return epoch
+        } catch {
+            log.demoteToReplica()
+            state.withLock { $0.promoting = false }
+            throw error
+        }
+    }
+
+    /// Whether a promotion started: the follower stops.
+    var isPromoting: Bool { state.withLock { $0.promoting } }
+
+    /// Returns when a promotion starts (at once if one did) or the task is cancelled.
+    func waitForPromotion() async {
+        await wait(for: .promotion)
+    }
+
+    /// Returns at the next promotion of this node, once its epoch is in the log (or on cancellation).
+    func waitForNewEpoch() async {
+        await wait(for: .newEpoch)
+    }
+
+    private enum Awaited: Sendable {
+        case promotion
+        case newEpoch
+    }
+
+    private func wait(for awaited: Awaited) async {
+        let id = state.withLock { state -> Int in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { state -> Bool in
+                    if Task.isCancelled { return true }
+                    switch awaited {
+                    case .promotion:
+                        if state.promoting { return true }
+                        state.promotionWaiters[id] = continuation
+                    case .newEpoch:
+                        state.epochWaiters[id] = continuation
+                    }
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                switch awaited {
+                case .promotion: state.promotionWaiters.removeValue(forKey: id)
+                case .newEpoch: state.epochWaiters.removeValue(forKey: id)
+                }
+            }
+            waiter?.resume()
+        }
+    }
+
+    func followerStarted() {
+        state.withLock { $0.followerRunning = true }
+    }
+
+    func followerStopped() {
+        let waiters = state.withLock { state in
+            state.followerRunning = false
+            defer { state.followerStopWaiters.removeAll() }
+            return state.followerStopWaiters
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    private func waitForFollowerToStop() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                if !state.followerRunning { return true }
+                state.followerStopWaiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
     }
 
     // MARK: Primary side
@@ -61,7 +281,7 @@ public final class ReplicationNode: Sendable {
             replica.confirmedPosition = max(replica.confirmedPosition, position - 1)
             replica.streams += 1
             state.replicas[id] = replica
-            return Self.takeSatisfied(&state, needed: settings.requiredConfirmations)
+            return Self.takeSatisfied(&state, needed: requiredConfirmations)
         }.forEach { $0.timer?.cancel(); $0.continuation.resume(returning: true) }
     }
 
@@ -77,7 +297,7 @@ public final class ReplicationNode: Sendable {
             replica.url = url ?? replica.url
             replica.confirmedPosition = max(replica.confirmedPosition, position)
             state.replicas[id] = replica
-            return Self.takeSatisfied(&state, needed: settings.requiredConfirmations)
+            return Self.takeSatisfied(&state, needed: requiredConfirmations)
         }.forEach { $0.timer?.cancel(); $0.continuation.resume(returning: true) }
     }
 
@@ -89,7 +309,7 @@ public final class ReplicationNode: Sendable {
     /// Woken by the confirmations themselves (`replicaConfirmed`), never by polling; a stopped
     /// replica costs a waiting command at most the timeout and the log's writer nothing.
     public func waitForReplicas(_ position: Int64) async -> Bool {
-        let needed = settings.requiredConfirmations
+        let needed = requiredConfirmations
         guard needed > 0 else { return true }
         return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             let ticket: UInt64? = state.withLock { state in
@@ -131,12 +351,26 @@ public final class ReplicationNode: Sendable {
 
     // MARK: Replica side
 
+    /// The nodes to follow: `--replica-of` but this node, and the primary `rejoin` named.
+    var candidateURLs: [URL] {
+        var urls = settings.candidateURLs
+        if let text = state.withLock({ $0.follow?.url }), let url = URL(string: text), !urls.contains(url) { urls.append(url) }
+        return urls
+    }
+
+    /// The primary this node last followed, as it advertised itself (kept after a promotion: the
+    /// former primary the fence notifier tells).
+    var followedPrimaryURL: URL? { state.withLock { $0.advertisedPrimaryURL } }
+
     /// The URL commands are redirected to: the primary's advertised URL once learned, else `--replica-of`.
     public var primaryURL: URL? {
-        state.withLock { $0.advertisedPrimaryURL } ?? settings.primaryURL
+        if standing == .fenced, let url = fence?.url ?? currentEpoch?.url { return URL(string: url) }
+        return state.withLock { $0.advertisedPrimaryURL } ?? currentEpoch.flatMap { $0.node == nodeID ? nil : $0.url }.flatMap(URL.init(string:))
+            ?? settings.primaryURL
     }
 
     func streamOpened(advertisedPrimaryURL: URL?, primaryHead: Int64?) {
+        // (Set even when nil: a stream from another candidate must not redirect to the last one's URL.)
         state.withLock { state in
             if let advertisedPrimaryURL { state.advertisedPrimaryURL = advertisedPrimaryURL }
             state.primaryHead = primaryHead ?? state.primaryHead
@@ -180,8 +414,12 @@ public final class ReplicationNode: Sendable {
         }
 
         public var role: ReplicationRole
-        /// Always 0 until promotion exists.
+        /// The epoch of the last epoch event in this node's log (0 when none).
         public var epoch: Int64
+        /// Whether this node is a former primary fenced by a newer epoch (it takes no command).
+        public var fenced: Bool
+        /// The newer epoch a fenced node learnt of.
+        public var fencedBy: Int64?
         public var head: Int64
         public var primaryUrl: String?
         /// On a replica: whether its stream from the primary is open, the primary's head as last
@@ -207,12 +445,17 @@ public final class ReplicationNode: Sendable {
                 lagEvents: lag, lagSeconds: (waited * 1_000).rounded() / 1_000
             )
         }
-        switch role {
+        let standing = standing
+        let epoch = epoch
+        switch standing {
         case .primary:
-            return Status(role: .primary, epoch: 0, head: head, primaryUrl: settings.advertiseURL?.absoluteString, replicas: replicas)
-        case .replica:
             return Status(
-                role: .replica, epoch: 0, head: head, primaryUrl: primaryURL?.absoluteString, connected: snapshot.connected,
+                role: .primary, epoch: epoch, fenced: false, head: head, primaryUrl: settings.advertiseURL?.absoluteString, replicas: replicas
+            )
+        case .replica, .fenced:
+            return Status(
+                role: .replica, epoch: epoch, fenced: standing == .fenced, fencedBy: standing == .fenced ? snapshot.fence?.epoch : nil,
+                head: head, primaryUrl: primaryURL?.absoluteString, connected: snapshot.connected,
                 primaryHead: snapshot.primaryHead, lastError: snapshot.lastError, replicas: replicas
             )
         }

@@ -19,8 +19,13 @@ public enum AccessPolicy {
         "GET /replication/stream": .anonymous,
         "GET /replication/blob/{hash}": .anonymous,
         "POST /replication/confirm": .anonymous,
+        "GET /replication/status": .anonymous,
+        "GET /replication/hash": .anonymous,
+        "GET /replication/journal": .anonymous,
+        "POST /replication/fence": .anonymous,
         "GET /admin/replication": .admin,
         "GET /admin/archive": .admin,
+        "POST /admin/replication/promote": .admin,
 
         // Auth
         "POST /auth/register": .anonymous,

@@ -116,13 +116,11 @@ public final class RouteTable: @unchecked Sendable {
 
     private func group(_ key: GroupKey) -> RouterGroup<AppRequestContext> {
         if let group = groups[key] { return group }
-        if key.redirected, let replicaRedirect {
-            // The primary applies the access rule when the client follows.
-            let group = router.group().add(middleware: replicaRedirect)
-            groups[key] = group
-            return group
-        }
-        let group = router.group().add(middleware: AccessMiddleware(key.access))
+        let group = router.group()
+        // First, before the access rule: a replica redirects at once and the primary applies the
+        // rule when the client follows; on the primary itself the middleware passes the request on.
+        if key.redirected, let replicaRedirect { group.add(middleware: replicaRedirect) }
+        group.add(middleware: AccessMiddleware(key.access))
         if key.readsModels { group.add(middleware: readYourWrites) }
         if key.command, let idempotency { group.add(middleware: idempotency) }
         groups[key] = group

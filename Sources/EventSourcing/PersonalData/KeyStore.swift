@@ -48,7 +48,7 @@ public final class KeyStore: Sendable {
 
     private let masterKey: [UInt8]
     /// Key creations and destructions in order, for replicas (`KeyJournal`).
-    private let journal: KeyJournal
+    let journal: KeyJournal
     /// The cache: keys read or created, and subjects known to be erased.
     private let state = Mutex(State())
 
@@ -327,11 +327,11 @@ public final class KeyStore: Sendable {
         return key
     }
 
-    private func keyPath(_ subject: UUID) -> String {
+    func keyPath(_ subject: UUID) -> String {
         directory.path + "/" + UUIDText.lowercase(subject)
     }
 
-    private func tombstonePath(_ subject: UUID) -> String {
+    func tombstonePath(_ subject: UUID) -> String {
         keyPath(subject) + ".erased"
     }
 

@@ -47,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: "Open connections at most (default 1024, or PROTALENT_MAX_CONNECTIONS).")
     var maxConnections: Int?
 
-    @Option(name: .customLong("replica-of"), help: "Run as a replica of the primary at this URL (or PROTALENT_REPLICA_OF).")
+    @Option(name: .customLong("replica-of"), help: "Run as a replica of the primary among these comma-separated URLs (the unfenced primary at the highest epoch; or PROTALENT_REPLICA_OF).")
     var replicaOf: String?
 
     @Option(
@@ -65,7 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("sync-replicas"),
-        help: "On a primary: acknowledge a command only once this many replicas hold it durably (default 0, or PROTALENT_SYNC_REPLICAS)."
+        help: "On a primary (or a replica once promoted): acknowledge a command only once this many replicas hold it durably (default 0, or PROTALENT_SYNC_REPLICAS)."
     )
     var syncReplicas: Int?
 
@@ -119,6 +119,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         defer { platform.close() }
+        let isReplica = platform.replication.role == .replica
 
         if let hours = scrubInterval ?? environment["PROTALENT_SCRUB_INTERVAL_HOURS"].flatMap(Double.init), hours > 0 {
             LogScrubber.start(directory: platform.log.directory, every: hours * 3_600, logger: logger)
@@ -148,8 +149,14 @@ struct ServeCommand: AsyncParsableCommand {
         let app = try buildApplication(platform: platform, address: address, limits: limits, logger: logger) { channel in
             let port = channel.localAddress?.port ?? address.port
             var lines = ["ProTalent is listening on http://\(address.host):\(port)  (API: /openapi.json, health: /health, metrics: /metrics)"]
-            if let primary = platform.configuration.replication.primaryURL {
-                lines.append("replica of \(primary.absoluteString): commands answer 307 to the primary")
+            switch platform.replication.standing {
+            case .replica:
+                let nodes = platform.configuration.replication.candidateURLs.map(\.absoluteString).joined(separator: ", ")
+                lines.append("replica of the primary among \(nodes): commands answer 307 to the primary")
+            case .fenced:
+                lines.append("fenced at epoch \(platform.replication.epoch): a newer primary exists; reads only (run protalent rejoin)")
+            case .primary:
+                if platform.replication.epoch > 0 { lines.append("primary at epoch \(platform.replication.epoch)") }
             }
             if let archive = platform.configuration.archive {
                 lines.append("archiving to \(archive.location) every \(archive.interval)")
@@ -175,16 +182,16 @@ struct ServeCommand: AsyncParsableCommand {
             }
             return url
         }
-        let primary = try url(replicaOf ?? environment["PROTALENT_REPLICA_OF"], "--replica-of")
+        let primaries = try (replicaOf ?? environment["PROTALENT_REPLICA_OF"] ?? "").split(separator: ",").compactMap {
+            try url(String($0).trimmingCharacters(in: .whitespaces), "--replica-of")
+        }
+        let primary = primaries.first
         let advertised = try url(advertiseURL ?? environment["PROTALENT_ADVERTISE_URL"], "--advertise-url")
         if primary != nil, secret == nil {
             throw ValidationError("a replica needs the cluster's secret: --replication-secret-file F or PROTALENT_REPLICATION_SECRET")
         }
         let replicas = syncReplicas ?? environment["PROTALENT_SYNC_REPLICAS"].flatMap { Int($0) } ?? 0
         guard replicas >= 0 else { throw ValidationError("--sync-replicas must be 0 or more, not \(replicas)") }
-        if replicas > 0, primary != nil {
-            throw ValidationError("--sync-replicas applies to a primary; a replica's commands go to its primary")
-        }
         if replicas > 0, secret == nil {
             throw ValidationError("--sync-replicas needs the cluster's secret (replicas cannot stream without it)")
         }
@@ -196,7 +203,7 @@ struct ServeCommand: AsyncParsableCommand {
             timeout = parsed
         }
         return ReplicationSettings(
-            secret: secret, primaryURL: primary, advertiseURL: advertised, syncReplicas: replicas, syncTimeout: timeout
+            secret: secret, primaryURLs: primaries, advertiseURL: advertised, syncReplicas: replicas, syncTimeout: timeout
         )
     }
 
