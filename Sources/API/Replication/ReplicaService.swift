@@ -58,7 +58,7 @@ struct ReplicaService: Service {
         if node.isPromoting {
             // The promoted node journals its own avatars from now on, and follows no one.
             blobs.isFollowing = false
-            try? FileManager.default.removeItem(at: stateFile)
+            if let stateFile { try? FileManager.default.removeItem(at: stateFile) }
         }
         node.followerStopped()
         try await client.shutdown()
@@ -135,7 +135,7 @@ struct ReplicaService: Service {
         ]
         if let advertised = node.settings.advertiseURL { items.append(URLQueryItem(name: "url", value: advertised.absoluteString)) }
         // The primary checks it holds the same batch there before it sends anything.
-        if let chain = log.chainHash(endingAt: log.head) { items.append(URLQueryItem(name: "chain", value: Hex.encode(chain))) }
+        if log.head > 0, let chain = try? log.chainHash(endingAt: log.head) { items.append(URLQueryItem(name: "chain", value: Hex.encode(chain))) }
         components.queryItems = items
         var request = HTTPClientRequest(url: components.url!.absoluteString)
         request.headers.add(name: ReplicationSecret.header, value: secret.value)

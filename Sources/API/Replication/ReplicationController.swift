@@ -107,7 +107,7 @@ struct ReplicationController {
         }
         if from > 1, let chain = try query.string("chain", maxLength: 64) {
             // Before any key, blob or batch goes out: a replica of another log must not take even those.
-            guard let own = streamer.log.chainHash(endingAt: from - 1), Hex.encode(own) == chain else {
+            guard let own = try? streamer.log.chainHash(endingAt: from - 1), Hex.encode(own) == chain else {
                 throw APIError.conflict(
                     "the replica's log is not a prefix of this node's: its chain hash at position \(from - 1) differs "
                         + "(it follows another log, or the logs diverged)", field: "chain"

@@ -72,6 +72,19 @@ public final class RecordJournal: Sendable {
         }
     }
 
+    /// Keeps the first `count` records, durably (a former primary's journal cut back to what the new
+    /// primary's shares with it).
+    public func truncate(to count: Int) throws(RecordJournalError) {
+        let (path, recordSize) = (self.path, self.recordSize)
+        try state.withLock { (state: inout (descriptor: Int32, count: Int)) throws(RecordJournalError) in
+            guard count < state.count else { return }
+            guard ftruncate(state.descriptor, off_t(count * recordSize)) == 0, fsync(state.descriptor) == 0 else {
+                throw RecordJournalError(operation: "truncate", path: path, reason: String(cString: strerror(errno)))
+            }
+            state.count = count
+        }
+    }
+
     /// Up to `maxCount` records from index `start` on.
     public func records(from start: Int, maxCount: Int) throws(RecordJournalError) -> [ArraySlice<UInt8>] {
         let (descriptor, count) = state.withLock { ($0.descriptor, $0.count) }

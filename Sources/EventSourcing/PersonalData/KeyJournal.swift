@@ -46,13 +46,10 @@ final class KeyJournal: Sendable {
     /// Keeps the first `count` records, durably (a former primary's journal cut back to what the new
     /// primary's shares with it).
     func truncate(to count: Int) throws(KeyStore.Error) {
-        let path = self.path
-        try state.withLock { (state: inout (descriptor: Int32, count: Int)) throws(KeyStore.Error) in
-            guard count < state.count else { return }
-            guard ftruncate(state.descriptor, off_t(count * Self.recordSize)) == 0, fsync(state.descriptor) == 0 else {
-                throw .io("truncate", path, String(cString: strerror(errno)))
-            }
-            state.count = count
+        do {
+            try file.truncate(to: count)
+        } catch {
+            throw .io(error.operation, error.path, error.reason)
         }
     }
 

@@ -97,15 +97,15 @@ struct ServeCommand: AsyncParsableCommand {
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        let isReplica = configuration.replication.isReplica
+        let startsAsReplica = configuration.replication.isReplica
         do {
             // A replica's log is the primary's: the primary archives it.
-            configuration.archive = isReplica ? nil : try archive.settings(environment: environment)
+            configuration.archive = startsAsReplica ? nil : try archive.settings(environment: environment)
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        if isReplica, demo {
+        if startsAsReplica, demo {
             printError("error: --demo writes to the log; a replica takes its log from the primary (seed the primary instead)")
             throw ExitCode(1)
         }
