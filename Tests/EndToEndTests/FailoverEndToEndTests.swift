@@ -7,7 +7,7 @@ import TestSupport
 /// cuts its unreplicated tail, reporting each event, and it then follows byte for byte. And the
 /// issue's chaos test: with `--sync-replicas 1`, SIGKILL the primary under load, promote, and no
 /// acknowledged command is lost while retried ones take effect once.
-@Suite(.serialized) struct FailoverEndToEndTests {
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["PROTALENT_UNFINISHED_TESTS"] == "1", "issue 20 is open: this suite has not passed yet (docs/testing.md, \"Unfinished\")")) struct FailoverEndToEndTests {
     /// The body of `POST /communities` creating `name`.
     static func community(_ name: String) -> [String: Any] {
         ["name": name, "description": "Failover test community", "category": "academic", "countryCode": "SN", "city": "Dakar", "isPrivate": false]

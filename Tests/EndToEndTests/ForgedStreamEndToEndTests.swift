@@ -7,11 +7,17 @@ import TestSupport
 /// the primary of another log. Each time the replica refuses with a clear error (its log, and
 /// `lastError` in `GET /admin/replication`), writes nothing of what it refused, and catches up once
 /// the stream is honest again.
-@Suite(.serialized) struct ForgedStreamEndToEndTests {
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["PROTALENT_UNFINISHED_TESTS"] == "1", "issue 20 is open: this suite has not passed yet (docs/testing.md, \"Unfinished\")")) struct ForgedStreamEndToEndTests {
     /// Whether every segment of `replica` is a prefix of the primary's segment of the same name.
     private func isPrefix(_ replica: ServerProcess, of primary: ServerProcess) throws -> Bool {
         let reference = try primary.segmentFiles()
-        return try replica.segmentFiles().allSatisfy { name, bytes in reference[name].map { $0.starts(with: bytes) } ?? false }
+        // The active segment is zero-filled ahead of its head: what the replica wrote is its bytes
+        // up to the zeros, and that must be where the primary has the same bytes.
+        return try replica.segmentFiles().allSatisfy { name, bytes in
+            let end = bytes.lastIndex(where: { $0 != 0 }).map { bytes.index(after: $0) } ?? bytes.startIndex
+            let written = bytes[bytes.startIndex..<end]
+            return reference[name].map { $0.starts(with: written) } ?? false
+        }
     }
 
     /// Waits until the replica's current stderr says `text`.

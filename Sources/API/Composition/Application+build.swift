@@ -76,7 +76,7 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     router.add(middleware: RequestFramingMiddleware())
     router.add(middleware: AuthenticationMiddleware(
         tokens: platform.tokens, access: platform.access, clock: platform.clock,
-        scrapeToken: platform.configuration.environment["PROTALENT_METRICS_TOKEN"]
+        scrapeToken: platform.configuration.environment["PROTALENT_METRICS_TOKEN"], readYourWrites: platform.readYourWrites
     ))
     // Before routing: unknown paths and refused tokens are charged like any request; the nodes of
     // a cluster, proving the replication secret, are not.

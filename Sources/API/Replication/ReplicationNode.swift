@@ -275,13 +275,15 @@ public final class ReplicationNode: Sendable {
 
     /// A replica opened a stream from `position` (so it holds everything before it).
     func replicaConnected(id: String, url: String?, from position: Int64) {
+        // Read before the lock: the standing reads the state too (a Mutex is not re-entrant).
+        let needed = requiredConfirmations
         state.withLock { state in
             var replica = state.replicas[id] ?? ConnectedReplica(url: url, confirmedPosition: position - 1)
             replica.url = url ?? replica.url
             replica.confirmedPosition = max(replica.confirmedPosition, position - 1)
             replica.streams += 1
             state.replicas[id] = replica
-            return Self.takeSatisfied(&state, needed: requiredConfirmations)
+            return Self.takeSatisfied(&state, needed: needed)
         }.forEach { $0.timer?.cancel(); $0.continuation.resume(returning: true) }
     }
 
@@ -292,12 +294,14 @@ public final class ReplicationNode: Sendable {
 
     /// A replica confirmed that its log holds everything up to `position`, durably.
     func replicaConfirmed(id: String, url: String?, position: Int64) {
+        // Read before the lock: the standing reads the state too (a Mutex is not re-entrant).
+        let needed = requiredConfirmations
         state.withLock { state in
             var replica = state.replicas[id] ?? ConnectedReplica(url: url, confirmedPosition: position)
             replica.url = url ?? replica.url
             replica.confirmedPosition = max(replica.confirmedPosition, position)
             state.replicas[id] = replica
-            return Self.takeSatisfied(&state, needed: requiredConfirmations)
+            return Self.takeSatisfied(&state, needed: needed)
         }.forEach { $0.timer?.cancel(); $0.continuation.resume(returning: true) }
     }
 

@@ -18,14 +18,19 @@ public struct AuthenticationMiddleware: RouterMiddleware {
     let clock: Clock
     /// The operator's scrape token for `/metrics` (`PROTALENT_METRICS_TOKEN`), if any.
     let scrapeToken: [UInt8]?
+    /// Waits for `X-Min-Position` when the account is not known yet: on a replica behind the
+    /// primary, a person who just signed up there is not in this node's read models.
+    let readYourWrites: ReadYourWrites?
 
     /// A middleware verifying access tokens with `tokens` and `access` at `clock`'s time, and
-    /// recognising `scrapeToken`.
-    public init(tokens: TokenService, access: AccountAccess, clock: Clock, scrapeToken: String? = nil) {
+    /// recognising `scrapeToken`; an account `access` does not admit is looked for again once the
+    /// read models reached the request's `X-Min-Position`, through `readYourWrites`.
+    public init(tokens: TokenService, access: AccountAccess, clock: Clock, scrapeToken: String? = nil, readYourWrites: ReadYourWrites? = nil) {
         self.tokens = tokens
         self.access = access
         self.clock = clock
         self.scrapeToken = scrapeToken.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
+        self.readYourWrites = readYourWrites
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -37,13 +42,24 @@ public struct AuthenticationMiddleware: RouterMiddleware {
                 context.isScraper = true
                 return try await next(request, context)
             }
-            do {
+            do throws(APIError) {
                 let verified = try tokens.verifyAccessToken(token, now: clock.now())
-                context.principal = try access.admit(verified)
+                do throws(APIError) {
+                    context.principal = try access.admit(verified)
+                } catch {
+                    // Read-your-writes holds for the caller too: wait for the position (a 503 when it
+                    // does not come), then ask again.
+                    guard let readYourWrites, let text = request.headers[JSONResponse.minPosition],
+                          let position = Int64(text.trimmingCharacters(in: .whitespaces)), position >= 0 else { throw error }
+                    try await readYourWrites.wait(for: position)
+                    context.principal = try access.admit(verified)
+                }
                 context.tokenID = verified.tokenID
                 context.accessExpiresAt = verified.expiresAt
                 context.accessGeneration = verified.generation
             } catch {
+                // The read models did not reach the position in time: that is the answer (503).
+                if error.status == .serviceUnavailable { throw error }
                 context.authenticationFailure = error
             }
         } else {
