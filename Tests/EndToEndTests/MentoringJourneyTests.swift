@@ -24,12 +24,13 @@ import TestSupport
             #expect(applied.status == 201 && applied.object["mentorId"] as? String == mentor.id, "\(applied)")
 
             // Not bookable before an admin vouches for the mentor.
-            let start = Date().addingTimeInterval(12).rounded()
-            let booking: [String: Any] = [
-                "mentorId": mentor.id, "title": "Préparer un entretien data", "description": "Revue de CV et questions techniques",
-                "scheduledAt": iso8601(start), "durationMinutes": 30,
-            ]
-            let early = try await server.client.send("POST", "/mentors/request", json: booking, token: student.accessToken)
+            func booking(at start: Date) -> [String: Any] {
+                [
+                    "mentorId": mentor.id, "title": "Préparer un entretien data", "description": "Revue de CV et questions techniques",
+                    "scheduledAt": iso8601(start), "durationMinutes": 30,
+                ]
+            }
+            let early = try await server.client.send("POST", "/mentors/request", json: booking(at: Date().addingTimeInterval(3_600)), token: student.accessToken)
             #expect(early.status == 409 && early.isProblem, "booking an unverified mentor: \(early)")
             let byStudent = try await server.client.send("POST", "/mentors/\(mentor.id)/verify", token: student.accessToken)
             #expect(byStudent.status == 403 && byStudent.isProblem, "\(byStudent)")
@@ -41,10 +42,14 @@ import TestSupport
             let listed = (found.object["items"] as? [[String: Any]] ?? []).compactMap { $0["mentorId"] as? String }
             #expect(found.status == 200 && listed.contains(mentor.id), "\(found)")
 
-            let requested = try await server.client.send("POST", "/mentors/request", json: booking, token: student.accessToken)
+            // Twelve seconds ahead, counted from here: the session must still be ahead when the
+            // mentor accepts (a few requests later), and this test waits for it to start.
+            let start = Date().addingTimeInterval(12).rounded()
+            let sessionBooking = booking(at: start)
+            let requested = try await server.client.send("POST", "/mentors/request", json: sessionBooking, token: student.accessToken)
             #expect(requested.status == 201 && requested.object["status"] as? String == "requested", "\(requested)")
             let session = try #require(requested.object["sessionId"] as? String)
-            let selfBooking = try await server.client.send("POST", "/mentors/request", json: booking, token: mentor.accessToken)
+            let selfBooking = try await server.client.send("POST", "/mentors/request", json: sessionBooking, token: mentor.accessToken)
             #expect(selfBooking.status == 422 && selfBooking.isProblem, "booking oneself: \(selfBooking)")
 
             let acceptedByMentee = try await server.client.send("POST", "/mentors/sessions/\(session)/accept", token: student.accessToken)
