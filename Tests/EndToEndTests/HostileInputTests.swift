@@ -76,7 +76,7 @@ import TestSupport
         }
     }
 
-    @Test func theCorpusNeverGetsA5xxAndEveryRefusalIsAProblem() async throws {
+    @Test(.timeLimit(.minutes(10))) func theCorpusNeverGetsA5xxAndEveryRefusalIsAProblem() async throws {
         try await withServer { server in
             let student = try await server.signUp(uniqueEmail("hostile"))
             let document = try await server.client.send("GET", "/openapi.json").object
