@@ -39,21 +39,7 @@ struct Cluster {
     /// `protalent ARGUMENTS` with the cluster's keys in the environment.
     func run(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
         let environment = secrets.environment
-        return try await offPool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: ProtalentBinary.path)
-            process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-        }
+        return try await offPool { try ProtalentBinary.run(arguments, environment: environment) }
     }
 
     /// `protalent promote` on a stopped node.

@@ -34,7 +34,7 @@ final class NginxFront: @unchecked Sendable {
     /// Writes the configuration for a primary and replicas on `primaryPort` and `replicaPorts`.
     init(prefix: String, primaryPort: Int, replicaPorts: [Int]) throws {
         self.prefix = prefix
-        self.port = try Self.freePort()
+        self.port = try ServerProcess.freePort()
         try FileManager.default.createDirectory(atPath: prefix + "/logs", withIntermediateDirectories: true)
         var site = try String(contentsOfFile: Self.repository + "/deploy/nginx/protalent.conf", encoding: .utf8)
         let replacements = [
@@ -97,21 +97,5 @@ final class NginxFront: @unchecked Sendable {
         guard process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
-    }
-
-    /// A loopback port nobody listens on now.
-    private static func freePort() throws -> Int {
-        let descriptor = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Foundation.bind(descriptor, $0, length) == 0 && Foundation.getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard bound else { throw ServerFailure(description: "cannot pick a loopback port: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
