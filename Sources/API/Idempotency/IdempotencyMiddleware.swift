@@ -135,7 +135,7 @@ public struct IdempotencyMiddleware: RouterMiddleware {
         let body = Array(#"{"applied":true,"position":\#(position),"detail":"a request with this Idempotency-Key took effect before its answer could be recorded (the server stopped or failed over); read its effect with X-Min-Position"}"#.utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         headers[HTTPField.Name("X-Log-Position")!] = String(position)
-        let answer = Response(status: .ok, headers: headers)
+        let answer = Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         let record = Self.record(answer, body: body, requestHash: requestHash, subject: subject, at: now)
         let recordedAt = await append(record, to: stream, version: version, metadata: metadata)
         commands.logger.notice("recovered an idempotency key whose answer was never recorded", metadata: ["stream": "\(stream)"])
@@ -150,7 +150,8 @@ public struct IdempotencyMiddleware: RouterMiddleware {
         let withheld = subject == nil || body.count > Self.maxStoredBody
             || (response.headers[.cacheControl]?.contains("no-store") ?? false)
         var headers: [String: String] = [:]
-        for field in response.headers { headers[field.name.canonicalName] = field.value }
+        // Not Content-Length: the replay's body sets it, and a stale one would truncate the body.
+        for field in response.headers where field.name != .contentLength { headers[field.name.canonicalName] = field.value }
         return .recorded(.init(
             requestHash: requestHash, status: Int(response.status.code), headers: headers, bodyHash: hex(SHA256.hash(body)),
             body: withheld ? nil : Personal(Base64.encode(body)), subject: withheld ? nil : subject, at: now
@@ -203,7 +204,8 @@ public struct IdempotencyMiddleware: RouterMiddleware {
     private func replay(_ recorded: IdempotencyEvent.Recorded) -> Response {
         var headers: HTTPFields = [:]
         for (name, value) in recorded.headers.sorted(by: { $0.key < $1.key }) {
-            if let field = HTTPField.Name(name) { headers[field] = value }
+            // Records written before Content-Length was left out may hold a wrong one.
+            if let field = HTTPField.Name(name), field != .contentLength { headers[field] = value }
         }
         headers[Self.replayedHeader] = "true"
         let body = recorded.body?.wrapped.flatMap { Base64.decode($0) }
