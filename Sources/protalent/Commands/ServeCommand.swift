@@ -136,8 +136,14 @@ struct ServeCommand: AsyncParsableCommand {
             _ = email
             logger.warning("--bootstrap-admin is ignored on a replica: promote the account on the primary")
         } else if let email = bootstrapAdmin ?? environment["PROTALENT_BOOTSTRAP_ADMIN"] {
-            let id = try await platform.accounts.promoteToAdmin(email: email)
-            logger.info("bootstrap admin promoted", metadata: ["user": "\(id.uuidString.lowercased())"])
+            do {
+                let id = try await platform.accounts.promoteToAdmin(email: email)
+                logger.info("bootstrap admin promoted", metadata: ["user": "\(id.uuidString.lowercased())"])
+            } catch let error as APIError where error.kind == "replication-timeout" {
+                // No replica can connect before this node listens, so a `--sync-replicas` primary
+                // never sees this grant confirmed here; it is durable and replicas receive it on connecting.
+                logger.notice("bootstrap admin promoted; replicas receive the grant when they connect")
+            }
         }
         var limits = ConnectionLimits()
         if let seconds = idleTimeout ?? environment["PROTALENT_IDLE_TIMEOUT"].flatMap(Double.init), seconds > 0 {
