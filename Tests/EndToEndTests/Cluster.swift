@@ -12,8 +12,8 @@ struct Cluster {
     let nodes: [ServerProcess]
 
     /// `count` nodes under `directory`, each `serve --replica-of <all> --advertise-url <own>`, with
-    /// `arguments` added (e.g. `--sync-replicas 1`).
-    init(in directory: String, count: Int, arguments: [String] = []) throws {
+    /// `arguments` added (e.g. `--sync-replicas 1`) and `environment` over the cluster's.
+    init(in directory: String, count: Int, arguments: [String] = [], environment: [String: String] = [:]) throws {
         let secrets = try ClusterSecrets(in: directory)
         self.secrets = secrets
         let ports = try (0..<count).map { _ in try ServerProcess.freePort() }
@@ -25,7 +25,7 @@ struct Cluster {
                     "--replica-of", urls.joined(separator: ","), "--advertise-url", urls[index],
                     "--replication-secret-file", secrets.secretFile,
                 ] + arguments,
-                environment: secrets.environment
+                environment: secrets.environment.merging(environment) { $1 }
             )
             node.fixedPort = ports[index]
             try FileManager.default.createDirectory(atPath: node.dataDirectory, withIntermediateDirectories: true)

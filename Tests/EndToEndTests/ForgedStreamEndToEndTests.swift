@@ -7,7 +7,7 @@ import TestSupport
 /// the primary of another log. Each time the replica refuses with a clear error (its log, and
 /// `lastError` in `GET /admin/replication`), writes nothing of what it refused, and catches up once
 /// the stream is honest again.
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["PROTALENT_UNFINISHED_TESTS"] == "1", "issue 20 is open: this suite has not passed yet (docs/testing.md, \"Unfinished\")")) struct ForgedStreamEndToEndTests {
+@Suite(.serialized) struct ForgedStreamEndToEndTests {
     /// Whether every segment of `replica` is a prefix of the primary's segment of the same name.
     private func isPrefix(_ replica: ServerProcess, of primary: ServerProcess) throws -> Bool {
         let reference = try primary.segmentFiles()
