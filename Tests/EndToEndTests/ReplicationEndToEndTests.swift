@@ -85,6 +85,15 @@ import TestSupport
             let register = try await replicas[1].register(uniqueEmail("redirected"))
             #expect(register.status == 307 && register.headers["location"] == primaryURL + "/auth/register", "\(register)")
 
+            // Read-your-writes for a newcomer: someone who just signed up on the primary reads their
+            // own profile on a replica that has not applied the sign-up yet (frozen meanwhile). The
+            // replica waits for X-Min-Position before it authenticates, instead of a 401.
+            replicas[1].pause()
+            let newcomer = try await primary.signUp(uniqueEmail("newcomer"), firstName: "Khady", lastName: "Ba")
+            replicas[1].resume()
+            let own = try await replicas[1].read("/users/profile", token: newcomer.accessToken, after: newcomer.position)
+            #expect(own.status == 200 && own.text.contains("Khady"), "\(own)")
+
             // The stream is closed to a missing or wrong secret.
             for headers in [[:], ["X-Replication-Secret": "not the secret of this cluster"]] {
                 let refused = try await primary.client.send("GET", "/replication/stream?from=1", headers: headers)
