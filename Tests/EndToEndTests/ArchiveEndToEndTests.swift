@@ -303,21 +303,37 @@ struct ArchiveEndToEndTests {
             try #require(restored.status == 0, "restore: \(restored.stderr)")
             let after = try await signUpPeople(primary, count: 3, label: "fourlater")
 
+            // Given --archive too: it leaves the archive to the primary while it is a replica.
             let node = ServerProcess(
                 dataDirectory: seeded,
-                arguments: ["--replica-of", "http://127.0.0.1:\(primary.port)", "--replication-secret-file", secrets.secretFile],
-                environment: secrets.environment
+                arguments: ["--replica-of", "http://127.0.0.1:\(primary.port)", "--replication-secret-file", secrets.secretFile,
+                            "--archive", "s3://\(moto.bucket)/four", "--archive-interval", "200ms"],
+                environment: secrets.environment.merging(moto.environment) { $1 }
             )
             replica = node
             try await node.start()
+            #expect(node.lastStdout.contains("this node takes it over if promoted"), "\(node.lastStdout)")
             let head = try await primary.logHead()
             for account in before + after {
                 let profile = try await node.read("/users/\(account.id)/public", after: head)
                 #expect(profile.status == 200 && profile.text.contains("Archivefour"), "\(account.email) on the seeded replica: \(profile)")
             }
             #expect(try await node.logHead() >= head)
-            await node.stop()
             await primary.stop()
+            await node.stop()
+            #expect(!FileManager.default.fileExists(atPath: seeded + "/archive-status.json"), "a replica wrote the archive")
+
+            // Promoted (the primary is gone) and restarted as it was, with --replica-of: it takes the
+            // archive over from the old primary's manifest, and archives what it acknowledges.
+            let promoted = try await offPool { try ProtalentBinary.run(["promote", "--data-dir", seeded], environment: secrets.environment) }
+            try #require(promoted.status == 0, "promote: \(promoted.stderr)")
+            try await node.start()
+            #expect(node.lastStdout.contains("archiving to s3://\(moto.bucket)/four"), "\(node.lastStdout)")
+            let later = try await signUpPeople(node, count: 2, label: "fourpromoted")
+            let target = later.map(\.position).max() ?? 0
+            let status = try await archiveStatus(node) { $0.archivedPosition >= target }
+            #expect(status.lastError == nil, "\(status)")
+            await node.stop()
         } catch {
             await replica?.kill()
             await primary.kill()

@@ -25,15 +25,23 @@ public struct Archiver: Service {
     /// The most log bytes one pass uploads as tail objects (a pass that stops there runs again at once).
     var maxTailBytesPerPass = 64 << 20
     var maxBackoff: Duration = .seconds(30)
+    /// Whether this node archives now: only the primary writes the archive, so a replica started
+    /// with `--archive` waits, and takes over the archive once promoted.
+    let isPrimary: @Sendable () -> Bool
 
-    /// An archiver of `log` and `keys` (and the avatars in `blobsDirectory`) to `settings`, reporting to `monitor`.
-    public init(log: EventLog, keys: KeyStore, blobsDirectory: URL, settings: ArchiveSettings, monitor: ArchiveMonitor, logger: Logger) {
+    /// An archiver of `log` and `keys` (and the avatars in `blobsDirectory`) to `settings`, reporting
+    /// to `monitor`, that ships only while `isPrimary` says so.
+    public init(
+        log: EventLog, keys: KeyStore, blobsDirectory: URL, settings: ArchiveSettings, monitor: ArchiveMonitor, logger: Logger,
+        isPrimary: @escaping @Sendable () -> Bool = { true }
+    ) {
         self.log = log
         self.keys = keys
         self.blobsDirectory = blobsDirectory
         self.settings = settings
         self.monitor = monitor
         self.logger = logger
+        self.isPrimary = isPrimary
     }
 
     /// What a run knows of the store between passes.
@@ -52,7 +60,7 @@ public struct Archiver: Service {
         await cancelWhenGracefulShutdown {
             await archiveForever(client, progress)
         }
-        if Task.isShuttingDownGracefully {
+        if Task.isShuttingDownGracefully, isPrimary() {
             let archiver = self
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -82,6 +90,11 @@ public struct Archiver: Service {
         defer { box.value = progress }
         var backoff = settings.interval
         while !Task.isCancelled {
+            guard isPrimary() else {
+                // A replica's log is the primary's, which archives it; this node waits for a promotion.
+                try? await Task.sleep(for: settings.interval)
+                continue
+            }
             let started = ContinuousClock.now
             var caughtUp = true
             do {

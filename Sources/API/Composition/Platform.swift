@@ -41,7 +41,8 @@ public final class Platform: Sendable {
         /// Password checks in flight (running or waiting for the hashing thread) before the next
         /// sign-in is refused with 503.
         public var passwordChecksInFlight = 64
-        /// Where a primary archives its log (`serve --archive`); `nil` archives nothing.
+        /// Where the primary archives its log (`serve --archive`; a replica given it archives once
+        /// promoted); `nil` archives nothing.
         public var archive: ArchiveSettings?
         /// How long notification mail collects a burst before it sends one message (a digest) per person.
         public var notificationMailWindow: Duration = .seconds(2)
@@ -220,7 +221,11 @@ public final class Platform: Sendable {
             services.append(FenceNotifier(node: replication, secret: secret, logger: logger))
         }
         if let settings = configuration.archive, let archive {
-            services.append(Archiver(log: log, keys: keys, blobsDirectory: blobs.directory, settings: settings, monitor: archive, logger: logger))
+            let replication = replication
+            services.append(Archiver(
+                log: log, keys: keys, blobsDirectory: blobs.directory, settings: settings, monitor: archive, logger: logger,
+                isPrimary: { replication.standing == .primary }
+            ))
         }
         if runsProjections { services.append(ProjectionService(readModels: readModels)) }
         services.append(mail.worker(logger: logger))

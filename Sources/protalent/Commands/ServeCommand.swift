@@ -97,15 +97,14 @@ struct ServeCommand: AsyncParsableCommand {
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        let startsAsReplica = configuration.replication.isReplica
         do {
-            // A replica's log is the primary's: the primary archives it.
-            configuration.archive = startsAsReplica ? nil : try archive.settings(environment: environment)
+            // Kept on a replica too: it archives only once promoted (the primary archives its log).
+            configuration.archive = try archive.settings(environment: environment)
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        if startsAsReplica, demo {
+        if configuration.replication.isReplica, demo {
             printError("error: --demo writes to the log; a replica takes its log from the primary (seed the primary instead)")
             throw ExitCode(1)
         }
@@ -165,7 +164,9 @@ struct ServeCommand: AsyncParsableCommand {
                 if platform.replication.epoch > 0 { lines.append("primary at epoch \(platform.replication.epoch)") }
             }
             if let archive = platform.configuration.archive {
-                lines.append("archiving to \(archive.location) every \(archive.interval)")
+                lines.append(platform.replication.standing == .primary
+                    ? "archiving to \(archive.location) every \(archive.interval)"
+                    : "archive \(archive.location): written by the primary; this node takes it over if promoted")
             }
             if let demoLogin {
                 lines.append("demo student: \(demoLogin.student) / \(DemoData.password)")
