@@ -47,9 +47,12 @@ struct BenchClient: Sendable {
         return head
     }
 
+    /// The password of every account the bench registers.
+    static let password = "bench-password-2026"
+
     /// Registers `email` (with `role`) and logs in: the access token.
     func signUp(_ node: String, email: String, role: String = "student") async throws -> String {
-        let password = "bench-password-2026"
+        let password = Self.password
         let registered = try await send("POST", node + "/auth/register", json: [
             "email": email, "password": password, "firstName": "Awa", "lastName": "Diop", "role": role, "countryCode": "SN",
         ])

@@ -25,10 +25,12 @@ struct BenchClusterCommand: AsyncParsableCommand {
     var syncModes = "0,1,2"
     @Option(name: .customLong("catch-up-events"), help: "Events in the log an empty replica catches up (0 skips it).")
     var catchUpEvents = 1_000_000
+    @Option(name: .customLong("failovers"), help: "Failovers to time (SIGKILL of a --sync-replicas 1 primary under load, promotion; 0 skips).")
+    var failovers = 3
     @Option(name: .customLong("projections"), help: "The directory of .sql projections.") var projectionsDirectory = "./projections"
 
     func validate() throws {
-        guard writers > 0, seconds > 0, replicas >= 0, catchUpEvents >= 0 else { throw ValidationError("counts must be positive") }
+        guard writers > 0, seconds > 0, replicas >= 0, catchUpEvents >= 0, failovers >= 0 else { throw ValidationError("counts must be positive") }
         guard modes.allSatisfy({ (0...replicas).contains($0) }), !modes.isEmpty else {
             throw ValidationError("--sync-replicas lists settings between 0 and --replicas")
         }
@@ -42,6 +44,8 @@ struct BenchClusterCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: writers + 8)
+        // A replica's 307 is an answer to count, not to follow (to a primary the failover killed).
+        configuration.redirectConfiguration = .disallow
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
             try await measure(BenchClient(client: client), scratch: scratch)
@@ -68,6 +72,14 @@ struct BenchClusterCommand: AsyncParsableCommand {
             try cluster.start()
             let result = try await CommandLoad(http: http, cluster: cluster, writers: writers, seconds: seconds).run()
             print("sync-replicas \(mode): \(result.summary)")
+        }
+        for round in 0..<failovers {
+            let result = try await FailoverRound(http: http, directory: "\(scratch)/failover-\(round)", writers: min(writers, 16),
+                                                 seconds: 2, projections: projectionsDirectory).run()
+            print("failover \(round + 1): SIGKILL of the primary under \(min(writers, 16)) writers (--sync-replicas 1) → promotion answered after "
+                  + "\(formatted(result.promotedAfter.seconds * 1_000, digits: 1)) ms, first command acknowledged by the new primary after "
+                  + "\(formatted(result.firstCommandAfter.seconds * 1_000, digits: 1)) ms; \(result.acknowledged) commands acknowledged "
+                  + "before the kill, \(result.lost) of them missing from the promoted log")
         }
         if catchUpEvents > 0 {
             print(try await CatchUp(http: http, directory: "\(scratch)/catch-up", events: catchUpEvents, projections: projectionsDirectory).run())
