@@ -41,6 +41,11 @@ import Testing
         }
         // The bilingual term list is the platform's vocabulary too: "bourse" finds a "scholarship".
         #expect(try found("scholarship").isSuperset(of: [santé, informatique, computing]))
+        // A field filter takes the field's name in the other language.
+        let ada = try await world.user("Ada", "Sarr", .init(fieldOfStudy: "Computer Science"))
+        let people = try await world.discovery().search(SearchRequest(kinds: [.person], filters: .init(field: "Informatique")),
+                                                        viewer: .anonymous, now: world.now)
+        #expect(people.page.items.map(\.id) == [ada.uuidString.lowercased()])
     }
 
     @Test func hostileInputNeverThrows() async throws {

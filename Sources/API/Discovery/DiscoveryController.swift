@@ -24,7 +24,8 @@ struct DiscoveryController {
         let body = JSONSchema.object(["limit": .integer(minimum: 1, maximum: 50), "userId": .uuid])
         for kind in ["career", "scholarships", "mentors"] {
             routes.add(.post, "/ai/recommendations/\(kind)", readsModels: true, RouteDocumentation(
-                "Ranked \(kind) for the caller (admins may name userId), each with a score in [0, 1] and reasons", tag: "Recommendations",
+                "Ranked \(kind) for the caller (admins may name userId), each with a score in [0, 1] and reasons in the user's language "
+                    + "(preferences.language, else Accept-Language: fr or en)", tag: "Recommendations",
                 request: body, response: recommendations, optionalBody: true
             )) { request, context in try await recommend(kind, &request, context) }
         }
@@ -33,7 +34,8 @@ struct DiscoveryController {
             tag: "Recommendations", response: .any
         )) { request, context in try insights(request, context) }
         routes.add(.post, "/ai/chat", readsModels: true, RouteDocumentation(
-            "An answer from the platform's own data, with the items it cites", tag: "Recommendations",
+            "An answer from the platform's own data, with the items it cites; in the user's language (preferences.language, else "
+                + "Accept-Language, else the message's)", tag: "Recommendations",
             request: .object(["message": .string(maxLength: 1_000)], required: ["message"]),
             response: .object([
                 "reply": .text, "intent": .text,
