@@ -34,6 +34,8 @@ import Testing
         #expect(FieldCodes.codes(in: "Informatique et réseaux") == ["0613", "0612"])
         #expect(FieldCodes.codes(in: "Engineering, manufacturing and construction") == ["07"])
         #expect(FieldCodes.codes(in: "Underwater basket weaving").isEmpty)
+        // An official name is found without its parenthesis, and outweighs the words inside it.
+        #expect(FieldCodes.codes(in: "Technologies de l'information et de la communication") == ["061"])
         // A vague broad field is not read in a description.
         #expect(FieldCodes.codes(in: "Services", description: false) == ["10"])
         #expect(FieldCodes.codes(in: "Services aux étudiants", description: true).isEmpty)

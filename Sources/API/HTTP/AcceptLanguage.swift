@@ -8,6 +8,7 @@ enum AcceptLanguage {
     /// Language ranges read at most: a header is a short list, anything longer is noise.
     static let maximumRanges = 32
 
+    /// The language `header` (an `Accept-Language` value) prefers, of fr and en; `nil` for neither.
     static func preferred(_ header: String?) -> PreferredLanguage? {
         guard let header else { return nil }
         var best: (language: PreferredLanguage, weight: Double)?

@@ -27,8 +27,11 @@ enum FieldCodes {
             if !keys.isEmpty { entries.append(Entry(keys: keys, words: Set(keys), code: code)) }
         }
         for field in ISCEDTaxonomy.fields {
-            add(field.english, field.code)
-            add(field.french, field.code)
+            for name in [field.english, field.french] {
+                add(name, field.code)
+                // Also without its parenthesis: people write "Technologies de l'information et de la communication", not "(TIC)".
+                if let open = name.firstIndex(of: "(") { add(String(name[..<open]), field.code) }
+            }
         }
         for (code, phrases) in FieldSynonyms.phrases { for phrase in phrases { add(phrase, code) } }
         return entries

@@ -34,6 +34,11 @@ public struct ISCEDField: Sendable, Hashable {
 
     /// The three levels of ISCED-F.
     public enum Level: Sendable, Hashable {
-        case broad, narrow, detailed
+        /// Two digits: "06".
+        case broad
+        /// Three digits: "061".
+        case narrow
+        /// Four digits: "0613".
+        case detailed
     }
 }
