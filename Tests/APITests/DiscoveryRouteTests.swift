@@ -109,4 +109,41 @@ import Testing
             try await client.send(.get, "/users/search?q=awa").expectProblem(.unauthorized)
         }
     }
+
+    @Test func reasonsFollowThePreferredLanguageThenAcceptLanguageAndSearchCrossesLanguages() async throws {
+        let fixture = try APIFixture()
+        try await fixture.test { client in
+            let setup = try await Self.setUp(fixture, client)
+            let wait: HTTPFields = [minPosition: String(setup.position)]
+            func reasons(_ headers: HTTPFields) async throws -> [String] {
+                let response = try await client.send(.post, "/ai/recommendations/scholarships", json: "{}", token: setup.student.access, headers: headers)
+                #expect(response.status == .ok, "\(response.text)")
+                let items = try #require(try response.jsonObject()["items"] as? [[String: Any]])
+                return try #require(items.first?["reasons"] as? [String])
+            }
+            // No language in the profile: the request's, by weight; English when it names neither.
+            var french = wait
+            french[.acceptLanguage] = "de-CH, en;q=0.5, fr-FR;q=0.9"
+            #expect(try await reasons(french).contains("Ouverte à votre niveau d'études (master)"))
+            #expect(try await reasons(wait).contains("Open to your education level (master)"))
+            var german = wait
+            german[.acceptLanguage] = "de"
+            #expect(try await reasons(german).contains("Open to your education level (master)"))
+            // The profile's choice wins over the header.
+            let chosen = try await client.send(.put, "/users/preferences", json: #"{"language": "en"}"#, token: setup.student.access)
+            #expect(chosen.status == .noContent, "\(chosen.text)")
+            var frenchAfterChoice: HTTPFields = [minPosition: String(try #require(chosen.logPosition))]
+            frenchAfterChoice[.acceptLanguage] = "fr"
+            #expect(try await reasons(frenchAfterChoice).contains("Open to your education level (master)"))
+            let chat = try await client.send(.post, "/ai/chat", json: #"{"message": "Quelles bourses pour un master ?"}"#, token: setup.student.access,
+                                             headers: frenchAfterChoice)
+            #expect((try chat.jsonObject()["reply"] as? String)?.hasPrefix("Open scholarships for you") == true, "\(chat.text)")
+
+            // A query in one language finds what was written in the other.
+            let frenchQuery = try await client.send(.get, "/scholarships?q=apprentissage%20automatique", token: setup.other, headers: wait)
+            #expect(frenchQuery.status == .ok, "\(frenchQuery.text)")
+            let titles = try #require(try frenchQuery.jsonObject()["items"] as? [[String: Any]]).compactMap { $0["title"] as? String }
+            #expect(Set(titles) == ["Bourse Master Data Science", "Bourse Doctorat Machine Learning"])
+        }
+    }
 }

@@ -69,6 +69,10 @@ final class DiscoveryWorld: @unchecked Sendable {
         try await decide(Profiles.self, "profile-\(id)", .setPreferences(userID: id, .init(profileVisibility: visibility), by: .user(id, .student), now: now))
     }
 
+    func language(_ id: UUID, _ language: PreferredLanguage) async throws {
+        try await decide(Profiles.self, "profile-\(id)", .setPreferences(userID: id, .init(language: language), by: .user(id, .student), now: now))
+    }
+
     func erase(_ id: UUID) async throws {
         try await decide(Identity.Account.self, "account-\(id)", .erase(by: .user(id, .student), .init(passwordMatches: true), now: now))
         try fixture.keys.erase(subject: id)

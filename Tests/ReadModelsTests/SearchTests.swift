@@ -19,6 +19,35 @@ import Testing
         }
     }
 
+    @Test func aFrenchQueryFindsEnglishTextAndBackWhateverTheAccentsAndCase() async throws {
+        let world = try DiscoveryWorld()
+        defer { world.close() }
+        let computing = try await world.scholarship("Computer Science Scholarship", description: "For software students.",
+                                                    eligibility: .init(fieldsOfStudy: ["Computer Science"]))
+        let health = try await world.scholarship("Public Health Fellowship", description: "Supports students in public health.")
+        let santé = try await world.scholarship("Bourse en santé publique", description: "Pour les étudiants en épidémiologie.")
+        let informatique = try await world.scholarship("Bourse informatique", description: "Pour les développeurs.")
+        _ = try await world.scholarship("Bourse de droit", description: "Pour les juristes.")
+        let discovery = try await world.discovery()
+        func found(_ text: String) throws -> Set<UUID> {
+            Set(try discovery.search(SearchRequest(text: text, kinds: [.scholarship]), viewer: .anonymous, now: world.now).page.items
+                .compactMap { UUID(uuidString: $0.id) })
+        }
+        for text in ["informatique", "Informatique", "INFORMATIQUE", "computer science", "Computer Science"] {
+            #expect(try found(text) == [computing, informatique], "query \(text)")
+        }
+        for text in ["santé publique", "sante publique", "SANTÉ PUBLIQUE", "public health", "Public Health"] {
+            #expect(try found(text) == [health, santé], "query \(text)")
+        }
+        // The bilingual term list is the platform's vocabulary too: "bourse" finds a "scholarship".
+        #expect(try found("scholarship").isSuperset(of: [santé, informatique, computing]))
+        // A field filter takes the field's name in the other language.
+        let ada = try await world.user("Ada", "Sarr", .init(fieldOfStudy: "Computer Science"))
+        let people = try await world.discovery().search(SearchRequest(kinds: [.person], filters: .init(field: "Informatique")),
+                                                        viewer: .anonymous, now: world.now)
+        #expect(people.page.items.map(\.id) == [ada.uuidString.lowercased()])
+    }
+
     @Test func hostileInputNeverThrows() async throws {
         let world = try DiscoveryWorld()
         defer { world.close() }

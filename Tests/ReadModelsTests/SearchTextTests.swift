@@ -6,15 +6,17 @@ import Testing
 /// dates as stored.
 @Suite struct SearchTextTests {
     @Test func userInputBecomesQuotedTermsOnly() {
-        #expect(SearchText("bourse master").expression == #"("bourse" AND "master"*)"#)
+        // Phrases of the bilingual term list also search their equivalents (`BilingualTerms`).
+        #expect(SearchText("bourse master").expression == #"(("bourse" OR "scholarship" OR "grant" OR "bursary") AND "master"*)"#)
         #expect(SearchText(#"title:bourse OR "énergie solaire" -stage NEAR(x y) bour*"#).expression
-                == #"("title" AND "bourse" AND "énergie solaire" AND "bour"*) NOT "stage""#)
+                == #"("title" AND ("bourse" OR "scholarship" OR "grant" OR "bursary") AND ("énergie solaire" OR "solar energy") AND "bour"*) NOT "stage""#)
+        #expect(SearchText("master thèse").expression == #"("master" AND "thèse"*)"#)
         #expect(SearchText(#"((("unbalanced"#).expression == #"("unbalanced"*)"#)
         #expect(SearchText("-seul").expression == nil)
         #expect(SearchText("* - : ( ) \" ^ AND OR NOT NEAR").expression == nil)
         #expect(SearchText("a b c").expression == nil)
         #expect(SearchText("x 2027").expression == #"("2027"*)"#)
-        #expect(SearchText("bourse master", matchingAny: true).expression == #"("bourse" OR "master")"#)
+        #expect(SearchText("bourse master", matchingAny: true).expression == #"(("bourse" OR "scholarship" OR "grant" OR "bursary") OR "master")"#)
         #expect(SearchText(String(repeating: "mot ", count: 500)).terms.count == SearchText.maximumTerms)
         #expect(SearchText(String(repeating: "a", count: 500)).terms.first?.words.first?.count == SearchText.maximumTermLength)
     }

@@ -24,16 +24,18 @@ struct DiscoveryController {
         let body = JSONSchema.object(["limit": .integer(minimum: 1, maximum: 50), "userId": .uuid])
         for kind in ["career", "scholarships", "mentors"] {
             routes.add(.post, "/ai/recommendations/\(kind)", readsModels: true, RouteDocumentation(
-                "Ranked \(kind) for the caller (admins may name userId), each with a score in [0, 1] and reasons", tag: "Recommendations",
+                "Ranked \(kind) for the caller (admins may name userId), each with a score in [0, 1] and reasons in the user's language "
+                    + "(preferences.language, else Accept-Language: fr or en)", tag: "Recommendations",
                 request: body, response: recommendations, optionalBody: true
             )) { request, context in try await recommend(kind, &request, context) }
         }
         routes.add(.get, "/ai/insights/{userId}", RouteDocumentation(
             "Profile completeness, sessions, community activity, fitting deadlines and suggestions (self or admin)",
             tag: "Recommendations", response: .any
-        )) { _, context in try insights(context) }
+        )) { request, context in try insights(request, context) }
         routes.add(.post, "/ai/chat", readsModels: true, RouteDocumentation(
-            "An answer from the platform's own data, with the items it cites", tag: "Recommendations",
+            "An answer from the platform's own data, with the items it cites; in the user's language (preferences.language, else "
+                + "Accept-Language, else the message's)", tag: "Recommendations",
             request: .object(["message": .string(maxLength: 1_000)], required: ["message"]),
             response: .object([
                 "reply": .text, "intent": .text,
@@ -54,11 +56,13 @@ struct DiscoveryController {
         guard (1...50).contains(limit) else { throw APIError.invalid("limit", "limit must be from 1 to 50") }
         let subject = try subject(body.userId, caller: caller, field: "userId")
         let now = clock.now()
+        // Reasons in the profile's language, else the one the request accepts.
+        let language = AcceptLanguage.preferred(request.headers[.acceptLanguage])
         do {
             let result = switch kind {
-            case "career": try discovery.careers(for: subject, now: now, limit: limit)
-            case "scholarships": try discovery.scholarships(for: subject, now: now, limit: limit)
-            default: try discovery.mentors(for: subject, now: now, limit: limit)
+            case "career": try discovery.careers(for: subject, now: now, limit: limit, language: language)
+            case "scholarships": try discovery.scholarships(for: subject, now: now, limit: limit, language: language)
+            default: try discovery.mentors(for: subject, now: now, limit: limit, language: language)
             }
             return try JSONResponse.json(result)
         } catch let error as DiscoveryError {
@@ -66,14 +70,15 @@ struct DiscoveryController {
         }
     }
 
-    func insights(_ context: AppRequestContext) throws -> Response {
+    func insights(_ request: Request, _ context: AppRequestContext) throws -> Response {
         let caller = try context.requireUser()
         let subject = try context.parameters.uuid("userId", what: "user")
         guard subject == caller.id || caller.role == .admin else {
             throw APIError.forbidden("insights are for their owner (or an admin)")
         }
         do {
-            return try JSONResponse.json(try discovery.insights(for: subject, now: clock.now()))
+            let language = AcceptLanguage.preferred(request.headers[.acceptLanguage])
+            return try JSONResponse.json(try discovery.insights(for: subject, now: clock.now(), language: language))
         } catch let error as DiscoveryError {
             throw APIError.notFound(error.description)
         }
@@ -86,7 +91,8 @@ struct DiscoveryController {
         guard !message.isEmpty else { throw APIError.invalid("message", "ask a question, e.g. \"bourses de master au Sénégal\"") }
         guard message.count <= 1_000 else { throw APIError.invalid("message", "keep the message under 1,000 characters") }
         let viewer = SearchViewer(userID: caller.id, isAdmin: caller.role == .admin)
-        return try JSONResponse.json(try discovery.answer(message: message, for: viewer, now: clock.now()))
+        let language = AcceptLanguage.preferred(request.headers[.acceptLanguage])
+        return try JSONResponse.json(try discovery.answer(message: message, for: viewer, now: clock.now(), language: language))
     }
 
     func searchPeople(_ request: Request, _ context: AppRequestContext) throws -> Response {

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Answers chat messages from the platform's own data: the intent picks where to look, the
@@ -8,13 +9,15 @@ struct ChatAssistant {
     /// Items cited at most.
     static let citationLimit = 3
 
-    func answer(_ message: String, for viewer: SearchViewer, now: Date) throws -> ChatAnswer {
+    func answer(_ message: String, for viewer: SearchViewer, now: Date, language: PreferredLanguage? = nil) throws -> ChatAnswer {
         let bounded = String(message.prefix(SearchText.maximumInputLength))
         let words = TextTerms.words(bounded)
         let (intent, signal) = ChatIntent.match(words)
         let topic = words.filter { !signal.contains($0) }
         let profile = try viewer.userID.flatMap { try discovery.profile($0) }
-        let french = Self.looksFrench(bounded, words: words) || (words.isEmpty && profile?.speaksFrench == true)
+        // The person's choice, else the request's, else the message's own language.
+        let chosen = profile?.preferredLanguage.flatMap(PreferredLanguage.init(rawValue:)) ?? language
+        let french = chosen.map { $0 == .fr } ?? (Self.looksFrench(bounded, words: words) || (words.isEmpty && profile?.speaksFrench == true))
         let text = topic.joined(separator: " ")
 
         func searched(_ kind: SearchKind, open: Bool? = nil) throws -> [ItemReference] {
@@ -31,12 +34,12 @@ struct ChatAssistant {
         case .findMentor:
             citations = topic.isEmpty ? [] : try searched(.mentor)
             if citations.isEmpty, let id = viewer.userID, profile != nil {
-                citations = recommended(try discovery.mentors(for: id, now: now, limit: Self.citationLimit))
+                citations = recommended(try discovery.mentors(for: id, now: now, limit: Self.citationLimit, language: language))
             }
         case .scholarships:
             citations = topic.isEmpty ? [] : try searched(.scholarship, open: true)
             if citations.isEmpty, let id = viewer.userID, profile != nil {
-                citations = recommended(try discovery.scholarships(for: id, now: now, limit: Self.citationLimit))
+                citations = recommended(try discovery.scholarships(for: id, now: now, limit: Self.citationLimit, language: language))
             }
             if citations.isEmpty, topic.isEmpty { citations = try searched(.scholarship, open: true) }
         case .events:

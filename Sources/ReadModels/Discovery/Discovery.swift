@@ -1,3 +1,4 @@
+public import Domain
 public import Foundation
 import GRDB
 public import Projections
@@ -26,40 +27,48 @@ public struct Discovery: Sendable {
     }
 
     /// Scholarships for `userID`, best first: only open ones whose deadline has not passed and
-    /// whose level, field and country restrictions the profile meets.
+    /// whose level, field and country restrictions the profile meets. Reasons are in the user's
+    /// language: `preferences.language`, else `language` (the request's `Accept-Language`), else English.
     /// - Throws: `DiscoveryError.unknownUser` when there is no such (non-erased) profile.
-    public func scholarships(for userID: UUID, now: Date, limit: Int = 10) throws -> Recommendations {
+    public func scholarships(for userID: UUID, now: Date, limit: Int = 10, language: PreferredLanguage? = nil) throws -> Recommendations {
         let (profile, candidates) = try matching.read { db in
             let profile = try Self.require(db, userID)
             return (profile, try ScholarshipCandidate.eligibleRows(db, for: profile, now: now))
         }
         let mentions = try searcher.mentions(of: Phrases(profile.phrases).texts, kind: .scholarship)
-        return Recommendations(items: ScholarshipRecommender.recommend(candidates, for: profile, mentions: mentions, now: now, limit: limit), limit: limit)
+        let items = ScholarshipRecommender.recommend(candidates, for: profile, mentions: mentions, now: now, limit: limit,
+                                                     language: profile.language(accepting: language))
+        return Recommendations(items: items, limit: limit)
     }
 
-    /// Mentors for `userID`, best first: verified, with availability, never the user.
+    /// Mentors for `userID`, best first: verified, with availability, never the user. Reasons in
+    /// the user's language (as `scholarships(for:now:limit:language:)`).
     /// - Throws: `DiscoveryError.unknownUser` when there is no such (non-erased) profile.
-    public func mentors(for userID: UUID, now: Date, limit: Int = 10) throws -> Recommendations {
+    public func mentors(for userID: UUID, now: Date, limit: Int = 10, language: PreferredLanguage? = nil) throws -> Recommendations {
         let (profile, candidates) = try matching.read { db in
             let profile = try Self.require(db, userID)
             return (profile, try MentorCandidate.bookable(db, excluding: profile.id, now: now))
         }
         let mentions = try searcher.mentions(of: Phrases(profile.phrases).texts, kind: .mentor, titles: false, anyWord: true)
-        return Recommendations(items: MentorRecommender.recommend(candidates, for: profile, mentions: mentions, now: now, limit: limit), limit: limit)
+        let items = MentorRecommender.recommend(candidates, for: profile, mentions: mentions, now: now, limit: limit,
+                                                language: profile.language(accepting: language))
+        return Recommendations(items: items, limit: limit)
     }
 
     /// Career paths of `CareerCatalog` for `userID`, best first, each with next steps: mentors,
     /// communities and upcoming events in that direction, and eligible scholarships that mention it.
-    /// Titles are in the user's language (French unless they chose English).
+    /// Reasons are in the user's language (as `scholarships(for:now:limit:language:)`); titles too,
+    /// French when neither the profile nor the request says.
     /// - Throws: `DiscoveryError.unknownUser` when there is no such (non-erased) profile.
-    public func careers(for userID: UUID, now: Date, limit: Int = 5) throws -> Recommendations {
+    public func careers(for userID: UUID, now: Date, limit: Int = 5, language: PreferredLanguage? = nil) throws -> Recommendations {
         let (profile, candidates) = try matching.read { db in
             let profile = try Self.require(db, userID)
             return (profile, try ScholarshipCandidate.eligibleRows(db, for: profile, now: now))
         }
         let viewer = SearchViewer(userID: userID)
         var items: [Recommendation] = []
-        for ranked in CareerRecommender.rank(CareerCatalog.paths, for: profile).prefix(max(limit, 0)) {
+        let titleFrench = (profile.preferredLanguage.flatMap(PreferredLanguage.init(rawValue:)) ?? language ?? .fr) == .fr
+        for ranked in CareerRecommender.rank(CareerCatalog.paths, for: profile, language: profile.language(accepting: language)).prefix(max(limit, 0)) {
             let words = ranked.path.keywords.joined(separator: " ")
             var steps: [ItemReference] = []
             for (kind, open) in [(SearchKind.mentor, nil), (.community, nil), (.event, true)] as [(SearchKind, Bool?)] {
@@ -70,22 +79,26 @@ public struct Discovery: Sendable {
             let mentioning = try searcher.mentions(of: ranked.path.keywords, kind: .scholarship)
             steps += candidates.filter { mentioning[$0.id] != nil }.sorted { ($0.deadline, $0.id) < ($1.deadline, $1.id) }.prefix(2)
                 .map { ItemReference(id: $0.id, kind: "scholarship", title: $0.title) }
-            items.append(Recommendation(id: ranked.path.id, kind: "career", title: ranked.path.title(french: profile.speaksFrench),
+            items.append(Recommendation(id: ranked.path.id, kind: "career", title: ranked.path.title(french: titleFrench),
                                         score: ranked.score, reasons: ranked.reasons, nextSteps: steps))
         }
         return Recommendations(items: items, limit: limit)
     }
 
     /// Where `userID` stands: profile completeness, sessions, community activity, fitting
-    /// deadlines and suggestions.
+    /// deadlines and suggestions (in the user's language, as `scholarships(for:now:limit:language:)`).
     /// - Throws: `DiscoveryError.unknownUser` when there is no such (non-erased) profile.
-    public func insights(for userID: UUID, now: Date) throws -> Insights {
-        try matching.read { db in try InsightsBuilder.build(db, profile: try Self.require(db, userID), now: now) }
+    public func insights(for userID: UUID, now: Date, language: PreferredLanguage? = nil) throws -> Insights {
+        try matching.read { db in
+            let profile = try Self.require(db, userID)
+            return try InsightsBuilder.build(db, profile: profile, now: now, language: profile.language(accepting: language))
+        }
     }
 
-    /// Answers a chat message from the platform's data, citing the items used.
-    public func answer(message: String, for viewer: SearchViewer, now: Date) throws -> ChatAnswer {
-        try ChatAssistant(discovery: self).answer(message, for: viewer, now: now)
+    /// Answers a chat message from the platform's data, citing the items used; in the user's
+    /// language (`preferences.language`, else `language` from `Accept-Language`, else the message's own).
+    public func answer(message: String, for viewer: SearchViewer, now: Date, language: PreferredLanguage? = nil) throws -> ChatAnswer {
+        try ChatAssistant(discovery: self).answer(message, for: viewer, now: now, language: language)
     }
 
     /// The profile of `userID`, `nil` when unknown or erased.

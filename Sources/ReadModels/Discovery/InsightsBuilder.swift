@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import GRDB
 
@@ -6,7 +7,7 @@ enum InsightsBuilder {
     /// Days ahead in which a fitting scholarship deadline is worth a mention.
     static let deadlineHorizonDays = 60.0
 
-    static func build(_ db: Database, profile: StudentProfile, now: Date) throws -> Insights {
+    static func build(_ db: Database, profile: StudentProfile, now: Date, language: PreferredLanguage = .en) throws -> Insights {
         let fields: [(String, Bool)] = [
             ("firstName", !profile.firstName.isEmpty), ("lastName", !profile.lastName.isEmpty), ("bio", profile.hasBio),
             ("currentEducationLevel", profile.level != nil), ("fieldOfStudy", profile.field != nil),
@@ -32,16 +33,17 @@ enum InsightsBuilder {
             .prefix(5)
             .map { Insights.Deadline(id: $0.id, title: $0.title, deadline: Timestamp.contract($0.deadline)) }
 
+        let say = Phrasebook(language: language)
         var suggestions: [String] = []
         if !missing.isEmpty {
-            suggestions.append("Complete your profile (\(percent)%): add \(missing.prefix(3).joined(separator: ", "))")
+            suggestions.append(say.completeProfile(percent, missing: Array(missing.prefix(3))))
         }
-        if profile.isColdStart { suggestions.append("Add career goals and interests so recommendations can match you") }
-        if upcoming == 0 { suggestions.append("Book a session with a recommended mentor") }
-        if memberships == 0 { suggestions.append("Join a community in your field or country") }
-        else if recent == 0 { suggestions.append("Share a post in one of your \(memberships) communities") }
-        if let first = deadlines.first { suggestions.append("Apply to \(first.title) before \(Timestamp.day(first.deadline))") }
-        if events == 0 { suggestions.append("Register for an upcoming event") }
+        if profile.isColdStart { suggestions.append(say.addGoals) }
+        if upcoming == 0 { suggestions.append(say.bookSession) }
+        if memberships == 0 { suggestions.append(say.joinCommunity) }
+        else if recent == 0 { suggestions.append(say.sharePost(memberships)) }
+        if let first = deadlines.first { suggestions.append(say.apply(first.title, before: Timestamp.day(first.deadline))) }
+        if events == 0 { suggestions.append(say.registerEvent) }
         return Insights(
             userId: profile.id, completeness: .init(percent: percent, missing: missing), sessions: .init(completed: completed, upcoming: upcoming),
             communities: .init(memberships: memberships, posts: posts, recentPosts: recent), upcomingEvents: events,

@@ -5,6 +5,7 @@ import GRDB
 struct ScholarshipCandidate: Sendable {
     var id: String
     var title: String
+    var description: String
     var amount: String?
     var currency: String?
     var applicationFee: String?
@@ -21,7 +22,7 @@ struct ScholarshipCandidate: Sendable {
     /// The columns `init(row:)` reads, in its order: rows are read by position, for thousands of
     /// candidates per request a name lookup per column shows.
     static let columns = "s.id, s.title, s.amount, s.currency, s.application_fee, s.fee_currency, s.deadline, s.closed, "
-        + "s.levels, s.fields, s.countries, s.requirements, s.preferences"
+        + "s.levels, s.fields, s.countries, s.requirements, s.preferences, s.description"
 
     init(row: Row) {
         id = row[0]
@@ -37,6 +38,7 @@ struct ScholarshipCandidate: Sendable {
         countries = StudentProfile.splitList(row[10])
         requirements = StudentProfile.splitList(row[11])
         preferences = StudentProfile.splitList(row[12])
+        description = row[13]
     }
 
     /// Scholarships not closed, deadline not passed, whose level and country restrictions admit

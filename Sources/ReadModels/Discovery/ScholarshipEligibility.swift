@@ -5,7 +5,7 @@ enum ScholarshipEligibility {
     /// Why `scholarship` is out of reach for `profile` at `now`, or `nil` when it is eligible.
     ///
     /// Open, deadline not passed, and — when the scholarship restricts them — the education level,
-    /// the field of study (accent- and case-insensitive, either naming the other) and the country.
+    /// the field of study (`fieldMeets`: ISCED-F codes, in either language) and the country.
     /// An unknown level, field or country never satisfies a restriction.
     static func violation(of scholarship: ScholarshipCandidate, for profile: StudentProfile, now: Date,
                           stems: StemCache = StemCache()) -> String? {
@@ -19,9 +19,19 @@ enum ScholarshipEligibility {
             else { return "country" }
         }
         if !scholarship.fields.isEmpty {
-            guard let field = profile.field, scholarship.fields.contains(where: { fieldsMatch($0, field, stems: stems) }) else { return "field of study" }
+            guard let field = profile.field, fieldMeets(field, restriction: scholarship.fields, stems: stems) else { return "field of study" }
         }
         return nil
+    }
+
+    /// Whether a student of `field` meets a restriction to `restriction`: through ISCED-F, the
+    /// same field or a narrower one ("Informatique" meets "Computer Science", "Droit" meets "Law",
+    /// "Génie civil" meets "Engineering, manufacturing and construction"); or, for names the
+    /// taxonomy does not know, by their words (`fieldsMatch`).
+    static func fieldMeets(_ field: String, restriction: [String], stems: StemCache = StemCache()) -> Bool {
+        let own = FieldCodes.codes(in: field)
+        if !own.isEmpty, FieldCodes.meets(own, restriction: FieldCodes.codes(in: restriction)) { return true }
+        return restriction.contains { fieldsMatch($0, field, stems: stems) }
     }
 
     /// Two names of a field match when, folded, one's stems include the other's ("Informatique"

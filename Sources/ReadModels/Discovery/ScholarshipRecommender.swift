@@ -1,16 +1,16 @@
+import Domain
 import Foundation
 
-/// Scores eligible scholarships for a profile (weights: `docs/recommendations.md`).
+/// Scores eligible scholarships for a profile (weights: `docs/recommendations.md`; the shape of a
+/// score: `Topicality`).
 enum ScholarshipRecommender {
-    /// Weight of the profile's goals, interests, skills and field found in the scholarship's text.
-    static let relevanceWeight = 0.45
-    /// Weight of the scholarship's soft preferences the profile meets.
-    static let preferencesWeight = 0.15
-    /// Weight of deadline proximity (sooner is more urgent, within `horizonDays`).
-    static let deadlineWeight = 0.20
-    /// Weight of the amount, on a log scale up to `fullAmount`.
-    static let amountWeight = 0.20
-    /// A scholarship that charges a fee keeps this share of its score.
+    /// Within the generic part: deadline proximity (sooner is more urgent, within `horizonDays`).
+    static let deadlineShare = 0.35
+    /// Within the generic part: the amount, on a log scale up to `fullAmount`.
+    static let amountShare = 0.35
+    /// Within the generic part: the scholarship's soft preferences the profile meets.
+    static let preferencesShare = 0.30
+    /// A scholarship that charges a fee keeps this share of its generic part.
     static let feeFactor = 0.85
     static let horizonDays = 180.0
     static let fullAmount = 50_000.0
@@ -22,13 +22,18 @@ enum ScholarshipRecommender {
         var matched: [String]
         var met: [String]
         var days: Double
+        var close: ISCEDField?
+        var languages: [String]
+        var region: Audience.Region?
     }
 
-    /// The best `limit` eligible scholarships of `candidates`, scored, with reasons. `mentions`
-    /// lists, per scholarship id, the profile phrases its text holds (`SearchQueries.mentions`).
+    /// The best `limit` eligible scholarships of `candidates`, scored, with reasons in `language`.
+    /// `mentions` lists, per scholarship id, the profile phrases its text holds (`SearchQueries.mentions`).
     static func recommend(_ candidates: [ScholarshipCandidate], for profile: StudentProfile, mentions: [String: [String]],
-                          now: Date, limit: Int) -> [Recommendation] {
+                          now: Date, limit: Int, language: PreferredLanguage = .en) -> [Recommendation] {
         let profileStems = profile.stems
+        let profileCodes = Topicality.codes(of: profile)
+        let spoken = profile.spoken
         let stems = StemCache()
         let scored = candidates.compactMap { scholarship -> Scored? in
             // Hard requirements, checked again here: an ineligible scholarship never gets a score.
@@ -36,7 +41,16 @@ enum ScholarshipRecommender {
                   let deadline = Timestamp.parse(scholarship.deadline)
             else { return nil }
             let matched = Array((mentions[scholarship.id] ?? []).prefix(5))
-            let relevance = min(1, Double(matched.count) / 3)
+            let text = ([scholarship.title, scholarship.description] + scholarship.preferences).joined(separator: " ")
+            let itemCodes = FieldCodes.codes(in: scholarship.fields).union(FieldCodes.codes(in: text, description: true))
+            let (closeness, close) = Topicality.closest(profileCodes, itemCodes)
+            let topical = Topicality.topical(closeness: closeness, mentions: matched.count)
+
+            let languages = Audience.languages(in: text).filter(spoken.contains).sorted()
+            let region = Audience.region(in: text, holding: profile.country)
+            let targets = (scholarship.levels.isEmpty ? 0 : 1) + (scholarship.countries.isEmpty ? 0 : 1)
+                + (languages.isEmpty ? 0 : 1) + (region == nil ? 0 : 1)
+
             let met = scholarship.preferences.filter { preference in
                 let own = stems(preference)
                 return !own.isEmpty && own.isSubset(of: profileStems)
@@ -45,29 +59,33 @@ enum ScholarshipRecommender {
             let days = max(0, deadline.timeIntervalSince(now) / 86_400)
             let proximity = 1 - min(days, horizonDays) / horizonDays
             let amount = scholarship.amount.flatMap(Double.init).map { min(1, log10(1 + $0) / log10(1 + fullAmount)) } ?? 0
-            var score = relevanceWeight * relevance + preferencesWeight * preferences + deadlineWeight * proximity + amountWeight * amount
-            if scholarship.applicationFee != nil { score *= feeFactor }
-            return Scored(scholarship: scholarship, score: score, matched: matched, met: met, days: days)
+            var generic = deadlineShare * proximity + amountShare * amount + preferencesShare * preferences
+            if scholarship.applicationFee != nil { generic *= feeFactor }
+            let score = Topicality.score(topical: topical, targeting: Topicality.targeting(targets), generic: generic)
+            return Scored(scholarship: scholarship, score: score, matched: matched, met: met, days: days,
+                          close: closeness > 0 ? close : nil, languages: languages, region: region)
         }
+        let say = Phrasebook(language: language)
         // Reasons only for what is returned: building text for thousands of candidates costs more than scoring them.
         return Recommendation.best(scored, limit: limit, score: \.score, title: \.scholarship.title, id: \.scholarship.id).map { found in
             let scholarship = found.scholarship
             var reasons: [String] = []
-            if let level = profile.level, !scholarship.levels.isEmpty { reasons.append("Open to your education level (\(level))") }
-            if let field = profile.field, !scholarship.fields.isEmpty { reasons.append("For your field of study (\(field))") }
-            if let country = profile.country, !scholarship.countries.isEmpty { reasons.append("Open to applicants from \(country)") }
-            if !found.matched.isEmpty { reasons.append("Matches your profile: \(found.matched.joined(separator: ", "))") }
-            if !found.met.isEmpty { reasons.append("You meet its preferences: \(found.met.joined(separator: ", "))") }
-            reasons.append("Deadline in \(Int(found.days.rounded(.down))) days (\(Timestamp.day(scholarship.deadline)))")
+            if let level = profile.level, !scholarship.levels.isEmpty { reasons.append(say.openToLevel(level)) }
+            if let field = profile.field, !scholarship.fields.isEmpty { reasons.append(say.forField(field)) }
+            if let country = profile.country, !scholarship.countries.isEmpty { reasons.append(say.openToCountry(country)) }
+            if let close = found.close { reasons.append(say.closeTo(close)) }
+            if !found.matched.isEmpty { reasons.append(say.matchesProfile(found.matched)) }
+            for spoken in found.languages { reasons.append(say.aimedAtSpeakers(of: spoken)) }
+            if let region = found.region { reasons.append(say.aimedAtRegion(language == .fr ? region.french : region.english)) }
+            if !found.met.isEmpty { reasons.append(say.meetsPreferences(found.met)) }
+            reasons.append(say.deadline(days: Int(found.days.rounded(.down)), day: String(Timestamp.day(scholarship.deadline))))
             if let amount = scholarship.amount {
-                reasons.append("Amount: \(amount) \(scholarship.currency ?? "")".trimmingCharacters(in: .whitespaces))
+                reasons.append(say.amount("\(amount) \(scholarship.currency ?? "")".trimmingCharacters(in: .whitespaces)))
             }
             if let fee = scholarship.applicationFee {
-                reasons.append("Charges an application fee: \(fee) \(scholarship.feeCurrency ?? "")".trimmingCharacters(in: .whitespaces))
+                reasons.append(say.fee("\(fee) \(scholarship.feeCurrency ?? "")".trimmingCharacters(in: .whitespaces)))
             }
-            if !scholarship.requirements.isEmpty {
-                reasons.append("Requirements to check: \(scholarship.requirements.prefix(3).joined(separator: "; "))")
-            }
+            if !scholarship.requirements.isEmpty { reasons.append(say.requirements(Array(scholarship.requirements.prefix(3)))) }
             return Recommendation(id: scholarship.id, kind: "scholarship", title: scholarship.title, score: found.score, reasons: reasons)
         }
     }

@@ -33,9 +33,12 @@ struct SearchPlan {
 
         let filters = request.filters
         for (index, tag) in filters.tags.enumerated() {
-            conditions.append("d.doc IN (SELECT doc FROM tags WHERE facet = :facet\(index) AND value IN (:value\(index), '*'))")
+            // A field filter also takes the field's name in the other language ("Informatique", "Computer Science").
+            let values = [tag.value] + (tag.facet == "field" ? BilingualTerms.equivalents(of: tag.value) : [])
+            let names = values.indices.map { ":value\(index)_\($0)" }
+            conditions.append("d.doc IN (SELECT doc FROM tags WHERE facet = :facet\(index) AND value IN (\(names.joined(separator: ", ")), '*'))")
             arguments["facet\(index)"] = tag.facet
-            arguments["value\(index)"] = tag.value
+            for (position, value) in values.enumerated() { arguments["value\(index)_\(position)"] = value }
         }
         if let from = filters.from {
             conditions.append("d.date >= :from")

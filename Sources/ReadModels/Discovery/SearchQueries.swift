@@ -63,16 +63,22 @@ public struct SearchQueries: Sendable {
     }
 
     /// For each phrase, the documents of `kind` whose text holds every word of it as a six-letter
-    /// prefix (the stems of `TextTerms`) — or any word, with `anyWord` —, by item id: how
+    /// prefix (the stems of `TextTerms`) — or any word, with `anyWord` —, or does so for one of its
+    /// other-language versions (`BilingualTerms.equivalents`), by item id: how
     /// recommendations find what mentions a profile's goals and interests without stemming every
     /// candidate. The body only, unless `titles`. Phrases without words match nothing.
     func mentions(of phrases: [String], kind: SearchKind, titles: Bool = true, anyWord: Bool = false) throws -> [String: [String]] {
         var built: [(phrase: String, match: String)] = []
         for phrase in phrases {
-            let words = TextTerms.words(phrase)
-            guard !words.isEmpty else { continue }
-            let terms = words.prefix(SearchText.maximumTerms).map { "\"\($0.prefix(TextTerms.stemLength))\"*" }.joined(separator: anyWord ? " OR " : " AND ")
-            built.append((phrase, "kind : \"\(kind.rawValue)\" AND \(titles ? "{title body}" : "body") : (\(terms))"))
+            // The phrase as written or in the other language ("santé publique" or "public health").
+            let variants = ([phrase] + BilingualTerms.equivalents(of: phrase)).compactMap { variant -> String? in
+                let words = TextTerms.words(variant)
+                guard !words.isEmpty else { return nil }
+                return "(" + words.prefix(SearchText.maximumTerms).map { "\"\($0.prefix(TextTerms.stemLength))\"*" }
+                    .joined(separator: anyWord ? " OR " : " AND ") + ")"
+            }
+            guard !variants.isEmpty else { continue }
+            built.append((phrase, "kind : \"\(kind.rawValue)\" AND \(titles ? "{title body}" : "body") : (\(variants.joined(separator: " OR ")))"))
         }
         let queries = built
         guard !queries.isEmpty else { return [:] }

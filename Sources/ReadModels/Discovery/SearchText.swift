@@ -23,7 +23,17 @@ public struct SearchText: Sendable, Hashable {
         var negated: Bool
     }
 
+    /// Positive terms that, together, are a phrase of the bilingual term list: how many terms
+    /// from where it starts, and the phrases to search as well ("informatique" also finds
+    /// "computer science"; `BilingualTerms`).
+    struct Expansion: Sendable, Hashable {
+        var count: Int
+        var alternatives: [[String]]
+    }
+
     let terms: [Term]
+    /// Expansions by the index of their first term.
+    let expansions: [Int: Expansion]
     /// Whether a document needs any positive term rather than all of them.
     let matchesAny: Bool
 
@@ -64,6 +74,33 @@ public struct SearchText: Sendable, Hashable {
             terms[last].prefix = true
         }
         self.terms = terms
+        expansions = Self.expansions(of: terms)
+    }
+
+    /// The spans of consecutive positive terms that are phrases of the bilingual term list,
+    /// longest first from left to right; a quoted phrase only as a whole.
+    private static func expansions(of terms: [Term]) -> [Int: Expansion] {
+        var found: [Int: Expansion] = [:]
+        var index = 0
+        while index < terms.count {
+            guard !terms[index].negated else { index += 1; continue }
+            var end = index
+            if terms[index].words.count == 1 {
+                while end < terms.count, end - index < BilingualTerms.maximumSpan * 2, !terms[end].negated, terms[end].words.count == 1 { end += 1 }
+            } else {
+                end = index + 1
+            }
+            let words = terms[index..<end].flatMap(\.words)
+            if let match = BilingualTerms.longestMatch(words), !match.alternatives.isEmpty,
+               terms[index].words.count == 1 || match.count == words.count {
+                let count = terms[index].words.count == 1 ? match.count : 1
+                found[index] = Expansion(count: count, alternatives: match.alternatives)
+                index += count
+            } else {
+                index += 1
+            }
+        }
+        return found
     }
 
     private static let operators: Set<String> = ["AND", "OR", "NOT", "NEAR"]
@@ -86,7 +123,19 @@ public struct SearchText: Sendable, Hashable {
 
     /// The FTS5 expression, `nil` when there is nothing to search.
     public var expression: String? {
-        let positive = terms.filter { !$0.negated }.map(Self.quoted)
+        var positive: [String] = []
+        var index = 0
+        while index < terms.count {
+            defer { index += 1 }
+            guard !terms[index].negated else { continue }
+            guard let expansion = expansions[index] else { positive.append(Self.quoted(terms[index])); continue }
+            // The words as typed (all of them, or any) or one of the equivalent phrases.
+            let typed = terms[index..<(index + expansion.count)].map(Self.quoted)
+            let own = typed.count == 1 ? typed[0] : "(" + typed.joined(separator: matchesAny ? " OR " : " AND ") + ")"
+            let others = expansion.alternatives.map { Self.quoted(Term(words: $0, prefix: false, negated: false)) }
+            positive.append("(" + ([own] + others).joined(separator: " OR ") + ")")
+            index += expansion.count - 1
+        }
         guard !positive.isEmpty else { return nil }
         let negative = terms.filter(\.negated).map(Self.quoted)
         let all = "(" + positive.joined(separator: matchesAny ? " OR " : " AND ") + ")"

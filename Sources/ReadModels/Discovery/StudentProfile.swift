@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import GRDB
 
@@ -33,6 +34,15 @@ struct StudentProfile: Sendable {
 
     /// French unless the person chose English.
     var speaksFrench: Bool { preferredLanguage != "en" }
+
+    /// The language to answer in: the one the person chose (`preferences.language`), else the
+    /// request's (`Accept-Language`), else English.
+    func language(accepting accepted: PreferredLanguage?) -> PreferredLanguage {
+        preferredLanguage.flatMap(PreferredLanguage.init(rawValue:)) ?? accepted ?? .en
+    }
+
+    /// The languages the person speaks: those declared, and the interface's (French when unset).
+    var spoken: Set<String> { Set(languages + [preferredLanguage ?? "fr"]) }
 
     /// The profile of `id`; `nil` when unknown or erased.
     static func load(_ db: Database, id: UUID) throws -> StudentProfile? {

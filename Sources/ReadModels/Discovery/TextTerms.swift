@@ -62,6 +62,12 @@ enum TextTerms {
         return words
     }
 
+    /// The words of `text` as vocabularies match them (`FieldCodes`, `BilingualTerms`): folded,
+    /// stop words dropped, a final "s" or "x" cut ("Sciences" and "science", "réseaux" and "réseau").
+    static func keys(_ text: String) -> [String] {
+        words(text).map { word in word.count > 3 && (word.hasSuffix("s") || word.hasSuffix("x")) ? String(word.dropLast()) : word }
+    }
+
     /// The stems of `text`.
     static func stems(_ text: String) -> Set<String> {
         Set(words(text).map { String($0.prefix(stemLength)) })

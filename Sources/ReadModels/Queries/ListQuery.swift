@@ -13,12 +13,14 @@ struct ListQuery {
         arguments += StatementArguments(values)
     }
 
-    /// Adds "`text` appears in one of `columns`" (a plain, escaped substring); nothing when `text` is nil or empty.
+    /// Adds "`text`, or one of its other-language versions (`BilingualTerms.equivalents`: "santé
+    /// publique" or "public health"), appears in one of `columns`" (plain, escaped substrings);
+    /// nothing when `text` is nil or empty.
     mutating func contains(_ text: String?, in columns: [String]) {
         guard let text, !text.isEmpty else { return }
-        let pattern = QueryText.containsPattern(text)
-        let tests = columns.map { #"\#($0) LIKE ? ESCAPE '\'"# }
-        require("(" + tests.joined(separator: " OR ") + ")", columns.map { _ in pattern })
+        let patterns = ([text] + BilingualTerms.equivalents(of: text)).map(QueryText.containsPattern)
+        let tests = patterns.flatMap { _ in columns.map { #"\#($0) LIKE ? ESCAPE '\'"# } }
+        require("(" + tests.joined(separator: " OR ") + ")", patterns.flatMap { pattern in columns.map { _ in pattern } })
     }
 
     /// `SELECT <columns> FROM <from> WHERE …`, every match in no particular order.
