@@ -226,6 +226,21 @@ import Testing
         }
     }
 
+    @Test func anErasedPersonsFieldsShowAsErasedAndSecretsAreNeverShown() async throws {
+        let fixture = try APIFixture()
+        try await fixture.testLive { client in
+            let (_, student, browser) = try await Self.adminOnAStudentsPage(fixture, client)
+            let before = try await browser.get("/console/audit/stream/account-\(student.userID)")
+            #expect(before.text.contains("student@example.sn") && before.text.contains("\"Awa\""), "revealed while the key exists")
+            #expect(before.text.contains("\"passwordHash\": <span class=\"hidden\">") && !before.text.contains("scrypt"))
+            #expect(try await client.eraseAccount(token: student.access).status == .noContent)
+            let after = try await browser.get("/console/audit/stream/account-\(student.userID)")
+            #expect(after.status == .ok)
+            #expect(!after.text.contains("student@example.sn") && !after.text.contains("\"Awa\""), "personal data after erasure")
+            #expect(after.text.contains("\"firstName\": <span class=\"erased\">[effacé]</span>"), "\(after.text.suffix(3_000))")
+        }
+    }
+
     /// An admin signed in to the console, on the page of a student who just signed up.
     static func adminOnAStudentsPage(
         _ fixture: APIFixture, _ client: any TestClientProtocol

@@ -36,6 +36,13 @@ enum ConsoleAssets {
     th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
     th { font-size: .85rem; color: var(--muted); }
     .table { overflow-x: auto; }
+    dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .75rem; margin: .5rem 0; }
+    dt { color: var(--muted); }
+    dd { margin: 0; overflow-wrap: anywhere; }
+    #audit td:last-child { min-width: 24rem; }
+    ol.timeline { list-style: none; padding: 0; }
+    ol.timeline > li { background: #fff; border: 1px solid var(--line); border-left: 4px solid var(--accent); padding: .5rem .75rem; margin-bottom: .75rem; }
+    ol.timeline h2 { margin: 0 0 .25rem; font-size: 1rem; }
     pre { white-space: pre-wrap; word-break: break-word; margin: 0; font-size: .85rem; }
     form.stack { display: grid; gap: .75rem; max-width: 30rem; background: #fff; padding: 1rem; border: 1px solid var(--line); }
     form.filters { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin-bottom: 1rem; }

@@ -42,16 +42,18 @@ struct ConsolePayload: Sendable {
         switch value {
         case .object(let object):
             if object.isEmpty { return "{}" }
-            let fields = object.keys.sorted().map { key -> HTML in
+            let fields = object.keys.sorted().enumerated().map { index, key -> HTML in
                 let inner: HTML = Self.isSecret(key)
                     ? "<span class=\"hidden\">\(language("(masqué)", "(hidden)"))</span>"
                     : render(object[key]!, indent: indent + 1, language: language)
-                return "\n\(pad)\"\(key)\": \(inner)"
+                return "\(index > 0 ? "," : "" as String)\n\(pad)\"\(key)\": \(inner)"
             }
             return "{\(fields)\n\(closing)}"
         case .array(let array):
             if array.isEmpty { return "[]" }
-            let items = array.map { "\n\(pad)\(render($0, indent: indent + 1, language: language))" as HTML }
+            let items = array.enumerated().map { index, item -> HTML in
+                "\(index > 0 ? "," : "" as String)\n\(pad)\(render(item, indent: indent + 1, language: language))"
+            }
             return "[\(items)\n\(closing)]"
         case .text(let text):
             if text == "[erased]" { return "<span class=\"erased\">\(language("[effacé]", "[erased]"))</span>" }
