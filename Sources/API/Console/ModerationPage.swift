@@ -8,6 +8,7 @@ import ReadModels
 /// who may moderate (platform moderators and admins everywhere).
 struct ModerationPage: ConsolePages {
     let communities: CommunityQueries
+    let profiles: ProfileQueries
     let commands: CommandExecutor
 
     func addRoutes(to routes: ConsoleRoutes) {
@@ -32,7 +33,7 @@ struct ModerationPage: ConsolePages {
         let requests = try communities.pendingJoinRequests().map { item -> HTML in
             let base = "/console/moderation/communities/\(item.communityId)/requests/\(item.userId)"
             return """
-                <tr><td>\(item.communityName)</td><td><code>\(item.userId)</code></td><td>\(item.requestedAt)</td>\
+                <tr><td>\(item.communityName)</td><td>\(name(of: item.userId))</td><td>\(item.requestedAt)</td>\
                 <td>\(ConsoleLayout.form(visit, action: base + "/approve", button: w("Accepter", "Approve"))) \
                 \(ConsoleLayout.form(visit, action: base + "/reject", button: w("Refuser", "Reject"), buttonClass: "danger"))</td></tr>
                 """
@@ -41,13 +42,13 @@ struct ModerationPage: ConsolePages {
             let community = "/console/moderation/communities/\(post.communityId)"
             return """
                 <tr data-post="\(post.id)"><td>\(post.communityName)</td><td><strong>\(post.title ?? "")</strong><br>\(String(post.body.prefix(280)))</td>\
-                <td><code>\(String(post.authorId.prefix(8)))</code><br>\(post.createdAt)</td>\
+                <td>\(name(of: post.authorId))<br>\(post.createdAt)</td>\
                 <td>\(ConsoleLayout.form(visit, action: community + "/posts/\(post.id)/remove", button: w("Retirer", "Remove"), buttonClass: "danger")) \
                 \(ConsoleLayout.form(visit, action: community + "/members/\(post.authorId)/ban", button: w("Bannir l'auteur", "Ban the author"), buttonClass: "danger"))</td></tr>
                 """
         }
         let bans = try communities.bans().map { ban -> HTML in
-            "<tr><td>\(ban.communityName)</td><td><code>\(ban.userId)</code></td><td>\(ban.bannedAt)</td></tr>"
+            "<tr><td>\(ban.communityName)</td><td>\(name(of: ban.userId))</td><td>\(ban.bannedAt)</td></tr>"
         }
         let done = request.uri.queryParameters["done"].map(String.init)
         let notice: String? = switch done {
@@ -71,6 +72,14 @@ struct ModerationPage: ConsolePages {
             <th>\(w("Le", "On"))</th></tr></thead><tbody>\(bans.isEmpty ? [none] : bans)</tbody></table></div>
             """
         return ConsoleResponse.html(ConsoleLayout.page(w("Modération", "Moderation"), language: w, visit: visit, current: "/console/moderation", main: main))
+    }
+
+    /// A person as the queue shows them: their name, or the start of their id when they have none
+    /// (an erased person) or it cannot be read.
+    private func name(of userID: String) -> String {
+        let profile = UUID(uuidString: userID).flatMap { try? profiles.profile(of: $0)?.profile }
+        let name = [profile?.firstName, profile?.lastName].compactMap { $0 }.joined(separator: " ")
+        return name.isEmpty ? String(userID.prefix(8)) : name
     }
 
     /// Runs a community command as the visitor (the API's command path), then back to the queue.

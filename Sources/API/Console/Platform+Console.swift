@@ -25,7 +25,7 @@ extension Platform {
             ProjectionsPage(projections: readModels),
             AnalyticsPage(analytics: try readModels.analytics, scholarships: try readModels.scholarships, commands: commands),
             PeoplePages(discovery: try readModels.discovery, profiles: try readModels.profiles, audit: try readModels.audit, commands: commands),
-            ModerationPage(communities: try readModels.communities, commands: commands),
+            ModerationPage(communities: try readModels.communities, profiles: try readModels.profiles, commands: commands),
             ScholarshipPages(scholarships: try readModels.scholarships, commands: commands),
         ]
         ConsoleController(signIn: signIn, sessions: sessions, access: access, commands: commands, tokens: tokens)
