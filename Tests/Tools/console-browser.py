@@ -63,10 +63,16 @@ class Console:
         self.driver.find_element(By.NAME, "password").send_keys(password)
         if code:
             self.driver.find_element(By.NAME, "totpCode").send_keys(code)
-        self.driver.find_element(By.CSS_SELECTOR, "form[action='/console/login'] button").click()
+        self.follow(self.driver.find_element(By.CSS_SELECTOR, "form[action='/console/login'] button"))
+
+    def follow(self, element):
+        """Clicks `element` and waits for the next page to replace this one (a click returns before
+        the navigation it starts has finished)."""
+        element.click()
+        self.wait.until(expected_conditions.staleness_of(element))
 
     def sign_out(self):
-        self.driver.find_element(By.CSS_SELECTOR, "form.signout button").click()
+        self.follow(self.driver.find_element(By.CSS_SELECTOR, "form.signout button"))
         self.wait.until(expected_conditions.presence_of_element_located((By.NAME, "email")))
 
     def check(self, condition, message):
@@ -104,7 +110,7 @@ class Console:
         self.check(len(rows) >= 1 and "identity.role-changed" in rows[0].text, "no role change in the audit trail")
         rows[0].find_element(By.TAG_NAME, "summary").click()
         self.shot("audit")
-        rows[0].find_element(By.CSS_SELECTOR, "a[href^='/console/audit/stream/']").click()
+        self.follow(rows[0].find_element(By.CSS_SELECTOR, "a[href^='/console/audit/stream/']"))
         self.wait.until(expected_conditions.presence_of_element_located((By.ID, "timeline")))
         items = self.driver.find_elements(By.CSS_SELECTOR, "#timeline > li")
         self.check(len(items) >= 2, "the timeline shows fewer than two events")
@@ -116,7 +122,7 @@ class Console:
         projection = config["projection"]
         self.open("/console/projections")
         row = f"tr[data-projection='{projection}']"
-        self.driver.find_element(By.CSS_SELECTOR, f"{row} button").click()
+        self.follow(self.driver.find_element(By.CSS_SELECTOR, f"{row} button"))
         self.wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".notice")))
         self.shot("projections-rebuilding")
         self.wait.until(lambda driver: driver.find_element(By.CSS_SELECTOR, row).get_attribute("data-state") == "running"
@@ -139,14 +145,14 @@ class Console:
         self.shot("people")
         self.open("/console/people/" + config["person"]["id"])
         Select(self.driver.find_element(By.ID, "role")).select_by_value("moderator")
-        self.driver.find_element(By.CSS_SELECTOR, "form[action$='/role'] button").click()
+        self.follow(self.driver.find_element(By.CSS_SELECTOR, "form[action$='/role'] button"))
         self.wait.until(lambda driver: driver.find_element(By.ID, "person-role").text == "moderator")
         self.shot("person")
 
         # Remove a post.
         self.open("/console/moderation")
         post = config["post"]["id"]
-        self.driver.find_element(By.CSS_SELECTOR, f"tr[data-post='{post}'] form[action$='/remove'] button").click()
+        self.follow(self.driver.find_element(By.CSS_SELECTOR, f"tr[data-post='{post}'] form[action$='/remove'] button"))
         self.wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".notice")))
         self.check(not self.driver.find_elements(By.CSS_SELECTOR, f"tr[data-post='{post}']"), "the removed post is still listed")
         self.shot("moderation")
@@ -154,14 +160,14 @@ class Console:
         # Close a scholarship.
         self.open("/console/scholarships")
         scholarship = config["scholarship"]
-        self.driver.find_element(By.CSS_SELECTOR, f"tr[data-scholarship='{scholarship}'] button").click()
+        self.follow(self.driver.find_element(By.CSS_SELECTOR, f"tr[data-scholarship='{scholarship}'] button"))
         self.wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".notice")))
         state = self.driver.find_element(By.CSS_SELECTOR, f"tr[data-scholarship='{scholarship}'] [data-field=state]").text
         self.check(state == "clôturée", f"the scholarship reads {state!r}, not closed")
         self.shot("scholarships")
 
         # English, one click away.
-        self.driver.find_element(By.CSS_SELECTOR, "a.language").click()
+        self.follow(self.driver.find_element(By.CSS_SELECTOR, "a.language"))
         self.check(self.title() == "Scholarships", "the English link did not switch the language")
         self.sign_out()
 

@@ -62,10 +62,14 @@ enum ConsoleLayout {
         "<input type=\"hidden\" name=\"csrf\" value=\"\(visit.csrfToken)\">"
     }
 
-    /// A form posting to `action` with the CSRF field, `fields` and one button.
-    static func form(_ visit: ConsoleVisit, action: String, button: String, fields: HTML = .empty, buttonClass: String = "") -> HTML {
-        """
-        <form method="post" action="\(action)" class="inline">\(csrfField(visit))\(fields)\
+    /// A form posting to `action` with the CSRF field, `fields` and one button; with `confirm`,
+    /// `console.js` asks that question first (without the script the form posts at once).
+    static func form(
+        _ visit: ConsoleVisit, action: String, button: String, fields: HTML = .empty, buttonClass: String = "", confirm: String? = nil
+    ) -> HTML {
+        let question: HTML = confirm.map { " data-confirm=\"\($0)\"" } ?? .empty
+        return """
+        <form method="post" action="\(action)" class="inline"\(question)>\(csrfField(visit))\(fields)\
         <button type="submit" class="\(buttonClass)">\(button)</button></form>
         """
     }

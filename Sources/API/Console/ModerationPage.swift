@@ -44,7 +44,8 @@ struct ModerationPage: ConsolePages {
                 <tr data-post="\(post.id)"><td>\(post.communityName)</td><td><strong>\(post.title ?? "")</strong><br>\(String(post.body.prefix(280)))</td>\
                 <td>\(name(of: post.authorId))<br>\(post.createdAt)</td>\
                 <td>\(ConsoleLayout.form(visit, action: community + "/posts/\(post.id)/remove", button: w("Retirer", "Remove"), buttonClass: "danger")) \
-                \(ConsoleLayout.form(visit, action: community + "/members/\(post.authorId)/ban", button: w("Bannir l'auteur", "Ban the author"), buttonClass: "danger"))</td></tr>
+                \(ConsoleLayout.form(visit, action: community + "/members/\(post.authorId)/ban", button: w("Bannir l'auteur", "Ban the author"), buttonClass: "danger",
+                                     confirm: w("Bannir définitivement cette personne de la communauté ?", "Ban this person from the community for good?")))</td></tr>
                 """
         }
         let bans = try communities.bans().map { ban -> HTML in
