@@ -23,6 +23,14 @@ struct AuthController {
     /// The checks of a confirmed action (2FA set-up and removal), over the services this controller has.
     var credentials: CredentialCheck { CredentialCheck(passwords: passwords, twoFactor: twoFactor, throttle: throttle) }
 
+    /// The sign-in check, over the services this controller has (the console uses the same).
+    var signIn: PasswordSignIn {
+        PasswordSignIn(
+            commands: commands, accounts: accounts, tokens: tokens, passwords: passwords, throttle: throttle,
+            passwordResets: passwordResets, twoFactor: twoFactor, locks: locks
+        )
+    }
+
     // MARK: Bodies
 
     struct RegisterBody: Decodable {
@@ -150,70 +158,15 @@ struct AuthController {
 
     func login(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         try limitAuth(context)
-        try throttle.checkLoginFailures(ip: context.peerAddress)
         let body = try await request.decodeJSON(LoginBody.self)
-        let refused = APIError.unauthenticated("the email or password is incorrect")
-        let now = commands.now()
-        let email = try? normalizedEmail(body.email)
-        let key = email.map(emailKey)
-        // Known and unknown addresses lock alike (see `LoginLocks`), so a 429 reveals nothing.
-        if let key, let until = locks.lockedUntil(key, now: now) { throw Self.locked(until: until, now: now) }
-        guard let key, let userID = try accounts.holder(ofEmailKey: key) else {
-            // The same scrypt work as a real check, so response time does not reveal whether the account exists.
-            _ = try await passwords.verify(body.password, against: Self.decoyHash)
-            throttle.noteLoginFailure(ip: context.peerAddress)
-            if let key, let until = locks.noteFailure(key, now: now) { throw Self.locked(until: until, now: now) }
-            throw refused
-        }
-        let loaded = try loadAccount(StreamName.account(userID))
-        if let until = loaded.state.lockedUntil, now < until { throw Self.locked(until: until, now: now) }
-        guard let hash = loaded.state.passwordHash else { throw refused }
-        let matches = try await passwords.verify(body.password, against: hash)
-        let secondFactor = twoFactor.check(body.totpCode, state: loaded.state, userID: userID, now: now)
-        let familyID = SecureRandom.uuid()
-        let refresh = tokens.refreshToken(userID: userID, familyID: familyID, now: now)
-        let attempt = Identity.Account.LoginAttempt(
-            passwordMatches: matches, secondFactor: secondFactor, familyID: familyID, refreshToken: refresh.issued, now: now
-        )
-        let outcome = try await commands.decideOnAccount(userID, by: nil) { state throws(Identity.Rejection) in
-            try Identity.Account.decision(.logIn(attempt), state)
-        }
-        let decision: Identity.Account.Decision
-        do {
-            decision = try outcome.decision.get()
-        } catch {
-            if error.category == .invalid { throw APIError(rejection: error) }  // totpCode missing
-            throw refused
-        }
-        if let refusal = decision.refusal {
-            if matches == false { throttle.noteLoginFailure(ip: context.peerAddress) }
-            _ = locks.noteFailure(key, now: now)
-            let after = decision.events.reduce(outcome.state, Identity.Account.evolve)
-            if let until = after.lockedUntil, now < until {
-                // The owner is not locked out: a mailed link (a reset, which lifts the lock) gets them in.
-                if outcome.state.lockedUntil != until, let email { try passwordResets.request(email: email, reason: .locked) }
-                throw Self.locked(until: until, now: now)
-            }
-            throw APIError.unauthenticated(refusal.message)
-        }
-        locks.clear(key)
+        let signedIn = try await signIn.signIn(email: body.email, password: body.password, totpCode: body.totpCode, ip: context.peerAddress)
         let pair = TokenPair(
-            accessToken: try tokens.accessToken(userID: userID, role: outcome.state.role, generation: outcome.state.accessGeneration, now: now),
-            refreshToken: refresh.token, expiresIn: Int(TokenService.accessLifetime)
+            accessToken: try tokens.accessToken(
+                userID: signedIn.userID, role: signedIn.state.role, generation: signedIn.state.accessGeneration, now: commands.now()
+            ),
+            refreshToken: signedIn.refreshToken, expiresIn: Int(TokenService.accessLifetime)
         )
-        let rehashed = await rehashIfWeaker(hash, password: body.password, userID: userID, role: outcome.state.role, now: now)
-        return try JSONResponse.command(pair, position: max(outcome.position, rehashed ?? 0), headers: JSONResponse.noStore)
-    }
-
-    /// Parameters live with each hash, so raising the scrypt cost upgrades each account at its next
-    /// successful login (the only moment the password is known). Best effort: a failure keeps the old hash.
-    func rehashIfWeaker(_ hash: String, password: String, userID: UUID, role: Role, now: Date) async -> Int64? {
-        guard passwords.needsRehash(hash), let upgraded = try? await passwords.hash(password) else { return nil }
-        let principal = Principal.user(userID, role)
-        return try? await commands.execute(
-            .changePassword(currentPasswordMatches: true, newPassword: NewPassword(plaintext: password, hash: upgraded), by: principal, now: now),
-            on: Identity.Account.self, stream: StreamName.account(userID), by: principal
-        ).position
+        return try JSONResponse.command(pair, position: signedIn.position, headers: JSONResponse.noStore)
     }
 
     func refresh(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
@@ -370,17 +323,6 @@ struct AuthController {
     }
 
     // MARK: Helpers
-
-    /// The answer to a login while the address is locked.
-    static func locked(until: Date, now: Date) -> APIError {
-        .tooManyRequests(
-            "too many failed logins for this address; try again later, or use the link mailed to its owner",
-            retryAfter: Int(until.timeIntervalSince(now).rounded(.up))
-        )
-    }
-
-    /// A valid scrypt hash of a random password: what a login for an unknown address is checked against.
-    static let decoyHash: String = (try? PasswordHasher().hash(Base64.encode(SecureRandom.bytes(count: 16)))) ?? ""
 
     func loadAccount(_ stream: String) throws(APIError) -> (state: Identity.Account.State, version: Int64) {
         try commands.loadVersioned(Identity.Account.self, stream: stream)

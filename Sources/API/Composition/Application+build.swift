@@ -93,11 +93,12 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     let readModels = platform.readModels
     OperationsController(log: platform.log, projections: readModels, replication: platform.replication, routes: routes).addRoutes(to: routes)
     let twoFactor = TwoFactorCodes(key: platform.secrets.totpKey, recoveryCodeKey: platform.secrets.recoveryCodeKey)
-    AuthController(
+    let auth = AuthController(
         commands: commands, accounts: platform.accounts, tokens: platform.tokens,
         passwords: platform.passwords, throttle: platform.throttle, mail: platform.mail,
         passwordResets: platform.passwordResets, twoFactor: twoFactor, locks: platform.loginLocks
-    ).addRoutes(to: routes)
+    )
+    auth.addRoutes(to: routes)
     UsersController(
         commands: commands, profiles: try readModels.profiles, communities: try readModels.communities,
         events: try readModels.events, audit: try readModels.audit, blobs: platform.blobs, erasure: platform.erasure,
@@ -106,10 +107,12 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     DiscoveryController(discovery: try readModels.discovery, clock: platform.clock).addRoutes(to: routes)
     MentorsController(commands: commands, mentors: try readModels.mentors, sessions: try readModels.sessions).addRoutes(to: routes)
     ScholarshipsController(commands: commands, scholarships: try readModels.scholarships).addRoutes(to: routes)
+    let verifier = ChainVerifier(directory: platform.log.directory, logger: platform.logger)
     AdminController(
         commands: commands, audit: try readModels.audit, analytics: try readModels.analytics, projections: readModels,
-        verifier: ChainVerifier(directory: platform.log.directory, logger: platform.logger)
+        verifier: verifier
     ).addRoutes(to: routes)
+    try platform.addConsole(to: router, signIn: auth.signIn, verifier: verifier)
     CommunitiesController(
         commands: commands, communities: try readModels.communities,
         live: CommunityLiveFeeds(

@@ -42,16 +42,15 @@ struct DemoSeeder {
             let email = "\(first.lowercased().folding(options: .diacriticInsensitive, locale: nil)).\(last.lowercased().folding(options: .diacriticInsensitive, locale: nil)).\(index)@demo.protalent.app"
             let id = try await register(email: email, first: first, last: last, role: role, country: country, now: now)
             let field = Self.fields[random.next(below: Self.fields.count)]
+            let level = EducationLevel.allCases[random.next(below: EducationLevel.allCases.count)]
             _ = try await platform.commands.execute(
-                .update(userID: id, Profiles.ProfileUpdate(
-                    bio: "\(first) — \(field)", currentEducationLevel: EducationLevel.allCases[random.next(below: EducationLevel.allCases.count)],
-                    fieldOfStudy: field, careerGoals: ["\(field) career"], interests: [field, "Entrepreneurship"],
-                    languages: [Profiles.Language(code: "fr", level: .native)], countryCode: country
-                ), by: .user(id, role), now: now),
+                .update(userID: id, Self.demoProfile(index: index, first: first, field: field, role: role, country: country, level: level),
+                        by: .user(id, role), now: now),
                 on: Profiles.self, stream: StreamName.profile(id), by: .user(id, role)
             )
             if index % 50 == 0 { progress?("demo: \(index)/\(users) users") }
         }
+        try await seedNamedProfiles(logins: logins, now: now)
         try await seedMentoring(logins: logins, now: now)
         try await seedScholarships(logins: logins, now: now)
         try await seedCommunities()
