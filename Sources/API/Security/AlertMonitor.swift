@@ -6,15 +6,15 @@ import Synchronization
 
 /// The detectors: counts what requests and the log show in sliding windows and raises an alert
 /// when a count reaches its threshold (then stays quiet for that key for one window), or at once
-/// for single events. Raised alerts go to `alerts`, which `AlertService` records, counts and sends
-/// on; nothing here waits, so no request is slowed by detection.
+/// for single events. Raised alerts go to the stream of the running `AlertService` (`subscribe()`),
+/// which records, counts and sends them on; nothing here waits, so no request is slowed by detection.
 public final class AlertMonitor: Sendable {
     /// The thresholds in force.
     public let thresholds: AlertThresholds
     let clock: Clock
-    private let continuation: AsyncStream<SecurityAlerts.Alert>.Continuation
-    /// The alerts raised, in order, for `AlertService`.
-    let alerts: AsyncStream<SecurityAlerts.Alert>
+    /// Where raised alerts go: the stream of the service running now (one per run of a server on
+    /// this platform), `nil` while none runs.
+    private let continuation = Mutex<AsyncStream<SecurityAlerts.Alert>.Continuation?>(nil)
 
     private struct Window {
         var times: [Date] = []
@@ -35,11 +35,17 @@ public final class AlertMonitor: Sendable {
     public init(thresholds: AlertThresholds, clock: Clock) {
         self.thresholds = thresholds
         self.clock = clock
-        (alerts, continuation) = AsyncStream.makeStream(of: SecurityAlerts.Alert.self, bufferingPolicy: .bufferingNewest(10_000))
     }
 
-    /// Stops the stream of alerts (at shutdown).
-    func finish() { continuation.finish() }
+    /// A new stream of the alerts raised from now on, replacing (and ending) the previous one.
+    func subscribe() -> AsyncStream<SecurityAlerts.Alert> {
+        let (stream, next) = AsyncStream.makeStream(of: SecurityAlerts.Alert.self, bufferingPolicy: .bufferingNewest(10_000))
+        continuation.withLock { current in
+            current?.finish()
+            current = next
+        }
+        return stream
+    }
 
     // MARK: Inputs
 
@@ -142,9 +148,10 @@ public final class AlertMonitor: Sendable {
     }
 
     private func raise(_ kind: SecurityAlerts.Kind, userID: UUID? = nil, source: String? = nil, count: Int, detail: String) {
-        continuation.yield(SecurityAlerts.Alert(
+        let alert = SecurityAlerts.Alert(
             alertId: SecureRandom.timeOrderedUUID(), kind: kind, userId: userID, source: source, count: count, detail: detail, at: clock.now()
-        ))
+        )
+        _ = continuation.withLock { $0?.yield(alert) }
     }
 
     /// An address's network: its /24 (IPv4) or /48 (IPv6).

@@ -27,29 +27,33 @@ struct AlertService: Service {
             for alert in earlier.recent { monitor.learn(alert) }
         }
         let start = store.log.head + 1
-        try await withGracefulShutdownHandler {
+        let alerts = monitor.subscribe()
+        // Both loops end with the task at shutdown (a cancelled log subscription or stream ends).
+        try await cancelWhenGracefulShutdown {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await follow(from: start) }
-                group.addTask { await record() }
-                try await group.next()
-                group.cancelAll()
+                group.addTask { await follow(from: start) }
+                group.addTask { await record(alerts) }
+                try await group.waitForAll()
             }
-        } onGracefulShutdown: {
-            monitor.finish()
         }
     }
 
-    private func follow(from start: Int64) async throws {
-        for try await record in store.log.subscribe(from: start) {
-            if Task.isCancelled { return }
-            guard record.stream.hasPrefix("account-"), record.type.hasPrefix("identity.") else { continue }
-            guard let event = try? store.codec.decode(Identity.Account.Event.self, from: record) else { continue }
-            monitor.accountEvent(event)
+    private func follow(from start: Int64) async {
+        do {
+            for try await record in store.log.subscribe(from: start) {
+                if Task.isCancelled { return }
+                guard record.stream.hasPrefix("account-"), record.type.hasPrefix("identity.") else { continue }
+                guard let event = try? store.codec.decode(Identity.Account.Event.self, from: record) else { continue }
+                monitor.accountEvent(event)
+            }
+        } catch {
+            // The log closed or the task was cancelled: the server is stopping.
+            if !Task.isCancelled { logger.error("the alert detectors stopped reading the log", metadata: ["error": "\(error)"]) }
         }
     }
 
-    private func record() async {
-        for await alert in monitor.alerts {
+    private func record(_ alerts: AsyncStream<SecurityAlerts.Alert>) async {
+        for await alert in alerts {
             Counter(label: "protalent_security_alerts_total", dimensions: [("kind", alert.kind.rawValue)]).increment()
             logger.warning("security alert", metadata: ["kind": "\(alert.kind.rawValue)", "detail": "\(alert.detail)"])
             guard node.standing == .primary else { continue }
