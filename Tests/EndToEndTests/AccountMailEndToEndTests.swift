@@ -81,7 +81,7 @@ struct AccountMailEndToEndTests {
             #expect(reset.contains("Choisir un nouveau mot de passe"))
             let resetLink = try #require(reset.components(separatedBy: "\r\n").first { $0.hasPrefix(publicURL + "/reset-password?token=") })
             let token = try #require(resetLink.components(separatedBy: "token=").last)
-            let form = try await server.client.send("GET", String(resetLink.dropFirst(publicURL.count)))
+            let form = try await server.client.send("GET", String(resetLink.dropFirst(publicURL.count)), headers: ["Accept": "text/html"])
             #expect(form.status == 200 && form.text.contains("<form method=\"post\" action=\"/reset-password\">"), "\(form)")
             #expect(form.text.contains("name=\"newPassword\"") && form.text.contains("value=\"\(token)\""))
             expectPageHeaders(form)
@@ -91,7 +91,8 @@ struct AccountMailEndToEndTests {
             func submit(_ password: String) async throws -> HTTPResponse {
                 let body = "token=\(token)&language=fr&newPassword=\(password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
                 return try await server.client.send(
-                    "POST", "/reset-password", body: Data(body.utf8), headers: ["Content-Type": "application/x-www-form-urlencoded"]
+                    "POST", "/reset-password", body: Data(body.utf8),
+                    headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html,*/*;q=0.8"]
                 )
             }
             let weak = try await submit("short")
@@ -103,6 +104,10 @@ struct AccountMailEndToEndTests {
             #expect(try await server.login(email).status == 401)
             // The link works once.
             #expect(try await submit("another new passphrase").status == 422)
+            // A client that does not ask for HTML gets refusals as problem+json.
+            let json = try await server.client.send("POST", "/reset-password", body: Data("token=x&newPassword=y".utf8),
+                                                    headers: ["Content-Type": "application/x-www-form-urlencoded"])
+            #expect(json.status == 422 && json.isProblem, "\(json)")
         }
     }
 

@@ -8,7 +8,7 @@ extension AuthController {
         routes.add(.get, "/reset-password", readsModels: false, RouteDocumentation(
             "The page of the mailed reset link: a form choosing a new password (HTML)", tag: "Auth", query: ["token": .text],
             alternateMediaType: "text/html"
-        )) { request, _ in resetPage(request) }
+        )) { request, _ in try resetPage(request) }
         routes.add(.post, "/reset-password", RouteDocumentation(
             "The reset form's submission (application/x-www-form-urlencoded: token, newPassword); answers a page", tag: "Auth",
             alternateMediaType: "text/html"
@@ -23,10 +23,13 @@ extension AuthController {
         }
     }
 
-    func resetPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
-        let language = Self.language(of: request)
-        let token = (try? QueryParameters(request).string("token", maxLength: 200)) ?? nil
-        return resetForm(token: token, language: language, error: error, status: status)
+    /// The form; a client that does not ask for HTML gets its refusals as problem+json, like every route.
+    func resetPage(_ request: Request) throws -> Response {
+        let token = try QueryParameters(request).string("token", maxLength: 200)
+        if token?.isEmpty ?? true, !AccountPages.prefersHTML(request) {
+            throw APIError.badRequest("add ?token= from the reset mail", field: "token")
+        }
+        return resetForm(token: token, language: Self.language(of: request))
     }
 
     func resetForm(token: String?, language: AccountMail.Language, error: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
@@ -67,6 +70,7 @@ extension AuthController {
             response.headers[JSONResponse.logPosition] = String(position)
             return response
         } catch {
+            guard AccountPages.prefersHTML(request) else { throw error }
             // The form again, saying what to fix (a weak password, a spent or expired link).
             let message = error.errors.first?.message ?? error.detail
             return resetForm(token: token, language: language, error: message, status: error.status)
