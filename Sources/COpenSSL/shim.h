@@ -8,4 +8,6 @@
 #include <openssl/core_names.h>
 #include <openssl/params.h>
 #include <openssl/err.h>
+#include <openssl/bn.h>
+#include <openssl/param_build.h>
 #endif

@@ -54,7 +54,7 @@ import Testing
             await fixture.platform.passwordResets.queue.waitUntilEmpty()
             await fixture.platform.mail.waitUntilDelivered()
             let mail = try #require(try fixture.outbox().last)
-            let token = try #require(mail.components(separatedBy: "within the hour:\r\n\r\n").last?.split(whereSeparator: \.isWhitespace).first)
+            let token = try #require(mailedToken(mail))
             let reset = try await client.send(.post, "/auth/reset-password", json: #"{"token": "\#(token)", "newPassword": "a brand new passphrase"}"#)
             #expect(reset.status == .noContent, "\(reset.text)")
             try await client.send(.get, "/users/profile", token: person.access).expectProblem(.unauthorized)

@@ -41,7 +41,7 @@ func mailedToken(_ message: String) -> String? {
             #expect(mails.count == 1)
             let mail = try #require(mails.first)
             #expect(mail.contains("To: awa.diop@example.sn"))
-            #expect(mail.contains("Subject: =?UTF-8?B?"))
+            #expect(mail.contains("Subject: Confirmez votre adresse e-mail"))
             #expect(mail.contains("\r\n\r\n"))
             let token = try #require(mailedToken(mail))
             let verified = try await client.send(.get, "/auth/verify-email?token=\(token)")

@@ -29,7 +29,7 @@ import TestSupport
             try FileManager.default.moveItem(atPath: parked, toPath: outbox)
             try await server.start()
             let token = try DirectoryWatch.wait(in: outbox) {
-                try server.newestToken(to: email, link: "within the hour:\r\n\r\n")
+                try server.newestToken(to: email, link: "/reset-password?token=")
             }
             let reset = try await server.client.send("POST", "/auth/reset-password", json: ["token": token, "newPassword": "a brand new passphrase"])
             #expect(reset.status == 204, "\(reset)")

@@ -44,6 +44,9 @@ struct HTTPClient: Sendable {
     var port: Int
     /// How long to wait for an answer.
     var timeoutSeconds = 30
+    /// The loopback address the client connects from (`127.0.0.1` when `nil`): any `127.x.y.z`
+    /// works on Linux, so a test can be a client from another network.
+    var sourceAddress: String?
 
     /// Sends a request whose target is written exactly as given (`/users/%2e%2e/public`).
     func send(
@@ -106,15 +109,16 @@ struct HTTPClient: Sendable {
     func exchange(_ request: Data) async throws -> HTTPResponse {
         let port = self.port
         let timeout = timeoutSeconds
+        let source = sourceAddress
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try Self.blockingExchange(request, port: port, timeoutSeconds: timeout) })
+                continuation.resume(with: Result { try Self.blockingExchange(request, port: port, timeoutSeconds: timeout, source: source) })
             }
         }
     }
 
-    private static func blockingExchange(_ request: Data, port: Int, timeoutSeconds: Int) throws -> HTTPResponse {
-        let socket = try connect(port: port, timeoutSeconds: timeoutSeconds)
+    private static func blockingExchange(_ request: Data, port: Int, timeoutSeconds: Int, source: String? = nil) throws -> HTTPResponse {
+        let socket = try connect(port: port, timeoutSeconds: timeoutSeconds, source: source)
         defer { close(socket) }
         // A server may answer (413) and close before reading the whole body: a failed write is not
         // the end, the answer may already be waiting.
@@ -141,9 +145,21 @@ struct HTTPClient: Sendable {
     }
 
     /// A connected loopback TCP socket whose reads and writes give up after `timeoutSeconds`.
-    static func connect(port: Int, timeoutSeconds: Int) throws -> Int32 {
+    static func connect(port: Int, timeoutSeconds: Int, source: String? = nil) throws -> Int32 {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw HTTPTransportError(description: "socket: errno \(errno)") }
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else {
+                close(socket)
+                throw HTTPTransportError(description: "bind to \(source): errno \(errno)")
+            }
+        }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))

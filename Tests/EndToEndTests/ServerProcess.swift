@@ -29,8 +29,12 @@ final class ServerProcess: @unchecked Sendable {
             .appendingPathComponent("projections").path
     }()
 
-    /// The environment every server gets: no rate limits (the suite hammers one IP) and quiet logs.
-    static let baseEnvironment = ["PROTALENT_RATE_LIMITS": "off", "PROTALENT_LOG_LEVEL": "warning"]
+    /// The environment every server gets: no rate limits and no per-address alerts (the suite hammers
+    /// one IP; an alert would append to the log behind a test's back), and quiet logs.
+    static let baseEnvironment = [
+        "PROTALENT_RATE_LIMITS": "off", "PROTALENT_LOG_LEVEL": "warning",
+        "PROTALENT_ALERT_THRESHOLDS": "probing=1000000000,login_failures_ip=1000000000",
+    ]
 
     init(dataDirectory: String, arguments: [String] = [], environment: [String: String] = [:]) {
         self.dataDirectory = dataDirectory

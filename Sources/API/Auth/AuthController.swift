@@ -19,6 +19,10 @@ struct AuthController {
     let passwordResets: PasswordResets
     let twoFactor: TwoFactorCodes
     let locks: LoginLocks
+    /// Verification mail (links under `PROTALENT_PUBLIC_URL`).
+    let accountMail: AccountMail
+    /// Told of admin sign-ins (a new network is an alert).
+    let alerts: AlertMonitor
 
     /// The checks of a confirmed action (2FA set-up and removal), over the services this controller has.
     var credentials: CredentialCheck { CredentialCheck(passwords: passwords, twoFactor: twoFactor, throttle: throttle) }
@@ -120,6 +124,7 @@ struct AuthController {
             "Turn 2FA off, confirmed with the password and a TOTP or recovery code", tag: "Auth",
             request: .object(["password": .text, "code": .text], required: ["password", "code"]), status: 204
         )) { request, context in try await disableTwoFactor(&request, context) }
+        addPageRoutes(to: routes)
     }
 
     // MARK: Handlers
@@ -152,7 +157,9 @@ struct AuthController {
                 StreamEvents(StreamName.account(userID), decision.account, expectedVersion: .noStream),
             ]
         }
-        try sendVerification(to: email, firstName: body.firstName, token: mailToken.token)
+        try mail.send(accountMail.verification(
+            to: email, firstName: body.firstName, token: mailToken.token, language: Self.language(of: request)
+        ))
         return try JSONResponse.command(Registered(userId: userID.uuidString.lowercased()), status: .created, position: position)
     }
 
@@ -160,6 +167,7 @@ struct AuthController {
         try limitAuth(context)
         let body = try await request.decodeJSON(LoginBody.self)
         let signedIn = try await signIn.signIn(email: body.email, password: body.password, totpCode: body.totpCode, ip: context.peerAddress)
+        if signedIn.state.role == .admin { alerts.adminSignedIn(signedIn.userID, address: context.peerAddress) }
         let pair = TokenPair(
             accessToken: try tokens.accessToken(
                 userID: signedIn.userID, role: signedIn.state.role, generation: signedIn.state.accessGeneration, now: commands.now()
@@ -231,31 +239,45 @@ struct AuthController {
     func resetPassword(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
         try limitAuth(context)
         let body = try await request.decodeJSON(ResetBody.self)
-        guard let parsed = tokens.parseMailToken(body.token) else {
+        return JSONResponse.command(position: try await reset(token: body.token, newPassword: body.newPassword))
+    }
+
+    /// Sets a new password with a mailed token (the JSON route and the reset page's form).
+    func reset(token: String, newPassword: String) async throws(APIError) -> Int64 {
+        guard let parsed = tokens.parseMailToken(token) else {
             throw APIError.invalid("token", "this reset link is unknown or was already used")
         }
-        try validatePassword(body.newPassword, field: "newPassword")
-        let password = NewPassword(plaintext: body.newPassword, hash: try await hashPassword(body.newPassword))
+        try validatePassword(newPassword, field: "newPassword")
+        let hash: String
+        do { hash = try await hashPassword(newPassword) } catch {
+            throw (error as? APIError) ?? .unavailable("the password could not be hashed; retry", retryAfter: 1)
+        }
         let committed = try await commands.execute(
-            .resetPassword(tokenHash: parsed.hash, newPassword: password, now: commands.now()),
+            .resetPassword(tokenHash: parsed.hash, newPassword: NewPassword(plaintext: newPassword, hash: hash), now: commands.now()),
             on: Identity.Account.self, stream: StreamName.account(parsed.userID), by: nil
         )
         if let key = committed.state.emailKey { locks.clear(key) }  // the reset lifts the lock
-        return JSONResponse.command(position: committed.position)
+        return committed.position
     }
 
     func verifyEmail(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        // A person opening the mailed link gets a page; a client asking for JSON gets JSON.
+        if AccountPages.prefersHTML(request) { return try await verifyEmailPage(request) }
         guard let token = try QueryParameters(request).string("token", maxLength: 200) else {
             throw APIError.badRequest("add ?token= from the verification mail", field: "token")
         }
+        return try JSONResponse.command(Verified(), position: try await verify(token: token))
+    }
+
+    /// Redeems a verification token.
+    func verify(token: String) async throws(APIError) -> Int64 {
         guard let parsed = tokens.parseMailToken(token) else {
             throw APIError.invalid("token", "this verification link is unknown or was already used")
         }
-        let committed = try await commands.execute(
+        return try await commands.execute(
             .verifyEmail(tokenHash: parsed.hash, now: commands.now()),
             on: Identity.Account.self, stream: StreamName.account(parsed.userID), by: nil
-        )
-        return try JSONResponse.command(Verified(), position: committed.position)
+        ).position
     }
 
     func enableTwoFactor(_ request: inout Request, _ context: AppRequestContext) async throws -> Response {
@@ -356,18 +378,9 @@ struct AuthController {
         try throttle.chargeAuth(ip: context.peerAddress)
     }
 
-    func sendVerification(to email: String, firstName: String, token: String) throws(APIError) {
-        try mail.send(MailMessage(
-            to: email, subject: "Vérifiez votre adresse / Verify your email address",
-            body: """
-            Bonjour \(MailMessage.inline(firstName, maxLength: 40)),
-
-            Pour vérifier votre adresse, ouvrez ce lien / To verify your address, open this link:
-
-            /auth/verify-email?token=\(token)
-
-            Ce lien expire dans 48 heures. / This link expires in 48 hours.
-            """
-        ))
+    /// The language a person reading this request wants: English when `Accept-Language` prefers it,
+    /// French (the platform's default) otherwise. Their preferences decide later mail.
+    static func language(of request: Request) -> AccountMail.Language {
+        AcceptLanguage.preferred(request.headers[.acceptLanguage]) == .en ? .en : .fr
     }
 }

@@ -35,14 +35,19 @@ public struct PasswordResets: Sendable {
     let commands: CommandExecutor
     let tokens: TokenService
     let mail: MailOutbox
+    let accountMail: AccountMail
 
-    /// Requests recorded in `directory`, answered through these services.
-    public init(directory: URL, accounts: AccountDirectory, commands: CommandExecutor, tokens: TokenService, mail: MailOutbox) throws {
+    /// Requests recorded in `directory`, answered through these services; links start with `publicURL`.
+    public init(
+        directory: URL, accounts: AccountDirectory, commands: CommandExecutor, tokens: TokenService, mail: MailOutbox,
+        publicURL: String = OIDCSettings.defaultPublicURL
+    ) throws {
         self.queue = try DurableQueue(directory: directory)
         self.accounts = accounts
         self.commands = commands
         self.tokens = tokens
         self.mail = mail
+        self.accountMail = AccountMail(publicURL: publicURL)
     }
 
     /// Records a reset request for the normalised `email`; 503 when it cannot be recorded.
@@ -76,29 +81,10 @@ public struct PasswordResets: Sendable {
         let token = tokens.mailToken(userID: userID, lifetime: TokenService.resetLifetime, now: now)
         _ = try await commands.execute(.requestPasswordReset(token.issued, now: now), on: Identity.Account.self,
                                        stream: StreamName.account(userID), by: nil)
-        try mail.send(Self.message(to: request.email, token: token.token, reason: request.reason ?? .forgotten))
-    }
-
-    static func message(to email: String, token: String, reason: Reason) -> MailMessage {
-        let preface = reason == .locked ? """
-            Plusieurs connexions ont échoué : votre compte est bloqué 15 minutes. Pour entrer dès maintenant,
-            choisissez un nouveau mot de passe. / Several sign-ins failed: your account is locked for 15 minutes.
-            To get in now, choose a new password.
-
-
-            """ : ""
-        return MailMessage(
-            to: email, subject: reason == .locked ? "Compte bloqué / Account locked" : "Réinitialisation du mot de passe / Password reset",
-            body: preface + """
-            Pour choisir un nouveau mot de passe, utilisez ce jeton dans l'heure :
-            To choose a new password, use this token within the hour:
-
-            \(token)
-
-            POST /auth/reset-password {"token": "…", "newPassword": "…"}
-
-            Si vous n'avez rien demandé, ignorez ce message. / If you did not ask, ignore this message.
-            """
-        )
+        // The person's chosen language (French, the platform's default, until they choose).
+        let language = try commands.load(Profiles.self, stream: StreamName.profile(userID)).language
+        try mail.send(accountMail.reset(
+            to: request.email, token: token.token, reason: request.reason ?? .forgotten, language: AccountMail.Language(language.rawValue)
+        ))
     }
 }

@@ -70,6 +70,7 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     _ = PlatformMetrics.registry
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: NoSniffMiddleware())
+    router.add(middleware: CORSMiddleware(environment: platform.configuration.environment))
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
@@ -78,6 +79,7 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
         tokens: platform.tokens, access: platform.access, clock: platform.clock,
         scrapeToken: platform.configuration.environment["PROTALENT_METRICS_TOKEN"], readYourWrites: platform.readYourWrites
     ))
+    router.add(middleware: AlertMiddleware(monitor: platform.alerts))
     // Before routing: unknown paths and refused tokens are charged like any request; the nodes of
     // a cluster, proving the replication secret, are not.
     router.add(middleware: RateLimitMiddleware(throttle: platform.throttle, exempt: platform.configuration.replication.secret))
@@ -96,9 +98,19 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     let auth = AuthController(
         commands: commands, accounts: platform.accounts, tokens: platform.tokens,
         passwords: platform.passwords, throttle: platform.throttle, mail: platform.mail,
-        passwordResets: platform.passwordResets, twoFactor: twoFactor, locks: platform.loginLocks
+        passwordResets: platform.passwordResets, twoFactor: twoFactor, locks: platform.loginLocks,
+        accountMail: AccountMail(publicURL: PublicURL.from(platform.configuration.environment)), alerts: platform.alerts
     )
     auth.addRoutes(to: routes)
+    AlertsController(commands: commands).addRoutes(to: routes)
+    let oidc = OIDCSettings(environment: platform.configuration.environment)
+    OIDCController(
+        settings: oidc, providers: oidc.providers.mapValues { OIDCProvider(settings: $0) }, flows: OIDCFlows(),
+        federation: FederatedAccounts(
+            commands: commands, accounts: platform.accounts, tokens: platform.tokens, indexKey: platform.secrets.emailIndexKey
+        ),
+        throttle: platform.throttle, clock: platform.clock
+    ).addRoutes(to: routes)
     UsersController(
         commands: commands, profiles: try readModels.profiles, communities: try readModels.communities,
         events: try readModels.events, audit: try readModels.audit, blobs: platform.blobs, erasure: platform.erasure,
@@ -121,6 +133,10 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
         )
     ).addRoutes(to: routes)
     EventsController(commands: commands, events: try readModels.events).addRoutes(to: routes)
+    CalendarFeedController(
+        commands: commands, sessions: try readModels.sessions, events: try readModels.events,
+        publicURL: PublicURL.from(platform.configuration.environment)
+    ).addRoutes(to: routes)
     NotificationsController(
         commands: commands, notifications: platform.notificationFeed.queries,
         live: NotificationLiveFeeds(

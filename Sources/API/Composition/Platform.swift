@@ -121,6 +121,10 @@ public final class Platform: Sendable {
     public let nodeID: String
     /// How far the archive is behind, when this node archives (`Configuration.archive`).
     public let archive: ArchiveMonitor?
+    /// The security-alert detectors (`PROTALENT_ALERT_THRESHOLDS`, `PROTALENT_ALERT_WINDOW`).
+    public let alerts: AlertMonitor
+    /// `PROTALENT_ALERT_WEBHOOK`'s durable queue, when set.
+    let alertWebhook: AlertWebhook?
 
     /// The clock of commands.
     public var clock: Clock { configuration.clock }
@@ -185,7 +189,7 @@ public final class Platform: Sendable {
             self.mail = try MailOutbox(directory: data.appendingPathComponent("mail/queue"), mailer: mailer)
             self.passwordResets = try PasswordResets(
                 directory: data.appendingPathComponent("queues/password-resets"), accounts: accounts, commands: commands,
-                tokens: tokens, mail: mail
+                tokens: tokens, mail: mail, publicURL: PublicURL.from(configuration.environment)
             )
             self.erasure = try Erasure(
                 directory: data.appendingPathComponent("queues/erasures"), keys: keys, blobs: blobs, commands: commands,
@@ -195,6 +199,10 @@ public final class Platform: Sendable {
             self.communityFeed = EventFeed(store: store)
             self.notificationFeed = NotificationFeed(queries: try readModels.notifications)
             self.archive = configuration.archive.map { ArchiveMonitor(settings: $0, dataDirectory: data) }
+            self.alerts = AlertMonitor(thresholds: try AlertThresholds(environment: configuration.environment), clock: configuration.clock)
+            self.alertWebhook = try configuration.environment["PROTALENT_ALERT_WEBHOOK"].flatMap { $0.isEmpty ? nil : $0 }.map {
+                try AlertWebhook(url: $0, directory: data.appendingPathComponent("queues/alert-webhook"))
+            }
         } catch {
             log.close()
             throw error
@@ -238,6 +246,8 @@ public final class Platform: Sendable {
             checkpoint: configuration.dataDirectory.appendingPathComponent("mail/notifications.checkpoint"),
             publicURL: configuration.environment["PROTALENT_PUBLIC_URL"], window: configuration.notificationMailWindow, logger: logger
         ))
+        services.append(AlertService(monitor: alerts, store: store, commands: commands, node: replication, webhook: alertWebhook, logger: logger))
+        if let alertWebhook { services.append(alertWebhook.worker(logger: logger)) }
         services.append(ReminderScheduler(
             queries: notificationFeed.queries, commands: commands, node: replication, tick: configuration.reminderTick, logger: logger
         ))

@@ -1,6 +1,6 @@
 public import Foundation
 
-/// One outgoing message (plain text), as the outbox records it.
+/// One outgoing message (plain text, and HTML beside it when `html` is set), as the outbox records it.
 public struct MailMessage: Codable, Sendable, Equatable {
     /// Stable across deliveries of the same message: `<microseconds>-<random>`, so ids sort by time.
     public var id: String
@@ -12,15 +12,19 @@ public struct MailMessage: Codable, Sendable, Equatable {
     public var subject: String
     /// The text.
     public var body: String
+    /// The same message as HTML (a `multipart/alternative` part after the text); `nil`: text only.
+    /// Every value a person wrote must be escaped into it (`MailMessage.escapedHTML`).
+    public var html: String?
 
     /// A message written now, with a new id. The subject is a literal, so no text a person wrote
     /// can reach it; put their words in the body through `inline(_:maxLength:)`.
-    public init(to: String, subject: StaticString, body: String, date: Date = Date()) {
+    public init(to: String, subject: StaticString, body: String, html: String? = nil, date: Date = Date()) {
         self.id = "\(Int64(date.timeIntervalSince1970 * 1_000_000))-\(String(UInt64.random(in: .min ... .max), radix: 16))"
         self.date = date
         self.to = to
         self.subject = subject.description
         self.body = body
+        self.html = html
     }
 }
 
@@ -42,6 +46,22 @@ extension MailMessage {
         }
         let line = String(scalars).trimmingCharacters(in: .whitespaces)
         return line.count > maxLength ? String(line.prefix(maxLength - 1)) + "…" : line
+    }
+
+    /// `text` safe inside HTML text and double-quoted attribute values.
+    public static func escapedHTML(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
     }
 
     /// A header value on one line: every control character (CR and LF among them) and line or

@@ -38,7 +38,8 @@ public struct OutboxMailer: Mailer {
     }
 
     /// The RFC 5322 text: CRLF line ends, an RFC 2047 encoded subject when it is not ASCII, and a
-    /// UTF-8 body sent as 8bit. Header values pass `MailMessage.headerValue`, so a recipient or
+    /// UTF-8 body sent as 8bit — with an HTML version, a `multipart/alternative` of the text then
+    /// the HTML (RFC 2046 §5.1.4: the last part is the preferred one). Header values pass `MailMessage.headerValue`, so a recipient or
     /// subject carrying CR/LF cannot add a header; a bare CR or LF in the body becomes CRLF.
     static func render(_ message: MailMessage, from: String, date: Date, messageID: String) -> String {
         let formatter = DateFormatter()
@@ -56,11 +57,24 @@ public struct OutboxMailer: Mailer {
             "Date: \(formatter.string(from: date))",
             "Message-ID: \(messageID)",
             "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: 8bit",
         ]
-        let body = message.body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-            .replacingOccurrences(of: "\n", with: "\r\n")
-        return headers.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n"
+        let text = crlf(message.body)
+        guard let html = message.html else {
+            return (headers + ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit"]).joined(separator: "\r\n")
+                + "\r\n\r\n" + text + "\r\n"
+        }
+        // The boundary derives from the message id: stable across re-deliveries, and a part would have
+        // to contain that random id to end itself early.
+        let boundary = "=_protalent_\(message.id)"
+        func part(_ type: String, _ content: String) -> String {
+            "--\(boundary)\r\nContent-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\(content)\r\n"
+        }
+        return (headers + ["Content-Type: multipart/alternative; boundary=\"\(boundary)\""]).joined(separator: "\r\n") + "\r\n\r\n"
+            + part("text/plain", text) + part("text/html", crlf(html)) + "--\(boundary)--\r\n"
+    }
+
+    /// `text` with CRLF line ends (a bare CR or LF becomes CRLF).
+    static func crlf(_ text: String) -> String {
+        text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
     }
 }

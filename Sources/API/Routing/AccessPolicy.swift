@@ -35,9 +35,21 @@ public enum AccessPolicy {
         "POST /auth/forgot-password": .anonymous,
         "POST /auth/reset-password": .anonymous,
         "GET /auth/verify-email": .anonymous,
+        // The pages of the mailed links (the token in the link is the credential)
+        "GET /reset-password": .anonymous,
+        "POST /reset-password": .anonymous,
+        "GET /pages/style.css": .anonymous,
         "POST /auth/2fa/enable": .signedIn,
         "POST /auth/2fa/verify": .signedIn,
         "POST /auth/2fa/disable": .signedIn,
+        // OpenID Connect sign-in (the browser comes back without a token; state and cookie bind it)
+        "GET /auth/oidc/providers": .anonymous,
+        "GET /auth/oidc/{name}/start": .anonymous,
+        "GET /auth/oidc/{name}/callback": .anonymous,
+        "POST /auth/oidc/exchange": .anonymous,
+        "GET /users/me/identities": .signedIn,
+        "POST /users/me/identities/{name}": .signedIn,
+        "DELETE /users/me/identities/{name}": .signedIn,
 
         // Users (own data only: the handlers act on the caller)
         "GET /users/profile": .signedIn,
@@ -56,6 +68,9 @@ public enum AccessPolicy {
         "GET /users/avatars/{hash}": .anonymous,
         "PUT /users/preferences": .signedIn,
         "DELETE /users/me": .signedIn,
+        // Calendar subscriptions: the feed's URL carries its secret (apps cannot send a token)
+        "POST /users/calendar-feed": .signedIn,
+        "GET /calendar/{file}": .anonymous,
 
         // Mentors, scholarships, admin operations (issue #7). Session actions are open to any
         // signed-in user: the Mentoring deciders refuse non-parties (403) and wrong states (409).
@@ -79,6 +94,7 @@ public enum AccessPolicy {
         "GET /admin/projections": .admin,
         "POST /admin/projections/{name}/rebuild": .admin,
         "GET /admin/analytics": .admin,
+        "GET /admin/alerts": .admin,
 
         // Communities and events (who may moderate a community, or post in it, is the decider's
         // rule: owner, community moderator, platform moderator, admin; members only for posts)

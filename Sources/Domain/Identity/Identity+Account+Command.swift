@@ -9,7 +9,12 @@ extension Identity.Account {
         public var email: String
         /// The application's keyed digest of the normalised address (the claim stream's key).
         public var emailKey: String
-        public var password: NewPassword
+        /// `nil` when a provider sign-in makes the account (`provider` is then set).
+        public var password: NewPassword?
+        /// The provider identity a provider sign-in makes the account for.
+        public var provider: ProviderIdentity?
+        /// Whether the provider vouched for the address (`email_verified`): the account starts verified.
+        public var emailVerifiedByProvider = false
         public var firstName: String
         public var lastName: String
         /// `student` or `mentor`; other roles only when `registeredBy` is the system (bootstrap).
@@ -23,7 +28,7 @@ extension Identity.Account {
         public var now: Date
 
         public init(
-            userID: UUID, email: String, emailKey: String, password: NewPassword, firstName: String,
+            userID: UUID, email: String, emailKey: String, password: NewPassword?, firstName: String,
             lastName: String, role: Role, countryCode: String? = nil, city: String? = nil,
             verification: IssuedToken, registeredBy: Principal? = nil, now: Date
         ) {
@@ -120,5 +125,13 @@ extension Identity.Account {
         /// Erase the account; the application then destroys the data key. The holder confirms it
         /// (`DELETE /users/me`); an admin erasing someone else's account has no confirmation to give.
         case erase(by: Principal, Confirmation?, now: Date)
+        /// Sign in through an OpenID Connect provider (see `ProviderRoute` for the linking rules).
+        case signInWithProvider(ProviderSignIn)
+        /// Link a provider identity from the holder's profile.
+        case linkProvider(ProviderIdentity, by: Principal, now: Date)
+        /// Unlink the holder's identity at a provider; the last way to sign in cannot go.
+        case unlinkProvider(provider: String, by: Principal, now: Date)
+        /// Give the holder a new secret calendar URL, revoking the previous one.
+        case issueCalendarFeed(secretHash: String, by: Principal, now: Date)
     }
 }

@@ -163,6 +163,19 @@ extension Identity.Account {
             let revocations = state.refreshFamilies.filter { !$0.value.revoked }.keys.sorted { $0.uuidString < $1.uuidString }
                 .map { Event.refreshFamilyRevoked(FamilyRevoked(userId: userID, familyId: $0, reason: .accountErased, at: now)) }
             return Decision(spent + revocations + [.erased(Erased(userId: userID, emailKey: state.emailKey ?? "", erasedBy: principal.userID, at: now))])
+
+        case .signInWithProvider(let attempt):
+            return try signIn(attempt, userID: userID, state)
+
+        case .linkProvider(let identity, let principal, let now):
+            return try link(identity, by: principal, userID: userID, state, now: now)
+
+        case .unlinkProvider(let provider, let principal, let now):
+            return try unlink(provider: provider, by: principal, userID: userID, state, now: now)
+
+        case .issueCalendarFeed(let secretHash, let principal, let now):
+            guard principal.isUser(userID) else { throw .forbidden("only the account holder can get their calendar feed") }
+            return Decision([.calendarFeedIssued(CalendarFeedIssued(userId: userID, secretHash: secretHash, at: now))])
         }
     }
 
@@ -181,17 +194,25 @@ extension Identity.Account {
                 try Validate.optionalText(r.city, "city", max: 100)
             )
         }
-        try Rejection.check { () throws(FieldError) in try PasswordPolicy.check(r.password.plaintext) }
-        return [
+        if let password = r.password {
+            try Rejection.check { () throws(FieldError) in try PasswordPolicy.check(password.plaintext) }
+        } else if r.provider == nil {
+            throw .invalid("password", "a password is required")
+        }
+        var events: [Event] = [
             .registered(Registered(
-                userId: r.userID, email: Personal(email), emailKey: r.emailKey, passwordHash: Personal(r.password.hash),
+                userId: r.userID, email: Personal(email), emailKey: r.emailKey, passwordHash: r.password.map { Personal($0.hash) },
                 firstName: Personal(firstName), lastName: Personal(lastName), role: r.role, countryCode: country,
                 city: city.map(Personal.init), registeredBy: r.registeredBy?.userID, registeredAt: r.now
             )),
-            .emailVerificationIssued(TokenIssued(
-                userId: r.userID, tokenHash: r.verification.tokenHash, expiresAt: r.verification.expiresAt, issuedAt: r.now
-            )),
         ]
+        if let identity = r.provider { events.append(.providerLinked(linked(identity, userID: r.userID, now: r.now))) }
+        events.append(r.emailVerifiedByProvider && r.provider != nil
+            ? .emailVerified(Occurred(userId: r.userID, at: r.now))
+            : .emailVerificationIssued(TokenIssued(
+                userId: r.userID, tokenHash: r.verification.tokenHash, expiresAt: r.verification.expiresAt, issuedAt: r.now
+            )))
+        return events
     }
 
     private static func logIn(_ attempt: LoginAttempt, userID: UUID, _ state: State) throws(Rejection) -> Decision {

@@ -26,6 +26,8 @@ extension Identity.Account {
         case reuseDetected = "reuse_detected"
         case passwordReset = "password_reset"
         case accountErased = "account_erased"
+        /// The owner of the address signed in through a provider; this account had never verified it.
+        case accountTakenOver = "account_taken_over"
     }
 
     /// Payload of `identity.account-registered`.
@@ -33,7 +35,8 @@ extension Identity.Account {
         public var userId: UUID
         public var email: Personal<String>
         public var emailKey: String
-        public var passwordHash: Personal<String>
+        /// `nil` for an account made by a provider sign-in (it has no password until a reset sets one).
+        public var passwordHash: Personal<String>?
         public var firstName: Personal<String>
         public var lastName: Personal<String>
         public var role: Role
@@ -206,6 +209,10 @@ extension Identity.Account {
         case recoveryCodeUsed(RecoveryCodeUsed)
         case roleChanged(RoleChanged)
         case erased(Erased)
+        case providerLinked(ProviderLinked)
+        case providerUnlinked(ProviderUnlinked)
+        case passwordRevoked(PasswordRevoked)
+        case calendarFeedIssued(CalendarFeedIssued)
 
         public var eventType: String {
             switch self {
@@ -229,6 +236,10 @@ extension Identity.Account {
             case .recoveryCodeUsed: "identity.two-factor-recovery-code-used"
             case .roleChanged: "identity.role-changed"
             case .erased: "identity.account-erased"
+            case .providerLinked: "identity.provider-linked"
+            case .providerUnlinked: "identity.provider-unlinked"
+            case .passwordRevoked: "identity.password-revoked"
+            case .calendarFeedIssued: "identity.calendar-feed-issued"
             }
         }
 
@@ -237,6 +248,7 @@ extension Identity.Account {
             switch self {
             case .registered(let payload): payload.userId
             case .passwordChanged(let payload), .passwordReset(let payload): payload.userId
+            case .providerLinked(let payload): payload.userId
             default: nil
             }
         }
@@ -264,6 +276,10 @@ extension Identity.Account {
             case "identity.two-factor-recovery-code-used": self = .recoveryCodeUsed(try c.decode(RecoveryCodeUsed.self))
             case "identity.role-changed": self = .roleChanged(try c.decode(RoleChanged.self))
             case "identity.account-erased": self = .erased(try c.decode(Erased.self))
+            case "identity.provider-linked": self = .providerLinked(try c.decode(ProviderLinked.self))
+            case "identity.provider-unlinked": self = .providerUnlinked(try c.decode(ProviderUnlinked.self))
+            case "identity.password-revoked": self = .passwordRevoked(try c.decode(PasswordRevoked.self))
+            case "identity.calendar-feed-issued": self = .calendarFeedIssued(try c.decode(CalendarFeedIssued.self))
             case let other: throw UnknownEventType(other)
             }
         }
@@ -289,6 +305,10 @@ extension Identity.Account {
             case .recoveryCodeUsed(let p): try c.encode(p)
             case .roleChanged(let p): try c.encode(p)
             case .erased(let p): try c.encode(p)
+            case .providerLinked(let p): try c.encode(p)
+            case .providerUnlinked(let p): try c.encode(p)
+            case .passwordRevoked(let p): try c.encode(p)
+            case .calendarFeedIssued(let p): try c.encode(p)
             }
         }
     }

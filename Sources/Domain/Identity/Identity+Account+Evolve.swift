@@ -9,7 +9,7 @@ extension Identity.Account {
             state.userID = e.userId
             state.role = e.role
             state.emailKey = e.emailKey
-            state.passwordHash = e.passwordHash.wrapped  // nil once erased: nobody can log in with it
+            state.passwordHash = e.passwordHash?.wrapped  // nil once erased: nobody can log in with it
         case .emailVerificationIssued(let e):
             state.verificationToken = IssuedToken(tokenHash: e.tokenHash, expiresAt: e.expiresAt)
         case .emailVerified:
@@ -69,6 +69,17 @@ extension Identity.Account {
             state.resetToken = nil
             state.twoFactor = .off
             state.recoveryCodeHashes = []
+            state.providers = [:]
+            state.calendarFeedHash = nil
+        case .calendarFeedIssued(let e):
+            state.calendarFeedHash = e.secretHash
+        case .providerLinked(let e):
+            state.providers[e.subjectKey] = LinkedProvider(provider: e.provider, issuer: e.issuer, linkedAt: e.at)
+        case .providerUnlinked(let e):
+            state.providers[e.subjectKey] = nil
+        case .passwordRevoked:
+            state.passwordHash = nil
+            state.accessGeneration += 1
         }
         return state
     }

@@ -83,6 +83,10 @@ extension Identity.Account {
         /// once this has moved on. A role change needs no new token: requests act with the
         /// account's current role.
         public var accessGeneration = 0
+        /// Provider identities linked to the account, by subject key.
+        public var providers: [String: LinkedProvider] = [:]
+        /// SHA-256 (hex) of the secret of the one calendar feed URL that works, if any.
+        public var calendarFeedHash: String?
 
         /// Whether logins are refused at `now`.
         public func isLocked(at now: Date) -> Bool { lockedUntil.map { now < $0 } ?? false }

@@ -7,6 +7,8 @@ public enum StreamName {
     public static func account(_ id: UUID) -> String { "account-\(id.uuidString.lowercased())" }
     /// `email-<key>`: who holds an address.
     public static func emailClaim(_ key: String) -> String { "email-\(key)" }
+    /// `provider-<subjectKey>`: which account holds one OpenID Connect identity (issuer and subject).
+    public static func providerClaim(_ key: String) -> String { "provider-\(key)" }
     /// `profile-<userId>`.
     public static func profile(_ id: UUID) -> String { "profile-\(id.uuidString.lowercased())" }
     /// `mentor-<userId>`.
@@ -23,6 +25,8 @@ public enum StreamName {
     public static func scholarship(_ id: UUID) -> String { "scholarship-\(id.uuidString.lowercased())" }
     /// `inbox-<userId>`: a person's notification read marks.
     public static func inbox(_ id: UUID) -> String { "inbox-\(id.uuidString.lowercased())" }
+    /// `security-alerts`: every security alert (`SecurityAlerts`).
+    public static let securityAlerts = "security-alerts"
     /// `reminder-<key>`: one reminder's firing (keys: `session-<sessionId>-<userId>`, …).
     public static func reminder(_ key: String) -> String { "reminder-\(key)" }
 }
