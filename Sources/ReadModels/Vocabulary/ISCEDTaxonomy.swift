@@ -1,10 +1,18 @@
-/// ISCED-F 2013 as data: every broad, narrow and detailed field with its official English and
-/// French names (`docs/architecture.md`, "Fields of study").
+/// ISCED-F 2013 as data: every broad, narrow and detailed field with its English and French
+/// names (`docs/architecture.md`, "Fields of study").
 ///
-/// Sources: English names from UNESCO-UIS, "ISCED Fields of Education and Training 2013
-/// (ISCED-F 2013)", Annex (list of codes); French names from UNESCO-UIS, « Domaines d'études et
-/// de formation de la CITE 2013 (CITE-F) » (uis.unesco.org, document 2695). The inter-disciplinary
-/// (x88) and "not elsewhere classified" (x99) codes are left out: no one writes them as a field.
+/// English names: checked name by name, all 11 broad, 29 narrow and 80 detailed fields, against
+/// UNESCO-UIS, "ISCED Fields of Education and Training 2013 (ISCED-F 2013)", Appendix 1, and the
+/// Appendix "ISCED-F 2013: List of possible codes" of UNESCO-UIS, "ISCED-F 2013 - Detailed field
+/// descriptions" (2015); every name matched. The spelling "specialization" (0113, 0114) is the
+/// Appendix's own.
+///
+/// French names: meant to follow UNESCO-UIS, « Domaines d'études et de formation de la CITE 2013
+/// (CITE-F) » (document 2695), but NOT yet checked against it: the copies of that document that
+/// could be consulted held only its opening pages, not the list of fields. Until they are checked,
+/// treat the French names (broad, narrow and detailed) as unverified wording, not as the official
+/// text. The inter-disciplinary (x88) and "not elsewhere classified" (x99) codes are left out: no
+/// one writes them as a field.
 public enum ISCEDTaxonomy {
     /// Every field, in code order.
     public static let fields: [ISCEDField] = [
