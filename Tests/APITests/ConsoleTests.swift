@@ -195,7 +195,7 @@ import Testing
         }
     }
 
-    @Test func aRoleChangeAndAClosedScholarshipGoThroughTheAPIsCommands() async throws {
+    @Test(.timeLimit(.minutes(3))) func aRoleChangeAndAClosedScholarshipGoThroughTheAPIsCommands() async throws {
         let fixture = try APIFixture()
         try await fixture.testLive { client in
             let (admin, student, browser) = try await Self.adminOnAStudentsPage(fixture, client)
@@ -203,6 +203,10 @@ import Testing
             #expect(changed.status == .seeOther, "\(changed.text)")
             let refreshed = try await client.send(.get, "/users/profile", token: try await client.logIn("student@example.sn"))
             #expect((try refreshed.jsonObject()["role"] as? String) == "mentor", "\(refreshed.text)")
+            // The grant raised a security alert (recorded in the log by the alert service), which the overview lists.
+            for try await record in fixture.platform.log.subscribe(from: 1) where record.type == "security.alert-raised" { break }
+            let overview = try await browser.get("/console/")
+            #expect(overview.text.contains("role_granted") && overview.text.contains("student → mentor"), "\(overview.text.suffix(3_000))")
             // The API's rule holds here too: nobody changes their own role.
             let own = try await browser.post("/console/people/\(admin.userID)/role", [("role", "student")])
             #expect(own.status == .forbidden || own.status == .conflict || own.status == .unprocessableContent, "\(own.status)")

@@ -1,10 +1,11 @@
+import Domain
 import EventLog
 import Foundation
 import Hummingbird
 import Projections
 
 /// `GET /console/`: the log's head and size, events per minute, the chain's state, projection lag,
-/// and replication and archive state when this node has them.
+/// replication and archive state when this node has them, and the latest security alerts.
 struct OverviewPage: ConsolePages {
     let log: EventLog
     let projections: ProjectionSet
@@ -12,6 +13,9 @@ struct OverviewPage: ConsolePages {
     let archive: ArchiveMonitor?
     let verifier: ChainVerifier
     let commands: CommandExecutor
+
+    /// How many of the latest security alerts the overview lists (all of them: `GET /admin/alerts`).
+    static let alertsShown = 10
 
     /// How far back "events per minute" looks.
     static let window: TimeInterval = 10 * 60
@@ -63,6 +67,16 @@ struct OverviewPage: ConsolePages {
             sections.append("""
                 <h2>\(w("Archive", "Archive"))</h2>
                 <p>\(archived.location) — \(w("archivé jusqu'à", "archived through")) \(archived.archivedPosition), \(w("retard", "lag")) \(archived.lagEvents) \(w("événements", "events"))\(archived.lastError.map { " — " + $0 })</p>
+                """)
+        }
+        let alerts = (try? commands.load(SecurityAlerts.self, stream: StreamName.securityAlerts).recent.suffix(Self.alertsShown).reversed()) ?? []
+        if !alerts.isEmpty {
+            let rows = alerts.map { alert -> HTML in
+                "<tr><td>\(Timestamp.format(alert.at))</td><td>\(alert.kind.rawValue)</td><td>\(alert.detail)</td><td>\(alert.source ?? "")</td></tr>"
+            }
+            sections.append("""
+                <h2>\(w("Alertes de sécurité récentes", "Recent security alerts"))</h2>
+                <div class="table"><table><thead><tr><th>\(w("Quand", "When"))</th><th>\(w("Type", "Kind"))</th><th>\(w("Détail", "Detail"))</th><th>\(w("Source", "Source"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
                 """)
         }
         let page = ConsoleLayout.page(w("Vue d'ensemble", "Overview"), language: w, visit: visit, current: "/console/", main: """
