@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
         Environment: PROTALENT_DATA_DIR, PROTALENT_HOST, PROTALENT_PORT, PROTALENT_BOOTSTRAP_ADMIN, \
         PROTALENT_PROJECTIONS_DIR, PROTALENT_SERVER_KEY, PROTALENT_MASTER_KEY, PROTALENT_RATE_LIMITS=off \
-        (load tests only), PROTALENT_LOG_LEVEL, PROTALENT_REPLICA_OF, PROTALENT_REPLICATION_SECRET (the secret \
+        (load tests only), PROTALENT_LOG_LEVEL, PROTALENT_LOG_FORMAT=json|text, PROTALENT_REPLICA_OF, PROTALENT_REPLICATION_SECRET (the secret \
         itself), PROTALENT_ADVERTISE_URL, PROTALENT_SYNC_REPLICAS, PROTALENT_SYNC_TIMEOUT. Flags win over the environment. A cluster: docs/operations.md.
         """
     )
@@ -79,6 +79,13 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
+        do {
+            // Before the first logger is made: every logger of the process takes this format.
+            try LogFormat(environment: environment).bootstrap()
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
         var logger = Logger(label: "protalent")
         logger.logLevel = environment["PROTALENT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let data = dataDirectory ?? environment["PROTALENT_DATA_DIR"] ?? "./data"
