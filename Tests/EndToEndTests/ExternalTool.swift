@@ -49,3 +49,15 @@ struct ExternalTool {
         }
     }
 }
+
+/// Runs `body`, then stops `servers` (SIGTERM) whether it threw or not: a test's servers never
+/// outlive it.
+func stopping(_ servers: [ServerProcess], _ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch {
+        for server in servers { await server.stop() }
+        throw error
+    }
+    for server in servers { await server.stop() }
+}

@@ -14,9 +14,14 @@ import TestSupport
             dataDirectory: directory.path + "/data",
             environment: ["PROTALENT_LOG_FORMAT": "json", "PROTALENT_LOG_LEVEL": "trace"]
         )
-        try await server.start()
-        defer { server.removeFiles() }
+        try await stopping([server]) {
+            try await server.start()
+            try await journey(server)
+        }
+    }
 
+    /// The journey, then the log's checks (the server stopped first, so its log is complete).
+    private func journey(_ server: ServerProcess) async throws {
         // Names no log would hold by chance, so a match is a leak.
         let email = uniqueEmail("leaky")
         let first = "Qwertzuiop", last = "Asdfghjklo", bio = "Mxyzptlk biography", city = "Zanzibarcity"

@@ -23,11 +23,16 @@ import TestSupport
             in: directory.path, arguments: ["--archive", "s3://\(moto.bucket)/monitoring", "--archive-interval", "200ms", "--scrub-interval", "24"],
             environment: moto.environment.merging(scraping) { $1 }
         )
-        try await primary.start()
-        defer { primary.removeFiles() }
-        let replica = secrets.replica(in: directory.path, "replica", following: primary.port, environment: scraping)
-        try await replica.start()
-        defer { replica.removeFiles() }
+        let replica = secrets.replica(in: directory.path, "replica", following: 0, environment: scraping)
+        try await stopping([replica, primary]) {
+            try await primary.start()
+            replica.arguments = ["--replica-of", "http://127.0.0.1:\(primary.port)", "--replication-secret-file", secrets.secretFile]
+            try await replica.start()
+            try await checkServedMetrics(primary: primary, replica: replica, token: token)
+        }
+    }
+
+    private func checkServedMetrics(primary: ServerProcess, replica: ServerProcess, token: String) async throws {
 
         // A journey: sign-up, a profile, a refused login, an unknown route; then both nodes current.
         let account = try await primary.signUp(uniqueEmail("monitored"))
