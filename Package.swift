@@ -34,6 +34,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         // The replica's HTTP client for the primary's replication stream (HummingbirdTesting builds it already).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Traces: the API's spans (Hummingbird already builds swift-distributed-tracing), exported over
+        // OTLP/HTTP only — the trait keeps grpc-swift out of the build (docs/operations.md, "Tracing").
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.1.0"),
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // C shims over the system libraries (Debian: liblz4-dev, libssl-dev).
@@ -44,7 +48,11 @@ let package = Package(
         // CRC-32C with the processor's instruction (SSE 4.2), which Swift cannot name.
         .target(name: "CCRC32C"),
         .target(name: "EventLog", dependencies: ["CLZ4", "CCRC32C", "Cryptography"], swiftSettings: swiftSettings),
-        .target(name: "EventSourcing", dependencies: ["EventLog", "Cryptography"], swiftSettings: swiftSettings),
+        .target(
+            name: "EventSourcing",
+            dependencies: ["EventLog", "Cryptography", .product(name: "Tracing", package: "swift-distributed-tracing")],
+            swiftSettings: swiftSettings
+        ),
         // The S3 client of the log's archive (SigV4 over AsyncHTTPClient); it knows no log.
         .target(
             name: "Archive",
@@ -95,6 +103,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -106,6 +115,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings,
             // jemalloc instead of glibc's malloc for the whole process (Swift, SQLite, NIO): rebuilds

@@ -255,6 +255,9 @@ public final class EventLog: Sendable {
     /// from `<log>/last-torn-tail`; `nil` when no open ever cut one.
     public var lastTornTailCut: TornTailCut? { TornTailCut.last(inLog: directory) }
 
+    /// The writer's fsyncs so far (zero for a read-only opener).
+    public var syncStatistics: SyncStatistics { writer?.syncs.snapshot ?? SyncStatistics(count: 0, nanoseconds: 0) }
+
     /// Counts for `protalent stats`.
     public func statistics() -> LogStatistics {
         core.state.withLock { state in

@@ -52,12 +52,17 @@ public struct CommandExecutor: Sendable {
     ) async throws(APIError) -> Committed<D.State> where D.Event: DomainEvent, D.Rejection: DomainRejection {
         let start = ContinuousClock.now
         let outcome: CommandOutcome<D.State, D.Event>
+        let span = CommandSpan(context: CommandSpan.context(of: D.self))
+        defer { span.end() }
         do {
-            outcome = try await store.handle(
-                command, to: D.self, stream: stream, metadata: metadata(principal),
-                attached: IdempotentRequest.current?.pendingClaim ?? []
-            )
+            outcome = try await span.run { () async throws(CommandError<D.Rejection>) in
+                try await store.handle(
+                    command, to: D.self, stream: stream, metadata: metadata(principal),
+                    attached: IdempotentRequest.current?.pendingClaim ?? []
+                )
+            }
         } catch {
+            span.failed(error)
             throw mapped(error)
         }
         CommandMetrics.record(outcome.append, since: start)
@@ -71,11 +76,16 @@ public struct CommandExecutor: Sendable {
     ) async throws(APIError) -> Int64 {
         let start = ContinuousClock.now
         let outcome: MultiStreamOutcome
+        let span = CommandSpan(context: CommandSpan.context(of: Rejection.self, dropLast: true))
+        defer { span.end() }
         do {
-            outcome = try await store.handle(
-                metadata: metadata(principal), attached: IdempotentRequest.current?.pendingClaim ?? [], decide
-            )
+            outcome = try await span.run { () async throws(CommandError<Rejection>) in
+                try await store.handle(
+                    metadata: metadata(principal), attached: IdempotentRequest.current?.pendingClaim ?? [], decide
+                )
+            }
         } catch {
+            span.failed(error)
             throw mapped(error)
         }
         CommandMetrics.record(outcome.append, since: start)

@@ -4,6 +4,7 @@ import HummingbirdCore
 public import Logging
 public import NIOCore
 import ReadModels
+public import ServiceLifecycle
 
 /// Where the HTTP server listens.
 public struct ServerAddress: Sendable {
@@ -45,6 +46,7 @@ public struct ConnectionLimits: Sendable {
 public func buildApplication(
     platform: Platform, address: ServerAddress = ServerAddress(), limits: ConnectionLimits = ConnectionLimits(),
     logger: Logger = Logger(label: "protalent.http"), runsProjections: Bool = true,
+    extraServices: [any Service] = [],
     onServerRunning: (@Sendable (any Channel) async -> Void)? = nil
 ) throws -> some ApplicationProtocol {
     let idle = limits.idleTimeout.components
@@ -55,7 +57,8 @@ public func buildApplication(
             address: .hostname(address.host, port: address.port), serverName: "ProTalent",
             availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)
         ),
-        services: platform.services(runsProjections: runsProjections),
+        // Extra services (the trace exporter) start first and stop last, after every span ended.
+        services: extraServices + platform.services(runsProjections: runsProjections),
         onServerRunning: onServerRunning ?? { _ in },
         logger: logger
     )
@@ -69,6 +72,8 @@ public func buildApplication(
 public func buildRouter(platform: Platform) throws -> (router: Router<AppRequestContext>, routes: RouteTable) {
     _ = PlatformMetrics.registry
     let router = Router(context: AppRequestContext.self)
+    // First: the request's span is the parent of everything the request does, log lines included.
+    router.add(middleware: RequestTracingMiddleware())
     router.add(middleware: NoSniffMiddleware())
     router.add(middleware: CORSMiddleware(environment: platform.configuration.environment))
     router.add(middleware: RequestLogMiddleware())

@@ -50,9 +50,10 @@ struct OperationsController {
             Gauge(label: "protalent_projection_lag_events", dimensions: [("projection", status.name)]).record(status.lag)
         }
         ReplicationMetrics.record(replication.status())
+        StorageMetrics.record(log)
         var headers: HTTPFields = [:]
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: PlatformMetrics.registry.emitToBuffer())))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: MetricCatalog.withHelp(PlatformMetrics.registry.emitToBuffer()))))
     }
 
     func openAPI() throws -> Response {

@@ -20,6 +20,7 @@ public enum PlatformMetrics {
                 .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
                 .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5),
             ]
+            factory.nameAndLabelSanitizer = MetricCatalog.prometheusName
             MetricsSystem.bootstrap(factory)
             current = registry
             return registry

@@ -41,6 +41,8 @@ final class LogWriter: @unchecked Sendable {
     private var stopping = false
     private let finished = DispatchSemaphore(value: 0)
     private let indexWrites = DispatchQueue(label: "protalent.log.segment-index")
+    /// The fsyncs of appends, replicated batches and rolls (not of closing).
+    let syncs = SyncCounters()
 
     private let core: LogCore
     private let directory: String
@@ -222,7 +224,7 @@ final class LogWriter: @unchecked Sendable {
                 }
             }
             if !batchRecords.isEmpty { published.append(try seal(&raw, records: &batchRecords)) }
-            if !published.isEmpty, options.durability == .fsync { try activeFile.syncData() }
+            if !published.isEmpty, options.durability == .fsync { try syncs.measure(activeFile.syncData) }
         } catch {
             fail(error, lengthBefore: lengthBefore, waiting: waiting.map { Work.append($0.0) })
             return
@@ -387,7 +389,7 @@ final class LogWriter: @unchecked Sendable {
     private func roll() throws(LogError) {
         // A sealed segment ends at its last batch: the zeros ahead of the tail are cut off.
         try activeFile.truncate(to: activeLength)
-        if options.durability == .fsync { try activeFile.syncData() }
+        if options.durability == .fsync { try syncs.measure(activeFile.syncData) }
         let sealedIndex = activeIndex
         let sealedPath = directory + "/" + LogFormat.segmentFileName(basePosition: sealedIndex.basePosition)
         indexWrites.async {
@@ -476,7 +478,7 @@ extension LogWriter {
                 }
                 answers.append((pending, answer))
             }
-            if !published.isEmpty, options.durability == .fsync { try activeFile.syncData() }
+            if !published.isEmpty, options.durability == .fsync { try syncs.measure(activeFile.syncData) }
         } catch {
             // Nothing of this round was answered yet: every batch of it fails with the storage error.
             fail(error, lengthBefore: lengthBefore, waiting: work.map { Work.replicated($0) })

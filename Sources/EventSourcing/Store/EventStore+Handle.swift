@@ -92,7 +92,7 @@ extension EventStore {
             var append: AppendResult?
             if !proposed.isEmpty {
                 do {
-                    append = try await log.append([StreamAppend(stream: stream, expectedVersion: .exactly(loaded.version), events: proposed)] + attached)
+                    append = try await tracedAppend([StreamAppend(stream: stream, expectedVersion: .exactly(loaded.version), events: proposed)] + attached)
                 } catch {
                     guard error.kind == .wrongExpectedVersion else { return decisions.map { $0.result(failing: .store(.log(error)), attempt) } }
                     if attempt > options.maxRetries { return decisions.map { $0.result(failing: .conflict(error, attempts: attempt), attempt) } }

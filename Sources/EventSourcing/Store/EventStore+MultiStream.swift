@@ -46,7 +46,7 @@ extension EventStore {
             }
             let result: AppendResult
             do {
-                result = try await log.append(appends + attached)
+                result = try await tracedAppend(appends + attached)
             } catch {
                 guard error.kind == .wrongExpectedVersion else { throw .store(.log(error)) }
                 if attempt > options.maxRetries { throw .conflict(error, attempts: attempt) }

@@ -5,6 +5,8 @@ import EventLog
 import Foundation
 import Hummingbird
 import Logging
+import OTel
+import ServiceLifecycle
 
 /// `protalent serve`: the HTTP API, the log writer and the projection runners in one process,
 /// stopped gracefully by SIGTERM or SIGINT.
@@ -15,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
         Environment: PROTALENT_DATA_DIR, PROTALENT_HOST, PROTALENT_PORT, PROTALENT_BOOTSTRAP_ADMIN, \
         PROTALENT_PROJECTIONS_DIR, PROTALENT_SERVER_KEY, PROTALENT_MASTER_KEY, PROTALENT_RATE_LIMITS=off \
-        (load tests only), PROTALENT_LOG_LEVEL, PROTALENT_REPLICA_OF, PROTALENT_REPLICATION_SECRET (the secret \
+        (load tests only), PROTALENT_LOG_LEVEL, PROTALENT_LOG_FORMAT=json|text, PROTALENT_REPLICA_OF, PROTALENT_REPLICATION_SECRET (the secret \
         itself), PROTALENT_ADVERTISE_URL, PROTALENT_SYNC_REPLICAS, PROTALENT_SYNC_TIMEOUT. Flags win over the environment. A cluster: docs/operations.md.
         """
     )
@@ -79,6 +81,16 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
+        let tracing: (any Service)?
+        do {
+            // Before the first logger is made: every logger of the process takes this format, with
+            // the current span's trace and span ids.
+            try LogFormat(environment: environment).bootstrap(metadataProvider: OTel.makeLoggingMetadataProvider())
+            tracing = try Self.tracing(environment: environment)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
         var logger = Logger(label: "protalent")
         logger.logLevel = environment["PROTALENT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let data = dataDirectory ?? environment["PROTALENT_DATA_DIR"] ?? "./data"
@@ -151,7 +163,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let count = maxConnections ?? environment["PROTALENT_MAX_CONNECTIONS"].flatMap(Int.init), count > 0 {
             limits.maxConnections = count
         }
-        let app = try buildApplication(platform: platform, address: address, limits: limits, logger: logger) { channel in
+        let app = try buildApplication(
+            platform: platform, address: address, limits: limits, logger: logger, extraServices: tracing.map { [$0] } ?? []
+        ) { channel in
             let port = channel.localAddress?.port ?? address.port
             var lines = ["ProTalent is listening on http://\(address.host):\(port)  (API: /openapi.json, health: /health, metrics: /metrics)"]
             switch platform.replication.standing {
@@ -177,6 +191,19 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         try await app.runService()
+    }
+
+    /// The trace exporter, when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (OTLP/HTTP; the other
+    /// standard `OTEL_*` variables configure it: `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`,
+    /// `OTEL_SERVICE_NAME`, …); `nil` leaves tracing off and the no-op tracer in place.
+    static func tracing(environment: [String: String]) throws -> (any Service)? {
+        guard let endpoint = environment["OTEL_EXPORTER_OTLP_ENDPOINT"], !endpoint.isEmpty else { return nil }
+        var configuration = OTel.Configuration.default
+        configuration.serviceName = "protalent"
+        configuration.logs.enabled = false
+        configuration.metrics.enabled = false
+        configuration.traces.otlpExporter.protocol = .httpProtobuf
+        return try OTel.bootstrap(configuration: configuration, environment: environment)
     }
 
     /// `--replica-of`, the secret and `--advertise-url`, from flags or the environment.
