@@ -246,7 +246,10 @@ public final class Platform: Sendable {
             checkpoint: configuration.dataDirectory.appendingPathComponent("mail/notifications.checkpoint"),
             publicURL: configuration.environment["PROTALENT_PUBLIC_URL"], window: configuration.notificationMailWindow, logger: logger
         ))
-        services.append(AlertService(monitor: alerts, store: store, commands: commands, node: replication, webhook: alertWebhook, logger: logger))
+        services.append(AlertService(
+            monitor: alerts, store: store, commands: commands, node: replication, webhook: alertWebhook, logger: logger,
+            start: log.head + 1
+        ))
         if let alertWebhook { services.append(alertWebhook.worker(logger: logger)) }
         services.append(ReminderScheduler(
             queries: notificationFeed.queries, commands: commands, node: replication, tick: configuration.reminderTick, logger: logger

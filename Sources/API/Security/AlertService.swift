@@ -20,13 +20,16 @@ struct AlertService: Service {
     let node: ReplicationNode
     let webhook: AlertWebhook?
     let logger: Logger
+    /// Where the detectors start reading: the head when the service was made, before the server
+    /// accepts a request, so no command answered meanwhile escapes them (read at `run()`, an event
+    /// appended before the service task started was missed).
+    let start: Int64
 
     func run() async throws {
         // Networks earlier alerts named are known already.
         if let earlier = try? commands.load(SecurityAlerts.self, stream: StreamName.securityAlerts) {
             for alert in earlier.recent { monitor.learn(alert) }
         }
-        let start = store.log.head + 1
         let alerts = monitor.subscribe()
         // Both loops end with the task at shutdown (a cancelled log subscription or stream ends).
         try await cancelWhenGracefulShutdown {
