@@ -85,3 +85,25 @@ private let loggedIn: [Account.Event] = [
         Given(SecurityAlerts.self, [.raised(alert)]).when(.raise(alert)).then([])
     }
 }
+
+@Suite struct ProviderErasureTests {
+    @Test func anErasureFreesEveryProviderIdentityTheAccountLinked() throws {
+        let claim = Identity.ProviderClaim.fold(try Identity.ProviderClaim.decide(
+            .claim(subjectKey: "subject-key", userID: user, now: now), Identity.ProviderClaim.initialState
+        ))
+        #expect(claim.holder == user)
+        let decision = try Identity.erase(
+            by: me, Account.Confirmation(passwordMatches: true), now: now, account: Account.fold([registered, verified, linked]),
+            emailClaim: Identity.EmailClaim.initialState, providerClaims: ["subject-key": claim]
+        )
+        #expect(decision.refusal == nil)
+        let released = try #require(decision.providerClaims["subject-key"])
+        #expect(released.reduce(claim, Identity.ProviderClaim.evolve).holder == nil, "\(released)")
+        // Nothing to free for an account that linked none.
+        let plain = try Identity.erase(
+            by: me, Account.Confirmation(passwordMatches: true), now: now, account: Account.fold([registered, verified]),
+            emailClaim: Identity.EmailClaim.initialState
+        )
+        #expect(plain.providerClaims.isEmpty)
+    }
+}

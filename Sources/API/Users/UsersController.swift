@@ -176,10 +176,19 @@ struct UsersController {
             let account = states.state(of: Identity.Account.self, stream: accountStream)
             let claim = account.emailKey.map { states.state(of: Identity.EmailClaim.self, stream: StreamName.emailClaim($0)) }
                 ?? Identity.EmailClaim.initialState
-            let decision = try Identity.erase(by: principal, confirmation, now: now, account: account, emailClaim: claim)
+            var providerClaims: [String: Identity.ProviderClaim.State] = [:]
+            for key in account.providers.keys {
+                providerClaims[key] = states.state(of: Identity.ProviderClaim.self, stream: StreamName.providerClaim(key))
+            }
+            let decision = try Identity.erase(
+                by: principal, confirmation, now: now, account: account, emailClaim: claim, providerClaims: providerClaims
+            )
             refused = decision.refusal.map { ($0, decision.account, account) }
             var parts = [StreamEvents(accountStream, decision.account)]
             if let key = account.emailKey { parts.append(StreamEvents(StreamName.emailClaim(key), decision.emailClaim)) }
+            for (key, events) in decision.providerClaims.sorted(by: { $0.key < $1.key }) {
+                parts.append(StreamEvents(StreamName.providerClaim(key), events))
+            }
             return parts
         }
         if let refused { throw CredentialCheck.refusal(refused.rejection, recorded: refused.events, on: refused.state, now: now) }

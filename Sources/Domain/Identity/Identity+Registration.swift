@@ -27,21 +27,36 @@ extension Identity {
         public var account: [Account.Event]
         /// For `email-<emailKey>` (the key is in the account state).
         public var emailClaim: [EmailClaim.Event]
+        /// For each `provider-<subjectKey>` the account had linked: the identity freed.
+        public var providerClaims: [String: [ProviderClaim.Event]] = [:]
         /// Set when the holder's confirmation failed: `account` then only records the failure, to
         /// append before answering with this.
         public var refusal: Rejection?
     }
 
-    /// Decides an erasure across the account and its email claim; the holder's own erasure needs
+    /// Decides an erasure across the account, its email claim and the claims of the provider
+    /// identities it linked (`providerClaims`, by subject key); the holder's own erasure needs
     /// their `confirmation`.
     public static func erase(
-        by principal: Principal, _ confirmation: Account.Confirmation?, now: Date, account: Account.State, emailClaim: EmailClaim.State
+        by principal: Principal, _ confirmation: Account.Confirmation?, now: Date, account: Account.State, emailClaim: EmailClaim.State,
+        providerClaims: [String: ProviderClaim.State] = [:]
     ) throws(Rejection) -> ErasureDecision {
         let decision = try Account.decision(.erase(by: principal, confirmation, now: now), account)
-        guard decision.refusal == nil, let userID = account.userID, let key = account.emailKey else {
+        guard decision.refusal == nil, let userID = account.userID else {
             return ErasureDecision(account: decision.events, emailClaim: [], refusal: decision.refusal)
         }
-        let claimEvents = try EmailClaim.decide(.release(emailKey: key, userID: userID, now: now), emailClaim)
-        return ErasureDecision(account: decision.events, emailClaim: claimEvents)
+        var claimEvents: [EmailClaim.Event] = []
+        if let key = account.emailKey {
+            claimEvents = try EmailClaim.decide(.release(emailKey: key, userID: userID, now: now), emailClaim)
+        }
+        // Freed like the address: an erased person's Google or LinkedIn identity names no one any
+        // more, and may sign up afresh.
+        var released: [String: [ProviderClaim.Event]] = [:]
+        for key in account.providers.keys.sorted() {
+            released[key] = try ProviderClaim.decide(
+                .release(subjectKey: key, userID: userID, now: now), providerClaims[key] ?? ProviderClaim.initialState
+            )
+        }
+        return ErasureDecision(account: decision.events, emailClaim: claimEvents, providerClaims: released)
     }
 }
