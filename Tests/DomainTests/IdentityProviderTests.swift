@@ -89,7 +89,7 @@ private let loggedIn: [Account.Event] = [
 @Suite struct ProviderErasureTests {
     @Test func anErasureFreesEveryProviderIdentityTheAccountLinked() throws {
         let claim = Identity.ProviderClaim.fold(try Identity.ProviderClaim.decide(
-            .claim(subjectKey: "subject-key", userID: user, now: now), Identity.ProviderClaim.initialState
+            .claim(key: "subject-key", userID: user, now: now), Identity.ProviderClaim.initialState
         ))
         #expect(claim.holder == user)
         let decision = try Identity.erase(

@@ -52,11 +52,11 @@ private func login(password: Bool = true, code: Account.SecondFactorCheck = .not
     @Test func claimsTheEmailInTheSameDecision() throws {
         let decision = try Identity.register(registration(), emailClaim: EmailClaim.initialState, account: Account.initialState)
         #expect(decision.account == history)
-        #expect(decision.emailClaim == [.claimed(EmailClaim.Change(emailKey: "key-awa", userId: user, at: now))])
+        #expect(decision.emailClaim == [.claimed(EmailClaim.Change(key: "key-awa", userId: user, at: now))])
     }
 
     @Test func aTakenEmailIsAConflict() {
-        let claim = EmailClaim.fold([.claimed(EmailClaim.Change(emailKey: "key-awa", userId: Fixture.id(2), at: now))])
+        let claim = EmailClaim.fold([.claimed(EmailClaim.Change(key: "key-awa", userId: Fixture.id(2), at: now))])
         #expect(throws: Identity.Rejection.conflict("an account with this email already exists; log in or reset the password", field: "email")) {
             try Identity.register(registration(), emailClaim: claim, account: Account.initialState)
         }
@@ -64,10 +64,10 @@ private func login(password: Bool = true, code: Account.SecondFactorCheck = .not
 
     @Test func aReleasedEmailCanBeClaimedAgain() {
         Given(EmailClaim.self, [
-            .claimed(EmailClaim.Change(emailKey: "k", userId: Fixture.id(2), at: now)),
-            .released(EmailClaim.Change(emailKey: "k", userId: Fixture.id(2), at: now)),
-        ]).when(.claim(emailKey: "k", userID: user, now: now))
-            .then([.claimed(EmailClaim.Change(emailKey: "k", userId: user, at: now))])
+            .claimed(EmailClaim.Change(key: "k", userId: Fixture.id(2), at: now)),
+            .released(EmailClaim.Change(key: "k", userId: Fixture.id(2), at: now)),
+        ]).when(.claim(key: "k", userID: user, now: now))
+            .then([.claimed(EmailClaim.Change(key: "k", userId: user, at: now))])
     }
 
     @Test func passwordsShorterThanTenCharactersAreRefused() {
@@ -416,14 +416,14 @@ private func login(password: Bool = true, code: Account.SecondFactorCheck = .not
 
     @Test func erasureRevokesLoginsAndReleasesTheEmail() throws {
         let events = history + [family(100, hash: "rt")]
-        let claim = EmailClaim.fold([.claimed(EmailClaim.Change(emailKey: "key-awa", userId: user, at: now))])
+        let claim = EmailClaim.fold([.claimed(EmailClaim.Change(key: "key-awa", userId: user, at: now))])
         let decision = try Identity.erase(by: me, confirmed, now: now, account: Account.fold(events), emailClaim: claim)
         #expect(decision.refusal == nil)
         #expect(decision.account == [
             .refreshFamilyRevoked(Account.FamilyRevoked(userId: user, familyId: Fixture.id(100), reason: .accountErased, at: now)),
             .erased(Account.Erased(userId: user, emailKey: "key-awa", erasedBy: user, at: now)),
         ])
-        #expect(decision.emailClaim == [.released(EmailClaim.Change(emailKey: "key-awa", userId: user, at: now))])
+        #expect(decision.emailClaim == [.released(EmailClaim.Change(key: "key-awa", userId: user, at: now))])
     }
 
     @Test func othersCannotEraseAnAccount() {
@@ -432,7 +432,7 @@ private func login(password: Bool = true, code: Account.SecondFactorCheck = .not
 
     @Test func theHolderConfirmsWithThePasswordAndAWrongOneErasesNothing() throws {
         Given(Account.self, history).when(.erase(by: me, nil, now: now)).thenRejected(.invalid, field: "password")
-        let claim = EmailClaim.fold([.claimed(EmailClaim.Change(emailKey: "key-awa", userId: user, at: now))])
+        let claim = EmailClaim.fold([.claimed(EmailClaim.Change(key: "key-awa", userId: user, at: now))])
         let decision = try Identity.erase(
             by: me, Account.Confirmation(passwordMatches: false), now: now, account: Account.fold(history), emailClaim: claim
         )
@@ -497,8 +497,8 @@ private func login(password: Bool = true, code: Account.SecondFactorCheck = .not
             (.erased(Account.Erased(userId: user, emailKey: "k", erasedBy: admin, at: now)), "identity.account-erased"),
         ]
         for (event, name) in cases { expectRoundTrip(event, named: name) }
-        expectRoundTrip(EmailClaim.Event.claimed(EmailClaim.Change(emailKey: "k", userId: user, at: now)), named: "identity.email-claimed")
-        expectRoundTrip(EmailClaim.Event.released(EmailClaim.Change(emailKey: "k", userId: user, at: now)), named: "identity.email-released")
+        expectRoundTrip(EmailClaim.Event.claimed(EmailClaim.Change(key: "k", userId: user, at: now)), named: "identity.email-claimed")
+        expectRoundTrip(EmailClaim.Event.released(EmailClaim.Change(key: "k", userId: user, at: now)), named: "identity.email-released")
         expectUnknownTypeRefused(Account.Event.self)
         expectUnknownTypeRefused(EmailClaim.Event.self)
     }

@@ -50,7 +50,7 @@ struct FederatedAccounts: Sendable {
         return try await commands.execute(by: principal) { (states: StreamStates) throws(Identity.Rejection) in
             let claimStream = StreamName.providerClaim(identity.subjectKey)
             let claim = try Identity.ProviderClaim.decide(
-                .claim(subjectKey: identity.subjectKey, userID: userID, now: now), states.state(of: Identity.ProviderClaim.self, stream: claimStream)
+                .claim(key: identity.subjectKey, userID: userID, now: now), states.state(of: Identity.ProviderClaim.self, stream: claimStream)
             )
             let account = try Identity.Account.decide(
                 .linkProvider(identity, by: principal, now: now), states.state(of: Identity.Account.self, stream: StreamName.account(userID))
@@ -69,7 +69,7 @@ struct FederatedAccounts: Sendable {
             guard case .providerUnlinked(let unlinked)? = events.first else { return [] }
             let claimStream = StreamName.providerClaim(unlinked.subjectKey)
             let claim = try Identity.ProviderClaim.decide(
-                .release(subjectKey: unlinked.subjectKey, userID: userID, now: now), states.state(of: Identity.ProviderClaim.self, stream: claimStream)
+                .release(key: unlinked.subjectKey, userID: userID, now: now), states.state(of: Identity.ProviderClaim.self, stream: claimStream)
             )
             return [StreamEvents(accountStream, events), StreamEvents(claimStream, claim)]
         }
@@ -94,7 +94,7 @@ struct FederatedAccounts: Sendable {
             if route != .linked {
                 let claimStream = StreamName.providerClaim(identity.subjectKey)
                 appends.append(StreamEvents(claimStream, try Identity.ProviderClaim.decide(
-                    .claim(subjectKey: identity.subjectKey, userID: userID, now: now), states.state(of: Identity.ProviderClaim.self, stream: claimStream)
+                    .claim(key: identity.subjectKey, userID: userID, now: now), states.state(of: Identity.ProviderClaim.self, stream: claimStream)
                 )))
             }
             return appends
@@ -129,7 +129,7 @@ struct FederatedAccounts: Sendable {
             )
             let claimStream = StreamName.providerClaim(identity.subjectKey)
             let claim = try Identity.ProviderClaim.decide(
-                .claim(subjectKey: identity.subjectKey, userID: userID, now: now), states.state(of: Identity.ProviderClaim.self, stream: claimStream)
+                .claim(key: identity.subjectKey, userID: userID, now: now), states.state(of: Identity.ProviderClaim.self, stream: claimStream)
             )
             return [
                 StreamEvents(emailStream, decision.emailClaim), StreamEvents(claimStream, claim),

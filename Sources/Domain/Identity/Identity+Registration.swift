@@ -16,7 +16,7 @@ extension Identity {
     ) throws(Rejection) -> RegistrationDecision {
         let accountEvents = try Account.decide(.register(registration), account)
         let claimEvents = try EmailClaim.decide(
-            .claim(emailKey: registration.emailKey, userID: registration.userID, now: registration.now), emailClaim
+            .claim(key: registration.emailKey, userID: registration.userID, now: registration.now), emailClaim
         )
         return RegistrationDecision(emailClaim: claimEvents, account: accountEvents)
     }
@@ -47,14 +47,14 @@ extension Identity {
         }
         var claimEvents: [EmailClaim.Event] = []
         if let key = account.emailKey {
-            claimEvents = try EmailClaim.decide(.release(emailKey: key, userID: userID, now: now), emailClaim)
+            claimEvents = try EmailClaim.decide(.release(key: key, userID: userID, now: now), emailClaim)
         }
         // Freed like the address: an erased person's Google or LinkedIn identity names no one any
         // more, and may sign up afresh.
         var released: [String: [ProviderClaim.Event]] = [:]
         for key in account.providers.keys.sorted() {
             released[key] = try ProviderClaim.decide(
-                .release(subjectKey: key, userID: userID, now: now), providerClaims[key] ?? ProviderClaim.initialState
+                .release(key: key, userID: userID, now: now), providerClaims[key] ?? ProviderClaim.initialState
             )
         }
         return ErasureDecision(account: decision.events, emailClaim: claimEvents, providerClaims: released)
