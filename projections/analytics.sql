@@ -16,6 +16,15 @@ CREATE TABLE signups_daily (
     PRIMARY KEY (day, country_code, role)
 ) WITHOUT ROWID;
 
+-- Sign-ups by the ISO week of registration and country (the console's "per week by country" chart;
+-- `signups_daily` answers per day).
+CREATE TABLE signups_weekly (
+    week         TEXT NOT NULL,
+    country_code TEXT NOT NULL,                  -- '' when the user gave none
+    signups      INTEGER NOT NULL,
+    PRIMARY KEY (week, country_code)
+) WITHOUT ROWID;
+
 CREATE TABLE identity_daily (
     day             TEXT PRIMARY KEY,
     logins          INTEGER NOT NULL DEFAULT 0,
@@ -130,6 +139,9 @@ CREATE VIEW platform_totals AS
 INSERT INTO signups_daily (day, country_code, role, signups)
 VALUES (substr(:p_registeredAt, 1, 10), coalesce(upper(:p_countryCode), ''), :p_role, 1)
 ON CONFLICT (day, country_code, role) DO UPDATE SET signups = signups + 1;
+INSERT INTO signups_weekly (week, country_code, signups)
+VALUES (iso_week(:p_registeredAt), coalesce(upper(:p_countryCode), ''), 1)
+ON CONFLICT (week, country_code) DO UPDATE SET signups = signups + 1;
 
 -- @on identity.login-succeeded identity.login-failed identity.account-locked identity.email-verified identity.account-erased
 INSERT INTO identity_daily (day, logins, failed_logins, lockouts, emails_verified, accounts_erased)

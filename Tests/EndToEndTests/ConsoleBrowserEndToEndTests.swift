@@ -83,6 +83,17 @@ struct ConsoleBrowserEndToEndTests {
             let chart = seen["chartTopCountry"] as? [String: Any]
             #expect(chart?["country"] as? String == top?["countryCode"] as? String && chart?["signups"] as? Int == top?["signups"] as? Int,
                     "the chart reads \(chart ?? [:]), the API \(top ?? [:])")
+            // Each country drawn in the weekly chart shows, for each week, what the API counts.
+            let weekly = try #require(seen["chartWeeklyCountries"] as? [String: Int])
+            let rows = try #require(overview.object["signupsPerWeekByCountry"] as? [[String: Any]])
+            var compared = 0
+            for row in rows {
+                guard let week = row["week"] as? String, let country = row["countryCode"] as? String,
+                      let drawn = weekly["\(week.suffix(3)) · \(country)"] else { continue }
+                #expect(drawn == row["signups"] as? Int, "\(week) \(country): drawn \(drawn), counted \(row)")
+                compared += 1
+            }
+            #expect(compared > 0, "no country of the API is drawn in the weekly chart: \(weekly)")
             #expect(seen["studentRefused"] != nil && seen["forgedRefused"] as? Bool == true && seen["twoFactorSignedIn"] as? Bool == true)
             #expect(try await Self.logins(of: operatorAccount.id, server, admin, after: head) == loginsBefore + 1,
                     "the console's 2FA sign-in is in the audit trail")

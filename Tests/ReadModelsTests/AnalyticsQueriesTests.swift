@@ -9,7 +9,7 @@ import Testing
 /// The analytics read model on a small known history written through every context's decider.
 @Suite struct AnalyticsQueriesTests {
     static let admin = Principal.user(DomainHistory.id(90), .admin)
-    static let first = DomainHistory.id(1), second = DomainHistory.id(2), third = DomainHistory.id(3), mentorID = DomainHistory.id(10)
+    static let first = DomainHistory.id(1), second = DomainHistory.id(2), third = DomainHistory.id(3), fourth = DomainHistory.id(4), mentorID = DomainHistory.id(10)
 
     /// Week 2026-W48 starts on Monday 2026-11-23 (`DomainHistory.monday`); W49 on 2026-11-30.
     static func history() async throws -> DomainHistory {
@@ -19,6 +19,7 @@ import Testing
         try await history.signUp(second, .student, country: "sn", at: monday.addingTimeInterval(3_600))
         try await history.signUp(mentorID, .mentor, country: "CI", at: monday.addingTimeInterval(7_200))
         try await history.signUp(third, .student, country: nil, at: DomainHistory.at(days: 1))
+        try await history.signUp(fourth, .student, country: "ci", at: DomainHistory.at(days: 7, hours: 2))
         for (user, time) in [(first, monday), (first, monday.addingTimeInterval(600)), (second, monday), (first, DomainHistory.at(days: 1))] {
             try await history.account(user, .logIn(Identity.Account.LoginAttempt(
                 passwordMatches: true, familyID: UUID(), refreshToken: IssuedToken(tokenHash: "rt-\(UUID())", expiresAt: DomainHistory.at(days: 30)), now: time
@@ -78,10 +79,12 @@ import Testing
         let overview = try set.analytics.overview(now: DomainHistory.at(days: 8))
 
         let totals = overview.totals
-        #expect([totals.usersSignedUp, totals.accountsErased, totals.logins, totals.sessionsRequested, totals.sessionsCompleted] == [4, 0, 4, 2, 1] as [Int])
+        #expect([totals.usersSignedUp, totals.accountsErased, totals.logins, totals.sessionsRequested, totals.sessionsCompleted] == [5, 0, 4, 2, 1] as [Int])
         #expect([totals.events, totals.seatsTaken, totals.communities, totals.posts, totals.scholarshipsCreated, totals.scholarshipsClosed] == [2, 3, 1, 2, 2, 1] as [Int])
-        #expect(overview.signupsPerDay.map { "\($0.day) \($0.signups) \($0.students) \($0.mentors)" } == ["2026-11-23 3 2 1", "2026-11-24 1 1 0"])
-        #expect(overview.signupsByCountry.map { "\($0.countryCode):\($0.signups)" } == ["SN:2", ":1", "CI:1"])
+        #expect(overview.signupsPerDay.map { "\($0.day) \($0.signups) \($0.students) \($0.mentors)" } == ["2026-11-23 3 2 1", "2026-11-24 1 1 0", "2026-11-30 1 1 0"])
+        #expect(overview.signupsByCountry.map { "\($0.countryCode):\($0.signups)" } == ["CI:2", "SN:2", ":1"])
+        #expect(overview.signupsPerWeekByCountry.map { "\($0.week) \($0.countryCode):\($0.signups)" }
+            == ["2026-W48 SN:2", "2026-W48 :1", "2026-W48 CI:1", "2026-W49 CI:1"])
         #expect(overview.loginsPerDay.map { "\($0.day) \($0.logins) \($0.failedLogins) \($0.activeUsers)" } == ["2026-11-23 3 0 2", "2026-11-24 1 0 1"])
         #expect(overview.sessionsPerWeek.map { "\($0.week) \($0.requested) \($0.accepted) \($0.declined) \($0.cancelled) \($0.completed)" }
             == ["2026-W48 2 1 0 1 0", "2026-W49 0 0 0 0 1"])
@@ -99,6 +102,7 @@ import Testing
         let recent = try set.analytics.overview(now: DomainHistory.at(days: 8), days: 1, weeks: 1, months: 1)
         #expect(recent.signupsPerDay.isEmpty)
         #expect(recent.sessionsPerWeek.map(\.week) == ["2026-W49"])
+        #expect(recent.signupsPerWeekByCountry.map { "\($0.week) \($0.countryCode):\($0.signups)" } == ["2026-W49 CI:1"])
         #expect(recent.scholarshipsPerMonth.map(\.month) == ["2026-12"])
 
         // What an operator reads with SQL alone (docs/analytics.md).

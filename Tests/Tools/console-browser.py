@@ -138,6 +138,13 @@ class Console:
         label = bars[0].find_element(By.TAG_NAME, "title").get_attribute("textContent")
         country, count = label.split(": ")
         self.seen["chartTopCountry"] = {"country": country, "signups": int(count)}
+        weekly = self.driver.find_elements(By.CSS_SELECTOR, "#chart-countries-weekly svg rect title")
+        self.check(len(weekly) >= 1, "the sign-ups-per-week-by-country chart has no bars")
+        # "W49 · SN: 3" → {"W49 · SN": 3}
+        self.seen["chartWeeklyCountries"] = {
+            label.rsplit(": ", 1)[0]: int(label.rsplit(": ", 1)[1])
+            for label in (title.get_attribute("textContent") for title in weekly)
+        }
         self.shot("analytics")
 
         # Change a role.

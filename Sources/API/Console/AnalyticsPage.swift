@@ -2,9 +2,9 @@ import Foundation
 import Hummingbird
 import ReadModels
 
-/// `GET /console/analytics`: the analytics read model drawn as SVG — sign-ups by country and per
-/// day, mentoring sessions per week, event fill rates, community activity, scholarships per month
-/// and the scholarship deadlines ahead.
+/// `GET /console/analytics`: the analytics read model drawn as SVG — sign-ups by country, per week
+/// by country and per day, mentoring sessions per week, event fill rates, community activity,
+/// scholarships per month and the scholarship deadlines ahead.
 struct AnalyticsPage: ConsolePages {
     let analytics: AnalyticsQueries
     let scholarships: ScholarshipQueries
@@ -33,6 +33,7 @@ struct AnalyticsPage: ConsolePages {
                 id: "chart-countries", title: w("Inscriptions par pays", "Sign-ups by country"),
                 items: overview.signupsByCountry.prefix(12).map { ($0.countryCode.isEmpty ? "—" : $0.countryCode, Double($0.signups)) }, empty: none
             ),
+            Self.signupsPerWeekByCountry(overview.signupsPerWeekByCountry, w, empty: none),
             SVGChart.bars(
                 id: "chart-signups", title: w("Inscriptions par jour (30 jours)", "Sign-ups per day (30 days)"),
                 labels: overview.signupsPerDay.map { String($0.day.suffix(5)) },
@@ -81,5 +82,29 @@ struct AnalyticsPage: ConsolePages {
         ]
         let main: HTML = "<div class=\"cards\">\(cards)</div>\(charts)"
         return ConsoleResponse.html(ConsoleLayout.page(w("Statistiques", "Analytics"), language: w, visit: visit, current: "/console/analytics", main: main))
+    }
+
+    /// Sign-ups per week, one series for each of the four countries with the most sign-ups over
+    /// those weeks and one for the rest (more series would not read on a phone).
+    static func signupsPerWeekByCountry(_ rows: [AnalyticsOverview.WeeklyCountrySignups], _ w: ConsoleLanguage, empty: String) -> HTML {
+        let weeks = Array(Set(rows.map(\.week))).sorted()
+        let totals = Dictionary(rows.map { ($0.countryCode, $0.signups) }, uniquingKeysWith: +)
+        let leaders = totals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(4).map(\.key)
+        let column = Dictionary(uniqueKeysWithValues: weeks.enumerated().map { ($1, $0) })
+        var values = Array(repeating: Array(repeating: 0.0, count: weeks.count), count: leaders.count + 1)
+        for row in rows {
+            let line = leaders.firstIndex(of: row.countryCode) ?? leaders.count
+            values[line][column[row.week] ?? 0] += Double(row.signups)
+        }
+        var series = leaders.enumerated().map { index, country in
+            SVGChart.Series(name: country.isEmpty ? w("Pays non indiqué", "No country given") : country, values: values[index], color: SVGChart.palette[index])
+        }
+        if totals.count > leaders.count {
+            series.append(.init(name: w("Autres pays", "Other countries"), values: values[leaders.count], color: SVGChart.palette[4]))
+        }
+        return SVGChart.bars(
+            id: "chart-countries-weekly", title: w("Inscriptions par semaine et par pays (12 semaines)", "Sign-ups per week by country (12 weeks)"),
+            labels: weeks.map { String($0.suffix(3)) }, series: series, empty: empty
+        )
     }
 }

@@ -36,6 +36,13 @@ public struct AnalyticsOverview: Codable, Sendable, Equatable {
         public var signups: Int
     }
 
+    /// Sign-ups from one country (`""`: none given) in one ISO week.
+    public struct WeeklyCountrySignups: Codable, Sendable, Equatable, FetchableRecord {
+        public var week: String
+        public var countryCode: String
+        public var signups: Int
+    }
+
     /// Logins of one day.
     public struct DailyLogins: Codable, Sendable, Equatable, FetchableRecord {
         public var day: String
@@ -88,6 +95,8 @@ public struct AnalyticsOverview: Codable, Sendable, Equatable {
     public var signupsPerDay: [DailySignups]
     /// Every country, most sign-ups first.
     public var signupsByCountry: [CountrySignups]
+    /// The last `weeks` weeks, oldest first; within a week, most sign-ups first.
+    public var signupsPerWeekByCountry: [WeeklyCountrySignups]
     /// The last `days` days.
     public var loginsPerDay: [DailyLogins]
     /// The last `weeks` weeks.

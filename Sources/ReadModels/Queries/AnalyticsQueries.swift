@@ -51,6 +51,10 @@ public struct AnalyticsQueries: Sendable {
                 signupsByCountry: try AnalyticsOverview.CountrySignups.fetchAll(db, sql: """
                     SELECT country_code AS countryCode, signups FROM signups_by_country ORDER BY signups DESC, country_code
                     """),
+                signupsPerWeekByCountry: try AnalyticsOverview.WeeklyCountrySignups.fetchAll(db, sql: """
+                    SELECT week, country_code AS countryCode, signups FROM signups_weekly WHERE week >= ?
+                    ORDER BY week, signups DESC, country_code
+                    """, arguments: [firstWeek]),
                 loginsPerDay: try AnalyticsOverview.DailyLogins.fetchAll(db, sql: """
                     SELECT day, logins, failed_logins AS failedLogins,
                            (SELECT count(*) FROM active_users_daily a WHERE a.day = i.day) AS activeUsers
