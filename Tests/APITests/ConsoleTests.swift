@@ -195,6 +195,46 @@ import Testing
         }
     }
 
+    @Test func theModerationQueuePagesEachListOnItsOwn() async throws {
+        let fixture = try APIFixture()
+        try await fixture.testLive { client in
+            let admin = try await client.signUpAdmin(fixture, email: "admin@example.sn")
+            let community = try await client.send(.post, "/communities", json: """
+                {"name": "Dakar Devs", "description": "Code", "category": "interest", "isPrivate": false}
+                """, token: admin.access)
+            let communityID = try community.jsonObject()["communityId"] as? String ?? ""
+            var postIDs: [String] = []
+            for number in 1...5 {
+                let post = try await client.send(.post, "/communities/\(communityID)/posts", json: #"{"body": "post \#(number)"}"#, token: admin.access)
+                #expect(post.status == .created, "\(post.text)")
+                postIDs.append(try post.jsonObject()["postId"] as? String ?? "")
+            }
+            _ = try await client.get("/communities/\(communityID)/posts", token: admin.access, after: fixture.platform.log.head)
+            let browser = ConsoleBrowser(client)
+            try await browser.signIn("admin@example.sn")
+            var listed: [String] = []
+            var next: String? = "/console/moderation?limit=2"
+            while let page = next {
+                let response = try await browser.get(page)
+                #expect(response.status == .ok, "\(page): \(response.status)")
+                let rows = Self.values(of: "data-post", in: response.text)
+                #expect(rows.count <= 2, "\(page) lists \(rows.count) posts")
+                listed += rows
+                next = Self.values(of: "id=\"more-posts\" href", in: response.text).first?.replacingOccurrences(of: "&amp;", with: "&")
+                #expect(listed.count <= postIDs.count, "the pages never end: \(listed)")
+                if listed.count > postIDs.count { break }
+            }
+            #expect(listed == postIDs.reversed().map { $0.lowercased() }, "newest first, each post once across the pages")
+            let forged = try await browser.get("/console/moderation?posts=not-a-cursor")
+            #expect(forged.status == .badRequest, "\(forged.status)")
+        }
+    }
+
+    /// The values of `attribute="…"` in `html`, in order.
+    static func values(of attribute: String, in html: String) -> [String] {
+        html.components(separatedBy: "\(attribute)=\"").dropFirst().compactMap { $0.split(separator: "\"", maxSplits: 1).first.map(String.init) }
+    }
+
     @Test(.timeLimit(.minutes(3))) func aRoleChangeAndAClosedScholarshipGoThroughTheAPIsCommands() async throws {
         let fixture = try APIFixture()
         try await fixture.testLive { client in

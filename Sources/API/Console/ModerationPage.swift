@@ -30,7 +30,13 @@ struct ModerationPage: ConsolePages {
 
     func page(_ request: Request, _ visit: ConsoleVisit) throws -> Response {
         let w = visit.language
-        let requests = try communities.pendingJoinRequests().map { item -> HTML in
+        let query = QueryParameters(request)
+        let pages = try ["requests", "posts", "bans"].map { try query.page(cursor: $0, defaultLimit: Self.pageSize) }
+        let limit = pages[0].limit
+        let requestPage = try communities.pendingJoinRequests(pages[0])
+        let postPage = try communities.recentPosts(pages[1])
+        let banPage = try communities.bans(pages[2])
+        let requests = requestPage.items.map { item -> HTML in
             let base = "/console/moderation/communities/\(item.communityId)/requests/\(item.userId)"
             return """
                 <tr><td>\(item.communityName)</td><td>\(name(of: item.userId))</td><td>\(item.requestedAt)</td>\
@@ -38,7 +44,7 @@ struct ModerationPage: ConsolePages {
                 \(ConsoleLayout.form(visit, action: base + "/reject", button: w("Refuser", "Reject"), buttonClass: "danger"))</td></tr>
                 """
         }
-        let posts = try communities.recentPosts().map { post -> HTML in
+        let posts = postPage.items.map { post -> HTML in
             let community = "/console/moderation/communities/\(post.communityId)"
             return """
                 <tr data-post="\(post.id)"><td>\(post.communityName)</td><td><strong>\(post.title ?? "")</strong><br>\(String(post.body.prefix(280)))</td>\
@@ -48,7 +54,7 @@ struct ModerationPage: ConsolePages {
                                      confirm: w("Bannir définitivement cette personne de la communauté ?", "Ban this person from the community for good?")))</td></tr>
                 """
         }
-        let bans = try communities.bans().map { ban -> HTML in
+        let bans = banPage.items.map { ban -> HTML in
             "<tr><td>\(ban.communityName)</td><td>\(name(of: ban.userId))</td><td>\(ban.bannedAt)</td></tr>"
         }
         let done = request.uri.queryParameters["done"].map(String.init)
@@ -65,14 +71,27 @@ struct ModerationPage: ConsolePages {
             <h2>\(w("Demandes d'adhésion", "Join requests"))</h2>
             <div class="table"><table id="requests"><thead><tr><th>\(w("Communauté", "Community"))</th><th>\(w("Personne", "Person"))</th>\
             <th>\(w("Demandée le", "Requested"))</th><th></th></tr></thead><tbody>\(requests.isEmpty ? [none] : requests)</tbody></table></div>
+            \(more(requestPage.nextCursor, list: "requests", limit: limit, w))
             <h2>\(w("Publications récentes", "Recent posts"))</h2>
             <div class="table"><table id="posts"><thead><tr><th>\(w("Communauté", "Community"))</th><th>\(w("Publication", "Post"))</th>\
             <th>\(w("Auteur", "Author"))</th><th></th></tr></thead><tbody>\(posts.isEmpty ? [none] : posts)</tbody></table></div>
+            \(more(postPage.nextCursor, list: "posts", limit: limit, w))
             <h2>\(w("Bannissements", "Bans"))</h2>
             <div class="table"><table id="bans"><thead><tr><th>\(w("Communauté", "Community"))</th><th>\(w("Personne", "Person"))</th>\
             <th>\(w("Le", "On"))</th></tr></thead><tbody>\(bans.isEmpty ? [none] : bans)</tbody></table></div>
+            \(more(banPage.nextCursor, list: "bans", limit: limit, w))
             """
         return ConsoleResponse.html(ConsoleLayout.page(w("Modération", "Moderation"), language: w, visit: visit, current: "/console/moderation", main: main))
+    }
+
+    /// Rows per list and page.
+    static let pageSize = 50
+
+    /// The link to a list's next page (each list pages on its own), or nothing on its last page.
+    private func more(_ cursor: String?, list: String, limit: Int, _ w: ConsoleLanguage) -> HTML {
+        guard let cursor else { return .empty }
+        let target = "/console/moderation?limit=\(limit)&\(list)=\(cursor)"
+        return "<p class=\"pages\"><a rel=\"next\" id=\"more-\(list)\" href=\"\(target)\">\(w("Suivants", "More")) →</a></p>"
     }
 
     /// A person as the queue shows them: their name, or the start of their id when they have none

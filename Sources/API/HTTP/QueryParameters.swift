@@ -65,13 +65,14 @@ public struct QueryParameters: Sendable {
         return value
     }
 
-    /// `?limit=` (default 20, 1…100) and `?cursor=` of a list.
-    public func page() throws(APIError) -> PageRequest {
-        let limit = try integer("limit", in: 1...PageRequest.maximumLimit) ?? PageRequest.defaultLimit
+    /// `?limit=` (default 20, 1…100) and `?cursor=` of a list; a page with several lists names
+    /// each one's cursor parameter (`cursorName`).
+    public func page(cursor cursorName: String = "cursor", defaultLimit: Int = PageRequest.defaultLimit) throws(APIError) -> PageRequest {
+        let limit = try integer("limit", in: 1...PageRequest.maximumLimit) ?? defaultLimit
         var cursor: PageCursor?
-        if let text = try string("cursor", maxLength: 1_024) {
+        if let text = try string(cursorName, maxLength: 1_024) {
             guard let decoded = PageCursor(encoded: text) else {
-                throw .badRequest("`cursor` is not a cursor this server issued; start again without it", field: "cursor")
+                throw .badRequest("`\(cursorName)` is not a cursor this server issued; start again without it", field: cursorName)
             }
             cursor = decoded
         }
