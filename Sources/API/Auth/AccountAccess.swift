@@ -17,6 +17,8 @@ public final class AccountAccess: Sendable {
         var role: Role
         var active: Bool
         var generation: Int
+        /// Login families not ended (logged out, revoked).
+        var openFamilies: Set<UUID>
     }
 
     let commands: CommandExecutor
@@ -43,13 +45,20 @@ public final class AccountAccess: Sendable {
         return .user(userID, entry.role)
     }
 
+    /// Whether the login family `familyID` of `userID` is still open: not logged out, not revoked.
+    /// A console session lives as long as its login, on every node (the family's end is in the log).
+    func loginIsOpen(userID: UUID, familyID: UUID) throws(APIError) -> Bool {
+        try current(userID).openFamilies.contains(familyID)
+    }
+
     private func current(_ userID: UUID) throws(APIError) -> Entry {
         let stream = StreamName.account(userID)
         let version = log.version(of: stream)
         if let entry = cache.withLock({ $0[userID] }), entry.version == version { return entry }
         let loaded = try commands.loadVersioned(Identity.Account.self, stream: stream)
         let entry = Entry(version: loaded.version, role: loaded.state.role, active: loaded.state.status == .active,
-                          generation: loaded.state.accessGeneration)
+                          generation: loaded.state.accessGeneration,
+                          openFamilies: Set(loaded.state.refreshFamilies.filter { !$0.value.revoked }.keys))
         cache.withLock { cache in
             if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
             cache[userID] = entry

@@ -22,6 +22,8 @@ struct PasswordSignIn: Sendable {
         var state: Identity.Account.State
         var familyID: UUID
         var refreshToken: String
+        /// The hash the log keeps of `refreshToken`.
+        var refreshTokenHash: String
         /// The log position of the login (or of the rehash that followed it).
         var position: Int64
     }
@@ -80,7 +82,7 @@ struct PasswordSignIn: Sendable {
         let rehashed = await rehashIfWeaker(hash, password: password, userID: userID, role: outcome.state.role, now: now)
         return SignedIn(
             userID: userID, state: outcome.state, familyID: familyID, refreshToken: refresh.token,
-            position: max(outcome.position, rehashed ?? 0)
+            refreshTokenHash: refresh.issued.tokenHash, position: max(outcome.position, rehashed ?? 0)
         )
     }
 

@@ -21,6 +21,8 @@ public struct ServerSecrets: Sendable {
     public let refreshSuccessorKey: [UInt8]
     /// Keys the hashes of 2FA recovery codes, so the log alone cannot be searched for them.
     public let recoveryCodeKey: [UInt8]
+    /// Seals console sessions into their cookie (AES-256-GCM), so they survive a restart.
+    public let consoleSessionKey: [UInt8]
 
     /// Derives every purpose key from `secret`.
     public init(secret: [UInt8]) {
@@ -30,6 +32,7 @@ public struct ServerSecrets: Sendable {
         self.totpKey = derive("protalent.totp.v1")
         self.refreshSuccessorKey = derive("protalent.refresh-successor.v1")
         self.recoveryCodeKey = derive("protalent.recovery-codes.v1")
+        self.consoleSessionKey = derive("protalent.console-session.v1")
     }
 
     /// Loads the secret of the data directory (or the environment), creating it on first start.

@@ -99,9 +99,9 @@ struct ConsoleController {
             try await endLogin(userID: signedIn.userID, familyID: signedIn.familyID, refreshToken: signedIn.refreshToken)
             return ConsoleRoutes.forbiddenPage(language)
         }
-        let session = sessions.open(
+        let session = try sessions.open(
             userID: signedIn.userID, generation: signedIn.state.accessGeneration, familyID: signedIn.familyID,
-            refreshToken: signedIn.refreshToken, language: language
+            refreshTokenHash: signedIn.refreshTokenHash, language: language
         )
         var headers = HTTPFields()
         headers.append(HTTPField(name: .setCookie, value: ConsoleGate.setCookie(ConsoleGate.cookie, session.id, request: request)))
@@ -111,8 +111,7 @@ struct ConsoleController {
 
     /// `POST /console/logout`: the session and its login end; back to the sign-in page.
     func logout(_ visit: ConsoleVisit) async throws -> Response {
-        sessions.close(visit.session.id)
-        try await endLogin(userID: visit.session.userID, familyID: visit.session.familyID, refreshToken: visit.session.refreshToken)
+        try await endLogin(userID: visit.session.userID, familyID: visit.session.familyID, refreshTokenHash: visit.session.refreshTokenHash)
         var headers = HTTPFields()
         headers[.setCookie] = "\(ConsoleGate.cookie)=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0"
         return ConsoleResponse.redirect(visit.language == .fr ? "/console" : "/console?lang=en", headers: headers)
@@ -121,8 +120,13 @@ struct ConsoleController {
     /// Records the end of a login family, as `POST /auth/logout` does.
     func endLogin(userID: UUID, familyID: UUID, refreshToken: String) async throws {
         guard let parsed = tokens.parseRefreshToken(refreshToken) else { return }
+        try await endLogin(userID: userID, familyID: familyID, refreshTokenHash: parsed.hash)
+    }
+
+    /// Records the end of a login family whose current refresh token has this hash.
+    func endLogin(userID: UUID, familyID: UUID, refreshTokenHash: String) async throws {
         _ = try await commands.execute(
-            .logOut(familyID: familyID, presentedTokenHash: parsed.hash, now: commands.now()),
+            .logOut(familyID: familyID, presentedTokenHash: refreshTokenHash, now: commands.now()),
             on: Identity.Account.self, stream: StreamName.account(userID), by: nil
         )
     }

@@ -4,9 +4,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Lets a console request through or answers it: the session cookie names a live session, its
-/// account still grants access (acting with its current role), the page's area admits that role,
-/// and a form carries the session's CSRF token.
+/// Lets a console request through or answers it: the session cookie seals a session that has not
+/// idled out, its login is still open and its account still grants access (acting with its current
+/// role), the page's area admits that role, and a form carries the session's CSRF token.
 struct ConsoleGate: Sendable {
     /// The session cookie's name.
     static let cookie = "protalent_console"
@@ -28,9 +28,12 @@ struct ConsoleGate: Sendable {
             principal = try access.admit(TokenService.VerifiedAccess(
                 principal: .user(session.userID, .student), tokenID: "console", generation: session.generation, expiresAt: .distantFuture
             ))
+            // Signed out (here or on another node, before a restart): the sealed cookie outlives it.
+            guard try access.loginIsOpen(userID: session.userID, familyID: session.familyID) else {
+                return .failure(.signIn(session.language))
+            }
         } catch {
             // A password reset, an erasure or a closed account ends the console session too.
-            sessions.close(id)
             return .failure(.signIn(session.language))
         }
         guard let role = principal.role, area.admits(role) else {

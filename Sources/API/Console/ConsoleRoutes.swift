@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// Registers console pages and forms behind `ConsoleGate`, each with its `ConsoleArea`.
@@ -47,11 +48,19 @@ struct ConsoleRoutes {
         switch gate.admit(request, area: area) {
         case .failure(let refusal): return answer(refusal)
         case .success(let visit):
+            var response: Response
             do {
-                return try await body(visit)
+                response = try await body(visit)
             } catch {
-                return errorPage(error, visit)
+                response = errorPage(error, visit)
             }
+            // The session was renewed (its idle clock or language): the browser keeps the new seal,
+            // unless the answer sets the cookie itself (sign-out).
+            if visit.session.id != request.cookies[ConsoleGate.cookie]?.value,
+               !response.headers[values: .setCookie].contains(where: { $0.hasPrefix(ConsoleGate.cookie + "=") }) {
+                response.headers.append(HTTPField(name: .setCookie, value: ConsoleGate.setCookie(ConsoleGate.cookie, visit.session.id, request: request)))
+            }
+            return response
         }
     }
 

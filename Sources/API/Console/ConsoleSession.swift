@@ -1,8 +1,8 @@
 import Foundation
 
-/// One signed-in console visitor, kept on the server: the browser holds only its random id.
+/// One signed-in console visitor, sealed into their cookie (`ConsoleSessions`).
 struct ConsoleSession: Sendable {
-    /// The cookie's value: 32 random bytes, base64url.
+    /// The cookie's value: the session sealed, base64url.
     var id: String
     /// The account signed in.
     var userID: UUID
@@ -12,8 +12,9 @@ struct ConsoleSession: Sendable {
     var csrfToken: String
     /// The login family recorded in the log at sign-in (sign-out ends it there too).
     var familyID: UUID
-    /// The refresh token of that family, to end it on sign-out (never sent to the browser).
-    var refreshToken: String
+    /// The hash of that family's refresh token, to end it on sign-out (the token itself is never
+    /// kept: the family is only ever ended, not refreshed).
+    var refreshTokenHash: String
     /// The last request: the session ends after `ConsoleSessions.idleTimeout` without one.
     var lastSeen: Date
     /// The visitor's language.

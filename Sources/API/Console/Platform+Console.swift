@@ -15,7 +15,7 @@ extension Platform {
     /// `signIn`, and each part handed only the services it uses (`verifier` is the audit trail's,
     /// shared with `/admin/audit` so both report the same check).
     func addConsole(to router: Router<AppRequestContext>, signIn: PasswordSignIn, verifier: ChainVerifier) throws {
-        let sessions = ConsoleSessions(clock: clock, idleTimeout: consoleIdleTimeout)
+        let sessions = ConsoleSessions(key: secrets.consoleSessionKey, clock: clock, idleTimeout: consoleIdleTimeout)
         let pages: [any ConsolePages] = [
             OverviewPage(log: log, projections: readModels, replication: replication, archive: archive, verifier: verifier, commands: commands),
             AuditPages(
