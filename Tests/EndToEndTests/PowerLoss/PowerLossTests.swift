@@ -6,14 +6,14 @@ import TestSupport
 /// disk could hold after a power cut at any of its sync points are rebuilt and checked with the real
 /// binary (docs/testing.md, "Power-loss testing").
 @Suite(.serialized) struct PowerLossTests {
-    /// Crash states per run: 160 in CI; `PROTALENT_CRASH_STATES=long` (or `PROTALENT_LONG_TESTS=1`)
+    /// Crash states per run: 200 in CI; `PROTALENT_CRASH_STATES=long` (or `PROTALENT_LONG_TESTS=1`)
     /// 2,000; a number sets it.
     static let stateCount: Int = {
         let environment = ProcessInfo.processInfo.environment
         switch environment["PROTALENT_CRASH_STATES"] {
         case "long": return 2_000
-        case let value?: return Int(value) ?? 160
-        case nil: return environment["PROTALENT_LONG_TESTS"] == "1" ? 2_000 : 160
+        case let value?: return Int(value) ?? 200
+        case nil: return environment["PROTALENT_LONG_TESTS"] == "1" ? 2_000 : 200
         }
     }()
     /// Every this many states (and the second: the power cut at the end with everything kept), the
@@ -34,6 +34,8 @@ import TestSupport
             return nil
         })
         #expect(touched.isSuperset(of: ["log", "keys", "readmodels", "mail", "snapshots"]), "written under: \(touched.sorted())")
+        let segments = try FileManager.default.contentsOfDirectory(atPath: recording.dataDirectory + "/log").filter { $0.hasSuffix(".seg") }
+        #expect(segments.count >= 3, "segments rolled: \(segments.sorted())")
         let acknowledgements = trace.operations.filter { if case .acknowledged = $0 { true } else { false } }.count
         #expect(acknowledgements == 19, "acknowledgements recorded: \(acknowledgements)")
 
@@ -95,13 +97,27 @@ import TestSupport
         }
         // In cut order, so building the states takes one pass over the trace.
         plan.sort { $0.cut < $1.cut }
+        // Three states are checked at a time: most of a check is waiting for a child process.
         var failures: [String] = []
-        for (index, entry) in plan.enumerated() {
-            let directory = recording.root.path + "/state-\(index)"
-            let state = try model.materialize(cut: entry.cut, variant: entry.variant, into: directory)
-            let problems = try await checker.check(directory, acknowledgements: state.acknowledgements, thorough: entry.thorough)
-            if !problems.isEmpty { failures.append("state \(index) (\(state.summary)): \(problems.joined(separator: "; "))") }
-            try? FileManager.default.removeItem(atPath: directory)
+        try await withThrowingTaskGroup(of: String?.self) { group in
+            var inFlight = 0
+            for (index, entry) in plan.enumerated() {
+                let directory = recording.root.path + "/state-\(index)"
+                let state = try model.materialize(cut: entry.cut, variant: entry.variant, into: directory)
+                if inFlight == 3, let finished = try await group.next() {
+                    if let failure = finished { failures.append(failure) }
+                    inFlight -= 1
+                }
+                group.addTask {
+                    let problems = try await checker.check(directory, acknowledgements: state.acknowledgements, thorough: entry.thorough)
+                    try? FileManager.default.removeItem(atPath: directory)
+                    return problems.isEmpty ? nil : "state \(index) (\(state.summary)): \(problems.joined(separator: "; "))"
+                }
+                inFlight += 1
+            }
+            for try await finished in group {
+                if let failure = finished { failures.append(failure) }
+            }
         }
         return (plan.count, cuts.count, failures)
     }

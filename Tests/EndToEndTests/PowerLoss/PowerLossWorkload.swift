@@ -4,7 +4,8 @@ import TestSupport
 
 /// The recorded workload of the power-loss tests: concurrent registrations (group commit, data
 /// keys, the mail queue and outbox), an erasure, a graceful stop, an offline snapshot and
-/// projection rebuild, a restart and more registrations, then SIGKILL.
+/// projection rebuild, a restart with 2 KiB segments and more registrations (segment rolls), then
+/// SIGKILL.
 enum PowerLossWorkload {
     /// A registered person as the driver knows them.
     struct Person: Sendable {
@@ -36,6 +37,8 @@ enum PowerLossWorkload {
         let rebuild = try await recording.runRecorded(["rebuild", "--data-dir", recording.dataDirectory, "--projections", ServerProcess.projectionsDirectory])
         try #require(rebuild.status == 0, "rebuild: \(rebuild.stderr)")
 
+        // 2 KiB segments (a debug-build switch): the second round rolls several of them.
+        server.environment["PROTALENT_TEST_SEGMENT_SIZE"] = "2048"
         try await server.start()
         _ = try await register(on: server, recording, round: 1, workers: 3, each: 2)
         await server.kill()
