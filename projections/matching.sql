@@ -136,7 +136,9 @@ UPDATE profiles SET has_city = 1 WHERE user_id = :lower_userId AND coalesce(:p_c
 UPDATE profiles SET role = :p_role WHERE user_id = :lower_userId;
 
 -- @on identity.account-erased
-UPDATE profiles SET erased = 1, first_name = '[erased]', last_name = '[erased]' WHERE user_id = :lower_userId;
+-- What was derived from personal fields goes too: a rebuild, which can no longer read them, derives 0.
+UPDATE profiles SET erased = 1, first_name = '[erased]', last_name = '[erased]', has_bio = 0, has_city = 0, has_experience = 0
+WHERE user_id = :lower_userId;
 
 -- Only the fields present changed; '' or [] clears.
 -- @on profiles.profile-updated

@@ -49,7 +49,7 @@ enum ReadModelDump {
             guard left != right else { continue }
             let onlyLeft = Set(left).subtracting(right)
             let onlyRight = Set(right).subtracting(left)
-            found.append("\(table): \(left.count) rows vs \(right.count); only before: \(onlyLeft.prefix(2)); only after: \(onlyRight.prefix(2))")
+            found.append("\(table): \(left.count) rows vs \(right.count); only before: \(Array(onlyLeft.prefix(2))); only after: \(Array(onlyRight.prefix(2)))")
             if found.count >= limit { break }
         }
         return found

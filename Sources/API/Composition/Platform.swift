@@ -140,6 +140,10 @@ public final class Platform: Sendable {
         var logOptions = EventLogOptions()
         logOptions.durability = configuration.durability
         logOptions.isReplica = configuration.replication.isReplica
+        #if DEBUG
+        // Debug builds only: tiny segments, so the power-loss tests see segments roll (docs/testing.md).
+        if let size = configuration.environment["PROTALENT_TEST_SEGMENT_SIZE"].flatMap({ Int($0) }), size > 0 { logOptions.segmentSize = size }
+        #endif
         self.log = try EventLog.open(directory: data.appendingPathComponent("log").path, options: logOptions)
         if let torn = log.recovery.tornTail {
             // Never silent: these positions were never acknowledged, but they are gone from this node

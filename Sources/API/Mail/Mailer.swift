@@ -1,4 +1,5 @@
 public import Foundation
+import EventSourcing
 
 /// Delivers mail. The default, `OutboxMailer`, writes `.eml` files an operator (or a relay) picks up.
 ///
@@ -12,7 +13,8 @@ public protocol Mailer: Sendable {
 
 /// Writes each message as one RFC 5322 file in `<data>/mail/outbox/`.
 ///
-/// Files are written under a temporary name and renamed, so a reader never sees half a message.
+/// Files are written under a temporary name, fsynced and renamed, and the directory fsynced: a reader
+/// never sees half a message, and a delivered one survives a power cut.
 /// A file is named after its message's id (`<microseconds>-<random>.eml`, so names sort by time),
 /// and a message already written is not written again.
 public struct OutboxMailer: Mailer {
@@ -30,11 +32,12 @@ public struct OutboxMailer: Mailer {
     public func send(_ message: MailMessage) async throws {
         let final = directory.appendingPathComponent("\(message.id).eml")
         if FileManager.default.fileExists(atPath: final.path) { return }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try SecureFile.makeDirectory(directory.path, mode: 0o700)
         let text = Self.render(message, from: from, date: message.date, messageID: "<\(message.id)@protalent.local>")
-        let temporary = directory.appendingPathComponent(".\(message.id).tmp")
-        try Data(text.utf8).write(to: temporary)
-        try FileManager.default.moveItem(at: temporary, to: final)
+        // Durable before it returns (temporary file, fsync, rename, fsync of the directory): the
+        // queue forgets the job once this returns, so a file still in the page cache would be a
+        // promised mail lost at a power cut (PowerLossTests found it).
+        try SecureFile.writeAtomically(Array(text.utf8), to: final.path, mode: 0o600, replace: true)
     }
 
     /// The RFC 5322 text: CRLF line ends, an RFC 2047 encoded subject when it is not ASCII, and a

@@ -36,6 +36,14 @@ final class LogWriter: @unchecked Sendable {
         }
     }
 
+    #if DEBUG
+    /// Debug builds only: `PROTALENT_TEST_OMIT_FSYNC=append` leaves out the group commit's
+    /// fdatasync, so the power-loss tests can show that they catch a missing fsync (docs/testing.md).
+    private static let omitsAppendSync = ProcessInfo.processInfo.environment["PROTALENT_TEST_OMIT_FSYNC"] == "append"
+    #else
+    private static let omitsAppendSync = false
+    #endif
+
     private let condition = NSCondition()
     private var queue: [Work] = []
     private var stopping = false
@@ -224,7 +232,7 @@ final class LogWriter: @unchecked Sendable {
                 }
             }
             if !batchRecords.isEmpty { published.append(try seal(&raw, records: &batchRecords)) }
-            if !published.isEmpty, options.durability == .fsync { try syncs.measure(activeFile.syncData) }
+            if !published.isEmpty, options.durability == .fsync, !Self.omitsAppendSync { try syncs.measure(activeFile.syncData) }
         } catch {
             fail(error, lengthBefore: lengthBefore, waiting: waiting.map { Work.append($0.0) })
             return
