@@ -38,6 +38,8 @@ let package = Package(
         // OTLP/HTTP only — the trait keeps grpc-swift out of the build (docs/operations.md, "Tracing").
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.1.0"),
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
+        // HTTPS without a proxy (`serve --tls-cert/--tls-key`); AsyncHTTPClient already builds it.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.2"),
     ],
     targets: [
         // C shims over the system libraries (Debian: liblz4-dev, libssl-dev).
@@ -94,6 +96,8 @@ let package = Package(
                 "EventLog", "EventSourcing", "Domain", "Projections", "ReadModels", "Cryptography", "Archive",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

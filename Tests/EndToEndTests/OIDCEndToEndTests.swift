@@ -225,4 +225,51 @@ struct OIDCEndToEndTests {
             }
         }
     }
+
+    @Test(.timeLimit(.minutes(5)))
+    func anAdminSigningInThroughAProviderFromANewNetworkRaisesTheAlertAsAPasswordLoginDoes() async throws {
+        try await withProviders { server, mock, _ in
+            // A password login from 127.0.0.1 teaches the server the admin's first network.
+            let admin = try await server.bootstrapAdmin()
+            try await setUser(mock, "admin-subject", email: admin.email, verified: true)
+            let started = try await start(server, "mock")
+            let callback = try await authorize(started, at: mock, subject: "admin-subject")
+            var elsewhere = server.client
+            elsewhere.sourceAddress = "127.0.5.9"
+            let answer = try await elsewhere.send("GET", callback, headers: ["Cookie": started.cookie])
+            #expect(answer.status == 200, "\(answer)")
+            #expect(try await userID(server, answer) == admin.id)
+            // The alert is appended after the answer: wait on the log's directory for it.
+            let directory = server.dataDirectory
+            let alert = try await offPool {
+                try DirectoryWatch.wait(in: directory + "/log") { () throws -> String? in
+                    let run = try ProtalentBinary.run(["replay", "--data-dir", directory, "--stream", "security-alerts", "--format", "jsonl"])
+                    return run.stdout.split(separator: "\n").first { $0.contains("admin_new_network") }.map(String.init)
+                }
+            }
+            #expect(alert.contains("127.0.5.0/24"), "\(alert)")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func aNewAccountFromAProviderUnverifiedAddressIsSentTheVerificationMail() async throws {
+        try await withProviders { server, mock, _ in
+            let verified = uniqueEmail("oidc-verified")
+            let unverified = uniqueEmail("oidc-unverified")
+            try await setUser(mock, "verified-subject", email: verified, verified: true)
+            try await setUser(mock, "unverified-subject", email: unverified, verified: false)
+            #expect(try await signIn(server, mock, name: "mock", subject: "verified-subject").status == 200)
+            let pair = try await signIn(server, mock, name: "mock", subject: "unverified-subject")
+            #expect(pair.status == 200, "\(pair)")
+            // Queued before the answer, delivered after it, in order: once the second is there, the
+            // provider-verified account would have had its mail too.
+            let token = try #require(try server.mailedToken(to: unverified), "no verification mail for \(unverified)")
+            #expect(try server.newestToken(to: verified) == nil)
+            let confirmed = try await server.client.send("GET", "/auth/verify-email?token=\(token)")
+            #expect(confirmed.status == 200, "\(confirmed)")
+            let id = try await userID(server, pair)
+            let events = try await server.replay(stream: "account-\(id)").compactMap { $0["type"] as? String }
+            #expect(events.contains("identity.email-verified"), "\(events)")
+        }
+    }
 }

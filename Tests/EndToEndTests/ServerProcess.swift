@@ -175,9 +175,9 @@ final class ServerProcess: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// The port in `ProTalent is listening on http://HOST:PORT  (…)`.
+    /// The port in `ProTalent is listening on http://HOST:PORT  (…)` (or `https://` with `--tls-cert`).
     static func listeningPort(in text: String) -> Int? {
-        guard let marker = text.range(of: "is listening on http://") else { return nil }
+        guard let marker = text.range(of: "is listening on http://") ?? text.range(of: "is listening on https://") else { return nil }
         let rest = text[marker.upperBound...]
         let address = rest.prefix { !$0.isWhitespace }
         guard rest.count > address.count, let colon = address.lastIndex(of: ":") else { return nil }

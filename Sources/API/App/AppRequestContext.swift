@@ -20,8 +20,9 @@ public struct AppRequestContext: RequestContext {
     public var accessExpiresAt: Date?
     /// The access generation the token was issued at (a live feed re-checks it as it runs).
     public var accessGeneration: Int?
-    /// The peer's address (for per-IP rate limits), without port; `nil` in router tests.
-    public let peerAddress: String?
+    /// The client's address (for per-IP rate limits and alerts), without port: the peer's, or the
+    /// one a trusted proxy forwarded for (`ForwardedForMiddleware`); `nil` in router tests.
+    public internal(set) var peerAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -1,6 +1,7 @@
 import EventLog
 public import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 public import Logging
 public import NIOCore
 import ReadModels
@@ -50,9 +51,10 @@ public func buildApplication(
     onServerRunning: (@Sendable (any Channel) async -> Void)? = nil
 ) throws -> some ApplicationProtocol {
     let idle = limits.idleTimeout.components
+    let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000)))
     var app = Application(
         router: try buildRouter(platform: platform).router,
-        server: .http1(configuration: .init(idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
+        server: try platform.configuration.tls.map { try .tls(http1, tlsConfiguration: $0.configuration) } ?? http1,
         configuration: ApplicationConfiguration(
             address: .hostname(address.host, port: address.port), serverName: "ProTalent",
             availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)
@@ -72,8 +74,14 @@ public func buildApplication(
 public func buildRouter(platform: Platform) throws -> (router: Router<AppRequestContext>, routes: RouteTable) {
     _ = PlatformMetrics.registry
     let router = Router(context: AppRequestContext.self)
+    // Before all else: every later step (limits, alerts, logs) sees the client behind nginx.
+    if !platform.configuration.trustedProxies.isEmpty {
+        router.add(middleware: ForwardedForMiddleware(proxies: platform.configuration.trustedProxies))
+    }
     // First: the request's span is the parent of everything the request does, log lines included.
     router.add(middleware: RequestTracingMiddleware())
+    // Outside NoSniffMiddleware (which turns errors into answers), so refusals carry HSTS too.
+    if platform.configuration.tls != nil { router.add(middleware: StrictTransportMiddleware()) }
     router.add(middleware: NoSniffMiddleware())
     router.add(middleware: CORSMiddleware(environment: platform.configuration.environment))
     router.add(middleware: RequestLogMiddleware())
@@ -112,9 +120,10 @@ public func buildRouter(platform: Platform) throws -> (router: Router<AppRequest
     OIDCController(
         settings: oidc, providers: oidc.providers.mapValues { OIDCProvider(settings: $0) }, flows: OIDCFlows(),
         federation: FederatedAccounts(
-            commands: commands, accounts: platform.accounts, tokens: platform.tokens, indexKey: platform.secrets.emailIndexKey
+            commands: commands, accounts: platform.accounts, tokens: platform.tokens, indexKey: platform.secrets.emailIndexKey,
+            mail: platform.mail, accountMail: auth.accountMail
         ),
-        throttle: platform.throttle, clock: platform.clock
+        throttle: platform.throttle, clock: platform.clock, alerts: platform.alerts
     ).addRoutes(to: routes)
     UsersController(
         commands: commands, profiles: try readModels.profiles, communities: try readModels.communities,

@@ -44,6 +44,11 @@ public final class Platform: Sendable {
         /// Where the primary archives its log (`serve --archive`; a replica given it archives once
         /// promoted); `nil` archives nothing.
         public var archive: ArchiveSettings?
+        /// The certificate and key the server answers HTTPS with (`serve --tls-cert/--tls-key`);
+        /// `nil` serves plain HTTP (TLS ends at a proxy in front, or nowhere).
+        public var tls: ServerTLS?
+        /// The proxies in front whose `X-Forwarded-For` names the client (`PROTALENT_TRUSTED_PROXIES`).
+        public var trustedProxies = TrustedProxies()
         /// How long notification mail collects a burst before it sends one message (a digest) per person.
         public var notificationMailWindow: Duration = .seconds(2)
         /// How often the reminder scheduler reads the schedule.

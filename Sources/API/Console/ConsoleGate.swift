@@ -51,14 +51,12 @@ struct ConsoleGate: Sendable {
     /// A `Set-Cookie` value for the console's path: `HttpOnly`, `SameSite=Strict`, `Secure` when the
     /// request came over TLS (directly or through a proxy saying so); `value` `nil` deletes it.
     static func setCookie(_ name: String, _ value: String?, request: Request) -> String {
-        let secure = request.head.scheme == "https" || request.headers[Self.forwardedProto]?.lowercased() == "https"
+        let secure = request.arrivedOverTLS
         var cookie = "\(name)=\(value ?? ""); Path=/console; HttpOnly; SameSite=Strict"
         if value == nil { cookie += "; Max-Age=0" }
         if secure { cookie += "; Secure" }
         return cookie
     }
-
-    static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
 }
 
 /// Why a console request was not let through.

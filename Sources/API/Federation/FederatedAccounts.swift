@@ -7,13 +7,17 @@ import Foundation
 /// The account rules of provider sign-in (contract, "Identity federation"): an identity already
 /// linked signs into its account; a provider-verified email signs into the account holding it (and
 /// takes over one that never verified it: the old password stops working); a provider-unverified
-/// email never signs into an existing account (409); otherwise a new account is made, without a password.
+/// email never signs into an existing account (409); otherwise a new account is made, without a
+/// password (and, when the provider did not verify the address, sent the same verification mail as
+/// a registration).
 struct FederatedAccounts: Sendable {
     let commands: CommandExecutor
     let accounts: AccountDirectory
     let tokens: TokenService
     /// Keys provider subjects (`ServerSecrets.emailIndexKey`, under its own label).
     let indexKey: [UInt8]
+    let mail: MailOutbox
+    let accountMail: AccountMail
 
     /// The claim-stream key of an identity: HMAC of issuer and subject, so no stream names a subject.
     func subjectKey(issuer: String, subject: String) -> String {
@@ -29,9 +33,16 @@ struct FederatedAccounts: Sendable {
         try commands.load(Identity.ProviderClaim.self, stream: StreamName.providerClaim(identity.subjectKey)).holder
     }
 
-    /// Signs the person of `token` in (making or linking their account as the rules say) and
-    /// answers the token pair with the position of the last event.
-    func signIn(provider: String, token: IDToken) async throws(APIError) -> (pair: AuthController.TokenPair, position: Int64) {
+    /// A provider sign-in done: the pair, the position of its last event, and who signed in as what.
+    struct SignedIn: Sendable {
+        var pair: AuthController.TokenPair
+        var position: Int64
+        var userID: UUID
+        var role: Role
+    }
+
+    /// Signs the person of `token` in (making or linking their account as the rules say).
+    func signIn(provider: String, token: IDToken, language: AccountMail.Language) async throws(APIError) -> SignedIn {
         let identity = identity(provider: provider, token: token)
         if let userID = try holder(of: identity) { return try await logIn(userID, identity, route: .linked) }
         guard let raw = token.email, let email = try? EmailAddress.normalized(raw) else {
@@ -40,7 +51,7 @@ struct FederatedAccounts: Sendable {
         if let userID = try accounts.holder(ofEmailKey: accounts.emailKey(email)) {
             return try await logIn(userID, identity, route: .email(verifiedByProvider: token.emailVerified))
         }
-        let userID = try await register(identity, email: email, token: token)
+        let userID = try await register(identity, email: email, token: token, language: language)
         return try await logIn(userID, identity, route: .linked)
     }
 
@@ -79,7 +90,7 @@ struct FederatedAccounts: Sendable {
     /// the pair minted on the account's state after the decision (a takeover raises the access generation).
     private func logIn(
         _ userID: UUID, _ identity: Identity.Account.ProviderIdentity, route: Identity.Account.ProviderRoute
-    ) async throws(APIError) -> (pair: AuthController.TokenPair, position: Int64) {
+    ) async throws(APIError) -> SignedIn {
         let now = commands.now()
         let familyID = SecureRandom.uuid()
         let refresh = tokens.refreshToken(userID: userID, familyID: familyID, now: now)
@@ -105,20 +116,27 @@ struct FederatedAccounts: Sendable {
         } catch {
             throw .unavailable("the access token could not be signed; retry", retryAfter: 1)
         }
-        return (AuthController.TokenPair(accessToken: access, refreshToken: refresh.token, expiresIn: Int(TokenService.accessLifetime)), position)
+        return SignedIn(
+            pair: AuthController.TokenPair(accessToken: access, refreshToken: refresh.token, expiresIn: Int(TokenService.accessLifetime)),
+            position: position, userID: userID, role: after.role
+        )
     }
 
-    /// A new account for `identity` (no password), claiming the address and the identity.
-    private func register(_ identity: Identity.Account.ProviderIdentity, email: String, token: IDToken) async throws(APIError) -> UUID {
+    /// A new account for `identity` (no password), claiming the address and the identity; an address
+    /// the provider did not verify is sent the verification mail, in `language`.
+    private func register(
+        _ identity: Identity.Account.ProviderIdentity, email: String, token: IDToken, language: AccountMail.Language
+    ) async throws(APIError) -> UUID {
         let now = commands.now()
         let userID = SecureRandom.timeOrderedUUID()
         let names = (token.name ?? "").split(separator: " ", maxSplits: 1).map(String.init)
         let first = [token.givenName, names.first, String(email.prefix { $0 != "@" })].compactMap { $0 }.first { !$0.isEmpty } ?? "—"
         let last = [token.familyName, names.count > 1 ? names[1] : nil].compactMap { $0 }.first { !$0.isEmpty } ?? "—"
+        let mailToken = tokens.mailToken(userID: userID, lifetime: TokenService.verificationLifetime, now: now)
         var registration = Identity.Account.Registration(
             userID: userID, email: email, emailKey: accounts.emailKey(email), password: nil,
             firstName: String(first.prefix(100)), lastName: String(last.prefix(100)), role: .student,
-            verification: tokens.mailToken(userID: userID, lifetime: TokenService.verificationLifetime, now: now).issued, now: now
+            verification: mailToken.issued, now: now
         )
         registration.provider = identity
         registration.emailVerifiedByProvider = token.emailVerified
@@ -135,6 +153,9 @@ struct FederatedAccounts: Sendable {
                 StreamEvents(emailStream, decision.emailClaim), StreamEvents(claimStream, claim),
                 StreamEvents(StreamName.account(userID), decision.account, expectedVersion: .noStream),
             ]
+        }
+        if !token.emailVerified {
+            try mail.send(accountMail.verification(to: email, firstName: registration.firstName, token: mailToken.token, language: language))
         }
         return userID
     }

@@ -14,6 +14,8 @@ struct OIDCController {
     let federation: FederatedAccounts
     let throttle: RequestThrottle
     let clock: EventSourcing.Clock
+    /// Told of admin sign-ins, as password logins tell it (a new network is an alert).
+    let alerts: AlertMonitor
 
     /// The browser-binding cookie (`Path=/auth/oidc`: only the callback ever receives it).
     static let cookieName = "protalent_oidc"
@@ -75,7 +77,7 @@ struct OIDCController {
         if let redirectURI, !settings.redirectURIs.contains(redirectURI) {
             throw APIError.invalid("redirectUri", "this redirectUri is not one of PROTALENT_OIDC_REDIRECT_URIS")
         }
-        return try await authorizationRedirect(provider, linking: nil, redirectURI: redirectURI) { url, cookie in
+        return try await authorizationRedirect(provider, linking: nil, redirectURI: redirectURI, overTLS: request.arrivedOverTLS) { url, cookie in
             var response = Response(status: .found, headers: [.location: url, .cacheControl: "no-store"])
             response.setCookie(cookie)
             return response
@@ -85,16 +87,17 @@ struct OIDCController {
     func startLink(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let provider = try provider(context)
-        return try await authorizationRedirect(provider, linking: user.id, redirectURI: nil) { url, cookie in
+        return try await authorizationRedirect(provider, linking: user.id, redirectURI: nil, overTLS: request.arrivedOverTLS) { url, cookie in
             var response = try JSONResponse.json(LinkStart(url: url), headers: JSONResponse.noStore)
             response.setCookie(cookie)
             return response
         }
     }
 
-    /// Remembers a new flow and answers with `answer(authorizationURL, browserCookie)`.
+    /// Remembers a new flow and answers with `answer(authorizationURL, browserCookie)`; the cookie is
+    /// `Secure` when the public URL is `https` or the request came over TLS.
     func authorizationRedirect(
-        _ provider: OIDCProvider, linking: UUID?, redirectURI: String?, _ answer: (String, Cookie) throws -> Response
+        _ provider: OIDCProvider, linking: UUID?, redirectURI: String?, overTLS: Bool, _ answer: (String, Cookie) throws -> Response
     ) async throws -> Response {
         let metadata: OIDCProvider.Metadata
         do { metadata = try await provider.discovery() } catch { throw Self.upstream(error) }
@@ -115,7 +118,7 @@ struct OIDCController {
         // SameSite=Lax: the provider's redirect back is a top-level GET, which Lax cookies accompany.
         let cookie = Cookie(
             name: Self.cookieName, value: browserSecret, maxAge: Int(OIDCFlows.flowLifetime.components.seconds), path: "/auth/oidc",
-            secure: settings.publicURL.hasPrefix("https:"), httpOnly: true, sameSite: .lax
+            secure: overTLS || settings.publicURL.hasPrefix("https:"), httpOnly: true, sameSite: .lax
         )
         return try answer(metadata.authorization_endpoint + separator + query, cookie)
     }
@@ -153,7 +156,9 @@ struct OIDCController {
             let position = try await federation.link(identity, to: userID, principal: .user(userID, .student))
             return JSONResponse.command(position: position)
         }
-        let (pair, position) = try await federation.signIn(provider: flow.provider, token: token)
+        let signedIn = try await federation.signIn(provider: flow.provider, token: token, language: AuthController.language(of: request))
+        if signedIn.role == .admin { alerts.adminSignedIn(signedIn.userID, address: context.peerAddress) }
+        let (pair, position) = (signedIn.pair, signedIn.position)
         if let redirectURI = flow.redirectURI {
             let separator = redirectURI.contains("?") ? "&" : "?"
             var response = JSONResponse.command(status: .found, position: position)

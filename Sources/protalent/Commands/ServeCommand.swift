@@ -18,7 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
         Environment: PROTALENT_DATA_DIR, PROTALENT_HOST, PROTALENT_PORT, PROTALENT_BOOTSTRAP_ADMIN, \
         PROTALENT_PROJECTIONS_DIR, PROTALENT_SERVER_KEY, PROTALENT_MASTER_KEY, PROTALENT_RATE_LIMITS=off \
         (load tests only), PROTALENT_LOG_LEVEL, PROTALENT_LOG_FORMAT=json|text, PROTALENT_REPLICA_OF, PROTALENT_REPLICATION_SECRET (the secret \
-        itself), PROTALENT_ADVERTISE_URL, PROTALENT_SYNC_REPLICAS, PROTALENT_SYNC_TIMEOUT. Flags win over the environment. A cluster: docs/operations.md.
+        itself), PROTALENT_ADVERTISE_URL, PROTALENT_SYNC_REPLICAS, PROTALENT_SYNC_TIMEOUT, PROTALENT_TLS_CERT, PROTALENT_TLS_KEY, PROTALENT_TRUSTED_PROXIES. Flags win over the environment. A cluster: docs/operations.md.
         """
     )
 
@@ -77,6 +77,14 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var syncTimeout: String?
 
+    @Option(
+        name: .customLong("tls-cert"),
+        help: "Serve HTTPS with this PEM certificate (then any intermediates), with --tls-key (or PROTALENT_TLS_CERT).")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "The unencrypted PEM private key of --tls-cert (or PROTALENT_TLS_KEY).")
+    var tlsKey: String?
+
     @OptionGroup var archive: ArchiveOptions
 
     func run() async throws {
@@ -105,6 +113,8 @@ struct ServeCommand: AsyncParsableCommand {
         if environment["PROTALENT_RATE_LIMITS"] == "off" { configuration.rateLimits.enabled = false }
         do {
             configuration.replication = try replicationSettings(environment: environment)
+            configuration.tls = try tlsSettings(environment: environment)
+            configuration.trustedProxies = try TrustedProxies(environment: environment)
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)
@@ -167,7 +177,8 @@ struct ServeCommand: AsyncParsableCommand {
             platform: platform, address: address, limits: limits, logger: logger, extraServices: tracing.map { [$0] } ?? []
         ) { channel in
             let port = channel.localAddress?.port ?? address.port
-            var lines = ["ProTalent is listening on http://\(address.host):\(port)  (API: /openapi.json, health: /health, metrics: /metrics)"]
+            let scheme = platform.configuration.tls == nil ? "http" : "https"
+            var lines = ["ProTalent is listening on \(scheme)://\(address.host):\(port)  (API: /openapi.json, health: /health, metrics: /metrics)"]
             switch platform.replication.standing {
             case .replica:
                 let nodes = platform.configuration.replication.candidateURLs.map(\.absoluteString).joined(separator: ", ")
@@ -239,6 +250,23 @@ struct ServeCommand: AsyncParsableCommand {
         return ReplicationSettings(
             secret: secret, primaryURLs: primaries, advertiseURL: advertised, syncReplicas: replicas, syncTimeout: timeout
         )
+    }
+
+    /// `--tls-cert` and `--tls-key` (or `PROTALENT_TLS_CERT` and `PROTALENT_TLS_KEY`), read and
+    /// checked before anything opens; `nil` without either (plain HTTP).
+    private func tlsSettings(environment: [String: String]) throws -> ServerTLS? {
+        let certificate = (tlsCertificate ?? environment["PROTALENT_TLS_CERT"]).flatMap { $0.isEmpty ? nil : $0 }
+        let key = (tlsKey ?? environment["PROTALENT_TLS_KEY"]).flatMap { $0.isEmpty ? nil : $0 }
+        switch (certificate, key) {
+        case (nil, nil):
+            return nil
+        case (let certificate?, let key?):
+            return try ServerTLS(certificateFile: certificate, keyFile: key)
+        default:
+            throw ValidationError(
+                "--tls-cert and --tls-key go together: give both (or neither, and end TLS at a proxy in front: docs/operations.md)"
+            )
+        }
     }
 
     /// `2s`, `500ms`, `1.5` (seconds): a positive duration, or `nil`.
