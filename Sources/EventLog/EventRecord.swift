@@ -32,12 +32,16 @@ public struct EventMetadata: Sendable, Hashable, Codable {
     public var causationId: UUID?
     /// Who acted: a user id, `system`, or an operator name (at most 65,535 UTF-8 bytes).
     public var actor: String?
+    /// The trace of the command that wrote the event, when it was traced and sampled: the projections
+    /// that apply the event link their spans to it.
+    public var trace: TraceParent?
 
     /// Creates metadata.
-    public init(correlationId: UUID? = nil, causationId: UUID? = nil, actor: String? = nil) {
+    public init(correlationId: UUID? = nil, causationId: UUID? = nil, actor: String? = nil, trace: TraceParent? = nil) {
         self.correlationId = correlationId
         self.causationId = causationId
         self.actor = actor
+        self.trace = trace
     }
 }
 

@@ -56,12 +56,16 @@ public struct AppendResult: Sendable, Hashable {
     public var streamVersions: [String: Int64]
     /// True when every event was already stored and nothing was written (an idempotent retry).
     public var wasDuplicate: Bool
+    /// When the writer took the append and fsynced its batch; `nil` when this call waited for no
+    /// fsync (a retry of events already durable, or a log opened without fsync).
+    public var timing: AppendTiming?
 
     /// Creates a result.
-    public init(firstPosition: Int64, lastPosition: Int64, streamVersions: [String: Int64], wasDuplicate: Bool) {
+    public init(firstPosition: Int64, lastPosition: Int64, streamVersions: [String: Int64], wasDuplicate: Bool, timing: AppendTiming? = nil) {
         self.firstPosition = firstPosition
         self.lastPosition = lastPosition
         self.streamVersions = streamVersions
         self.wasDuplicate = wasDuplicate
+        self.timing = timing
     }
 }

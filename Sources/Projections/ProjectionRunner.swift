@@ -433,7 +433,11 @@ public final class ProjectionRunner: Sendable {
             guard !fresh.isEmpty else { return nil }
             let (prepared, revealFailure) = prepare(fresh, for: progress.withLock { $0.live })
             let last = revealFailure.map { $0.position - 1 } ?? fresh[fresh.index(before: fresh.endIndex)].position
-            if let failure = try storage.apply(prepared, through: last, to: .live) {
+            // Only the live model's batches are traced: a rebuild replays history nobody is waiting on.
+            let failure = try ReadSideSpans.applying(prepared.lazy.map(\.record), projection: projection.name) {
+                try storage.apply(prepared, through: last, to: .live)
+            }
+            if let failure {
                 advance(to: failure.position - 1, failure: failure)
                 return failure
             }

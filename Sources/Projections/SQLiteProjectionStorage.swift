@@ -1,3 +1,4 @@
+import EventSourcing
 public import Foundation
 public import GRDB
 import Synchronization
@@ -128,10 +129,13 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     /// Runs `body` on a read-only connection of the live model: a consistent snapshot, never a
     /// half-built model. Map rows to `Sendable` values inside `body`.
     ///
+    /// Inside a traced request the read is a `query <name>.<query>` span.
+    ///
+    /// - Parameter query: the query's name in its span; by default the calling function's.
     /// - Throws: `ReadModelError.notBuilt` before the first build finishes.
-    public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+    public func read<T: Sendable>(query: String = #function, _ body: @Sendable (Database) throws -> T) throws -> T {
         guard let pool = state.withLock({ $0.live?.pool }) else { throw ReadModelError.notBuilt(name) }
-        return try pool.read(body)
+        return try ReadSideSpans.query(query, readModel: name) { try pool.read(body) }
     }
 
     /// The live model's pool, to hold for several reads (it stays usable after a swap).

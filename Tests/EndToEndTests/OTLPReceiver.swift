@@ -16,9 +16,18 @@ final class OTLPReceiver: @unchecked Sendable {
         var spanID: String
         var parentSpanID: String
         var name: String
+        /// The resource's `service.name`.
+        var service: String
         /// Attribute values as text.
         var attributes: [String: String]
+        /// Start and end, nanoseconds since 1970.
+        var start: UInt64
+        var end: UInt64
         var events: [String]
+        /// When each event happened, nanoseconds since 1970.
+        var eventTimes: [UInt64]
+        /// The spans it links to: trace id and span id (hex).
+        var links: [(traceID: String, spanID: String)]
     }
 
     static let python = ExternalTool.venv("python")
@@ -64,10 +73,18 @@ final class OTLPReceiver: @unchecked Sendable {
         let text = (try? String(contentsOfFile: spansFile, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            func time(_ value: Any?) -> UInt64 { (value as? NSNumber)?.uint64Value ?? 0 }
+            let links = (object["links"] as? [[String: Any]] ?? []).map { link in
+                (traceID: link["trace_id"] as? String ?? "", spanID: link["span_id"] as? String ?? "")
+            }
             return Span(
                 traceID: object["trace_id"] as? String ?? "", spanID: object["span_id"] as? String ?? "",
                 parentSpanID: object["parent_span_id"] as? String ?? "", name: object["name"] as? String ?? "",
-                attributes: (object["attributes"] as? [String: Any] ?? [:]).mapValues { "\($0)" }, events: object["events"] as? [String] ?? []
+                service: object["service"] as? String ?? "",
+                attributes: (object["attributes"] as? [String: Any] ?? [:]).mapValues { "\($0)" },
+                start: time(object["start"]), end: time(object["end"]),
+                events: object["events"] as? [String] ?? [], eventTimes: (object["event_times"] as? [Any] ?? []).map(time),
+                links: links
             )
         }
     }

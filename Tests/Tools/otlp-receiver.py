@@ -5,7 +5,7 @@ Usage: otlp-receiver.py OUTPUT_FILE
 Listens on 127.0.0.1 at a port the kernel picks, writes "listening on PORT" to stdout, then for each
 POST /v1/traces (protobuf ExportTraceServiceRequest, decoded with PyPI's opentelemetry-proto)
 appends one JSON line per span to OUTPUT_FILE: trace_id, span_id, parent_span_id (hex), name, kind,
-attributes, event names and links. Stops on SIGTERM.
+service name, attributes, start and end times, event names and times (nanoseconds since 1970) and links. Stops on SIGTERM.
 """
 import json
 import sys
@@ -46,7 +46,10 @@ class Receiver(BaseHTTPRequestHandler):
                         "kind": span.kind,
                         "service": resource.get("service.name"),
                         "attributes": {a.key: value(a.value) for a in span.attributes},
+                        "start": span.start_time_unix_nano,
+                        "end": span.end_time_unix_nano,
                         "events": [event.name for event in span.events],
+                        "event_times": [event.time_unix_nano for event in span.events],
                         "links": [{"trace_id": l.trace_id.hex(), "span_id": l.span_id.hex()} for l in span.links],
                     }))
         with open(OUTPUT, "a") as output:

@@ -24,6 +24,7 @@ enum MetricCatalog {
     /// The help text of each served metric, by Prometheus name.
     static let help: [String: String] = [
         "hb_requests_total": "HTTP requests answered, by route template, method and status.",
+        "protalent_security_alerts_total": "Security alerts raised by the detectors, by kind (docs/operations.md, \"Security alerts\").",
         "hb_request_errors_total": "HTTP requests answered with an error thrown by a handler, by route, method and status.",
         "http_server_request_duration_seconds": "Time to answer an HTTP request, by route template, method and status.",
         "http_server_active_requests": "HTTP requests being answered now, by method.",

@@ -31,6 +31,11 @@ struct AlertService: Service {
             for alert in earlier.recent { monitor.learn(alert) }
         }
         let alerts = monitor.subscribe()
+        // Every kind served at 0 from the start: the dashboard's panel and a rate() see a series
+        // before the first alert, and `/metrics` names every kind it may count.
+        for kind in SecurityAlerts.Kind.allCases {
+            _ = Counter(label: "protalent_security_alerts_total", dimensions: [("kind", kind.rawValue)])
+        }
         // Both loops end with the task at shutdown (a cancelled log subscription or stream ends).
         try await cancelWhenGracefulShutdown {
             try await withThrowingTaskGroup(of: Void.self) { group in

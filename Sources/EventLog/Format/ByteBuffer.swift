@@ -17,6 +17,11 @@ struct ByteWriter {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
+    /// Writes an integer most significant byte first (a trace context's ids, in the header's order).
+    mutating func write<T: FixedWidthInteger>(bigEndian value: T) {
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+    }
+
     mutating func write(_ raw: some Collection<UInt8>) {
         bytes.append(contentsOf: raw)
     }
@@ -51,6 +56,12 @@ struct ByteReader: ~Copyable {
         let value = buffer.loadUnaligned(fromByteOffset: offset, as: T.self)
         offset += size
         return T(littleEndian: value)
+    }
+
+    /// Reads an integer stored most significant byte first (`.littleEndian` takes back the swap
+    /// `read` made on a big-endian host, leaving the stored bytes as they were loaded).
+    mutating func read<T: FixedWidthInteger>(bigEndian _: T.Type) throws(FormatError) -> T {
+        T(bigEndian: try read(T.self).littleEndian)
     }
 
     mutating func readBytes(_ count: Int) throws(FormatError) -> UnsafeRawBufferPointer {

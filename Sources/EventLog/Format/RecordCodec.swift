@@ -7,8 +7,9 @@ import Foundation
 /// 4   8  stream version
 /// 12  8  timestamp, microseconds since 1970
 /// 20  16 event id
-/// 36  1  flags: bit 0 correlation id, bit 1 causation id, bit 2 actor
+/// 36  1  flags: bit 0 correlation id, bit 1 causation id, bit 2 actor, bit 3 trace context
 ///        [16 correlation id] [16 causation id]       when flagged
+///        [16 trace id, 8 span id, 1 trace flags]     when flagged (big-endian, as in `traceparent`)
 ///     2  stream name length, then UTF-8 bytes
 ///     2  type name length, then UTF-8 bytes
 ///        [2 actor length, then UTF-8 bytes]          when flagged
@@ -30,9 +31,15 @@ enum RecordCodec {
         if event.metadata.correlationId != nil { flags |= 1 }
         if event.metadata.causationId != nil { flags |= 2 }
         if event.metadata.actor != nil { flags |= 4 }
+        if event.metadata.trace != nil { flags |= 8 }
         writer.write(flags)
         if let id = event.metadata.correlationId { writer.write(uuid: id.uuid) }
         if let id = event.metadata.causationId { writer.write(uuid: id.uuid) }
+        if let trace = event.metadata.trace {
+            writer.write(bigEndian: trace.traceID)
+            writer.write(bigEndian: trace.spanID)
+            writer.write(trace.flags)
+        }
         writeShortString(stream, to: &writer)
         writeShortString(event.type, to: &writer)
         if let actor = event.metadata.actor { writeShortString(actor, to: &writer) }
@@ -71,9 +78,10 @@ enum RecordCodec {
             let timestamp = try record.read(Int64.self)
             let eventId = try readUUID(&record)
             let flags = try record.read(UInt8.self)
-            guard flags & ~0b111 == 0 else { throw FormatError("unknown record flags \(flags) in record \(index)") }
+            guard flags & ~0b1111 == 0 else { throw FormatError("unknown record flags \(flags) in record \(index)") }
             let correlation = flags & 1 != 0 ? try readUUID(&record) : nil
             let causation = flags & 2 != 0 ? try readUUID(&record) : nil
+            let trace = flags & 8 != 0 ? try readTrace(&record, index: index) : nil
             let stream = try record.readString(length: Int(try record.read(UInt16.self)))
             let type = try record.readString(length: Int(try record.read(UInt16.self)))
             let actor = flags & 4 != 0 ? try record.readString(length: Int(try record.read(UInt16.self))) : nil
@@ -83,11 +91,20 @@ enum RecordCodec {
             events.append(RecordedEvent(
                 position: firstPosition + Int64(index), stream: stream, streamVersion: version, type: type,
                 eventId: eventId, timestampMicros: timestamp,
-                metadata: EventMetadata(correlationId: correlation, causationId: causation, actor: actor),
+                metadata: EventMetadata(correlationId: correlation, causationId: causation, actor: actor, trace: trace),
                 payload: payload
             ))
         }
         guard reader.remaining == 0 else { throw FormatError("batch payload has \(reader.remaining) bytes after its last record") }
+    }
+
+    private static func readTrace(_ reader: inout ByteReader, index: Int) throws(FormatError) -> TraceParent {
+        let traceID = try reader.read(bigEndian: UInt128.self)
+        let spanID = try reader.read(bigEndian: UInt64.self)
+        guard let trace = TraceParent(traceID: traceID, spanID: spanID, flags: try reader.read(UInt8.self)) else {
+            throw FormatError("record \(index) has a trace context with a zero id")
+        }
+        return trace
     }
 
     private static func readUUID(_ reader: inout ByteReader) throws(FormatError) -> UUID {

@@ -202,6 +202,8 @@ final class LogWriter: @unchecked Sendable {
         var batchRecords: [RecordedEvent] = []
         var published: [LogCore.PublishedBatch] = []
         var waiting: [(Pending, AppendResult)] = []
+        let taken = AppendTiming.now()
+        var timing: AppendTiming?
         let timestamp = max(options.clock(), lastTimestamp)
         lastTimestamp = timestamp
         let lengthBefore = activeLength
@@ -232,13 +234,20 @@ final class LogWriter: @unchecked Sendable {
                 }
             }
             if !batchRecords.isEmpty { published.append(try seal(&raw, records: &batchRecords)) }
-            if !published.isEmpty, options.durability == .fsync, !Self.omitsAppendSync { try syncs.measure(activeFile.syncData) }
+            if !published.isEmpty, options.durability == .fsync, !Self.omitsAppendSync {
+                let sync = try syncs.measure(activeFile.syncData)
+                timing = AppendTiming(taken: taken, syncStarted: sync.started, syncFinished: sync.finished)
+            }
         } catch {
             fail(error, lengthBefore: lengthBefore, waiting: waiting.map { Work.append($0.0) })
             return
         }
         core.publish(published)
-        for (pending, result) in waiting { pending.continuation.resume(returning: .success(result)) }
+        for (pending, result) in waiting {
+            var result = result
+            result.timing = timing
+            pending.continuation.resume(returning: .success(result))
+        }
     }
 
     /// Checks an append against the durable index and this round's overlay.
@@ -264,7 +273,7 @@ final class LogWriter: @unchecked Sendable {
                 }
                 eventCount += 1
                 estimatedBytes += 96 + append.stream.utf8.count + event.type.utf8.count + event.payload.count
-                    + (event.metadata.actor?.utf8.count ?? 0)
+                    + (event.metadata.actor?.utf8.count ?? 0) + (event.metadata.trace == nil ? 0 : 25)
             }
         }
         guard eventCount > 0 else { return .reject(.invalidAppend("an append needs at least one event")) }

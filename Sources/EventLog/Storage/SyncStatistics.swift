@@ -21,13 +21,18 @@ final class SyncCounters: Sendable {
     private let count = Atomic<UInt64>(0)
     private let nanoseconds = Atomic<UInt64>(0)
 
-    /// Runs `sync` and adds its duration to the totals.
-    func measure(_ sync: () throws(LogError) -> Void) throws(LogError) {
+    /// Runs `sync` and adds its duration to the totals; returns when it started and ended on the
+    /// wall clock (the start read once, the end derived from the monotonic duration).
+    @discardableResult
+    func measure(_ sync: () throws(LogError) -> Void) throws(LogError) -> (started: UInt64, finished: UInt64) {
+        let wallStart = AppendTiming.now()
         let start = ContinuousClock.now
         try sync()
         let elapsed = (ContinuousClock.now - start).components
+        let duration = UInt64(elapsed.seconds) * 1_000_000_000 + UInt64(elapsed.attoseconds / 1_000_000_000)
         count.add(1, ordering: .relaxed)
-        nanoseconds.add(UInt64(elapsed.seconds) * 1_000_000_000 + UInt64(elapsed.attoseconds / 1_000_000_000), ordering: .relaxed)
+        nanoseconds.add(duration, ordering: .relaxed)
+        return (wallStart, wallStart + duration)
     }
 
     var snapshot: SyncStatistics {

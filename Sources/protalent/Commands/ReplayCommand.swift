@@ -88,6 +88,7 @@ enum AuditLine {
         if let id = event.metadata.correlationId { metadata["correlationId"] = id.uuidString.lowercased() }
         if let id = event.metadata.causationId { metadata["causationId"] = id.uuidString.lowercased() }
         if let actor = event.metadata.actor { metadata["actor"] = actor }
+        if let trace = event.metadata.trace { metadata["traceparent"] = trace.description }
         object["metadata"] = metadata
         if let payload = try? JSONSerialization.jsonObject(with: Data(event.payload), options: [.fragmentsAllowed]) {
             object["payload"] = payload
