@@ -381,7 +381,24 @@ def run_tantivy(mix, docs, tags, rounds):
     return result
 
 
+def summary(report):
+    """The report as lines to read."""
+    lines = [f"{report['documents']} documents, {report['rounds']} rounds of {report['requests']} searches"]
+    for engine in ("postgresql", "tantivy"):
+        result = report[engine]
+        if "skipped" in result:
+            lines.append(f"{engine}: skipped ({result['skipped']})")
+            continue
+        a = result["all"]
+        lines.append(f"{engine}: p50 {a['p50Millis']:.2f} ms, p99 {a['p99Millis']:.2f} ms, max {a['maxMillis']:.2f} ms over "
+                     f"{a['requests']} requests (load {result['loadSeconds']} s; {result['notes']})")
+        for name, c in result["byClass"].items():
+            lines.append(f"  {name}: p50 {c['p50Millis']:.2f} ms, p99 {c['p99Millis']:.2f} ms")
+    return "\n".join(lines)
+
+
 def main():
+    """search_peers.py DIR [ROUNDS] [--summary]: one JSON object, or lines with --summary."""
     directory, rounds = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 5
     mix, docs, tags = load_export(directory)
     report = {"documents": len(docs), "requests": len(mix["requests"]), "rounds": rounds}
@@ -390,7 +407,7 @@ def main():
             report[name] = runner(mix, docs, tags, rounds)
         except ImportError as error:
             report[name] = {"skipped": str(error)}
-    print(json.dumps(report, sort_keys=True))
+    print(summary(report) if "--summary" in sys.argv[3:] else json.dumps(report, sort_keys=True))
 
 
 if __name__ == "__main__":
