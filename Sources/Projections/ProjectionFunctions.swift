@@ -1,17 +1,20 @@
 public import GRDB
 import GRDBSQLite
 
-/// SQL functions the projection files may call beyond SQLite's own, installed on every connection
-/// that applies a projection (builds and live models). Only where SQLite's own way costs a
-/// rebuild too much: `iso_week` replaces two `strftime` calls with date modifiers and a `printf`
-/// per event in `analytics.sql` (docs/performance.md, "iso_week").
+/// SQL functions the projection files and the read models' queries may call beyond SQLite's own,
+/// installed on every connection of a model (builds, live models and their readers). Only where
+/// SQLite's own way costs a rebuild too much or cannot say it: `iso_week` replaces two `strftime`
+/// calls with date modifiers and a `printf` per event in `analytics.sql` (docs/performance.md,
+/// "iso_week"); `fold` is `TextFolding.fold` (SQLite's `lower` and `LIKE` know no accents).
 public enum ProjectionFunctions {
     /// Installs the functions on `db`.
     public static func install(in db: Database) throws {
-        let code = sqlite3_create_function_v2(db.sqliteConnection, "iso_week", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-                                              nil, isoWeekFunction, nil, nil, nil)
-        guard code == SQLITE_OK else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "could not install iso_week()")
+        for (name, function) in [("iso_week", isoWeekFunction), ("fold", foldFunction)] as [(String, SQLiteFunction)] {
+            let code = sqlite3_create_function_v2(db.sqliteConnection, name, 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                                  nil, function, nil, nil, nil)
+            guard code == SQLITE_OK else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "could not install \(name)()")
+            }
         }
     }
 
@@ -62,13 +65,28 @@ public enum ProjectionFunctions {
     }
 }
 
+private typealias SQLiteFunction = @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?) -> Void
+
 private func isoWeekFunction(_ context: OpaquePointer?, _ count: Int32, _ arguments: UnsafeMutablePointer<OpaquePointer?>?) {
     guard let argument = arguments?[0], let text = sqlite3_value_text(argument),
           let week = ProjectionFunctions.isoWeek(UnsafeBufferPointer(start: text, count: Int(sqlite3_value_bytes(argument)))) else {
         sqlite3_result_null(context)
         return
     }
-    var utf8 = week
+    result(week, context)
+}
+
+/// `fold(text)`: `TextFolding.fold`; NULL stays NULL.
+private func foldFunction(_ context: OpaquePointer?, _ count: Int32, _ arguments: UnsafeMutablePointer<OpaquePointer?>?) {
+    guard let argument = arguments?[0], let text = sqlite3_value_text(argument) else {
+        sqlite3_result_null(context)
+        return
+    }
+    result(TextFolding.fold(String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_value_bytes(argument))), as: UTF8.self)), context)
+}
+
+private func result(_ text: String, _ context: OpaquePointer?) {
+    var utf8 = text
     utf8.withUTF8 { bytes in
         sqlite3_result_text(context, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(bytes.count),
                             sqliteTransient)

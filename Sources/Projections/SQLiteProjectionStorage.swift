@@ -113,7 +113,7 @@ public final class SQLiteProjectionStorage: ProjectionStorage {
     }
 
     /// The `_projection_state` row of a model, `nil` in a file that has none yet.
-    static func fetchState(_ db: Database) throws -> ProjectionState? {
+    public static func fetchState(_ db: Database) throws -> ProjectionState? {
         guard let row = try Row.fetchOne(db, sql: "SELECT version, position, error_position, error_type, error_message FROM _projection_state WHERE id = 1") else {
             return nil
         }

@@ -96,9 +96,21 @@ private func updated(_ build: (inout Profiles.ProfileUpdated) -> Void) -> Profil
     }
 
     @Test func onlyChangedPreferencesAreRecorded() {
-        Given(Profiles.self).when(.setPreferences(userID: user, Profiles.PreferencesUpdate(language: .fr, profileVisibility: .members, emailNotifications: false), by: me, now: now))
+        let chosen = Profiles.Event.preferencesChanged(Profiles.PreferencesChanged(userId: user, language: .fr, at: now))
+        Given(Profiles.self, [chosen])
+            .when(.setPreferences(userID: user, Profiles.PreferencesUpdate(language: .fr, profileVisibility: .members, emailNotifications: false), by: me, now: now))
             .then([.preferencesChanged(Profiles.PreferencesChanged(userId: user, language: nil, profileVisibility: .members, emailNotifications: false, at: now))])
         Given(Profiles.self).when(.setPreferences(userID: user, Profiles.PreferencesUpdate(profileVisibility: .public), by: me, now: now)).then([])
+    }
+
+    /// A new account shows French without anyone choosing it: choosing French is recorded (and
+    /// then, like any unchanged value, not again).
+    @Test func choosingFrenchOnANewAccountIsRecorded() {
+        let chosen = Profiles.Event.preferencesChanged(Profiles.PreferencesChanged(userId: user, language: .fr, at: now))
+        Given(Profiles.self).when(.setPreferences(userID: user, Profiles.PreferencesUpdate(language: .fr), by: me, now: now)).then([chosen])
+        Given(Profiles.self, [chosen]).when(.setPreferences(userID: user, Profiles.PreferencesUpdate(language: .fr), by: me, now: now)).then([])
+        Given(Profiles.self).when(.setPreferences(userID: user, Profiles.PreferencesUpdate(language: .en), by: me, now: now))
+            .then([.preferencesChanged(Profiles.PreferencesChanged(userId: user, language: .en, at: now))])
     }
 
     @Test func theAvatarIsAContentHashOfAnAcceptedImageType() {

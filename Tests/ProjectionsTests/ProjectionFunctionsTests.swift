@@ -30,6 +30,15 @@ import Testing
         #expect(count == 20_454)
     }
 
+    /// `fold` is `TextFolding.fold`: lowercase, accents and ligatures to base letters; NULL stays NULL.
+    @Test func foldLowercasesAndDropsAccents() throws {
+        let database = try Self.database()
+        #expect(try database.read { db in try String.fetchOne(db, sql: "SELECT fold(?)", arguments: ["Santé PUBLIQUE, Œuvre, Ça, Ñandú"]) }
+            == "sante publique, oeuvre, ca, nandu")
+        #expect(try database.read { db in try String.fetchOne(db, sql: "SELECT fold(NULL)") } == nil)
+        #expect(try database.read { db in try Bool.fetchOne(db, sql: "SELECT fold('Génie Civil') LIKE '%genie%'") } == true)
+    }
+
     @Test(arguments: [
         ("2026-11-30T10:00:00.000Z", "2026-W49"), ("2027-01-01", "2026-W53"), ("2021-01-03T12:00:00Z", "2020-W53"),
         ("2024-12-30", "2025-W01"), ("0999-06-15", "0999-W24"),

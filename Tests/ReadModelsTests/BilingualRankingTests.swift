@@ -146,10 +146,9 @@ import Testing
                                         amount: "8000.00", eligibility: .init(educationLevels: [.master]))
         _ = try await world.mentor("Kwame", "Asante", country: "GH", expertise: ["Public health"], languages: ["fr"], timeZone: "Africa/Accra", ratings: [4])
         let profile = Self.profile("Santé publique")
-        // A new account's French is a default, not a choice (choosing it records nothing): this one
-        // chose English, then French.
+        // A new account's French is a default, not a choice: choosing it is recorded, so this one's
+        // reasons are French whatever the request accepts.
         let chosenFrench = try await world.user("Awa", "Diallo", profile)
-        try await world.language(chosenFrench, .en)
         try await world.language(chosenFrench, .fr)
         let chosenEnglish = try await world.user("Binta", "Diallo", profile)
         try await world.language(chosenEnglish, .en)

@@ -180,10 +180,13 @@ import Testing
         try database.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String? ?? "" } }
     }
 
-    /// An empty live model of projection `name`: its schema and its `-- @indexes`.
+    /// An empty live model of projection `name`: its schema and its `-- @indexes`, on a connection
+    /// with the SQL functions every model's connection has (`fold` in the lists' `q`).
     private static func model(_ name: String) throws -> DatabaseQueue {
         let projection = try Projection.load(contentsOf: projections.appendingPathComponent("\(name).sql"))
-        let database = try DatabaseQueue()
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try ProjectionFunctions.install(in: db) }
+        let database = try DatabaseQueue(configuration: configuration)
         try database.write { db in
             try db.execute(sql: projection.definition.schema)
             for index in projection.definition.deferredIndexes { try db.execute(sql: index.sql) }

@@ -25,7 +25,9 @@ extension Profiles {
         case .setPreferences(let userID, let update, let principal, let now):
             try authorize(principal, userID)
             var event = PreferencesChanged(userId: userID, at: now)
-            if let value = update.language, value != state.language { event.language = value }
+            // French is what a new account shows, not a choice: choosing it is recorded (the read
+            // models then know it, and `Accept-Language` no longer decides).
+            if let value = update.language, value != state.language || !state.languageChosen { event.language = value }
             if let value = update.profileVisibility, value != state.profileVisibility { event.profileVisibility = value }
             if let value = update.emailNotifications, value != state.emailNotifications { event.emailNotifications = value }
             return event == PreferencesChanged(userId: userID, at: now) ? [] : [.preferencesChanged(event)]
@@ -128,7 +130,10 @@ extension Profiles {
             if let value = e.city { state.city = text(value.wrapped) }
         case .preferencesChanged(let e):
             state.userID = e.userId
-            if let value = e.language { state.language = value }
+            if let value = e.language {
+                state.language = value
+                state.languageChosen = true
+            }
             if let value = e.profileVisibility { state.profileVisibility = value }
             if let value = e.emailNotifications { state.emailNotifications = value }
         case .avatarSet(let e):

@@ -26,6 +26,8 @@ extension Profiles {
         public var avatarHash: String?
         public var avatarMediaType: String?
         public var language: PreferredLanguage = .fr
+        /// Whether the person chose `language` (a new account shows French without having chosen it).
+        public var languageChosen = false
         public var profileVisibility: ProfileVisibility = .public
         public var emailNotifications = true
 

@@ -59,9 +59,17 @@ enum Audience {
     /// The languages (ISO 639-1) `text` says the item is for.
     static func languages(in text: String) -> Set<String> { said(text).languages }
 
+    /// The regions `text` names, the most precise first.
+    static func regions(in text: String) -> [Region] { said(text).regions.map { regions[$0] } }
+
     /// The most precise region `text` names that holds `country`, or `nil`.
     static func region(in text: String, holding country: String?) -> Region? {
+        region(among: regions(in: text), holding: country)
+    }
+
+    /// The first of `named` (regions a text names, the most precise first) that holds `country`, or `nil`.
+    static func region(among named: [Region], holding country: String?) -> Region? {
         guard let country = country?.uppercased() else { return nil }
-        return said(text).regions.lazy.map { regions[$0] }.first { $0.countries.contains(country) }
+        return named.first { $0.countries.contains(country) }
     }
 }

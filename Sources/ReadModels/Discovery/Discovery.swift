@@ -61,28 +61,46 @@ public struct Discovery: Sendable {
     /// French when neither the profile nor the request says.
     /// - Throws: `DiscoveryError.unknownUser` when there is no such (non-erased) profile.
     public func careers(for userID: UUID, now: Date, limit: Int = 5, language: PreferredLanguage? = nil) throws -> Recommendations {
-        let (profile, candidates) = try matching.read { db in
-            let profile = try Self.require(db, userID)
-            return (profile, try ScholarshipCandidate.eligibleRows(db, for: profile, now: now))
-        }
-        let viewer = SearchViewer(userID: userID)
+        let profile = try matching.read { db in try Self.require(db, userID) }
         var items: [Recommendation] = []
         let titleFrench = (profile.preferredLanguage.flatMap(PreferredLanguage.init(rawValue:)) ?? language ?? .fr) == .fr
+        // A path's mentors, communities and events depend on the search model alone, not on who
+        // asks: kept per generation of the model, and per minute (upcoming events are those of
+        // the minute's start).
+        let minute = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60)
+        let generation = try searcher.generation()
         for ranked in CareerRecommender.rank(CareerCatalog.paths, for: profile, language: profile.language(accepting: language)).prefix(max(limit, 0)) {
-            let words = ranked.path.keywords.joined(separator: " ")
-            var steps: [ItemReference] = []
-            for (kind, open) in [(SearchKind.mentor, nil), (.community, nil), (.event, true)] as [(SearchKind, Bool?)] {
-                let request = SearchRequest(text: words, kinds: [kind], filters: SearchFilters(open: open),
-                                            page: PageRequest(limit: 2), facets: false, matchAnyWord: true)
-                steps += try search(request, viewer: viewer, now: now).page.items.map { ItemReference(id: $0.id, kind: $0.kind.rawValue, title: $0.title) }
+            var steps = try Self.careerSteps.value("\(ranked.path.id) \(minute.timeIntervalSince1970)", at: generation) {
+                try nextSteps(toward: ranked.path, now: minute)
             }
+            // Scholarships: the two soonest deadlines the person is eligible for among those that mention the path.
             let mentioning = try searcher.mentions(of: ranked.path.keywords, kind: .scholarship)
-            steps += candidates.filter { mentioning[$0.id] != nil }.sorted { ($0.deadline, $0.id) < ($1.deadline, $1.id) }.prefix(2)
-                .map { ItemReference(id: $0.id, kind: "scholarship", title: $0.title) }
+            steps += try matching.read { db in
+                try ScholarshipCandidate.earliestEligible(db, for: profile, now: now, among: Array(mentioning.keys), limit: 2)
+            }.map { ItemReference(id: $0.id, kind: "scholarship", title: $0.title) }
             items.append(Recommendation(id: ranked.path.id, kind: "career", title: ranked.path.title(french: titleFrench),
                                         score: ranked.score, reasons: ranked.reasons, nextSteps: steps))
         }
         return Recommendations(items: items, limit: limit)
+    }
+
+    /// The next steps of `careers`, by path and minute, per generation of the search model.
+    private static let careerSteps = GenerationCache<String, [ItemReference]>(limit: 1_000)
+
+    /// Any signed-in member: what next steps show does not depend on who asks (a person's own
+    /// private profile, visible only to them, is no step toward a career for them either).
+    private static let anyMember = SearchViewer(userID: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+
+    /// Two mentors, two communities and two upcoming events in the direction of `path`, as any member sees them.
+    private func nextSteps(toward path: CareerPath, now: Date) throws -> [ItemReference] {
+        let words = path.keywords.joined(separator: " ")
+        var steps: [ItemReference] = []
+        for (kind, open) in [(SearchKind.mentor, nil), (.community, nil), (.event, true)] as [(SearchKind, Bool?)] {
+            let request = SearchRequest(text: words, kinds: [kind], filters: SearchFilters(open: open),
+                                        page: PageRequest(limit: 2), facets: false, matchAnyWord: true)
+            steps += try search(request, viewer: Self.anyMember, now: now).page.items.map { ItemReference(id: $0.id, kind: $0.kind.rawValue, title: $0.title) }
+        }
+        return steps
     }
 
     /// Where `userID` stands: profile completeness, sessions, community activity, fitting

@@ -20,7 +20,7 @@ enum InsightsBuilder {
         let stored = Timestamp.stored(now)
         let monthAgo = Timestamp.stored(now.addingTimeInterval(-30 * 86_400))
         let arguments: StatementArguments = ["user": profile.id, "now": stored, "monthAgo": monthAgo]
-        func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
+        func count(_ sql: String) throws -> Int { try Int.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) ?? 0 }
         let completed = try count(MatchingSQL.completedSessions)
         let upcoming = try count(MatchingSQL.upcomingSessions)
         let memberships = try count(MatchingSQL.memberships)
@@ -28,9 +28,7 @@ enum InsightsBuilder {
         let recent = try count(MatchingSQL.recentPosts)
         let events = try count(MatchingSQL.upcomingEvents)
         let horizon = now.addingTimeInterval(deadlineHorizonDays * 86_400)
-        let deadlines = try ScholarshipCandidate.eligibleRows(db, for: profile, now: now, until: horizon)
-            .sorted { ($0.deadline, $0.id) < ($1.deadline, $1.id) }
-            .prefix(5)
+        let deadlines = try ScholarshipCandidate.earliestEligible(db, for: profile, now: now, until: horizon, limit: 5)
             .map { Insights.Deadline(id: $0.id, title: $0.title, deadline: Timestamp.contract($0.deadline)) }
 
         let say = Phrasebook(language: language)
@@ -47,7 +45,7 @@ enum InsightsBuilder {
         return Insights(
             userId: profile.id, completeness: .init(percent: percent, missing: missing), sessions: .init(completed: completed, upcoming: upcoming),
             communities: .init(memberships: memberships, posts: posts, recentPosts: recent), upcomingEvents: events,
-            deadlines: Array(deadlines), suggestions: suggestions
+            deadlines: deadlines, suggestions: suggestions
         )
     }
 }

@@ -10,6 +10,12 @@ enum MatchingSQL {
           AND s.deadline <= :until
         """
 
+    /// `eligibleScholarships` soonest deadline first, so the first eligible ones are found without reading the rest.
+    static let earliestEligibleScholarships = eligibleScholarships + "\nORDER BY s.deadline, s.id"
+
+    /// `earliestEligibleScholarships` among the ids of the JSON array `:ids`.
+    static let earliestEligibleScholarshipsAmong = eligibleScholarships + "\n  AND s.id IN (SELECT value FROM json_each(:ids))\nORDER BY s.deadline, s.id"
+
     /// Verified mentors with availability whose profile is not private, their name, country and upcoming load.
     static let bookableMentors = """
         SELECT m.mentor_id, p.first_name, p.last_name, p.country, m.expertise, m.languages, m.time_zone, m.rating_sum, m.rating_count,
@@ -45,5 +51,5 @@ enum MatchingSQL {
         """
 
     /// Every query, for the query-plan test.
-    static let all = [eligibleScholarships, bookableMentors, profile, completedSessions, upcomingSessions, memberships, posts, recentPosts, upcomingEvents]
+    static let all = [eligibleScholarships, earliestEligibleScholarships, bookableMentors, profile, completedSessions, upcomingSessions, memberships, posts, recentPosts, upcomingEvents]
 }

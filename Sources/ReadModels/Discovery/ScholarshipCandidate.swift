@@ -46,8 +46,32 @@ struct ScholarshipCandidate: Sendable {
     /// (`ScholarshipEligibility`), accent-insensitively.
     /// `until` bounds the deadline (insights only want those closing soon).
     static func eligibleRows(_ db: Database, for profile: StudentProfile, now: Date, until: Date = .distantFuture) throws -> [ScholarshipCandidate] {
-        try Row.fetchAll(db, sql: MatchingSQL.eligibleScholarships, arguments: ["now": Timestamp.stored(now), "until": Timestamp.stored(min(until, Date(timeIntervalSince1970: 253_402_300_799))), "level": profile.level, "country": profile.country])
-        .map(ScholarshipCandidate.init(row:))
-        .filter { [stems = StemCache()] in ScholarshipEligibility.violation(of: $0, for: profile, now: now, stems: stems) == nil }
+        try Row.fetchAll(db.cachedStatement(sql: MatchingSQL.eligibleScholarships), arguments: sqlArguments(profile, now: now, until: until))
+            .map(ScholarshipCandidate.init(row:))
+            .filter { [stems = StemCache()] in ScholarshipEligibility.violation(of: $0, for: profile, now: now, stems: stems) == nil }
+    }
+
+    /// The first `limit` of `eligibleRows` by deadline (then id), among `ids` when given: rows are
+    /// read in deadline order until the `limit`-th eligible one, not all of them.
+    static func earliestEligible(_ db: Database, for profile: StudentProfile, now: Date, until: Date = .distantFuture,
+                                 among ids: [String]? = nil, limit: Int) throws -> [ScholarshipCandidate] {
+        guard limit > 0, ids?.isEmpty != true else { return [] }
+        var arguments = sqlArguments(profile, now: now, until: until)
+        if let ids { arguments += ["ids": String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)] }
+        let sql = ids == nil ? MatchingSQL.earliestEligibleScholarships : MatchingSQL.earliestEligibleScholarshipsAmong
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        let stems = StemCache()
+        var found: [ScholarshipCandidate] = []
+        while found.count < limit, let row = try rows.next() {
+            let candidate = ScholarshipCandidate(row: row)
+            if ScholarshipEligibility.violation(of: candidate, for: profile, now: now, stems: stems) == nil { found.append(candidate) }
+        }
+        return found
+    }
+
+    /// The arguments of `MatchingSQL.eligibleScholarships` for `profile`.
+    private static func sqlArguments(_ profile: StudentProfile, now: Date, until: Date) -> StatementArguments {
+        ["now": Timestamp.stored(now), "until": Timestamp.stored(min(until, Date(timeIntervalSince1970: 253_402_300_799))),
+         "level": profile.level, "country": profile.country]
     }
 }

@@ -37,28 +37,24 @@ enum ScholarshipRecommender {
         let stems = StemCache()
         let scored = candidates.compactMap { scholarship -> Scored? in
             // Hard requirements, checked again here: an ineligible scholarship never gets a score.
-            guard ScholarshipEligibility.violation(of: scholarship, for: profile, now: now, stems: stems) == nil,
-                  let deadline = Timestamp.parse(scholarship.deadline)
-            else { return nil }
+            guard ScholarshipEligibility.violation(of: scholarship, for: profile, now: now, stems: stems) == nil else { return nil }
+            // What does not depend on the student is computed once per scholarship, not per request.
+            let features = ScholarshipFeatures.of(scholarship)
+            guard let deadline = features.deadline else { return nil }
             let matched = Array((mentions[scholarship.id] ?? []).prefix(5))
-            let text = ([scholarship.title, scholarship.description] + scholarship.preferences).joined(separator: " ")
-            let itemCodes = FieldCodes.codes(in: scholarship.fields).union(FieldCodes.codes(in: text, description: true))
-            let (closeness, close) = Topicality.closest(profileCodes, itemCodes)
+            let (closeness, close) = Topicality.closest(profileCodes, features.codes)
             let topical = Topicality.topical(closeness: closeness, mentions: matched.count)
 
-            let languages = Audience.languages(in: text).filter(spoken.contains).sorted()
-            let region = Audience.region(in: text, holding: profile.country)
+            let languages = features.languages.filter(spoken.contains).sorted()
+            let region = Audience.region(among: features.regions, holding: profile.country)
             let targets = (scholarship.levels.isEmpty ? 0 : 1) + (scholarship.countries.isEmpty ? 0 : 1)
                 + (languages.isEmpty ? 0 : 1) + (region == nil ? 0 : 1)
 
-            let met = scholarship.preferences.filter { preference in
-                let own = stems(preference)
-                return !own.isEmpty && own.isSubset(of: profileStems)
-            }
+            let met = zip(scholarship.preferences, features.preferenceStems).filter { !$0.1.isEmpty && $0.1.isSubset(of: profileStems) }.map(\.0)
             let preferences = scholarship.preferences.isEmpty ? 0.5 : Double(met.count) / Double(scholarship.preferences.count)
             let days = max(0, deadline.timeIntervalSince(now) / 86_400)
             let proximity = 1 - min(days, horizonDays) / horizonDays
-            let amount = scholarship.amount.flatMap(Double.init).map { min(1, log10(1 + $0) / log10(1 + fullAmount)) } ?? 0
+            let amount = features.amount.map { min(1, log10(1 + $0) / log10(1 + fullAmount)) } ?? 0
             var generic = deadlineShare * proximity + amountShare * amount + preferencesShare * preferences
             if scholarship.applicationFee != nil { generic *= feeFactor }
             let score = Topicality.score(topical: topical, targeting: Topicality.targeting(targets), generic: generic)

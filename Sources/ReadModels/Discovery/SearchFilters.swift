@@ -48,6 +48,12 @@ public struct SearchFilters: Sendable, Hashable {
         self.online = online
     }
 
+    /// The values a tag filter accepts: a field filter also takes the field's name in the other
+    /// language ("Informatique", "Computer Science").
+    static func values(of tag: (facet: String, value: String)) -> [String] {
+        [tag.value] + (tag.facet == "field" ? BilingualTerms.equivalents(of: tag.value) : [])
+    }
+
     /// The tag filters, as (facet, value) pairs, empty values ignored.
     var tags: [(facet: String, value: String)] {
         let pairs: [(String, String?)] = [

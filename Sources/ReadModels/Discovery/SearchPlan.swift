@@ -33,8 +33,7 @@ struct SearchPlan {
 
         let filters = request.filters
         for (index, tag) in filters.tags.enumerated() {
-            // A field filter also takes the field's name in the other language ("Informatique", "Computer Science").
-            let values = [tag.value] + (tag.facet == "field" ? BilingualTerms.equivalents(of: tag.value) : [])
+            let values = SearchFilters.values(of: tag)
             let names = values.indices.map { ":value\(index)_\($0)" }
             conditions.append("d.doc IN (SELECT doc FROM tags WHERE facet = :facet\(index) AND value IN (\(names.joined(separator: ", ")), '*'))")
             arguments["facet\(index)"] = tag.facet

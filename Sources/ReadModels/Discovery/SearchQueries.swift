@@ -30,11 +30,12 @@ public struct SearchQueries: Sendable {
             func count(_ row: Row) {
                 counts[row["facet"] as String, default: []].append(FacetCount(value: row["value"], count: row["n"]))
             }
-            for row in try Row.fetchAll(db, sql: page.sql, arguments: page.arguments) {
+            // Prepared once per connection and shape of search (the text and values are arguments).
+            for row in try Row.fetchAll(db.cachedStatement(sql: page.sql), arguments: page.arguments) {
                 if combined, row["part"] as Int == 1 { count(row); continue }
                 if let entry = Self.entry(row) { entries.append(entry) }
             }
-            if let facets { for row in try Row.fetchAll(db, sql: facets.sql, arguments: facets.arguments) { count(row) } }
+            if let facets { for row in try Row.fetchAll(db.cachedStatement(sql: facets.sql), arguments: facets.arguments) { count(row) } }
             var total: Int?
             if request.facets {
                 for key in counts.keys { counts[key]?.sort { ($0.count, $1.value) > ($1.count, $0.value) } }
@@ -80,16 +81,29 @@ public struct SearchQueries: Sendable {
             guard !variants.isEmpty else { continue }
             built.append((phrase, "kind : \"\(kind.rawValue)\" AND \(titles ? "{title body}" : "body") : (\(variants.joined(separator: " OR ")))"))
         }
-        let queries = built
-        guard !queries.isEmpty else { return [:] }
-        return try storage.read { db in
-            var found: [String: [String]] = [:]
-            for query in queries {
-                let refs = try String.fetchAll(db, sql: "SELECT d.ref FROM search JOIN docs d ON d.doc = search.rowid WHERE search MATCH ?",
-                                               arguments: [query.match])
-                for ref in refs { found[ref, default: []].append(query.phrase) }
+        guard !built.isEmpty else { return [:] }
+        let generation = try generation()
+        var found: [String: [String]] = [:]
+        for query in built {
+            // The documents of one phrase depend on the model alone: kept until it moves.
+            let refs = try Self.mentioning.value(query.match, at: generation) {
+                try storage.read { db in try String.fetchAll(db.cachedStatement(sql: Self.mentionSQL), arguments: [query.match]) }
             }
-            return found
+            for ref in refs { found[ref, default: []].append(query.phrase) }
         }
+        return found
+    }
+
+    private static let mentionSQL = "SELECT d.ref FROM search JOIN docs d ON d.doc = search.rowid WHERE search MATCH ?"
+
+    /// The item ids each `mentions` expression matches, per generation of the model.
+    private static let mentioning = GenerationCache<String, [String]>()
+
+    /// Where the model stands — its file, version and checkpoint position — to key what depends
+    /// on its contents alone (`GenerationCache`). Read before the answer it keys.
+    func generation() throws -> String {
+        let file = storage.liveFile ?? ""
+        let state = try storage.read { db in try SQLiteProjectionStorage.fetchState(db) }
+        return "\(storage.directory.path)/\(file)@\(state?.version ?? ""):\(state?.position ?? -1)"
     }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import Projections
 
 /// The `WHERE` of a keyset-paged list: filters and the cursor's position, in bound arguments.
 ///
@@ -14,12 +15,13 @@ struct ListQuery {
     }
 
     /// Adds "`text`, or one of its other-language versions (`BilingualTerms.equivalents`: "santé
-    /// publique" or "public health"), appears in one of `columns`" (plain, escaped substrings);
-    /// nothing when `text` is nil or empty.
+    /// publique" or "public health"), appears in one of `columns`" (plain, escaped substrings,
+    /// accents and case ignored on both sides: `fold`, `ProjectionFunctions`); nothing when `text`
+    /// is nil or empty.
     mutating func contains(_ text: String?, in columns: [String]) {
         guard let text, !text.isEmpty else { return }
-        let patterns = ([text] + BilingualTerms.equivalents(of: text)).map(QueryText.containsPattern)
-        let tests = patterns.flatMap { _ in columns.map { #"\#($0) LIKE ? ESCAPE '\'"# } }
+        let patterns = ([text] + BilingualTerms.equivalents(of: text)).map { QueryText.containsPattern(TextFolding.fold($0)) }
+        let tests = patterns.flatMap { _ in columns.map { #"fold(\#($0)) LIKE ? ESCAPE '\'"# } }
         require("(" + tests.joined(separator: " OR ") + ")", patterns.flatMap { pattern in columns.map { _ in pattern } })
     }
 

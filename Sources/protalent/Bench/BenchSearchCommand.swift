@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import EventSourcing
 import Foundation
+import GRDB
 import Logging
 import Projections
 import ReadModels
@@ -19,6 +20,7 @@ struct BenchSearchCommand: AsyncParsableCommand {
     @Option(help: "Students whose recommendations are timed.") var students: Int = 50
     @Option(help: "The directory of projection .sql files.") var projections: String = "./projections"
     @Flag(help: "Print one JSON object.") var json = false
+    @Option(help: "Also write the search model and the query mix to this directory, for scripts/load/search-peers.") var export: String?
 
     func validate() throws {
         guard documents >= 100, rounds >= 1, students >= 1 else { throw ValidationError("--documents must be at least 100, --rounds and --students at least 1") }
@@ -122,6 +124,7 @@ struct BenchSearchCommand: AsyncParsableCommand {
             ("filtered list", SearchRequest(kinds: [.mentor], filters: .init(language: "en"))),
             ("filtered list", SearchRequest(kinds: [.post])),
         ]
+        if let export { try Self.export(search, requests: requests, now: now, to: export) }
         let member = SearchViewer(userID: corpus.students.first)
         var samples: [Sample] = []
         var byClass: [String: [Sample]] = [:]
@@ -166,6 +169,23 @@ struct BenchSearchCommand: AsyncParsableCommand {
         print(report.search.line("search, all queries"))
         for name in byClass.keys.sorted() { print(report.searchByClass[name]!.line("  \(name)")) }
         for name in recommendations.keys.sorted() { print(report.recommendations[name]!.line("recommendation \(name)")) }
+    }
+
+    /// What `scripts/load/search-peers` needs to run the same searches on the same documents:
+    /// `search.sqlite` (a copy of the live model) and `queries.json` (each search of the mix as
+    /// `PortableSearch`, with its class).
+    static func export(_ search: SQLiteProjectionStorage, requests: [(String, SearchRequest)], now: Date, to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        guard let reader = search.reader else { throw ReadModelError.notBuilt("search") }
+        try reader.backup(to: DatabaseQueue(path: directory + "/search.sqlite"))
+        var list: [[String: Any]] = []
+        for (name, request) in requests {
+            guard var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(PortableSearch(request))) as? [String: Any] else { continue }
+            object["class"] = name
+            list.append(object)
+        }
+        let mix: [String: Any] = ["now": PortableSearch.stored(now), "requests": list]
+        try JSONSerialization.data(withJSONObject: mix, options: [.sortedKeys]).write(to: URL(fileURLWithPath: directory + "/queries.json"))
     }
 
     /// The one-minute load average: how shared the machine was while measuring.
