@@ -21,13 +21,16 @@ final class SyncCounters: Sendable {
     private let count = Atomic<UInt64>(0)
     private let nanoseconds = Atomic<UInt64>(0)
 
-    /// Runs `sync` and adds its duration to the totals.
-    func measure(_ sync: () throws(LogError) -> Void) throws(LogError) {
+    /// Runs `sync`, adds its duration to the totals and returns it (nanoseconds).
+    @discardableResult
+    func measure(_ sync: () throws(LogError) -> Void) throws(LogError) -> UInt64 {
         let start = ContinuousClock.now
         try sync()
         let elapsed = (ContinuousClock.now - start).components
+        let nanos = UInt64(elapsed.seconds) * 1_000_000_000 + UInt64(elapsed.attoseconds / 1_000_000_000)
         count.add(1, ordering: .relaxed)
-        nanoseconds.add(UInt64(elapsed.seconds) * 1_000_000_000 + UInt64(elapsed.attoseconds / 1_000_000_000), ordering: .relaxed)
+        nanoseconds.add(nanos, ordering: .relaxed)
+        return nanos
     }
 
     var snapshot: SyncStatistics {
