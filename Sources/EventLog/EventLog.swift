@@ -51,8 +51,9 @@ public final class EventLog: Sendable {
         let lock = try FileDescriptor.open(directory + "/LOCK", writable: true, create: true)
         guard try lock.tryLockExclusive() else { throw LogError.locked(path: directory) }
         try removeTemporaryFiles(in: directory)
+        try DictionaryFile.adopt(options.dictionary, inLog: directory)
         let opened = try LogOpener.open(directory: directory, writable: true)
-        let core = LogCore(index: opened.index, cachedBatches: options.cachedBatches)
+        let core = LogCore(index: opened.index, cachedBatches: options.cachedBatches, dictionary: opened.dictionary)
         let writer = try LogWriter(core: core, directory: directory, options: options, opened: opened)
         writer.start()
         return EventLog(directory: directory, core: core, writer: writer, lock: lock, recovery: opened.report, isReplica: options.isReplica)
@@ -67,7 +68,7 @@ public final class EventLog: Sendable {
             throw LogError.io("open", path: directory, errno: ENOENT)
         }
         let opened = try LogOpener.open(directory: directory, writable: false)
-        let core = LogCore(index: opened.index, cachedBatches: cachedBatches)
+        let core = LogCore(index: opened.index, cachedBatches: cachedBatches, dictionary: opened.dictionary)
         core.markClosed() // nothing will be appended through this opener: subscriptions end at the head
         return EventLog(directory: directory, core: core, writer: nil, lock: nil, recovery: opened.report)
     }

@@ -20,6 +20,15 @@ public struct EventLogOptions: Sendable {
     /// The active segment is zero-filled this far ahead of its tail (default 4 MiB; 0 turns it off),
     /// so that `fdatasync` after a batch finds no file-size change to journal.
     public var zeroFillStep: Int = 4 << 20
+    /// The LZ4 dictionary a log gets when it has none yet (stored as `lz4.dict` on open; a log
+    /// that has one keeps its own). With compression level 0, batches are then compressed against
+    /// it (codec 2), which shrinks small batches most. Default `nil`: no dictionary.
+    public var dictionary: LogDictionary?
+    /// Whether the writer, after a round that answered several appends, waits (at most half an
+    /// fsync) for as many to queue again before writing the next round, so closed-loop writers
+    /// share one fsync instead of splitting into a small round and a large one (default true; a
+    /// lone appender is never delayed). Off only to measure what it brings (`bench log --no-gather`).
+    public var gatherRounds: Bool = true
     /// When appends are acknowledged.
     public var durability: Durability = .fsync
     /// Decoded batches kept in memory for readers and subscribers (default 256: live readers need

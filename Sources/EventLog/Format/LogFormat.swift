@@ -1,7 +1,12 @@
 /// Constants and fixed layouts of the on-disk format (`docs/log-format.md` is the prose version).
 enum LogFormat {
-    /// The format version written by this code. Readers accept every version up to this one.
-    static let version: UInt16 = 1
+    /// The newest format version this code reads and writes. Readers accept every version up to it.
+    /// Version 2 adds codec 2 (LZ4 with the log's dictionary); a version-1 segment never holds it.
+    static let version: UInt16 = 2
+
+    /// The version of the segments a writer creates: 2 in a log with a dictionary, else 1, so a
+    /// log without one stays readable by version-1 readers.
+    static func version(dictionary: LogDictionary?) -> UInt16 { dictionary == nil ? 1 : 2 }
 
     static let segmentMagic: [UInt8] = Array("PROTALOG".utf8)
     static let segmentHeaderSize = 64
@@ -23,10 +28,12 @@ enum LogFormat {
     }
 }
 
-/// Codec of a batch payload: raw or LZ4 block.
+/// Codec of a batch payload: raw, LZ4 block, or LZ4 block against the log's dictionary.
 enum BatchCodec: UInt8 {
     case none = 0
     case lz4Block = 1
+    /// Since format version 2: the header's reserved field carries the dictionary's tag.
+    case lz4Dictionary = 2
 }
 
 /// The 64-byte header at the start of every segment file.
@@ -89,9 +96,9 @@ struct SegmentHeader: Equatable {
 /// 0   4  magic "PTB1"
 /// 4   4  stored length (payload bytes that follow the header)
 /// 8   4  raw length (payload bytes after decompression)
-/// 12  1  codec (0 raw, 1 LZ4 block)
+/// 12  1  codec (0 raw, 1 LZ4 block, 2 LZ4 block with the log's dictionary)
 /// 13  1  flags (0)
-/// 14  2  reserved (0)
+/// 14  2  dictionary tag with codec 2 (`LogDictionary.tag`), else reserved (0)
 /// 16  8  first position
 /// 24  4  record count
 /// 28  4  CRC-32C of header bytes 0..<28, header bytes 32..<64, then the stored payload
@@ -101,6 +108,8 @@ struct BatchHeader: Equatable {
     var storedLength: UInt32
     var rawLength: UInt32
     var codec: BatchCodec
+    /// The dictionary's tag when `codec` is `.lz4Dictionary`, else 0.
+    var dictionaryTag: UInt16 = 0
     var firstPosition: Int64
     var recordCount: UInt32
     var checksum: UInt32
@@ -117,7 +126,7 @@ struct BatchHeader: Equatable {
         writer.write(rawLength)
         writer.write(codec.rawValue)
         writer.write(UInt8(0))
-        writer.write(UInt16(0))
+        writer.write(dictionaryTag)
         writer.write(firstPosition)
         writer.write(recordCount)
         return writer.bytes
@@ -143,7 +152,9 @@ struct BatchHeader: Equatable {
         let codecByte = try reader.read(UInt8.self)
         let flags = try reader.read(UInt8.self)
         let reserved = try reader.read(UInt16.self)
-        guard flags == 0, reserved == 0 else { throw FormatError("unknown batch flags \(flags) or reserved bits \(reserved)") }
+        guard flags == 0, reserved == 0 || codecByte == BatchCodec.lz4Dictionary.rawValue else {
+            throw FormatError("unknown batch flags \(flags) or reserved bits \(reserved)")
+        }
         let first = try reader.read(Int64.self)
         let count = try reader.read(UInt32.self)
         let checksum = try reader.read(UInt32.self)
@@ -154,7 +165,7 @@ struct BatchHeader: Equatable {
         }
         guard count > 0, first >= 1 else { throw FormatError("invalid batch position range (first \(first), count \(count))") }
         return BatchHeader(
-            storedLength: stored, rawLength: raw, codec: codec, firstPosition: first,
+            storedLength: stored, rawLength: raw, codec: codec, dictionaryTag: reserved, firstPosition: first,
             recordCount: count, checksum: checksum, chainHash: chain
         )
     }

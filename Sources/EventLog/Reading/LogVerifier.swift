@@ -47,6 +47,14 @@ public enum LogVerifier {
         var expectedBase: Int64 = 1
         var streamVersions: [String: Int64] = [:]
         var eventIds = Set<UUID>()
+        let dictionary: LogDictionary?
+        switch try DictionaryFile.read(fromLog: directory) {
+        case .success(let stored):
+            dictionary = stored
+        case .failure(let damage):
+            report.fault = .init(file: DictionaryFile.path(inLog: directory), offset: damage.offset, position: 1, reason: damage.description)
+            return report
+        }
         for (ordinal, segment) in segments.enumerated() {
             let isLast = ordinal == segments.count - 1
             report.segments += 1
@@ -54,7 +62,7 @@ public enum LogVerifier {
             var recordFault: VerificationReport.Fault?
             let scan: SegmentScanner.Result
             do {
-                scan = try SegmentScanner.scan(bytes, previousChainHash: previousChain) { batch, records in
+                scan = try SegmentScanner.scan(bytes, previousChainHash: previousChain, dictionary: dictionary) { batch, records in
                     guard recordFault == nil else { return }
                     for record in records {
                         let expected = (streamVersions[record.stream] ?? 0) + 1

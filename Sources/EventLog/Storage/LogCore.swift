@@ -21,10 +21,13 @@ final class LogCore: Sendable {
 
     let state: Mutex<State>
     let cache: BatchCache
+    /// The log's LZ4 dictionary (`lz4.dict`), if it has one: codec-2 batches decode against it.
+    let dictionary: LogDictionary?
 
-    init(index: LogIndex, cachedBatches: Int) {
+    init(index: LogIndex, cachedBatches: Int, dictionary: LogDictionary?) {
         state = Mutex(State(index: index))
         cache = BatchCache(capacity: cachedBatches)
+        self.dictionary = dictionary
     }
 
     var head: Int64 { state.withLock { $0.index.head } }
@@ -116,7 +119,7 @@ final class LogCore: Sendable {
                 let header = try SegmentScanner.checkBatch(
                     raw, at: 0, expectedPosition: location.firstPosition, previousChainHash: nil, hasher: nil
                 )
-                try SegmentScanner.decodePayload(raw, batch: header, at: 0, into: &events)
+                try SegmentScanner.decodePayload(raw, batch: header, at: 0, dictionary: dictionary, into: &events)
             }
         }
         if case .failure(let error) = decoded {

@@ -51,6 +51,10 @@ enum LogOpener {
         var lastTimestamp: Int64
         /// Sealed segments loaded from their index files, whose event ids are not in `index` yet.
         var sealedIndexes: [SegmentIndexFile] = []
+        /// The log's LZ4 dictionary (`lz4.dict`), if it has one.
+        var dictionary: LogDictionary?
+        /// The active segment's format version (codec 2 only goes into version-2 segments).
+        var activeFormatVersion = LogFormat.version
     }
 
     static func segmentPaths(in directory: String) throws(LogError) -> [(base: Int64, path: String)] {
@@ -73,6 +77,7 @@ enum LogOpener {
 
     static func open(directory: String, writable: Bool) throws(LogError) -> Opened {
         var opened = Opened(index: LogIndex(), activeSegmentIndex: nil, report: RecoveryReport(), lastTimestamp: 0)
+        opened.dictionary = try DictionaryFile.load(fromLog: directory)
         let segments = try segmentPaths(in: directory)
         var expectedBase: Int64 = 1
         var previousChain = LogFormat.zeroHash
@@ -121,7 +126,7 @@ enum LogOpener {
             var lastTimestamp = opened.lastTimestamp
             let scan: SegmentScanner.Result
             do {
-                scan = try SegmentScanner.scan(bytes, previousChainHash: previousChain) { batch, records in
+                scan = try SegmentScanner.scan(bytes, previousChainHash: previousChain, dictionary: opened.dictionary) { batch, records in
                     segmentIndex.add(batchAt: batch.offset, header: batch.header, records: records.lazy.map { ($0.eventId, $0.stream, $0.streamVersion) })
                     if let last = records.last { lastTimestamp = max(lastTimestamp, last.timestampMicros) }
                 }
@@ -157,6 +162,7 @@ enum LogOpener {
             expectedBase = scan.nextPosition
             if isLast {
                 opened.activeSegmentIndex = segmentIndex
+                opened.activeFormatVersion = scan.header.formatVersion
             } else {
                 opened.report.rebuiltIndexes.append(segment.path)
                 if writable {

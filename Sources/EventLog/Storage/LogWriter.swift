@@ -8,7 +8,7 @@ import Synchronization
 /// A thread rather than a task, because `fdatasync` blocks: on the cooperative pool (two threads on
 /// this machine) it would stall every request while the disk works.
 final class LogWriter: @unchecked Sendable {
-    // Safety of @unchecked Sendable: `queue` and `stopping` are only touched under `condition`;
+    // Safety of @unchecked Sendable: `queue`, `stopping` and `gatherUntil` are only touched under `condition`;
     // every other stored `var` is touched only by the writer thread once `start()` has run, or by
     // `stop()` after that thread has finished (it waits on `finished`).
 
@@ -46,6 +46,11 @@ final class LogWriter: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var queue: [Work] = []
+    /// While the writer gathers a round (see `takeRound`): the queue length that wakes it early.
+    private var gatherUntil = Int.max
+    /// Appends the last round acknowledged, and how long its fsync took: the next round's gathering.
+    private var lastRoundAppends = 0
+    private var lastSyncNanos: UInt64 = 0
     private var stopping = false
     private let finished = DispatchSemaphore(value: 0)
     private let indexWrites = DispatchQueue(label: "protalent.log.segment-index")
@@ -56,6 +61,11 @@ final class LogWriter: @unchecked Sendable {
     private let directory: String
     private let options: EventLogOptions
     private let hasher = SHA256Chain()
+    /// LZ4 primed with the log's dictionary, when the log has one.
+    private let compressor: LZ4DictionaryCompressor?
+    /// Whether the active segment may hold codec-2 batches: a version-1 segment (written before
+    /// dictionaries) keeps codec 1 until the next segment starts.
+    private var activeTakesDictionary: Bool
     private var activeFile: FileDescriptor
     private var activeOrdinal: Int32
     private var activeLength: Int
@@ -79,13 +89,17 @@ final class LogWriter: @unchecked Sendable {
         nextPosition = opened.index.head + 1
         lastTimestamp = opened.lastTimestamp
         pendingEventIds = opened.sealedIndexes
+        compressor = core.dictionary.map(LZ4DictionaryCompressor.init)
+        activeTakesDictionary = opened.activeFormatVersion >= 2
         if let last = opened.index.segments.last, let index = opened.activeSegmentIndex {
             activeFile = try FileDescriptor.open(last.path, writable: true)
             activeOrdinal = Int32(opened.index.segments.count - 1)
             activeLength = last.length
             activeIndex = index
         } else {
-            let segment = try Self.createSegment(directory: directory, basePosition: 1, previousChainHash: LogFormat.zeroHash)
+            let segment = try Self.createSegment(
+                directory: directory, basePosition: 1, previousChainHash: LogFormat.zeroHash, version: LogFormat.version(dictionary: core.dictionary)
+            )
             core.addSegment(segment.state)
             activeFile = segment.writer
             activeOrdinal = 0
@@ -117,7 +131,9 @@ final class LogWriter: @unchecked Sendable {
             return
         }
         queue.append(work)
-        condition.signal()
+        // The writer waits for the first item, or while gathering for `gatherUntil` of them: waking
+        // it for each straggler would cost a context switch per append.
+        if queue.count == 1 || queue.count >= gatherUntil { condition.signal() }
         condition.unlock()
     }
 
@@ -139,13 +155,8 @@ final class LogWriter: @unchecked Sendable {
     private func run() {
         loadEventIds()
         while true {
-            condition.lock()
-            while queue.isEmpty && !stopping { condition.wait() }
-            let work = queue
-            queue.removeAll(keepingCapacity: true)
-            let done = stopping && work.isEmpty
-            condition.unlock()
-            if done { break }
+            let work = takeRound()
+            if work.isEmpty { break }
             // A log takes either appends or replicated batches (`EventLog` checks which), so the
             // two kinds never interleave in one round and their order between kinds is moot.
             var appends: [Pending] = []
@@ -160,6 +171,31 @@ final class LogWriter: @unchecked Sendable {
             if !replicated.isEmpty { process(replicated) }
         }
         finished.signal()
+    }
+
+    /// Waits for work and takes all of it; empty once stopping with nothing left.
+    ///
+    /// Gathering: the appenders the last round answered usually come straight back, but one by one,
+    /// and the first to arrive would otherwise be written alone and cost a whole fsync, the others
+    /// waiting for the next (rounds of 64 writers alternated between a few appends and the rest).
+    /// So when the last round answered more than one append, the writer waits until as many are
+    /// queued again, or for at most half its last fsync, whichever comes first. A lone appender
+    /// (last round of one) is written at once, as before. Durability is unchanged: nothing is
+    /// acknowledged before its fsync.
+    private func takeRound() -> [Work] {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty && !stopping { condition.wait() }
+        if options.gatherRounds, lastRoundAppends > 1, queue.count < lastRoundAppends, !stopping {
+            let wait = min(Double(lastSyncNanos) / 2e9, 0.001)
+            let deadline = Date(timeIntervalSinceNow: wait)
+            gatherUntil = lastRoundAppends
+            while queue.count < lastRoundAppends, !stopping, condition.wait(until: deadline) {}
+            gatherUntil = Int.max
+        }
+        let work = queue
+        queue.removeAll(keepingCapacity: true)
+        return work
     }
 
     /// Loads the sealed segments' event ids into the index. Done here rather than in `open` so the
@@ -236,6 +272,7 @@ final class LogWriter: @unchecked Sendable {
             if !batchRecords.isEmpty { published.append(try seal(&raw, records: &batchRecords)) }
             if !published.isEmpty, options.durability == .fsync, !Self.omitsAppendSync {
                 let sync = try syncs.measure(activeFile.syncData)
+                lastSyncNanos = sync.finished - sync.started
                 timing = AppendTiming(taken: taken, syncStarted: sync.started, syncFinished: sync.finished)
             }
         } catch {
@@ -243,6 +280,7 @@ final class LogWriter: @unchecked Sendable {
             return
         }
         core.publish(published)
+        lastRoundAppends = waiting.count
         for (pending, result) in waiting {
             var result = result
             result.timing = timing
@@ -370,7 +408,8 @@ final class LogWriter: @unchecked Sendable {
         if activeLength >= options.segmentSize, !activeIndex.batches.isEmpty { try roll() }
         let sealed = BatchPayload.seal(
             raw: raw.bytes, firstPosition: records[0].position, recordCount: records.count,
-            previousChainHash: chainHash, compressionLevel: options.compressionLevel, hasher: hasher
+            previousChainHash: chainHash, compressionLevel: options.compressionLevel,
+            dictionary: activeTakesDictionary ? compressor : nil, hasher: hasher
         )
         try ensureZeroedSpace(through: activeLength + sealed.bytes.count)
         try activeFile.write(sealed.bytes, at: activeLength)
@@ -417,11 +456,14 @@ final class LogWriter: @unchecked Sendable {
             // and the next open verifies it in full (and refuses it if damaged).
             try? LogOpener.verifyAndRecord(segment: sealedPath, index: sealedIndex, indexBytes: indexBytes)
         }
-        let segment = try Self.createSegment(directory: directory, basePosition: nextPositionOfActive(), previousChainHash: chainHash)
+        let segment = try Self.createSegment(
+            directory: directory, basePosition: nextPositionOfActive(), previousChainHash: chainHash, version: LogFormat.version(dictionary: core.dictionary)
+        )
         core.addSegment(segment.state)
         activeFile = segment.writer
         activeOrdinal += 1
         activeLength = LogFormat.segmentHeaderSize
+        activeTakesDictionary = core.dictionary != nil
         zeroedUpTo = 0
         activeIndex = SegmentIndexFile(basePosition: segment.state.basePosition, segmentLength: Int64(LogFormat.segmentHeaderSize), finalChainHash: chainHash)
     }
@@ -432,11 +474,11 @@ final class LogWriter: @unchecked Sendable {
 
     /// Creates a segment atomically: header into a temporary file, fsync, rename, fsync the directory.
     static func createSegment(
-        directory: String, basePosition: Int64, previousChainHash: [UInt8]
+        directory: String, basePosition: Int64, previousChainHash: [UInt8], version: UInt16
     ) throws(LogError) -> (state: SegmentState, writer: FileDescriptor) {
         let path = directory + "/" + LogFormat.segmentFileName(basePosition: basePosition)
         let temporary = path + ".tmp"
-        let header = SegmentHeader(formatVersion: LogFormat.version, basePosition: basePosition, previousChainHash: previousChainHash)
+        let header = SegmentHeader(formatVersion: version, basePosition: basePosition, previousChainHash: previousChainHash)
         let file = try FileDescriptor.open(temporary, writable: true, create: true)
         try file.truncate(to: 0)
         try file.write(header.encoded(), at: 0)
@@ -531,7 +573,7 @@ extension LogWriter {
                 guard hasher.chain(previous: previous, prefix: prefix, payload: payload) == header.chainHash else {
                     throw FormatError("the batch does not continue this log's hash chain: it comes from another log, or the logs diverged")
                 }
-                return (header, try SegmentScanner.decodePayload(raw, batch: header, at: 0))
+                return (header, try SegmentScanner.decodePayload(raw, batch: header, at: 0, dictionary: core.dictionary))
             }
         }
         let header: BatchHeader

@@ -39,12 +39,14 @@ struct SegmentScanner {
     /// - Parameters:
     ///   - previousChainHash: the chain hash the segment must continue (the previous segment's final
     ///     hash); `nil` trusts the segment header's copy.
+    ///   - dictionary: the log's LZ4 dictionary, to decode codec-2 batches.
     ///   - decodeRecords: when set, every valid batch is decompressed and its records decoded and
     ///     handed over; a batch whose records do not decode is a fault.
     /// - Throws: when the segment header itself is unreadable.
     static func scan(
         _ bytes: [UInt8],
         previousChainHash: [UInt8]?,
+        dictionary: LogDictionary? = nil,
         decodeRecords: ((Batch, [RecordedEvent]) -> Void)? = nil
     ) throws(FormatError) -> Result {
         let outcome = bytes.withUnsafeBytes { raw in Swift.Result { () throws(FormatError) -> Result in
@@ -57,6 +59,7 @@ struct SegmentScanner {
                 finalChainHash: header.previousChainHash, nextPosition: header.basePosition, fault: nil
             )
             let hasher = SHA256Chain()
+            var dictionaryFault: FormatError?
             var offset = LogFormat.segmentHeaderSize
             while offset < raw.count {
                 // The writer zero-fills space ahead of the active segment's tail (see
@@ -68,7 +71,15 @@ struct SegmentScanner {
                         previousChainHash: result.finalChainHash, hasher: hasher
                     )
                     if let decodeRecords {
-                        let records = try decodePayload(raw, batch: batch, at: offset)
+                        // A batch whose checksum and chain hold but whose dictionary is missing or
+                        // another log's is not a torn write: it must never be cut off as one.
+                        if case .failure(let error) = Swift.Result(catching: { () throws(FormatError) in
+                            try BatchPayload.checkDictionary(of: batch, against: dictionary)
+                        }) {
+                            dictionaryFault = FormatError("batch at byte offset \(offset) (position \(batch.firstPosition)): \(error)")
+                            break
+                        }
+                        let records = try decodePayload(raw, batch: batch, at: offset, dictionary: dictionary)
                         decodeRecords(Batch(offset: offset, header: batch), records)
                     }
                     result.batches.append(Batch(offset: offset, header: batch))
@@ -84,6 +95,7 @@ struct SegmentScanner {
                     break
                 }
             }
+            if let dictionaryFault { throw dictionaryFault }
             return result
         } }
         return try outcome.get()
@@ -121,18 +133,20 @@ struct SegmentScanner {
     }
 
     /// Decompresses a checked batch and decodes its records.
-    static func decodePayload(_ raw: UnsafeRawBufferPointer, batch: BatchHeader, at offset: Int) throws(FormatError) -> [RecordedEvent] {
+    static func decodePayload(
+        _ raw: UnsafeRawBufferPointer, batch: BatchHeader, at offset: Int, dictionary: LogDictionary?
+    ) throws(FormatError) -> [RecordedEvent] {
         var events: [RecordedEvent] = []
-        try decodePayload(raw, batch: batch, at: offset, into: &events)
+        try decodePayload(raw, batch: batch, at: offset, dictionary: dictionary, into: &events)
         return events
     }
 
     /// Decodes the payload of the checked batch at `offset` onto the end of `events`.
-    static func decodePayload(_ raw: UnsafeRawBufferPointer, batch: BatchHeader, at offset: Int,
+    static func decodePayload(_ raw: UnsafeRawBufferPointer, batch: BatchHeader, at offset: Int, dictionary: LogDictionary?,
                               into events: inout [RecordedEvent]) throws(FormatError) {
         let start = offset + LogFormat.batchHeaderSize
         let stored = UnsafeRawBufferPointer(rebasing: raw[start..<start + Int(batch.storedLength)])
-        try BatchPayload.decode(stored, header: batch, into: &events)
+        try BatchPayload.decode(stored, header: batch, dictionary: dictionary, into: &events)
     }
 
     /// Whether every byte from `offset` to the end is zero.

@@ -34,6 +34,10 @@ struct BenchLogCommand: AsyncParsableCommand {
     var compressionLevel: Int = 0
     @Flag(name: .customLong("no-sync"), help: "Acknowledge before fsync (unsafe; to measure the cost of durability).")
     var noSync = false
+    @Flag(name: .customLong("no-dictionary"), help: "Compress each batch on its own (codec 1), as logs without a dictionary do.")
+    var noDictionary = false
+    @Flag(name: .customLong("no-gather"), help: "Write each round as soon as one append waits (the writer before round gathering).")
+    var noGather = false
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -59,7 +63,8 @@ struct BenchLogCommand: AsyncParsableCommand {
         let durability: EventLogOptions.Durability = noSync ? .unsafeNoSync : .fsync
         let logRun = try await LogBenchmark(
             events: events, writers: writers, batch: batch, durability: durability,
-            compressionLevel: compressionLevel < 0 ? nil : compressionLevel, ackFile: ackFile
+            compressionLevel: compressionLevel < 0 ? nil : compressionLevel, ackFile: ackFile,
+            dictionary: noDictionary ? nil : Workload.dictionary(), gatherRounds: !noGather
         ).run(directory: logDirectory, pool: pool, progress: progress)
         if progress { Progress.clear() }
 
@@ -72,7 +77,8 @@ struct BenchLogCommand: AsyncParsableCommand {
         let speedup = baseline.map { logRun.figures.eventsPerSecond / max($0.eventsPerSecond, 1e-9) }
         let conditions = Conditions(
             events: events, writers: writers, eventsPerAppend: batch, durability: noSync ? "none (unsafe)" : "fdatasync per batch",
-            compression: compressionLevel < 0 ? "none" : (compressionLevel == 0 ? "lz4 fast" : "lz4hc \(compressionLevel)"),
+            compression: compressionLevel < 0 ? "none"
+                : compressionLevel == 0 ? (noDictionary ? "lz4 fast" : "lz4 fast + schema dictionary") : "lz4hc \(compressionLevel)",
             baselineEvents: sample, cores: ProcessInfo.processInfo.activeProcessorCount,
             averagePayloadBytes: pool.reduce(0) { $0 + $1.payload.count } / pool.count
         )
@@ -84,14 +90,29 @@ struct BenchLogCommand: AsyncParsableCommand {
             return
         }
         print("conditions: \(conditions.events) events of ~\(conditions.averagePayloadBytes) B JSON, \(writers) writers, \(batch) event(s)/append, "
-              + "\(conditions.durability), \(conditions.compression), \(conditions.cores) cores")
+              + "\(conditions.durability), \(conditions.compression), rounds \(noGather ? "not gathered" : "gathered"), \(conditions.cores) cores, "
+              + "load average \(Self.loadAverage())")
         print(logRun.figures.line("log     "))
         print("compression ratio: \(formatted(logRun.compressionRatio, digits: 2))x")
+        let syncs = logRun.syncs
+        if syncs.count > 0 {
+            let perSync = Double(logRun.figures.events) / Double(syncs.count)
+            let meanMicros = Double(syncs.nanoseconds) / Double(syncs.count) / 1_000
+            print("fdatasync: \(syncs.count) calls, \(formatted(perSync, digits: 1)) events per call, mean \(formatted(meanMicros, digits: 0)) µs "
+                  + "(the disk alone allows \(formatted(perSync * 1e6 / max(meanMicros, 1e-9), digits: 0)) events/s at this round size)")
+        }
         if let baseline, let speedup {
             print(baseline.line("sqlite  "))
             print("speedup (events/s, log vs SQLite WAL synchronous=FULL on \(sample) events): \(formatted(speedup, digits: 1))x")
         }
         if let dataDirectory { print("log kept in \(dataDirectory)/log") }
+    }
+
+    /// The 1-minute load average, printed beside every figure (the machine is shared).
+    static func loadAverage() -> String {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+        let fields = text.split(separator: " ").prefix(3)
+        return fields.count == 3 ? fields.joined(separator: " ") : "unknown"
     }
 
     struct Conditions: Codable {

@@ -10,19 +10,29 @@ struct LogBenchmark {
     var durability: EventLogOptions.Durability
     var compressionLevel: Int?
     var ackFile: String?
+    /// The log's LZ4 dictionary (codec 2); `nil` compresses each batch on its own (codec 1).
+    var dictionary: LogDictionary? = nil
+    /// `EventLogOptions.gatherRounds`.
+    var gatherRounds = true
 
     struct Outcome {
         var figures: BenchFigures
         var compressionRatio: Double
+        /// The writer's fdatasyncs during the run: events per fsync is the group-commit round's size,
+        /// and their mean duration bounds the rounds per second.
+        var syncs: SyncStatistics
     }
 
     func run(directory: String, pool: [(type: String, payload: [UInt8])], progress: Bool) async throws -> Outcome {
         var options = EventLogOptions()
         options.durability = durability
         options.compressionLevel = compressionLevel
+        options.dictionary = dictionary
+        options.gatherRounds = gatherRounds
         let log = try EventLog.open(directory: directory, options: options)
         defer { log.close() }
         let before = log.statistics()
+        let syncsBefore = log.syncStatistics
         let ack = try ackFile.map { try AckFile(path: $0) }
         let loop = try await AppendLoop(label: "log", events: events, writers: writers, batch: batch, progress: progress).run(pool: pool) { append in
             let proposed = append.rows.map {
@@ -32,13 +42,15 @@ struct LogBenchmark {
             try ack?.record(proposed.map(\.eventId))
         }
         let after = log.statistics()
+        let syncsAfter = log.syncStatistics
+        let syncs = SyncStatistics(count: syncsAfter.count - syncsBefore.count, nanoseconds: syncsAfter.nanoseconds - syncsBefore.nanoseconds)
         let written = Int(after.events - before.events)
         let figures = BenchFigures(
             events: written, payloadBytes: loop.payloadBytes, seconds: loop.seconds,
             latenciesNanos: loop.latenciesNanos, storedBytes: after.storedBytes - before.storedBytes
         )
         let ratio = Double(after.rawBytes - before.rawBytes) / Double(max(1, after.storedBytes - before.storedBytes))
-        return Outcome(figures: figures, compressionRatio: ratio)
+        return Outcome(figures: figures, compressionRatio: ratio, syncs: syncs)
     }
 }
 

@@ -1,3 +1,4 @@
+import EventLog
 import EventSourcing
 import Foundation
 
@@ -82,5 +83,16 @@ struct Workload {
                 ],
             ]))
         }
+    }
+
+    /// A log dictionary of this workload's schema: `count` events drawn from their own seed (not
+    /// the benchmark's events), encoded as records, as a deployment would build one from its
+    /// event types and typical payloads.
+    static func dictionary(samples count: Int = 96) -> LogDictionary {
+        var samples = Workload(seed: 0x5EED_D1C7)
+        return LogDictionary(samples: (0..<count).map { number in
+            let (type, payload) = samples.event()
+            return LogDictionary.Sample(stream: "bench-0-w\(number % 64)-\(number % 32)", type: type, actor: "bench", payload: payload)
+        })
     }
 }
