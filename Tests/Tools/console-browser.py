@@ -15,6 +15,7 @@ import sys
 import time
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -42,6 +43,9 @@ class Console:
             options.add_argument(argument)
         self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
         self.wait = WebDriverWait(self.driver, 60)
+        # For conditions read while the page's own script redraws the nodes being read (the live
+        # projections table): a node replaced between finding and reading it is tried again.
+        self.live_wait = WebDriverWait(self.driver, 60, ignored_exceptions=(WebDriverException,))
         self.seen = {}
 
     def open(self, path):
@@ -125,10 +129,11 @@ class Console:
         self.follow(self.driver.find_element(By.CSS_SELECTOR, f"{row} button"))
         self.wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".notice")))
         self.shot("projections-rebuilding")
-        self.wait.until(lambda driver: driver.find_element(By.CSS_SELECTOR, row).get_attribute("data-state") == "running"
+        self.live_wait.until(lambda driver: driver.find_element(By.CSS_SELECTOR, row).get_attribute("data-state") == "running"
                         and driver.find_element(By.CSS_SELECTOR, f"{row} [data-field=lag]").text == "0"
                         and driver.find_element(By.CSS_SELECTOR, "[data-live-projections]").get_attribute("data-busy") == "false")
-        self.seen["rebuiltCheckpoint"] = int(self.driver.find_element(By.CSS_SELECTOR, f"{row} [data-field=checkpoint]").text)
+        self.seen["rebuiltCheckpoint"] = self.live_wait.until(
+            lambda driver: int(driver.find_element(By.CSS_SELECTOR, f"{row} [data-field=checkpoint]").text))
         self.shot("projections")
 
         # Read a chart.
