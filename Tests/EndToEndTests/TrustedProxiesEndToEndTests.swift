@@ -19,13 +19,24 @@ struct TrustedProxiesEndToEndTests {
         ).status
     }
 
+    /// `count` failed logins sent at once: the limits are token buckets on the real clock that refill
+    /// (the failures per address by one every 45 s), so twenty logins one after another on a loaded
+    /// machine could outlast a token and let the twenty-first through; sent together they arrive
+    /// within a second.
+    func failedLogins(_ server: ServerProcess, _ count: Int, from source: String? = nil, forwardedFor: @escaping @Sendable (Int) -> String?) async throws -> [Int] {
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for attempt in 1...count {
+                group.addTask { try await failedLogin(server, from: source, forwardedFor: forwardedFor(attempt)) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
     @Test func theAuthLimitCountsTheClientBehindATrustedProxyAndIgnoresEveryoneElsesHeader() async throws {
         // Rate limits on (the suite's servers run without them), the proxy is 127.0.0.1 only.
         try await withServer(environment: ["PROTALENT_RATE_LIMITS": "on", "PROTALENT_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8"]) { server in
-            for attempt in 1...20 {
-                let status = try await failedLogin(server, forwardedFor: "203.0.113.7")
-                #expect(status == 401, "attempt \(attempt)")
-            }
+            let first = try await failedLogins(server, 20) { _ in "203.0.113.7" }
+            #expect(first == Array(repeating: 401, count: 20), "\(first)")
             #expect(try await failedLogin(server, forwardedFor: "203.0.113.7") == 429)
             // Another person behind the same proxy has their own allowance.
             #expect(try await failedLogin(server, forwardedFor: "203.0.113.8") == 401)
@@ -35,10 +46,8 @@ struct TrustedProxiesEndToEndTests {
             #expect(try await failedLogin(server, forwardedFor: "203.0.113.7, 10.0.0.5") == 429)
 
             // A client that is not a listed proxy: its header is ignored, it is counted by its own address.
-            for attempt in 1...20 {
-                let status = try await failedLogin(server, from: "127.0.0.2", forwardedFor: "203.0.113.\(100 + attempt)")
-                #expect(status == 401, "stranger's attempt \(attempt)")
-            }
+            let strangers = try await failedLogins(server, 20, from: "127.0.0.2") { "203.0.113.\(100 + $0)" }
+            #expect(strangers == Array(repeating: 401, count: 20), "\(strangers)")
             #expect(try await failedLogin(server, from: "127.0.0.2", forwardedFor: "203.0.113.200") == 429)
         }
     }
