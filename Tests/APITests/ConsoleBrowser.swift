@@ -81,11 +81,3 @@ final class ConsoleBrowser {
         return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
     }
 }
-
-extension APIFixture {
-    /// Runs `body` against the real application served on a loopback port (real HTTP).
-    func testLive<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        let app = try buildApplication(platform: platform, address: ServerAddress(port: 0))
-        return try await app.test(.live, body)
-    }
-}
