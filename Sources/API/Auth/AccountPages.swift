@@ -34,9 +34,9 @@ enum AccountPages {
             <!DOCTYPE html>
             <html lang="\(language.rawValue)"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(MailMessage.escapedHTML(title)) · ProTalent</title>
+            <title>\(HTML.escape(title)) · ProTalent</title>
             <link rel="stylesheet" href="/pages/style.css"></head>
-            <body><main><h1>\(MailMessage.escapedHTML(title))</h1>
+            <body><main><h1>\(HTML.escape(title))</h1>
             \(body)
             </main></body></html>
             """

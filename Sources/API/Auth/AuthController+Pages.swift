@@ -39,7 +39,7 @@ extension AuthController {
             return AccountPages.page(title, "<p class=\"error\">\(fr ? "Ce lien est incomplet : ouvrez celui du dernier e-mail reçu." : "This link is incomplete: open the one in the latest mail.")</p>",
                                      language: language, status: .badRequest)
         }
-        let e = MailMessage.escapedHTML
+        let e = HTML.escape
         let problem = error.map { "<p class=\"error\">\(e($0))</p>" } ?? ""
         return AccountPages.page(title, """
             \(problem)
@@ -93,7 +93,7 @@ extension AuthController {
             return response
         } catch let error as APIError {
             let message = error.errors.first?.message ?? error.detail
-            return AccountPages.page(fr ? "Lien non valable" : "Link not valid", "<p class=\"error\">\(MailMessage.escapedHTML(message))</p>",
+            return AccountPages.page(fr ? "Lien non valable" : "Link not valid", "<p class=\"error\">\(HTML.escape(message))</p>",
                                      language: language, status: error.status)
         }
     }

@@ -59,7 +59,7 @@ struct AccountMail: Sendable {
     }
 
     static func html(_ greeting: String, _ lines: [String], link: String, action: String, footer: String, _ language: Language) -> String {
-        let e = MailMessage.escapedHTML
+        let e = HTML.escape
         return """
         <!DOCTYPE html>
         <html lang="\(language.rawValue)"><head><meta charset="utf-8"><title>ProTalent</title></head>

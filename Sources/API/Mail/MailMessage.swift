@@ -13,7 +13,7 @@ public struct MailMessage: Codable, Sendable, Equatable {
     /// The text.
     public var body: String
     /// The same message as HTML (a `multipart/alternative` part after the text); `nil`: text only.
-    /// Every value a person wrote must be escaped into it (`MailMessage.escapedHTML`).
+    /// Every value a person wrote must be escaped into it (`HTML.escape`, the console's escaping).
     public var html: String?
 
     /// A message written now, with a new id. The subject is a literal, so no text a person wrote
@@ -46,22 +46,6 @@ extension MailMessage {
         }
         let line = String(scalars).trimmingCharacters(in: .whitespaces)
         return line.count > maxLength ? String(line.prefix(maxLength - 1)) + "…" : line
-    }
-
-    /// `text` safe inside HTML text and double-quoted attribute values.
-    public static func escapedHTML(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
     }
 
     /// A header value on one line: every control character (CR and LF among them) and line or
